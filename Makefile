@@ -1,0 +1,32 @@
+# Two entry points for a fresh machine:
+#   make run    set up .venv and start IMSA Desktop
+#   make test   set up .venv and run the whole test suite (what CI runs)
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint setup clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/imsa-desktop
+
+test: $(STAMP)
+	$(BIN)/ruff check imsa_desktop tests benchmarks
+	$(BIN)/mypy
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check imsa_desktop tests benchmarks
+	$(BIN)/ruff check imsa_desktop tests benchmarks
+
+clean:
+	rm -rf $(VENV)

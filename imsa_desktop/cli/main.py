@@ -1,0 +1,352 @@
+"""``imsa``: the command-line companion (contract: shared/CLI_CONTRACT.md).
+
+Exit codes: 0 success; 1 an expected failure, with one sentence on stderr; 2 usage error.
+No traceback ever reaches the terminal; unexpected errors are logged without case data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from pathlib import Path
+from typing import Any, NoReturn
+
+from imsa_desktop import logsetup
+from imsa_desktop.errors import ImsaError, InvalidInput
+from imsa_desktop.services import cases as case_service
+from imsa_desktop.services import vault as vault_service
+from imsa_desktop.store.vault import Vault
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"imsa: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+# ---- passphrases and vaults --------------------------------------------------------------
+
+
+def _read_secret_file(path: str) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError:
+        raise InvalidInput("The passphrase file could not be read.") from None
+    return text.rstrip("\r\n")
+
+
+def get_passphrase(args: argparse.Namespace, *, confirm: bool = False, prompt: str = "Passphrase: ") -> str:
+    if getattr(args, "passphrase_file", None):
+        return _read_secret_file(args.passphrase_file)
+    env = os.environ.get("IMSA_PASSPHRASE")
+    if env:
+        return env
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Repeat passphrase: ") != first:
+            raise InvalidInput("The two passphrases did not match.")
+        return first
+    raise InvalidInput(
+        "No passphrase given: set IMSA_PASSPHRASE, use --passphrase-file, or run in a terminal."
+    )
+
+
+def vault_path(args: argparse.Namespace) -> Path:
+    if getattr(args, "vault", None):
+        return Path(args.vault).expanduser()
+    return vault_service.default_vault_path()
+
+
+def open_vault(args: argparse.Namespace) -> Vault:
+    path = vault_path(args)
+    if not vault_service.vault_exists(path):
+        from imsa_desktop.errors import VaultNotFound
+
+        raise VaultNotFound(f"No vault was found at {path}. Create one with 'imsa init'.")
+    return vault_service.unlock(path, get_passphrase(args))
+
+
+def read_json_arg(source: str) -> Any:
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            text = Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise InvalidInput("The case document could not be read (is the path right, and is it UTF-8?).") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InvalidInput(f"The case document is not valid JSON (line {e.lineno}, column {e.colno}).") from None
+
+
+def emit_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+# ---- commands ----------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path = vault_path(args)
+    if vault_service.vault_exists(path):
+        from imsa_desktop.errors import VaultExists
+
+        raise VaultExists(f"A vault already exists at {path}; it was left untouched.")
+    passphrase = get_passphrase(args, confirm=True, prompt="New passphrase: ")
+    name = args.name or os.environ.get("IMSA_ADVOCATE_NAME") or getpass.getuser()
+    vault, recovery = vault_service.create_vault(path, passphrase, name)
+    vault.close()
+    print(f"Created an empty vault at {path}")
+    print()
+    print("RECOVERY KEY (shown once; print it or write it down and give it to your organisation):")
+    print(f"    {recovery}")
+    print("Anyone with this key can open the vault. Keep it on paper, locked away, never beside the laptop.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from imsa_desktop.services.demo import fill_demo
+
+    path = vault_path(args)
+    if vault_service.vault_exists(path):
+        from imsa_desktop.errors import VaultExists
+
+        raise VaultExists(f"A vault already exists at {path}; it was left untouched.")
+    passphrase = get_passphrase(args, confirm=True, prompt="New passphrase: ")
+    vault, recovery = vault_service.create_vault(path, passphrase, args.name or "Demo Advocate")
+    try:
+        ids = fill_demo(vault.unit_of_work)
+    finally:
+        vault.close()
+    print(f"Created a demo vault at {path} with {len(ids)} fictional cases.")
+    print(f"RECOVERY KEY (shown once): {recovery}")
+    return 0
+
+
+def cmd_case_add(args: argparse.Namespace) -> int:
+    doc = read_json_arg(args.file)
+    vault = open_vault(args)
+    try:
+        case_id = case_service.add_case(vault.unit_of_work(), doc)
+    finally:
+        vault.close()
+    print(case_id)
+    return 0
+
+
+def cmd_case_list(args: argparse.Namespace) -> int:
+    vault = open_vault(args)
+    try:
+        rows = case_service.list_cases(vault.unit_of_work())
+    finally:
+        vault.close()
+    if args.json:
+        emit_json(
+            [
+                {
+                    "id": r.id,
+                    "code": r.code,
+                    "name": r.display_name,
+                    "status": r.status.value,
+                    "stage": r.stage.value,
+                    "jurisdiction": r.jurisdiction.value,
+                    "nationality": r.nationality,
+                    "updated_at": r.updated_at.isoformat(),
+                }
+                for r in rows
+            ]
+        )
+    else:
+        for r in rows:
+            print(f"{r.id}  {r.code}  {r.status.label:<12}  {r.stage.label:<20}  {r.display_name}")
+        if not rows:
+            print("No cases yet.")
+    return 0
+
+
+def cmd_case_show(args: argparse.Namespace) -> int:
+    vault = open_vault(args)
+    try:
+        doc = case_service.show_case(vault.unit_of_work(), args.case_id)
+    finally:
+        vault.close()
+    if args.json:
+        emit_json(doc)
+    else:
+        s = doc["survivor"]
+        print(f"{s['full_name']}  [{doc['code']}]  {doc['status']}")
+        print(f"  id: {doc['id']}")
+        print(f"  jurisdiction: {doc['jurisdiction']}")
+        if s.get("nationality"):
+            print(f"  nationality: {s['nationality']}")
+        r = doc.get("referral") or {}
+        if r.get("date"):
+            print(f"  referred: {r['date']} by {r.get('first_responder') or '?'}")
+        for d in doc.get("decisions") or []:
+            print(f"  decision: {d['kind']} {d['outcome']} {d.get('date') or ''} {d.get('authority')}  [{d['id']}]")
+        print(
+            f"  events: {len(doc['events'])}  appointments: {len(doc['appointments'])}  "
+            f"evidence: {len(doc['evidence'])}"
+        )
+    return 0
+
+
+def cmd_case_update(args: argparse.Namespace) -> int:
+    partial = read_json_arg(args.file)
+    vault = open_vault(args)
+    try:
+        case_service.update_case(vault.unit_of_work(), args.case_id, partial)
+    finally:
+        vault.close()
+    return 0
+
+
+def cmd_passphrase_change(args: argparse.Namespace) -> int:
+    vault = open_vault(args)
+    try:
+        new = os.environ.get("IMSA_NEW_PASSPHRASE")
+        if not new:
+            if sys.stdin is not None and sys.stdin.isatty():
+                new = getpass.getpass("New passphrase: ")
+                if getpass.getpass("Repeat new passphrase: ") != new:
+                    raise InvalidInput("The two passphrases did not match.")
+            else:
+                raise InvalidInput("No new passphrase given: set IMSA_NEW_PASSPHRASE or run in a terminal.")
+        vault_service.change_passphrase(vault, new)
+    finally:
+        vault.close()
+    print("Passphrase changed.")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    """Forgotten passphrase: open with the recovery key and set a new passphrase."""
+    path = vault_path(args)
+    recovery = os.environ.get("IMSA_RECOVERY_KEY")
+    if not recovery:
+        if sys.stdin is not None and sys.stdin.isatty():
+            recovery = getpass.getpass("Recovery key: ")
+        else:
+            raise InvalidInput("No recovery key given: set IMSA_RECOVERY_KEY or run in a terminal.")
+    new = os.environ.get("IMSA_NEW_PASSPHRASE")
+    if not new:
+        if sys.stdin is not None and sys.stdin.isatty():
+            new = getpass.getpass("New passphrase: ")
+        else:
+            raise InvalidInput("No new passphrase given: set IMSA_NEW_PASSPHRASE or run in a terminal.")
+    vault = vault_service.reset_passphrase_with_recovery_key(path, recovery, new)
+    vault.close()
+    print("The vault was opened with the recovery key and has a new passphrase.")
+    return 0
+
+
+# ---- wiring ------------------------------------------------------------------------------
+
+Extension = Callable[[argparse._SubParsersAction, Callable[[argparse.ArgumentParser], None]], None]  # type: ignore[type-arg]
+EXTENSIONS: list[Extension] = []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--vault", help="vault file (default: $IMSA_VAULT or the per-user data folder)")
+    common.add_argument("--passphrase-file", help="read the passphrase from this file")
+
+    def add_common(p: argparse.ArgumentParser) -> None:
+        for action in common._actions:
+            if action.option_strings and action.dest != "help":
+                p._add_action(action)
+
+    parser = _Parser(prog="imsa", description="IMSA Desktop command-line companion.", parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("init", help="create a new empty vault", parents=[common])
+    p.add_argument("--name", help="your name, as recorded in the audit log")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help="create a vault filled with clearly fictional cases", parents=[common])
+    p.add_argument("--name", help="advocate name for the demo vault")
+    p.set_defaults(func=cmd_demo)
+
+    case = sub.add_parser("case", help="add, list, show and update cases")
+    csub = case.add_subparsers(dest="case_command", required=True, parser_class=_Parser)
+    p = csub.add_parser("add", help="add a case from a case document (JSON file or -)", parents=[common])
+    p.add_argument("file")
+    p.set_defaults(func=cmd_case_add)
+    p = csub.add_parser("list", help="list cases", parents=[common])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_case_list)
+    p = csub.add_parser("show", help="show a case document", parents=[common])
+    p.add_argument("case_id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_case_show)
+    p = csub.add_parser("update", help="merge a partial case document into a case", parents=[common])
+    p.add_argument("case_id")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_case_update)
+
+    pp = sub.add_parser("passphrase", help="change the vault passphrase")
+    psub = pp.add_subparsers(dest="passphrase_command", required=True, parser_class=_Parser)
+    p = psub.add_parser("change", help="new passphrase from $IMSA_NEW_PASSPHRASE or a prompt", parents=[common])
+    p.set_defaults(func=cmd_passphrase_change)
+
+    p = sub.add_parser(
+        "recover",
+        help="forgotten passphrase: open with the recovery key ($IMSA_RECOVERY_KEY) and set a new one",
+        parents=[common],
+    )
+    p.set_defaults(func=cmd_recover)
+
+    for ext in EXTENSIONS:
+        ext(sub, add_common)
+    return parser
+
+
+def _load_extensions() -> None:
+    """Command groups that live in their own modules register themselves here."""
+    import importlib
+
+    for name in ("deadlines", "evidence", "documents", "bundles"):
+        with suppress(ModuleNotFoundError):
+            importlib.import_module(f"imsa_desktop.cli.{name}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logsetup.configure()
+    _load_extensions()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ImsaError as e:
+        print(f"imsa: {e.user_message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("imsa: interrupted; nothing was changed.", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # never a traceback on the terminal
+        logsetup.log_unexpected(e)
+        print("imsa: an unexpected error occurred; nothing was changed. Details are in the log.", file=sys.stderr)
+        return 1
+
+
+def die(message: str) -> NoReturn:
+    print(f"imsa: {message}", file=sys.stderr)
+    raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

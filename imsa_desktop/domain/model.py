@@ -1,0 +1,454 @@
+"""The case model: standard library only (no Qt, no SQL, no reportlab).
+
+Every stored record has a stable UUID ``id`` and ``created_at``/``updated_at`` stamps (UTC):
+bundles merge record by record on them. A ``Case`` holds the case-level facts plus its
+decisions and consent records (small lists). Larger collections (timeline events,
+appointments, evidence, letters) are records of their own, linked by ``case_id``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from imsa_desktop.domain.dates import FuzzyDate
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+
+
+def new_case_code() -> str:
+    """A short pseudonymous code (``K7Q-4MX``) used on calendars and pseudonymous prints."""
+    s = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+    return f"{s[:3]}-{s[3:]}"
+
+
+class Jurisdiction(StrEnum):
+    ENGLAND_WALES = "england-wales"
+    SCOTLAND = "scotland"
+    NORTHERN_IRELAND = "northern-ireland"
+
+    @property
+    def label(self) -> str:
+        return {
+            "england-wales": "England & Wales",
+            "scotland": "Scotland",
+            "northern-ireland": "Northern Ireland",
+        }[self.value]
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    LOST_CONTACT = "lost_contact"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Open", "lost_contact": "Lost contact", "closed": "Closed"}[self.value]
+
+
+class DecisionKind(StrEnum):
+    REASONABLE_GROUNDS = "reasonable_grounds"
+    CONCLUSIVE_GROUNDS = "conclusive_grounds"
+    RECONSIDERATION = "reconsideration"
+    VTS = "vts"
+    PUBLIC_ORDER_DISQUALIFICATION = "public_order_disqualification"
+
+    @property
+    def label(self) -> str:
+        return {
+            "reasonable_grounds": "Reasonable Grounds",
+            "conclusive_grounds": "Conclusive Grounds",
+            "reconsideration": "Reconsideration",
+            "vts": "Temporary Permission to Stay (VTS)",
+            "public_order_disqualification": "Public order disqualification",
+        }[self.value]
+
+    @property
+    def short(self) -> str:
+        return {
+            "reasonable_grounds": "RG",
+            "conclusive_grounds": "CG",
+            "reconsideration": "Recon.",
+            "vts": "VTS",
+            "public_order_disqualification": "PO disq.",
+        }[self.value]
+
+
+class Outcome(StrEnum):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    PENDING = "pending"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Authority(StrEnum):
+    SCA = "SCA"
+    IECA = "IECA"
+
+    @property
+    def label(self) -> str:
+        return {
+            "SCA": "Single Competent Authority",
+            "IECA": "Immigration Enforcement Competent Authority",
+        }[self.value]
+
+
+class ReferralRoute(StrEnum):
+    NRM = "nrm"  # adult consented (or child: no consent needed)
+    DUTY_TO_NOTIFY = "duty_to_notify"  # MS1, anonymous, E&W only
+
+    @property
+    def label(self) -> str:
+        return {"nrm": "NRM referral", "duty_to_notify": "Duty to Notify (MS1)"}[self.value]
+
+
+class Stage(StrEnum):
+    """Where a case stands in the NRM, derived from its referral and decisions."""
+
+    PRE_REFERRAL = "pre_referral"
+    AWAITING_RG = "awaiting_rg"
+    NEGATIVE_RG = "negative_rg"
+    AWAITING_CG = "awaiting_cg"
+    NEGATIVE_CG = "negative_cg"
+    POSITIVE_CG = "positive_cg"
+    DISQUALIFIED = "disqualified"
+    DUTY_TO_NOTIFY = "duty_to_notify"
+
+    @property
+    def label(self) -> str:
+        return {
+            "pre_referral": "Not yet referred",
+            "awaiting_rg": "Awaiting RG",
+            "negative_rg": "Negative RG",
+            "awaiting_cg": "Awaiting CG",
+            "negative_cg": "Negative CG",
+            "positive_cg": "Positive CG",
+            "disqualified": "Disqualified",
+            "duty_to_notify": "Duty to Notify only",
+        }[self.value]
+
+
+EXPLOITATION_TYPES = {
+    "labour": "Labour exploitation",
+    "sexual": "Sexual exploitation",
+    "domestic_servitude": "Domestic servitude",
+    "criminal": "Criminal exploitation (incl. county lines)",
+    "cannabis_cultivation": "Cannabis cultivation",
+    "forced_begging": "Forced begging",
+    "sham_marriage": "Sham marriage",
+    "other": "Other",
+}
+
+ILO_INDICATORS = {
+    "abuse_of_vulnerability": "Abuse of vulnerability",
+    "deception": "Deception",
+    "restriction_of_movement": "Restriction of movement",
+    "isolation": "Isolation",
+    "physical_sexual_violence": "Physical and sexual violence",
+    "intimidation_threats": "Intimidation and threats",
+    "retention_of_documents": "Retention of identity documents",
+    "withholding_wages": "Withholding of wages",
+    "debt_bondage": "Debt bondage",
+    "abusive_conditions": "Abusive working and living conditions",
+    "excessive_overtime": "Excessive overtime",
+}
+
+
+@dataclass(kw_only=True)
+class Record:
+    """Stable identity and stamps shared by every stored record."""
+
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utc_now)
+    updated_at: datetime = field(default_factory=utc_now)
+
+    def touch(self, clock: Clock) -> None:
+        self.updated_at = clock()
+
+
+@dataclass(kw_only=True)
+class Survivor:
+    full_name: str
+    aliases: list[str] = field(default_factory=list)
+    preferred_name: str = ""
+    date_of_birth: date | None = None
+    date_of_birth_is_estimate: bool = False
+    gender: str = ""
+    nationality: str = ""
+    languages: list[str] = field(default_factory=list)
+    interpreter_needed: bool = False
+    interpreter_language: str = ""
+    safe_contact_notes: str = ""
+    voicemail_safe: bool | None = None
+    letters_safe: bool | None = None
+
+    def display_name(self) -> str:
+        if self.preferred_name and self.preferred_name != self.full_name:
+            return f"{self.full_name} ({self.preferred_name})"
+        return self.full_name
+
+
+@dataclass(kw_only=True)
+class Referral:
+    date: date | None = None
+    first_responder: str = ""
+    route: ReferralRoute = ReferralRoute.NRM
+    consent_given: bool | None = None
+    reference: str = ""
+    child_at_referral: bool = False
+
+
+@dataclass(kw_only=True)
+class Decision(Record):
+    kind: DecisionKind
+    outcome: Outcome = Outcome.PENDING
+    date: date | None = None
+    authority: Authority = Authority.SCA
+    reference: str = ""
+    notes: str = ""
+
+
+@dataclass(kw_only=True)
+class ConsentRecord(Record):
+    purpose: str
+    date: date
+    given: bool = True
+    notes: str = ""
+
+
+@dataclass(kw_only=True)
+class Case(Record):
+    code: str = field(default_factory=new_case_code)
+    survivor: Survivor
+    jurisdiction: Jurisdiction = Jurisdiction.ENGLAND_WALES
+    status: CaseStatus = CaseStatus.OPEN
+    status_reason: str = ""
+    re_referral_count: int = 0
+    referral: Referral = field(default_factory=Referral)
+    exploitation_types: list[str] = field(default_factory=list)
+    exploitation_location: str = ""  # "uk", "abroad", "both" or free text
+    adult_at_exploitation: bool | None = None
+    decisions: list[Decision] = field(default_factory=list)
+    consents: list[ConsentRecord] = field(default_factory=list)
+    closed_on: date | None = None
+    notes: str = ""
+
+    # ---- queries --------------------------------------------------------------------------
+    def decisions_sorted(self) -> list[Decision]:
+        return sorted(self.decisions, key=lambda d: (d.date or date.max, d.created_at))
+
+    def latest(self, kind: DecisionKind) -> Decision | None:
+        ds = [d for d in self.decisions_sorted() if d.kind is kind]
+        return ds[-1] if ds else None
+
+    def decision(self, decision_id: str) -> Decision | None:
+        return next((d for d in self.decisions if d.id == decision_id), None)
+
+    @property
+    def stage(self) -> Stage:
+        if self.referral.route is ReferralRoute.DUTY_TO_NOTIFY:
+            return Stage.DUTY_TO_NOTIFY
+        if any(
+            d.kind is DecisionKind.PUBLIC_ORDER_DISQUALIFICATION and d.outcome is Outcome.POSITIVE
+            for d in self.decisions
+        ):
+            return Stage.DISQUALIFIED
+        # The most recent RG/CG/reconsideration outcome decides the stage.
+        relevant = [
+            d
+            for d in self.decisions_sorted()
+            if d.kind
+            in (
+                DecisionKind.REASONABLE_GROUNDS,
+                DecisionKind.CONCLUSIVE_GROUNDS,
+                DecisionKind.RECONSIDERATION,
+            )
+            and d.outcome in (Outcome.POSITIVE, Outcome.NEGATIVE)
+        ]
+        cg = [d for d in relevant if d.kind is DecisionKind.CONCLUSIVE_GROUNDS]
+        if cg or any(_reconsidered_kind(self, d) == "cg" for d in relevant):
+            last = relevant[-1]
+            return Stage.POSITIVE_CG if last.outcome is Outcome.POSITIVE else Stage.NEGATIVE_CG
+        if relevant:
+            last = relevant[-1]
+            return Stage.AWAITING_CG if last.outcome is Outcome.POSITIVE else Stage.NEGATIVE_RG
+        if self.referral.date is not None:
+            return Stage.AWAITING_RG
+        return Stage.PRE_REFERRAL
+
+    # ---- changes --------------------------------------------------------------------------
+    def set_status(self, status: CaseStatus, reason: str, today: date, clock: Clock) -> None:
+        self.status = status
+        self.status_reason = reason
+        self.closed_on = today if status is CaseStatus.CLOSED else None
+        self.touch(clock)
+
+
+def _reconsidered_kind(case: Case, d: Decision) -> str:
+    """A reconsideration counts as CG-stage if a CG decision came before it."""
+    if d.kind is not DecisionKind.RECONSIDERATION:
+        return ""
+    earlier = [x for x in case.decisions if x.date and d.date and x.date <= d.date]
+    return "cg" if any(x.kind is DecisionKind.CONCLUSIVE_GROUNDS for x in earlier) else "rg"
+
+
+# ---- case records kept outside the Case aggregate ----------------------------------------
+
+
+class EventKind(StrEnum):
+    EXPLOITATION = "exploitation"
+    EXIT = "exit"
+    REFERRAL = "referral"
+    DECISION = "decision"
+    DEADLINE = "deadline"
+    APPOINTMENT = "appointment"
+    CONTACT = "contact"
+    EVIDENCE = "evidence"
+    LETTER = "letter"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+@dataclass(kw_only=True)
+class TimelineEvent(Record):
+    case_id: str
+    date: FuzzyDate
+    end: FuzzyDate | None = None  # for periods (e.g. an exploitation period shown as a bar)
+    title: str
+    kind: EventKind = EventKind.OTHER
+    source: str = ""  # who or what the fact comes from
+    notes: str = ""
+    key: bool = False
+    disputed: bool = False
+    material: bool = False
+    evidence_ids: list[str] = field(default_factory=list)
+
+
+class AppointmentKind(StrEnum):
+    SCA_INTERVIEW = "sca_interview"
+    ASYLUM_INTERVIEW = "asylum_interview"
+    LEGAL = "legal"
+    GP = "gp"
+    MEDICO_LEGAL = "medico_legal"
+    POLICE = "police"
+    COURT = "court"
+    SUPPORT_WORKER = "support_worker"
+    RNA = "rna"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "sca_interview": "SCA interview",
+            "asylum_interview": "Asylum interview",
+            "legal": "Solicitor / legal",
+            "gp": "GP",
+            "medico_legal": "Medico-legal",
+            "police": "Police",
+            "court": "Court",
+            "support_worker": "Support worker",
+            "rna": "Recovery Needs Assessment",
+            "other": "Other",
+        }[self.value]
+
+
+@dataclass(kw_only=True)
+class Appointment(Record):
+    case_id: str
+    start: datetime  # naive local time (Europe/London)
+    end: datetime | None = None
+    title: str
+    kind: AppointmentKind = AppointmentKind.OTHER
+    location: str = ""
+    interpreter_needed: bool = False
+    interpreter_language: str = ""
+    reminder_minutes: int = 60
+    notes: str = ""
+    attended: bool | None = None
+
+
+class EvidenceKind(StrEnum):
+    MEDICAL = "medical"
+    MEDICO_LEGAL = "medico_legal"
+    POLICE = "police"
+    WITNESS = "witness"
+    EXPERT = "expert"
+    DOCUMENTS = "documents"
+    SURVIVOR_ACCOUNT = "survivor_account"
+    PHOTO = "photo"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+@dataclass(kw_only=True)
+class EvidenceItem(Record):
+    case_id: str
+    title: str
+    kind: EvidenceKind = EvidenceKind.OTHER
+    source: str = ""
+    date_obtained: date | None = None
+    date_provided: date | None = None
+    provided_to: str = ""
+    body: str = ""
+    indicators: list[str] = field(default_factory=list)
+    event_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class DeadlineOverride(Record):
+    """The advocate's own date for a computed deadline, with the reason (kept and shown)."""
+
+    case_id: str
+    deadline_key: str  # rule id + trigger record id, see domain.deadlines
+    due: date | None = None  # None: only marks met/unmet without moving the date
+    reason: str = ""
+    met_on: date | None = None
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One row of the case list: what the list shows without loading the whole case."""
+
+    id: str
+    code: str
+    display_name: str
+    status: CaseStatus
+    stage: Stage
+    jurisdiction: Jurisdiction
+    nationality: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: datetime
+    actor: str
+    action: str  # viewed, created, changed, deleted, printed, exported, imported, erased, ...
+    case_id: str | None
+    detail: str  # never case text: record kinds, ids, counts, recipients' names

@@ -1,0 +1,247 @@
+"""Case use cases. Every change to a case goes through here; GUI and CLI both call these.
+
+Each function takes a unit of work (not yet entered), opens it, does one thing, records it
+in the audit log (never with case text) and commits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from imsa_desktop.domain import case_document
+from imsa_desktop.domain.codec import to_jsonable
+from imsa_desktop.domain.model import (
+    Case,
+    CaseStatus,
+    CaseSummary,
+    Clock,
+    ConsentRecord,
+    Decision,
+    Record,
+    utc_now,
+)
+from imsa_desktop.errors import InvalidInput, NotFound
+from imsa_desktop.services.ports import AbstractUnitOfWork
+
+UowFactory = Callable[[], AbstractUnitOfWork]
+
+
+def add_case(uow: AbstractUnitOfWork, doc: Any, *, clock: Clock = utc_now, today: date | None = None) -> str:
+    """Add a case from a case document; returns the new case id."""
+    parsed = case_document.parse(doc, today=today or clock().date())
+    now = clock()
+    _stamp_new([parsed.case, *parsed.case.decisions, *parsed.case.consents], now)
+    _stamp_new([*parsed.events, *parsed.appointments, *parsed.evidence], now)
+    with uow:
+        if uow.cases.find(parsed.case.id) is not None:
+            raise InvalidInput("A case with that id already exists in this vault.")
+        uow.cases.add(parsed.case)
+        for e in parsed.events:
+            uow.events.add(e)
+        for a in parsed.appointments:
+            uow.appointments.add(a)
+        for ev in parsed.evidence:
+            uow.evidence.add(ev)
+        uow.audit.record("created", parsed.case.id, _counts(parsed))
+        uow.commit()
+    return parsed.case.id
+
+
+def _stamp_new(records: list[Any], now: Any) -> None:
+    for r in records:
+        r.created_at = now
+        r.updated_at = now
+
+
+def _counts(doc: case_document.CaseDocument) -> str:
+    return (
+        f"decisions={len(doc.case.decisions)} events={len(doc.events)} "
+        f"appointments={len(doc.appointments)} evidence={len(doc.evidence)}"
+    )
+
+
+def load_document(uow: AbstractUnitOfWork, case_id: str) -> case_document.CaseDocument:
+    """Inside an entered unit of work: the whole case."""
+    case = uow.cases.get(case_id)
+    return case_document.CaseDocument(
+        case,
+        events=uow.events.for_case(case_id),
+        appointments=uow.appointments.for_case(case_id),
+        evidence=uow.evidence.for_case(case_id),
+    )
+
+
+def show_case(uow: AbstractUnitOfWork, case_id: str, *, audit: bool = True) -> dict[str, Any]:
+    """The case document with ids and stamps; viewing is audited."""
+    with uow:
+        doc = case_document.render(load_document(uow, case_id))
+        if audit:
+            uow.audit.record("viewed", case_id)
+            uow.commit()
+    return doc
+
+
+def update_case(
+    uow: AbstractUnitOfWork, case_id: str, partial: Any, *, clock: Clock = utc_now, today: date | None = None
+) -> None:
+    """Merge a partial case document into the case (records matched by id)."""
+    with uow:
+        before = load_document(uow, case_id)
+        current = case_document.render(before)
+        merged = case_document.merge(current, partial)
+        after = case_document.parse(merged, today=today or clock().date())
+        now = clock()
+        changed = _restamp(before, after, now)
+        if after.case.id != case_id:
+            raise InvalidInput("A case update cannot change the case's id.")
+        uow.cases.save(after.case)
+        for repo_name in ("events", "appointments", "evidence"):
+            repo = getattr(uow, repo_name)
+            old_ids = {r.id for r in getattr(before, repo_name)}
+            for rec in getattr(after, repo_name):
+                if rec.id in old_ids:
+                    repo.save(rec)
+                else:
+                    repo.add(rec)
+        uow.audit.record("changed", case_id, f"records changed={changed}")
+        uow.commit()
+
+
+def _restamp(before: case_document.CaseDocument, after: case_document.CaseDocument, now: Any) -> int:
+    """Give new and changed records fresh ``updated_at`` stamps; returns how many changed."""
+    old: dict[str, dict[str, Any]] = {}
+    for r in _all_records(before):
+        old[r.id] = _comparable(r)
+    changed = 0
+    for r in _all_records(after):
+        prev = old.get(r.id)
+        if prev is None:
+            r.created_at = now
+            r.updated_at = now
+            changed += 1
+        elif prev != _comparable(r):
+            r.updated_at = now
+            changed += 1
+    return changed
+
+
+def _all_records(doc: case_document.CaseDocument) -> list[Record]:
+    return [doc.case, *doc.case.decisions, *doc.case.consents, *doc.events, *doc.appointments, *doc.evidence]
+
+
+def _comparable(r: Record) -> dict[str, Any]:
+    d: dict[str, Any] = to_jsonable(r)
+    d.pop("updated_at", None)
+    if isinstance(r, Case):
+        d.pop("decisions", None)
+        d.pop("consents", None)
+    return d
+
+
+def list_cases(
+    uow: AbstractUnitOfWork, *, status: CaseStatus | None = None, text: str = ""
+) -> list[CaseSummary]:
+    with uow:
+        rows = uow.cases.summaries()
+        if text.strip():
+            ids = {h.case_id for h in uow.search.search(text, limit=10_000)}
+            rows = [r for r in rows if r.id in ids]
+    if status is not None:
+        rows = [r for r in rows if r.status is status]
+    return rows
+
+
+def get_case(uow: AbstractUnitOfWork, case_id: str) -> Case:
+    with uow:
+        case = uow.cases.get(case_id)
+        uow.audit.record("viewed", case_id)
+        uow.commit()
+    return case
+
+
+def save_case(uow: AbstractUnitOfWork, case: Case, *, clock: Clock = utc_now) -> Case:
+    """Save an edited case (profile, referral, status ...) after validating it."""
+    doc = case_document.render(case_document.CaseDocument(case))
+    doc.pop("events"), doc.pop("appointments"), doc.pop("evidence")
+    parsed = case_document.parse(doc, today=clock().date())
+    with uow:
+        before = uow.cases.get(case.id)
+        old = {r.id: _comparable(r) for r in [before, *before.decisions, *before.consents]}
+        now = clock()
+        for r in [parsed.case, *parsed.case.decisions, *parsed.case.consents]:
+            if r.id not in old:
+                r.created_at = r.updated_at = now
+            elif old[r.id] != _comparable(r):
+                r.updated_at = now
+        uow.cases.save(parsed.case)
+        uow.audit.record("changed", case.id, "profile")
+        uow.commit()
+    return parsed.case
+
+
+def new_case(uow: AbstractUnitOfWork, full_name: str, *, clock: Clock = utc_now) -> str:
+    """A new case with just a name (the GUI's "New case")."""
+    return add_case(uow, {"survivor": {"full_name": full_name}}, clock=clock)
+
+
+def upsert_decision(uow: AbstractUnitOfWork, case_id: str, decision: Decision, *, clock: Clock = utc_now) -> None:
+    with uow:
+        case = uow.cases.get(case_id)
+        now = clock()
+        for i, d in enumerate(case.decisions):
+            if d.id == decision.id:
+                case.decisions[i] = dataclasses.replace(decision, updated_at=now)
+                break
+        else:
+            case.decisions.append(dataclasses.replace(decision, created_at=now, updated_at=now))
+        case.touch(clock)
+        uow.cases.save(case)
+        uow.audit.record("changed", case_id, f"decision {decision.kind.value}")
+        uow.commit()
+
+
+def delete_decision(uow: AbstractUnitOfWork, case_id: str, decision_id: str, *, clock: Clock = utc_now) -> None:
+    with uow:
+        case = uow.cases.get(case_id)
+        kept = [d for d in case.decisions if d.id != decision_id]
+        if len(kept) == len(case.decisions):
+            raise NotFound("There is no decision with that id in this case.")
+        case.decisions = kept
+        case.touch(clock)
+        uow.cases.save(case)
+        uow.audit.record("changed", case_id, "decision deleted")
+        uow.commit()
+
+
+def add_consent(uow: AbstractUnitOfWork, case_id: str, consent: ConsentRecord, *, clock: Clock = utc_now) -> None:
+    with uow:
+        case = uow.cases.get(case_id)
+        now = clock()
+        case.consents.append(dataclasses.replace(consent, created_at=now, updated_at=now))
+        case.touch(clock)
+        uow.cases.save(case)
+        uow.audit.record("changed", case_id, "consent recorded")
+        uow.commit()
+
+
+def set_status(
+    uow: AbstractUnitOfWork, case_id: str, status: CaseStatus, reason: str, *, clock: Clock = utc_now
+) -> None:
+    if status is CaseStatus.CLOSED and not reason.strip():
+        raise InvalidInput("Please give a reason for closing the case.")
+    with uow:
+        case = uow.cases.get(case_id)
+        case.set_status(status, reason.strip(), clock().date(), clock)
+        uow.cases.save(case)
+        uow.audit.record("changed", case_id, f"status {status.value}")
+        uow.commit()
+
+
+def delete_case(uow: AbstractUnitOfWork, case_id: str) -> None:
+    with uow:
+        uow.cases.delete(case_id)
+        uow.audit.record("deleted", case_id)
+        uow.commit()

@@ -1,0 +1,135 @@
+"""Vault lifecycle use cases: create, unlock (passphrase, recovery key, keychain), rekey.
+
+The GUI runs the slow parts (key derivation) in a worker; the CLI calls them directly.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from imsa_desktop.crypto import kdf
+from imsa_desktop.crypto.keychain import Keychain
+from imsa_desktop.crypto.strength import assess
+from imsa_desktop.errors import InvalidInput, WeakPassphrase
+from imsa_desktop.store import vault as store_vault
+from imsa_desktop.store.vault import UnwrappedKey, Vault
+
+APP_NAME = "IMSA Desktop"
+APP_AUTHOR = "IMSA"
+VAULT_FILENAME = "vault.imsa"
+
+# Only the test suite sets this, to create vaults with cheap key derivation.
+FAST_KDF_ENV = "IMSA_INSECURE_FAST_KDF_FOR_TESTS"
+
+
+def default_vault_path() -> Path:
+    env = os.environ.get("IMSA_VAULT")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)) / VAULT_FILENAME
+
+
+def creation_params() -> kdf.Argon2Params:
+    if os.environ.get(FAST_KDF_ENV) == "1":
+        return kdf.TEST_PARAMS
+    return kdf.calibrate()
+
+
+def check_passphrase(passphrase: str, user_inputs: tuple[str, ...] = ()) -> None:
+    strength = assess(passphrase, user_inputs)
+    if not strength.acceptable:
+        raise WeakPassphrase(
+            "That passphrase is too easy to guess"
+            + (f": {strength.feedback}" if strength.feedback else ".")
+            + (" " if strength.feedback and not strength.feedback.endswith(".") else "")
+        )
+
+
+def create_vault(
+    path: Path, passphrase: str, advocate_name: str, *, params: kdf.Argon2Params | None = None
+) -> tuple[Vault, str]:
+    """A new vault; returns it open and the recovery key (to show exactly once)."""
+    if not advocate_name.strip():
+        raise InvalidInput("Please enter your name (it is recorded in the audit log).")
+    check_passphrase(passphrase, (advocate_name,))
+    return Vault.create(path, passphrase, advocate_name.strip(), params or creation_params())
+
+
+def unwrap(path: Path, passphrase: str) -> UnwrappedKey:
+    """The slow half of unlocking (Argon2id); safe to run in a worker thread."""
+    return store_vault.unwrap_with_passphrase(path, passphrase)
+
+
+def unwrap_recovery(path: Path, recovery_key: str) -> UnwrappedKey:
+    return store_vault.unwrap_with_recovery_key(path, recovery_key)
+
+
+def unwrap_keychain(path: Path, keychain: Keychain) -> UnwrappedKey:
+    return store_vault.unwrap_with_keychain(path, keychain)
+
+
+def open_unwrapped(unwrapped: UnwrappedKey) -> Vault:
+    return Vault.open(unwrapped)
+
+
+def unlock(path: Path, passphrase: str) -> Vault:
+    return open_unwrapped(unwrap(path, passphrase))
+
+
+def change_passphrase(vault: Vault, new_passphrase: str, *, params: kdf.Argon2Params | None = None) -> None:
+    """Rewrap the data key under a new passphrase; the database is not touched."""
+    check_passphrase(new_passphrase, (vault.advocate_name,))
+    vault.change_passphrase(new_passphrase, params or creation_params())
+
+
+def reset_passphrase_with_recovery_key(
+    path: Path, recovery_key: str, new_passphrase: str, *, params: kdf.Argon2Params | None = None
+) -> Vault:
+    """For a forgotten passphrase: open with the recovery key and set a new passphrase."""
+    vault = open_unwrapped(unwrap_recovery(path, recovery_key))
+    try:
+        change_passphrase(vault, new_passphrase, params=params)
+    except BaseException:
+        vault.close()
+        raise
+    return vault
+
+
+def keychain_available() -> bool:
+    return Keychain.available()
+
+
+def has_keychain_slot(path: Path) -> bool:
+    return store_vault.has_keychain_slot(path)
+
+
+def vault_exists(path: Path) -> bool:
+    return store_vault.vault_exists(path)
+
+
+@dataclass
+class UnlockThrottle:
+    """The delay before the next attempt grows with each failure: 0, 1, 2, 4, 8 ... 60 s."""
+
+    clock: Callable[[], float] = time.monotonic
+    failures: int = 0
+    not_before: float = field(default=0.0)
+
+    def wait_seconds(self) -> float:
+        return max(0.0, self.not_before - self.clock())
+
+    def failed(self) -> float:
+        self.failures += 1
+        delay = 0.0 if self.failures < 2 else float(min(60, 2 ** (self.failures - 2)))
+        self.not_before = self.clock() + delay
+        return delay
+
+    def succeeded(self) -> None:
+        self.failures = 0
+        self.not_before = 0.0

@@ -1,0 +1,138 @@
+"""Schema migrations: numbered, forward only, each in its own transaction.
+
+The schema version lives in ``PRAGMA user_version``. A vault whose version is above the
+newest known here was written by a newer app and is refused (never downgraded).
+Every migration must work from the state the previous one left, with data in it: the test
+suite builds a vault at every earlier version, fills it, and migrates it to the newest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from imsa_desktop.errors import NewerVersion
+from imsa_desktop.store.connection import Connection, storage_errors
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...] = ()
+    python: Callable[[Connection], None] | None = None
+
+
+def _backfill_search(conn: Connection) -> None:
+    from imsa_desktop.store.search import reindex_all
+
+    reindex_all(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "cases, records, settings and audit log",
+        (
+            """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+            """CREATE TABLE cases (
+                id TEXT PRIMARY KEY,
+                code TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                status TEXT NOT NULL,
+                stage TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                data TEXT NOT NULL
+            )""",
+            """CREATE TABLE records (
+                id TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                sort_key TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                data TEXT NOT NULL
+            )""",
+            "CREATE INDEX records_case_kind ON records(case_id, kind, sort_key)",
+            "CREATE INDEX records_kind_sort ON records(kind, sort_key)",
+            "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            """CREATE TABLE audit (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                case_id TEXT,
+                detail TEXT NOT NULL DEFAULT ''
+            )""",
+            "CREATE INDEX audit_case ON audit(case_id, seq)",
+        ),
+    ),
+    Migration(
+        2,
+        "full-text search index (FTS5, diacritics-insensitive)",
+        (
+            """CREATE VIRTUAL TABLE search USING fts5(
+                case_id UNINDEXED, record_id UNINDEXED, kind UNINDEXED, title, body, alt,
+                tokenize = "unicode61 remove_diacritics 2 tokenchars '_'"
+            )""",
+        ),
+        _backfill_search,
+    ),
+    Migration(
+        3,
+        "attachments stored as encrypted chunks inside the vault",
+        (
+            """CREATE TABLE attachments (
+                id TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+                evidence_id TEXT NOT NULL,
+                filename TEXT NOT NULL,
+                media_type TEXT NOT NULL DEFAULT 'application/octet-stream',
+                size INTEGER NOT NULL DEFAULT 0,
+                sha256 TEXT NOT NULL DEFAULT '',
+                complete INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX attachments_evidence ON attachments(evidence_id)",
+            """CREATE TABLE attachment_chunks (
+                attachment_id TEXT NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
+                seq INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                PRIMARY KEY (attachment_id, seq)
+            ) WITHOUT ROWID""",
+        ),
+    ),
+)
+
+LATEST = MIGRATIONS[-1].version
+
+
+def current_version(conn: Connection) -> int:
+    with storage_errors():
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: Connection, target: int = LATEST) -> int:
+    """Bring the schema up to *target*; returns the version reached."""
+    version = current_version(conn)
+    if version > LATEST:
+        raise NewerVersion()
+    for m in MIGRATIONS:
+        if m.version <= version or m.version > target:
+            continue
+        with storage_errors():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for sql in m.statements:
+                    conn.execute(sql)
+                if m.python is not None:
+                    m.python(conn)
+                conn.execute(f"PRAGMA user_version = {int(m.version)}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        version = m.version
+    return version

@@ -1,0 +1,263 @@
+"""SQL repositories: the only place (with migrations and search) that writes SQL.
+
+Records are kept as JSON inside the encrypted database, with the columns the app queries
+(case, kind, sort key, stamps) alongside. The full-text index is updated in the same
+transaction as the record, deletes included.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from imsa_desktop.domain.codec import from_jsonable, to_jsonable
+from imsa_desktop.domain.model import (
+    AuditEntry,
+    Case,
+    CaseStatus,
+    CaseSummary,
+    Jurisdiction,
+    Record,
+    Stage,
+)
+from imsa_desktop.errors import NotFound, UnknownCase
+from imsa_desktop.services.ports import SearchHit
+from imsa_desktop.store import search as fts
+from imsa_desktop.store.connection import Connection, storage_errors
+
+R = TypeVar("R", bound=Record)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
+
+
+class SqlCaseRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def find(self, case_id: str) -> Case | None:
+        with storage_errors():
+            row = self._conn.execute("SELECT data FROM cases WHERE id = ?", (case_id,)).fetchone()
+        if row is None:
+            return None
+        return from_jsonable(Case, json.loads(row[0]))
+
+    def get(self, case_id: str) -> Case:
+        case = self.find(case_id)
+        if case is None:
+            raise UnknownCase()
+        return case
+
+    def add(self, case: Case) -> None:
+        self._write(case, insert=True)
+
+    def save(self, case: Case) -> None:
+        self._write(case, insert=False)
+
+    def _write(self, case: Case, insert: bool) -> None:
+        data = to_jsonable(case)
+        row = (
+            case.code,
+            case.survivor.display_name(),
+            case.status.value,
+            case.stage.value,
+            case.created_at.isoformat(),
+            case.updated_at.isoformat(),
+            json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+            case.id,
+        )
+        with storage_errors():
+            if insert:
+                self._conn.execute(
+                    "INSERT INTO cases (code, display_name, status, stage, created_at, updated_at, data, id)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    row,
+                )
+            else:
+                cur = self._conn.execute(
+                    "UPDATE cases SET code=?, display_name=?, status=?, stage=?, created_at=?, updated_at=?,"
+                    " data=? WHERE id=?",
+                    row,
+                )
+                if cur.rowcount == 0:
+                    raise UnknownCase()
+            fts.index_record(self._conn, case.id, case.id, "case", *fts.case_text(data))
+
+    def delete(self, case_id: str) -> None:
+        with storage_errors():
+            fts.unindex_case(self._conn, case_id)
+            cur = self._conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+            if cur.rowcount == 0:
+                raise UnknownCase()
+
+    def summaries(self) -> list[CaseSummary]:
+        with storage_errors():
+            rows = self._conn.execute(
+                "SELECT id, code, display_name, status, stage,"
+                " json_extract(data, '$.jurisdiction'), json_extract(data, '$.survivor.nationality'),"
+                " updated_at FROM cases ORDER BY updated_at DESC"
+            ).fetchall()
+        return [
+            CaseSummary(
+                id=r[0],
+                code=r[1],
+                display_name=r[2],
+                status=CaseStatus(r[3]),
+                stage=Stage(r[4]),
+                jurisdiction=Jurisdiction(r[5] or "england-wales"),
+                nationality=r[6] or "",
+                updated_at=datetime.fromisoformat(r[7]),
+            )
+            for r in rows
+        ]
+
+    def ids(self) -> list[str]:
+        with storage_errors():
+            return [r[0] for r in self._conn.execute("SELECT id FROM cases ORDER BY created_at")]
+
+
+class SqlRecordRepository(Generic[R]):
+    """Records of one kind (events, appointments, evidence, overrides, letters, ...)."""
+
+    def __init__(
+        self, conn: Connection, kind: str, cls: type[R], sort_key: Callable[[R], str] = lambda r: ""
+    ) -> None:
+        self._conn = conn
+        self._kind = kind
+        self._cls = cls
+        self._sort_key = sort_key
+
+    def _load(self, data: str) -> R:
+        return from_jsonable(self._cls, json.loads(data))
+
+    def find(self, record_id: str) -> R | None:
+        with storage_errors():
+            row = self._conn.execute(
+                "SELECT data FROM records WHERE id = ? AND kind = ?", (record_id, self._kind)
+            ).fetchone()
+        return None if row is None else self._load(row[0])
+
+    def get(self, record_id: str) -> R:
+        rec = self.find(record_id)
+        if rec is None:
+            raise NotFound(f"There is no {self._kind} with that id in this vault.")
+        return rec
+
+    def for_case(self, case_id: str) -> list[R]:
+        with storage_errors():
+            rows = self._conn.execute(
+                "SELECT data FROM records WHERE case_id = ? AND kind = ? ORDER BY sort_key, created_at",
+                (case_id, self._kind),
+            ).fetchall()
+        return [self._load(r[0]) for r in rows]
+
+    def between(self, start_key: str, end_key: str) -> list[R]:
+        with storage_errors():
+            rows = self._conn.execute(
+                "SELECT data FROM records WHERE kind = ? AND sort_key >= ? AND sort_key < ?"
+                " ORDER BY sort_key",
+                (self._kind, start_key, end_key),
+            ).fetchall()
+        return [self._load(r[0]) for r in rows]
+
+    def add(self, record: R) -> None:
+        self._write(record, insert=True)
+
+    def save(self, record: R) -> None:
+        self._write(record, insert=False)
+
+    def _write(self, record: R, insert: bool) -> None:
+        data = to_jsonable(record)
+        case_id = data["case_id"]
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        with storage_errors():
+            if insert:
+                if self._conn.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is None:
+                    raise UnknownCase()
+                self._conn.execute(
+                    "INSERT INTO records (id, case_id, kind, sort_key, created_at, updated_at, data)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        record.id,
+                        case_id,
+                        self._kind,
+                        self._sort_key(record),
+                        record.created_at.isoformat(),
+                        record.updated_at.isoformat(),
+                        payload,
+                    ),
+                )
+            else:
+                cur = self._conn.execute(
+                    "UPDATE records SET sort_key=?, updated_at=?, data=? WHERE id=? AND kind=?",
+                    (self._sort_key(record), record.updated_at.isoformat(), payload, record.id, self._kind),
+                )
+                if cur.rowcount == 0:
+                    raise NotFound(f"There is no {self._kind} with that id in this vault.")
+            if self._kind in fts.SEARCHABLE_KINDS:
+                fts.index_record(self._conn, case_id, record.id, self._kind, *fts.record_text(self._kind, data))
+
+    def delete(self, record_id: str) -> None:
+        with storage_errors():
+            fts.unindex_record(self._conn, record_id)
+            cur = self._conn.execute("DELETE FROM records WHERE id = ? AND kind = ?", (record_id, self._kind))
+            if cur.rowcount == 0:
+                raise NotFound(f"There is no {self._kind} with that id in this vault.")
+
+
+class SqlSettings:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, key: str, default: Any = None) -> Any:
+        with storage_errors():
+            row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set(self, key: str, value: Any) -> None:
+        with storage_errors():
+            self._conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, _dumps(value)),
+            )
+
+
+class SqlAuditLog:
+    def __init__(self, conn: Connection, actor: Callable[[], str], clock: Callable[[], datetime]) -> None:
+        self._conn = conn
+        self._actor = actor
+        self._clock = clock
+
+    def record(self, action: str, case_id: str | None, detail: str = "") -> None:
+        with storage_errors():
+            self._conn.execute(
+                "INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?, ?, ?, ?, ?)",
+                (self._clock().isoformat(), self._actor(), action, case_id, detail),
+            )
+
+    def entries(self, case_id: str | None = None, action: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+        sql = "SELECT seq, at, actor, action, case_id, detail FROM audit WHERE 1=1"
+        args: list[Any] = []
+        if case_id is not None:
+            sql += " AND case_id = ?"
+            args.append(case_id)
+        if action is not None:
+            sql += " AND action = ?"
+            args.append(action)
+        sql += " ORDER BY seq DESC LIMIT ?"
+        args.append(limit)
+        with storage_errors():
+            rows = self._conn.execute(sql, args).fetchall()
+        return [AuditEntry(r[0], datetime.fromisoformat(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
+
+
+class SqlSearchIndex:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def search(self, query: str, limit: int = 200) -> list[SearchHit]:
+        return [SearchHit(h.case_id, h.record_id, h.kind, h.title, h.snippet) for h in fts.search(self._conn, query, limit)]

@@ -1,0 +1,187 @@
+"""Full-text search inside the encrypted database (SQLite FTS5).
+
+- The tokenizer is ``unicode61 remove_diacritics 2``: "Nguyen" finds "Nguyễn".
+- Letters that are not a base letter plus a combining mark (Vietnamese đ, Polish ł, Danish
+  ø, ...) are folded as well, into a hidden ``alt`` column, so "Dang" finds "Đặng" and
+  "Lukasz" finds "Łukasz".
+- User text is never passed as FTS syntax: each word is reduced to its letters and digits
+  and quoted, so quotes, brackets and operators in a query are harmless.
+- The index is kept in step by the repositories (same transaction as the record).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from imsa_desktop.store.connection import Connection, storage_errors
+
+HL_START = "\x02"
+HL_END = "\x03"
+
+_EXTRA_FOLD = str.maketrans(
+    {
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+        "ħ": "h",
+        "Ħ": "H",
+        "þ": "th",
+        "ð": "d",
+        "Ð": "D",
+    }
+)
+
+
+def fold(text: str) -> str:
+    return text.translate(_EXTRA_FOLD)
+
+
+def _alt(text: str) -> str:
+    """Folded forms of only the words that folding changes (keeps the index small)."""
+    words = set(re.findall(r"\w+", text))
+    return " ".join(sorted({fold(w) for w in words if fold(w) != w}))
+
+
+def index_record(conn: Connection, case_id: str, record_id: str, kind: str, title: str, body: str) -> None:
+    conn.execute("DELETE FROM search WHERE record_id = ?", (record_id,))
+    text = f"{title}\n{body}"
+    conn.execute(
+        "INSERT INTO search (case_id, record_id, kind, title, body, alt) VALUES (?, ?, ?, ?, ?, ?)",
+        (case_id, record_id, kind, title, body, _alt(text)),
+    )
+
+
+def unindex_record(conn: Connection, record_id: str) -> None:
+    conn.execute("DELETE FROM search WHERE record_id = ?", (record_id,))
+
+
+def unindex_case(conn: Connection, case_id: str) -> None:
+    conn.execute("DELETE FROM search WHERE case_id = ?", (case_id,))
+
+
+# ---- what is indexed for each kind of record ---------------------------------------------
+
+
+def _join(*parts: Any) -> str:
+    out: list[str] = []
+    for p in parts:
+        if isinstance(p, list | tuple):
+            out.extend(str(x) for x in p if x)
+        elif p:
+            out.append(str(p))
+    return "\n".join(out)
+
+
+def case_text(data: dict[str, Any]) -> tuple[str, str]:
+    s = data.get("survivor") or {}
+    r = data.get("referral") or {}
+    title = _join(s.get("full_name"), s.get("preferred_name"), s.get("aliases"))
+    decisions = data.get("decisions") or []
+    consents = data.get("consents") or []
+    body = _join(
+        data.get("code"),
+        s.get("nationality"),
+        s.get("gender"),
+        s.get("safe_contact_notes"),
+        r.get("first_responder"),
+        r.get("reference"),
+        [d.get("reference") for d in decisions],
+        [d.get("notes") for d in decisions],
+        [c.get("purpose") for c in consents],
+        data.get("status_reason"),
+        data.get("notes"),
+    )
+    return title, body
+
+
+def record_text(kind: str, data: dict[str, Any]) -> tuple[str, str]:
+    title = str(data.get("title") or "")
+    if kind == "event":
+        body = _join(data.get("notes"), data.get("source"))
+    elif kind == "appointment":
+        body = _join(data.get("location"), data.get("notes"), data.get("interpreter_language"))
+    elif kind == "evidence":
+        body = _join(data.get("body"), data.get("source"), data.get("provided_to"))
+    elif kind == "letter":
+        body = _join(data.get("body_text"), data.get("reference"))
+    else:
+        body = _join(data.get("notes"), data.get("reason"))
+    return title, body
+
+
+def reindex_all(conn: Connection) -> None:
+    conn.execute("DELETE FROM search")
+    for cid, data in conn.execute("SELECT id, data FROM cases").fetchall():
+        d = json.loads(data)
+        index_record(conn, cid, cid, "case", *case_text(d))
+    for rid, cid, kind, data in conn.execute("SELECT id, case_id, kind, data FROM records").fetchall():
+        if kind in SEARCHABLE_KINDS:
+            index_record(conn, cid, rid, kind, *record_text(kind, json.loads(data)))
+
+
+SEARCHABLE_KINDS = frozenset({"event", "appointment", "evidence", "letter"})
+
+
+# ---- querying ------------------------------------------------------------------------------
+
+
+def build_match(query: str) -> str:
+    """A safe FTS5 MATCH expression for what the user typed, or '' for nothing to search.
+
+    Each whitespace-separated word becomes a quoted phrase of its letter/digit runs, with a
+    prefix star so results appear as the user types ("Hồn" finds "Hồng"); words are ANDed.
+    "anti-trafficking" becomes the phrase "anti trafficking".
+    """
+    phrases: list[str] = []
+    for word in query.split():
+        tokens = re.findall(r"\w+", fold(unicodedata.normalize("NFC", word)))
+        tokens = [t for t in tokens if t.strip("_")]
+        if tokens:
+            phrases.append('"' + " ".join(tokens) + '"*')
+    return " AND ".join(phrases[:16])
+
+
+@dataclass(frozen=True)
+class Hit:
+    case_id: str
+    record_id: str
+    kind: str
+    title: str  # with HL_START/HL_END around matched words
+    snippet: str  # idem
+
+
+def search(conn: Connection, query: str, limit: int = 200) -> list[Hit]:
+    match = build_match(query)
+    if not match:
+        return []
+    with storage_errors():
+        rows = conn.execute(
+            f"""SELECT case_id, record_id, kind,
+                       highlight(search, 3, '{HL_START}', '{HL_END}'),
+                       snippet(search, 4, '{HL_START}', '{HL_END}', '…', 12)
+                FROM search WHERE search MATCH ? ORDER BY rank LIMIT ?""",
+            (match, limit),
+        ).fetchall()
+    return [Hit(*row) for row in rows]
+
+
+def strip_marks(text: str) -> str:
+    return text.replace(HL_START, "").replace(HL_END, "")
+
+
+def case_ids_matching(conn: Connection, query: str) -> Iterable[str]:
+    return {h.case_id for h in search(conn, query, limit=10_000)}

@@ -1,0 +1,88 @@
+"""The SQL unit of work: one transaction; nothing is kept without ``commit()``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from imsa_desktop.domain.model import (
+    Appointment,
+    DeadlineOverride,
+    EvidenceItem,
+    TimelineEvent,
+    utc_now,
+)
+from imsa_desktop.services.ports import AbstractUnitOfWork
+from imsa_desktop.store.connection import Connection, storage_errors
+from imsa_desktop.store.repositories import (
+    SqlAuditLog,
+    SqlCaseRepository,
+    SqlRecordRepository,
+    SqlSearchIndex,
+    SqlSettings,
+)
+
+
+def _event_key(e: TimelineEvent) -> str:
+    return f"{e.date.earliest.isoformat()}|{e.date.latest.isoformat()}"
+
+
+def _appointment_key(a: Appointment) -> str:
+    return a.start.isoformat(timespec="minutes")
+
+
+def _evidence_key(e: EvidenceItem) -> str:
+    return e.date_obtained.isoformat() if e.date_obtained else ""
+
+
+class SqlUnitOfWork(AbstractUnitOfWork):
+    def __init__(
+        self,
+        conn: Connection,
+        actor: Callable[[], str] = lambda: "",
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.conn = conn
+        self._actor = actor
+        self._clock = clock
+        self._active = False
+
+    def __enter__(self) -> SqlUnitOfWork:
+        if self._active:
+            raise RuntimeError("unit of work already active")
+        with storage_errors():
+            self.conn.execute("BEGIN IMMEDIATE")
+        self._active = True
+        c = self.conn
+        self.cases = SqlCaseRepository(c)
+        self.events = SqlRecordRepository(c, "event", TimelineEvent, _event_key)
+        self.appointments = SqlRecordRepository(c, "appointment", Appointment, _appointment_key)
+        self.evidence = SqlRecordRepository(c, "evidence", EvidenceItem, _evidence_key)
+        self.overrides = SqlRecordRepository(c, "override", DeadlineOverride)
+        self.settings = SqlSettings(c)
+        self.audit = SqlAuditLog(c, self._actor, self._clock)
+        self.search = SqlSearchIndex(c)
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        if self._active:
+            self.rollback()
+
+    def commit(self) -> None:
+        if not self._active:
+            return
+        with storage_errors():
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                self._active = False
+                raise
+        self._active = False
+
+    def rollback(self) -> None:
+        if not self._active:
+            return
+        self._active = False
+        with storage_errors():
+            self.conn.execute("ROLLBACK")

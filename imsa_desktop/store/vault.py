@@ -1,0 +1,199 @@
+"""The vault on disk: one SQLCipher database plus its key-slot file beside it.
+
+    <name>.imsa        SQLCipher 4 database, raw 256-bit data key (see docs/on-disk-format.md)
+    <name>.imsa.keys   key slots (JSON): the data key wrapped by passphrase / recovery key /
+                       keychain (see docs/key-slots.md)
+
+Opening: unwrap the data key from a slot (slow by design: Argon2id), then open the database
+with it (fast). Changing the passphrase rewraps the key; the database is never re-encrypted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from imsa_desktop.crypto.kdf import Argon2Params
+from imsa_desktop.crypto.keychain import Keychain
+from imsa_desktop.crypto.keyslots import KeySlotFile
+from imsa_desktop.crypto.memory import wipe
+from imsa_desktop.domain.model import utc_now
+from imsa_desktop.errors import VaultExists, VaultLocked, VaultNotFound
+from imsa_desktop.store import connection, migrations
+from imsa_desktop.store.uow import SqlUnitOfWork
+
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def keys_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".keys")
+
+
+def vault_exists(db_path: Path) -> bool:
+    return db_path.exists() or keys_path(db_path).exists()
+
+
+@dataclass(frozen=True)
+class UnwrappedKey:
+    """A data key just unwrapped (e.g. in a worker thread), ready to open the database."""
+
+    path: Path
+    slots: KeySlotFile
+    key: bytearray
+
+
+def unwrap_with_passphrase(path: Path, passphrase: str) -> UnwrappedKey:
+    slots = KeySlotFile.load(keys_path(path))
+    _require_db(path)
+    return UnwrappedKey(path, slots, bytearray(slots.unlock_with_passphrase(passphrase)))
+
+
+def unwrap_with_recovery_key(path: Path, recovery_key: str) -> UnwrappedKey:
+    slots = KeySlotFile.load(keys_path(path))
+    _require_db(path)
+    return UnwrappedKey(path, slots, bytearray(slots.unlock_with_recovery_key(recovery_key)))
+
+
+def unwrap_with_keychain(path: Path, keychain: Keychain) -> UnwrappedKey:
+    slots = KeySlotFile.load(keys_path(path))
+    _require_db(path)
+    return UnwrappedKey(path, slots, bytearray(slots.unlock_with_keychain(keychain)))
+
+
+def has_keychain_slot(path: Path) -> bool:
+    try:
+        return KeySlotFile.load(keys_path(path)).has_keychain_slot
+    except Exception:
+        return False
+
+
+def _require_db(path: Path) -> None:
+    if not path.exists():
+        raise VaultNotFound()
+
+
+class Vault:
+    """An open vault. ``unit_of_work()`` gives a fresh transaction on the vault's connection."""
+
+    def __init__(self, path: Path, slots: KeySlotFile, key: bytearray, clock: Callable[[], datetime] = utc_now):
+        self.path = path
+        self.slots = slots
+        self._key: bytearray | None = key
+        self._clock = clock
+        self.conn: connection.Connection | None = connection.connect(path, key)
+        try:
+            migrations.migrate(self.conn)
+        except BaseException:
+            self.close()
+            raise
+
+    # ---- lifecycle ----------------------------------------------------------------------
+    @classmethod
+    def open(cls, unwrapped: UnwrappedKey, clock: Callable[[], datetime] = utc_now) -> Vault:
+        return cls(unwrapped.path, unwrapped.slots, unwrapped.key, clock)
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        passphrase: str,
+        advocate_name: str,
+        params: Argon2Params,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> tuple[Vault, str]:
+        """Create a new vault. Returns it open, and the recovery key to show once."""
+        path = Path(path)
+        if vault_exists(path):
+            raise VaultExists()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            os.chmod(path.parent, 0o700)
+        key = bytearray(secrets.token_bytes(32))
+        vault_id = str(uuid.uuid4())
+        slots, recovery_key = KeySlotFile.create(bytes(key), vault_id, passphrase, params)
+        try:
+            vault = cls(path, slots, key, clock)
+            assert vault.conn is not None
+            with connection.storage_errors():
+                vault.conn.execute("BEGIN IMMEDIATE")
+                vault.conn.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?)", (vault_id,))
+                vault.conn.execute("INSERT INTO meta (key, value) VALUES ('advocate_name', ?)", (advocate_name,))
+                vault.conn.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", (clock().isoformat(),))
+                vault.conn.execute("COMMIT")
+            slots.save(keys_path(path))
+            os.chmod(path, 0o600)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                vault.close()  # type: ignore[possibly-undefined]
+            for p in [path, keys_path(path), *(path.with_name(path.name + s) for s in SIDE_SUFFIXES)]:
+                with contextlib.suppress(OSError):
+                    p.unlink()
+            raise
+        return vault, recovery_key
+
+    @property
+    def is_open(self) -> bool:
+        return self.conn is not None
+
+    def close(self) -> None:
+        """Close the database and drop the key from memory (as far as Python allows)."""
+        if self.conn is not None:
+            with contextlib.suppress(Exception):
+                self.conn.close()
+            self.conn = None
+        if self._key is not None:
+            wipe(self._key)
+            self._key = None
+
+    def _connection(self) -> connection.Connection:
+        if self.conn is None:
+            raise VaultLocked()
+        return self.conn
+
+    # ---- use ----------------------------------------------------------------------------
+    def meta(self, key: str) -> str:
+        row = self._connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return "" if row is None else str(row[0])
+
+    @property
+    def vault_id(self) -> str:
+        return self.meta("vault_id")
+
+    @property
+    def advocate_name(self) -> str:
+        return self.meta("advocate_name")
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._connection(), actor=lambda: self.advocate_name, clock=self._clock)
+
+    def new_connection(self) -> connection.Connection:
+        """A separate connection (for a worker thread); the caller closes it."""
+        if self._key is None:
+            raise VaultLocked()
+        return connection.connect(self.path, self._key)
+
+    # ---- keys ---------------------------------------------------------------------------
+    def change_passphrase(self, new_passphrase: str, params: Argon2Params) -> None:
+        if self._key is None:
+            raise VaultLocked()
+        self.slots.rewrap_passphrase(bytes(self._key), new_passphrase, params)
+        self.slots.save(keys_path(self.path))
+
+    def remember_on_device(self, keychain: Keychain) -> None:
+        if self._key is None:
+            raise VaultLocked()
+        self.slots.add_keychain_slot(bytes(self._key), keychain)
+        self.slots.save(keys_path(self.path))
+
+    def forget_on_device(self, keychain: Keychain) -> None:
+        self.slots.remove_keychain_slot(keychain)
+        self.slots.save(keys_path(self.path))
+
+    def integrity_ok(self) -> bool:
+        return connection.integrity_ok(self._connection())
