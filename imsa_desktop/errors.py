@@ -135,8 +135,7 @@ class BundleCorrupt(BundleError):
 
 class BundleWrongKey(BundleError):
     default_message = (
-        "This bundle could not be decrypted with the passphrase or identity given; "
-        "the vault was not changed."
+        "This bundle could not be decrypted with the passphrase or identity given; the vault was not changed."
     )
 
 

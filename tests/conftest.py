@@ -41,7 +41,7 @@ def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 
 
 @pytest.fixture
-def clock() -> "FixedClock":
+def clock() -> FixedClock:
     return FixedClock(FIXED_NOW)
 
 

@@ -12,7 +12,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from contextlib import suppress
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -83,11 +82,15 @@ def read_json_arg(source: str) -> Any:
         else:
             text = Path(source).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        raise InvalidInput("The case document could not be read (is the path right, and is it UTF-8?).") from None
+        raise InvalidInput(
+            "The case document could not be read (is the path right, and is it UTF-8?)."
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        raise InvalidInput(f"The case document is not valid JSON (line {e.lineno}, column {e.colno}).") from None
+        raise InvalidInput(
+            f"The case document is not valid JSON (line {e.lineno}, column {e.colno})."
+        ) from None
 
 
 def emit_json(value: Any) -> None:
@@ -195,7 +198,10 @@ def cmd_case_show(args: argparse.Namespace) -> int:
         if r.get("date"):
             print(f"  referred: {r['date']} by {r.get('first_responder') or '?'}")
         for d in doc.get("decisions") or []:
-            print(f"  decision: {d['kind']} {d['outcome']} {d.get('date') or ''} {d.get('authority')}  [{d['id']}]")
+            print(
+                f"  decision: {d['kind']} {d['outcome']} {d.get('date') or ''} "
+                f"{d.get('authority')}  [{d['id']}]"
+            )
         print(
             f"  events: {len(doc['events'])}  appointments: {len(doc['appointments'])}  "
             f"evidence: {len(doc['evidence'])}"
@@ -298,7 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     pp = sub.add_parser("passphrase", help="change the vault passphrase")
     psub = pp.add_subparsers(dest="passphrase_command", required=True, parser_class=_Parser)
-    p = psub.add_parser("change", help="new passphrase from $IMSA_NEW_PASSPHRASE or a prompt", parents=[common])
+    p = psub.add_parser(
+        "change", help="new passphrase from $IMSA_NEW_PASSPHRASE or a prompt", parents=[common]
+    )
     p.set_defaults(func=cmd_passphrase_change)
 
     p = sub.add_parser(
@@ -314,12 +322,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load_extensions() -> None:
-    """Command groups that live in their own modules register themselves here."""
+    """Command groups in their own modules (cli/<name>.py) register through EXTENSIONS."""
     import importlib
+    import importlib.util
 
-    for name in ("deadlines", "evidence", "documents", "bundles"):
-        with suppress(ModuleNotFoundError):
-            importlib.import_module(f"imsa_desktop.cli.{name}")
+    for name in ("deadlines", "evidence", "documents", "bundles", "privacy"):
+        module = f"imsa_desktop.cli.{name}"
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -339,7 +349,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as e:  # never a traceback on the terminal
         logsetup.log_unexpected(e)
-        print("imsa: an unexpected error occurred; nothing was changed. Details are in the log.", file=sys.stderr)
+        print(
+            "imsa: an unexpected error occurred; nothing was changed. Details are in the log.",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -187,7 +187,9 @@ def new_case(uow: AbstractUnitOfWork, full_name: str, *, clock: Clock = utc_now)
     return add_case(uow, {"survivor": {"full_name": full_name}}, clock=clock)
 
 
-def upsert_decision(uow: AbstractUnitOfWork, case_id: str, decision: Decision, *, clock: Clock = utc_now) -> None:
+def upsert_decision(
+    uow: AbstractUnitOfWork, case_id: str, decision: Decision, *, clock: Clock = utc_now
+) -> None:
     with uow:
         case = uow.cases.get(case_id)
         now = clock()
@@ -203,7 +205,9 @@ def upsert_decision(uow: AbstractUnitOfWork, case_id: str, decision: Decision, *
         uow.commit()
 
 
-def delete_decision(uow: AbstractUnitOfWork, case_id: str, decision_id: str, *, clock: Clock = utc_now) -> None:
+def delete_decision(
+    uow: AbstractUnitOfWork, case_id: str, decision_id: str, *, clock: Clock = utc_now
+) -> None:
     with uow:
         case = uow.cases.get(case_id)
         kept = [d for d in case.decisions if d.id != decision_id]
@@ -216,7 +220,9 @@ def delete_decision(uow: AbstractUnitOfWork, case_id: str, decision_id: str, *, 
         uow.commit()
 
 
-def add_consent(uow: AbstractUnitOfWork, case_id: str, consent: ConsentRecord, *, clock: Clock = utc_now) -> None:
+def add_consent(
+    uow: AbstractUnitOfWork, case_id: str, consent: ConsentRecord, *, clock: Clock = utc_now
+) -> None:
     with uow:
         case = uow.cases.get(case_id)
         now = clock()

@@ -198,7 +198,9 @@ class SqlRecordRepository(Generic[R]):
                 if cur.rowcount == 0:
                     raise NotFound(f"There is no {self._kind} with that id in this vault.")
             if self._kind in fts.SEARCHABLE_KINDS:
-                fts.index_record(self._conn, case_id, record.id, self._kind, *fts.record_text(self._kind, data))
+                fts.index_record(
+                    self._conn, case_id, record.id, self._kind, *fts.record_text(self._kind, data)
+                )
 
     def delete(self, record_id: str) -> None:
         with storage_errors():
@@ -239,7 +241,9 @@ class SqlAuditLog:
                 (self._clock().isoformat(), self._actor(), action, case_id, detail),
             )
 
-    def entries(self, case_id: str | None = None, action: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+    def entries(
+        self, case_id: str | None = None, action: str | None = None, limit: int = 1000
+    ) -> list[AuditEntry]:
         sql = "SELECT seq, at, actor, action, case_id, detail FROM audit WHERE 1=1"
         args: list[Any] = []
         if case_id is not None:
@@ -260,4 +264,7 @@ class SqlSearchIndex:
         self._conn = conn
 
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
-        return [SearchHit(h.case_id, h.record_id, h.kind, h.title, h.snippet) for h in fts.search(self._conn, query, limit)]
+        return [
+            SearchHit(h.case_id, h.record_id, h.kind, h.title, h.snippet)
+            for h in fts.search(self._conn, query, limit)
+        ]

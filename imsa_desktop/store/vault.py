@@ -81,7 +81,9 @@ def _require_db(path: Path) -> None:
 class Vault:
     """An open vault. ``unit_of_work()`` gives a fresh transaction on the vault's connection."""
 
-    def __init__(self, path: Path, slots: KeySlotFile, key: bytearray, clock: Callable[[], datetime] = utc_now):
+    def __init__(
+        self, path: Path, slots: KeySlotFile, key: bytearray, clock: Callable[[], datetime] = utc_now
+    ):
         self.path = path
         self.slots = slots
         self._key: bytearray | None = key
@@ -123,8 +125,12 @@ class Vault:
             with connection.storage_errors():
                 vault.conn.execute("BEGIN IMMEDIATE")
                 vault.conn.execute("INSERT INTO meta (key, value) VALUES ('vault_id', ?)", (vault_id,))
-                vault.conn.execute("INSERT INTO meta (key, value) VALUES ('advocate_name', ?)", (advocate_name,))
-                vault.conn.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", (clock().isoformat(),))
+                vault.conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('advocate_name', ?)", (advocate_name,)
+                )
+                vault.conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('created_at', ?)", (clock().isoformat(),)
+                )
                 vault.conn.execute("COMMIT")
             slots.save(keys_path(path))
             os.chmod(path, 0o600)
