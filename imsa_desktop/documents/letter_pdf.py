@@ -1,0 +1,308 @@
+"""A reconsideration request as a PDF a solicitor would sign: the draft in, PDF bytes out.
+
+The letter prints the draft exactly as edited. Page headers and the PDF's metadata carry the
+NRM reference and the decision date, not the survivor's name, unless asked to.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from typing import Any
+
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Image, KeepTogether, ListFlowable, ListItem, Spacer, Table
+
+from imsa_desktop.documents import fonts
+from imsa_desktop.documents.pdfbase import (
+    INK,
+    PAGE_H,
+    PAGE_W,
+    RULE,
+    build_pdf,
+    content_width,
+    draw_paragraph,
+    para,
+    styles,
+    tstyle,
+)
+from imsa_desktop.domain.dates import format_date
+from imsa_desktop.domain.letters import ERROR, LetterDraft, validate
+from imsa_desktop.errors import LetterRefused
+
+MARGIN_X = 25 * mm
+WIDTH = content_width(MARGIN_X, MARGIN_X)
+
+
+def render_letter(
+    draft: LetterDraft,
+    *,
+    strict: bool = False,
+    today: date | None = None,
+    include_name_in_metadata: bool = False,
+) -> bytes:
+    """Render ``draft`` to PDF bytes (A4).
+
+    ``strict=True`` refuses (``LetterRefused``) while ``validate(draft, today)`` finds an error,
+    e.g. a late request without its exceptional-circumstances section; ``today`` defaults to the
+    letter's date.
+    """
+    if strict:
+        errors = [p for p in validate(draft, today or draft.letter_date) if p.severity == ERROR]
+        if errors:
+            raise LetterRefused(errors[0].message)
+    st = styles()
+    story: list[Flowable] = []
+    story += _letterhead(draft, st)
+    story += _addressee(draft, st)
+    story += _references(draft, st)
+    story += _body(draft, st)
+    story += _signature(draft, st)
+    story += _enclosure_index(draft, st)
+
+    ref = draft.nrm_reference or draft.decision_reference
+    title = f"Reconsideration request - {ref}" if ref else "Reconsideration request"
+    if include_name_in_metadata:
+        title += f" - {draft.survivor_name}"
+
+    footer = st["sans_muted"].clone("footer", fontSize=8.5, leading=10)
+    header_right = footer.clone("header_right", alignment=TA_RIGHT)
+
+    def on_page(canvas: Canvas, doc: Any) -> None:
+        canvas.saveState()
+        draw_paragraph(
+            canvas, draft.header_reference, footer, MARGIN_X, 12 * mm + 8, PAGE_W - 2 * MARGIN_X - 30 * mm
+        )
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.4)
+        canvas.line(MARGIN_X, 17 * mm, PAGE_W - MARGIN_X, 17 * mm)
+        if doc.page > 1:
+            draw_paragraph(
+                canvas, draft.organisation.name, header_right, MARGIN_X, PAGE_H - 12 * mm, WIDTH + 6
+            )
+        canvas.restoreState()
+
+    return build_pdf(
+        story,
+        title=title,
+        author=draft.organisation.name,
+        subject=f"Request for reconsideration of a negative {draft.decision_type} decision",
+        keywords="reconsideration, National Referral Mechanism",
+        on_page=on_page,
+        margins=(MARGIN_X, MARGIN_X, 22 * mm, 24 * mm),
+    )
+
+
+# ---- sections ----------------------------------------------------------------------------
+
+
+def _letterhead(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
+    org = d.organisation
+    block: list[Flowable] = [para(org.name, st["org_name"])]
+    for line in org.address_lines:
+        block.append(para(line, st["sans"]))
+    contact = "  |  ".join(x for x in (org.phone and f"Tel {org.phone}", org.email) if x)
+    if contact:
+        block.append(para(contact, st["sans"]))
+    width = WIDTH
+    if org.logo_png:
+        logo = _logo(org.logo_png)
+        row = [[logo, block]]
+        t = Table(row, colWidths=[30 * mm, width - 30 * mm])
+    else:
+        t = Table([[block]], colWidths=[width])
+    t.setStyle(
+        tstyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.6, INK),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return [t, Spacer(1, 10 * mm)]
+
+
+def _logo(data: bytes) -> Flowable:
+    from reportlab.lib.utils import ImageReader
+
+    try:
+        reader = ImageReader(io.BytesIO(data))
+        w, h = reader.getSize()
+    except Exception as e:
+        raise LetterRefused("The organisation's logo is not a readable PNG image.") from e
+    box_w, box_h = 26 * mm, 18 * mm
+    scale = min(box_w / w, box_h / h)
+    return Image(io.BytesIO(data), width=w * scale, height=h * scale, hAlign="LEFT")
+
+
+def _addressee(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
+    out: list[Flowable] = [para(line, st["body_tight"]) for line in d.addressee_lines]
+    out += [Spacer(1, 6 * mm), para(format_date(d.letter_date), st["body"]), Spacer(1, 2 * mm)]
+    out.append(para(d.salutation, st["body"]))
+    return out
+
+
+def _references(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
+    rows = [
+        ("Name", d.survivor_name),
+        ("Date of birth", d.date_of_birth),
+        ("Nationality", d.nationality),
+        ("NRM reference", d.nrm_reference),
+        ("Decision reference", d.decision_reference if d.decision_reference != d.nrm_reference else ""),
+        ("Decision", f"Negative {d.decision_type} decision of {format_date(d.decision_date)}"),
+    ]
+    label = st["body_tight"].clone("ref_label", fontName=fonts.SERIF_BOLD)
+    data = [[para(k, label), para(v, st["body_tight"])] for k, v in rows if v]
+    width = WIDTH
+    t = Table(data, colWidths=[42 * mm, width - 42 * mm], hAlign="LEFT")
+    t.setStyle(
+        tstyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+            ]
+        )
+    )
+    subject = st["body"].clone("subject", fontName=fonts.SERIF_BOLD, spaceAfter=4)
+    re_line = f"{d.heading('references', 'Re:')} {d.subject}".strip()
+    return [KeepTogether([para(re_line, subject), t]), Spacer(1, 5 * mm)]
+
+
+def _body(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
+    h = st["heading"]
+    body = st["body"]
+    out: list[Flowable] = [para(d.heading("introduction", "Introduction"), h)]
+    for text in (d.opening, d.capacity_statement, d.consent_statement):
+        if text.strip():
+            out.append(para(text, body))
+
+    out.append(para(d.heading("timeliness", "Timeliness"), h))
+    if d.timeliness.strip():
+        out.append(para(d.timeliness, body))
+    if d.late:
+        ex = d.exceptional
+        out.append(para(d.heading("exceptional", "Exceptional circumstances"), h))
+        for key, default, text in (
+            ("reason_for_delay", "Reason for the delay", ex.reason_for_delay),
+            ("why_material", "Why the evidence is material", ex.why_material),
+            ("why_not_earlier", "Why the evidence was not provided earlier", ex.why_not_earlier),
+        ):
+            out.append(para(d.heading(key, default), st["subheading"]))
+            out.append(para(text or "[to be completed]", body))
+
+    out.append(para(d.heading("grounds", "Grounds for reconsideration"), h))
+    if d.grounds_intro.strip():
+        out.append(para(d.grounds_intro, body))
+    for i, g in enumerate(d.grounds, 1):
+        block: list[Flowable] = [para(f"Ground {i}: {g.title}", st["ground_title"])]
+        text = g.text
+        uncited = [n for n in g.enclosure_numbers if not re.search(rf"\bEnclosure {n}\b", text)]
+        if uncited:
+            from imsa_desktop.domain.letters import cite
+
+            text = f"{text.rstrip()} See {cite(uncited)}.".strip()
+        block.append(para(text, body))
+        if g.fact_refs:
+            block.append(para("Facts relied on from the chronology:", st["body_tight"]))
+            block.append(_bullets([para(f, st["body_tight"]) for f in g.fact_refs]))
+            block.append(Spacer(1, 3))
+        if g.guidance_ref:
+            block.append(para(f"Guidance: {g.guidance_ref}", st["small_muted"]))
+        out += block
+
+    out.append(para(d.heading("outcome", "Outcome sought"), h))
+    if d.outcome_intro.strip():
+        out.append(para(d.outcome_intro, st["body"].clone("oi", spaceAfter=3)))
+    if d.outcome_sought:
+        items = [para(t, st["body"].clone("li", spaceAfter=3)) for t in d.outcome_sought]
+        out.append(_bullets(items, kind="a"))
+        out.append(Spacer(1, 4))
+
+    if d.jr_note.strip():
+        out.append(para(d.heading("legal", "Legal advice and time limits"), h))
+        out.append(para(d.jr_note, body))
+    if d.guidance_version:
+        versions = f"This letter relies on the {d.guidance_version}."
+        out.append(para(versions, st["small_muted"]))
+    return out
+
+
+def _bullets(items: list[Flowable], kind: str = "bullet") -> ListFlowable:
+    if kind == "a":
+        return ListFlowable(
+            [ListItem(x) for x in items],
+            bulletType="a",
+            bulletFormat="(%s)",
+            leftIndent=9 * mm,
+            bulletFontName=fonts.SERIF,
+            bulletFontSize=11,
+        )
+    return ListFlowable(
+        [ListItem(x) for x in items],
+        bulletType="bullet",
+        start="\u2022",
+        leftIndent=7 * mm,
+        bulletFontName=fonts.SERIF,
+        bulletFontSize=10,
+    )
+
+
+def _signature(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
+    org = d.organisation
+    lines: list[Flowable] = [Spacer(1, 4 * mm), para(d.closing, st["body"]), Spacer(1, 16 * mm)]
+    if org.signatory_name:
+        lines.append(para(org.signatory_name, st["body_tight"].clone("sig", fontName=fonts.SERIF_BOLD)))
+    for line in (org.signatory_role, org.name):
+        if line:
+            lines.append(para(line, st["body_tight"]))
+    contact = " | ".join(x for x in (org.phone, org.email) if x)
+    if contact:
+        lines.append(para(contact, st["body_tight"]))
+    return [KeepTogether(lines)]
+
+
+def _enclosure_index(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
+    out: list[Flowable] = [Spacer(1, 9 * mm), para(d.heading("enclosures", "Enclosures"), st["heading"])]
+    if not d.enclosures:
+        out.append(para("None.", st["body"]))
+        return out
+    cell, bold = (
+        st["cell"].clone("c", fontSize=9.5, leading=12),
+        st["cell_bold"].clone("cb", fontSize=9.5, leading=12),
+    )
+    rows: list[list[Any]] = [
+        [para("No.", bold), para("Document", bold), para("Type", bold), para("Date obtained", bold)]
+    ]
+    for e in d.enclosures:
+        rows.append(
+            [
+                para(f"Enclosure {e.number}", cell),
+                para(e.title, cell),
+                para(e.kind, cell),
+                para(format_date(e.date_obtained) if e.date_obtained else "", cell),
+            ]
+        )
+    width = WIDTH
+    t = Table(rows, colWidths=[26 * mm, width - 26 * mm - 30 * mm - 32 * mm, 30 * mm, 32 * mm], repeatRows=1)
+    t.setStyle(
+        tstyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    out.append(t)
+    return out

@@ -1,0 +1,236 @@
+"""What every IMSA Desktop PDF shares: page size, styles, "Page 2 of 3", metadata, header lines."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+
+from imsa_desktop.documents import fonts
+from imsa_desktop.errors import DocumentError, ImsaError
+
+PAGE_W, PAGE_H = A4
+INK = colors.HexColor("#1a1a1a")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#9a9a9a")
+ACCENT = colors.HexColor("#8a1c1c")  # CONFIDENTIAL marks
+
+
+FRAME_PADDING = 6  # reportlab's default Frame padding on each side
+
+
+def content_width(left: float, right: float) -> float:
+    """Usable width of the frame between the given page margins."""
+    return float(PAGE_W - left - right - 2 * FRAME_PADDING)
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    fonts.register_fonts()
+    body = ParagraphStyle("body", fontName=fonts.SERIF, fontSize=11, leading=15, textColor=INK, spaceAfter=7)
+    small = ParagraphStyle("small", parent=body, fontSize=9, leading=12, spaceAfter=3)
+    sans = ParagraphStyle("sans", fontName=fonts.SANS, fontSize=9, leading=12, textColor=INK)
+    return {
+        "body": body,
+        "body_tight": ParagraphStyle("body_tight", parent=body, spaceAfter=0),
+        "small": small,
+        "small_muted": ParagraphStyle("small_muted", parent=small, textColor=MUTED),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName=fonts.SERIF_BOLD,
+            fontSize=11.5,
+            spaceBefore=8,
+            spaceAfter=5,
+            keepWithNext=1,
+        ),
+        "subheading": ParagraphStyle(
+            "subheading",
+            parent=body,
+            fontName=fonts.SERIF_ITALIC,
+            spaceBefore=2,
+            spaceAfter=3,
+            keepWithNext=1,
+        ),
+        "ground_title": ParagraphStyle(
+            "ground_title",
+            parent=body,
+            fontName=fonts.SERIF_BOLD,
+            spaceBefore=4,
+            spaceAfter=3,
+            keepWithNext=1,
+        ),
+        "sans": sans,
+        "sans_muted": ParagraphStyle("sans_muted", parent=sans, textColor=MUTED, spaceAfter=2),
+        "sans_bold": ParagraphStyle("sans_bold", parent=sans, fontName=fonts.SANS_BOLD),
+        "sans_right": ParagraphStyle("sans_right", parent=sans, alignment=TA_RIGHT),
+        "org_name": ParagraphStyle(
+            "org_name", fontName=fonts.SANS_BOLD, fontSize=14, leading=18, textColor=INK
+        ),
+        "title": ParagraphStyle(
+            "title",
+            fontName=fonts.SANS_BOLD,
+            fontSize=16,
+            leading=20,
+            textColor=INK,
+            spaceAfter=4,
+            alignment=TA_LEFT,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            fontName=fonts.SANS_BOLD,
+            fontSize=11.5,
+            leading=15,
+            textColor=INK,
+            spaceBefore=10,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        "cell": ParagraphStyle("cell", fontName=fonts.SANS, fontSize=8.5, leading=10.5, textColor=INK),
+        "cell_bold": ParagraphStyle(
+            "cell_bold", fontName=fonts.SANS_BOLD, fontSize=8.5, leading=10.5, textColor=INK
+        ),
+    }
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text (escaped, with script fallback)."""
+    return Paragraph(fonts.markup(text), style)
+
+
+def numbered_canvas(
+    right_x: float, footer_font: str = fonts.SANS, size: float = 8.5, bottom: float = 12 * mm
+) -> type[Canvas]:
+    """A canvas class that writes "Page N of M" at the bottom right of every page."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            if not kwargs.get("initialFontName"):  # never the unembedded Helvetica
+                kwargs["initialFontName"] = footer_font
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab API)
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved)
+            for state in self._saved:
+                self.__dict__.update(state)
+                self.setFont(footer_font, size)
+                self.setFillColor(MUTED)
+                self.drawRightString(right_x, bottom, f"Page {self._pageNumber} of {total}")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def build_pdf(
+    story: list[Flowable],
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    keywords: str,
+    on_page: Callable[[Canvas, Any], None],
+    on_first_page: Callable[[Canvas, Any], None] | None = None,
+    margins: tuple[float, float, float, float] = (25 * mm, 25 * mm, 25 * mm, 22 * mm),
+) -> bytes:
+    """Lay out ``story`` on A4 and return the PDF bytes. Margins: left, right, top, bottom."""
+    fonts.register_fonts()
+    buf = io.BytesIO()
+    left, right, top, bottom = margins
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=title,
+        author=author,
+        subject=subject,
+        keywords=keywords,
+        creator="IMSA Desktop",
+        producer="IMSA Desktop (reportlab)",
+        invariant=1,
+    )
+    try:
+        doc.build(
+            story,
+            onFirstPage=on_first_page or on_page,
+            onLaterPages=on_page,
+            canvasmaker=numbered_canvas(PAGE_W - right),
+        )
+    except ImsaError:
+        raise
+    except Exception as e:  # a layout failure: say so without case text
+        raise DocumentError("The PDF could not be laid out.") from e
+    return buf.getvalue()
+
+
+def draw_paragraph(
+    canvas: Canvas, text: str, style: ParagraphStyle, x: float, y: float, width: float
+) -> None:
+    """Draw one line of marked-up text on the canvas with its top-left at (x, y)."""
+    p = Paragraph(fonts.markup(text), style)
+    _, h = p.wrapOn(canvas, width, 100)
+    p.drawOn(canvas, x, y - h)
+
+
+def draw_confidential_header(canvas: Canvas, label: str, margin: float = 18 * mm) -> None:
+    """CONFIDENTIAL at the top of the page, with a short label (case code or name) to the right."""
+    canvas.saveState()
+    canvas.setFont(fonts.SANS_BOLD, 9)
+    canvas.setFillColor(ACCENT)
+    canvas.drawString(margin, PAGE_H - 12 * mm, "CONFIDENTIAL")
+    st = styles()["sans_right"]
+    st = ParagraphStyle("hdr", parent=st, textColor=MUTED, fontSize=8.5)
+    draw_paragraph(canvas, label, st, PAGE_W / 2, PAGE_H - 9 * mm, PAGE_W / 2 - margin)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    canvas.line(margin, PAGE_H - 14 * mm, PAGE_W - margin, PAGE_H - 14 * mm)
+    canvas.restoreState()
+
+
+class Redactor:
+    """Keeps the survivor's names out of pseudonymous prints.
+
+    In pseudonymous mode every whole-word occurrence of the full name, preferred name,
+    aliases and each part of them is replaced by the case code (case-insensitive).
+    """
+
+    def __init__(self, case: Any, pseudonymous: bool) -> None:
+        self.pseudonymous = pseudonymous
+        self.code = str(case.code)
+        s = case.survivor
+        names = [s.full_name, s.preferred_name, *s.aliases]
+        self.label = f"Case {self.code}" if pseudonymous else f"{s.full_name} (case {self.code})"
+        parts = {n.strip() for n in names if n and n.strip()}
+        parts |= {p for n in names if n for p in n.split() if len(p) >= 2}
+        self._pattern: re.Pattern[str] | None = None
+        if pseudonymous and parts:
+            alts = "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True))
+            self._pattern = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+
+    def __call__(self, text: str) -> str:
+        if self._pattern is None or not text:
+            return text
+        return self._pattern.sub(f"[{self.code}]", text)
+
+
+def tstyle(commands: list[Any]) -> Any:
+    """A TableStyle whose default font is ours (reportlab's default is the unembedded Helvetica)."""
+    from reportlab.platypus import TableStyle
+
+    return TableStyle([("FONT", (0, 0), (-1, -1), fonts.SANS, 9), *commands])

@@ -1,0 +1,397 @@
+"""The deadline engine: a case's facts + dated rules -> dated, explained deadlines.
+
+Pure: "today" and the bank-holiday calendar are passed in (``services.uk_calendar`` supplies the
+real one). Nothing here reads the clock, the disk or the network.
+
+How it decides:
+
+* Triggers come from the case: the NRM referral date (not Duty to Notify), and every dated
+  RG, CG, reconsideration and VTS decision with a positive or negative outcome. A positive
+  reconsideration counts as a positive RG (or a positive CG if a CG decision came on or before
+  it); a negative reconsideration is a refused reconsideration; a negative VTS decision is a
+  VTS refusal.
+* For each trigger, the rules in force on the trigger date for the case's jurisdiction apply
+  (``rules.rules_in_force``). A rule with no fixed time limit gives a ``DeadlineNote`` (see
+  ``deadline_notes``) instead of a deadline, so the app can say so.
+* The key of a deadline is ``f"{rule.id}:{trigger_record_id}"`` (the case id for the referral,
+  the decision id otherwise): overrides are stored against it.
+* State, in this order: MET if the advocate marked it met (override ``met_on``), or another
+  record says so (``met_evidence``), or a record the rule names in ``met_when`` exists on or
+  after the trigger (for example an RG decision meets the RG target; a reconsideration
+  decision closes the reconsideration request deadline); a ``minimum`` period is MET once it has
+  ended; otherwise OVERDUE after the due date, DUE_SOON within ``due_soon_days``, else UPCOMING.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from imsa_desktop.domain.dates import format_date
+from imsa_desktop.domain.model import (
+    Case,
+    DeadlineOverride,
+    Decision,
+    DecisionKind,
+    Jurisdiction,
+    Outcome,
+    ReferralRoute,
+)
+from imsa_desktop.domain.rules import MetWhen, Nature, PeriodUnit, Rule, Trigger, rules_in_force
+from imsa_desktop.errors import InvalidInput
+
+
+class HolidayCalendar(Protocol):
+    def is_holiday(self, d: date, jurisdiction: Jurisdiction) -> bool: ...
+
+
+class NoHolidays:
+    """A calendar with weekends only (for tests, or when no holiday data is available)."""
+
+    def is_holiday(self, d: date, jurisdiction: Jurisdiction) -> bool:
+        return False
+
+
+def is_working_day(d: date, jurisdiction: Jurisdiction, calendar: HolidayCalendar) -> bool:
+    return d.weekday() < 5 and not calendar.is_holiday(d, jurisdiction)
+
+
+def add_months(start: date, months: int) -> date:
+    """Calendar-month arithmetic, clamped to the month's end (31 January + 1 month = 28/29 February)."""
+    index = start.year * 12 + (start.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    if not 1 <= year <= 9999:
+        raise InvalidInput("That date is too far in the future to calculate a deadline.")
+    last = _calendar.monthrange(year, month)[1]
+    return date(year, month, min(start.day, last))
+
+
+def add_period(
+    start: date,
+    amount: int,
+    unit: PeriodUnit | str,
+    jurisdiction: Jurisdiction,
+    calendar: HolidayCalendar,
+) -> date:
+    """The date ``amount`` units after ``start``.
+
+    Calendar days count every day (day 1 is the day after ``start``) and are not moved off a
+    weekend. Working days skip Saturdays, Sundays and the bank holidays (substitute days
+    included) of ``jurisdiction``. Months keep the day of the month, clamped to the month's end.
+    """
+    if amount < 0:
+        raise InvalidInput("A deadline period cannot be negative.")
+    unit = PeriodUnit(unit)
+    try:
+        if unit is PeriodUnit.CALENDAR_DAYS:
+            return start + timedelta(days=amount)
+        if unit is PeriodUnit.MONTHS:
+            return add_months(start, amount)
+        d = start
+        remaining = amount
+        while remaining > 0:
+            d += timedelta(days=1)
+            if is_working_day(d, jurisdiction, calendar):
+                remaining -= 1
+        return d
+    except OverflowError:
+        raise InvalidInput("That date is too far in the future to calculate a deadline.") from None
+
+
+class DeadlineState(StrEnum):
+    UPCOMING = "upcoming"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    MET = "met"
+
+    @property
+    def label(self) -> str:
+        return {"upcoming": "Upcoming", "due_soon": "Due soon", "overdue": "Overdue", "met": "Met"}[
+            self.value
+        ]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    key: str  # f"{rule.id}:{trigger_record_id}"; overrides refer to it
+    case_id: str
+    rule: Rule  # id, title, source, guidance_version, nature, explanation
+    jurisdiction: Jurisdiction
+    trigger_record_id: str  # the decision id, or the case id for the referral
+    trigger_date: date
+    trigger_description: str  # "the negative RG of 20 January 2025"
+    computed_due: date
+    due: date  # the advocate's date when overridden, else computed_due
+    override_reason: str
+    state: DeadlineState
+    met_on: date | None
+    met_note: str  # why it counts as met ("" unless MET)
+
+    @property
+    def title(self) -> str:
+        return self.rule.title
+
+    @property
+    def overridden(self) -> bool:
+        return self.due != self.computed_due
+
+    def days_left(self, today: date) -> int:
+        """Days from ``today`` to the due date: 0 on the day, negative once past."""
+        return (self.due - today).days
+
+
+@dataclass(frozen=True)
+class DeadlineNote:
+    """A rule that applied on the trigger date but set no fixed time limit: say so, date nothing."""
+
+    key: str
+    case_id: str
+    rule: Rule
+    trigger_record_id: str
+    trigger_date: date
+    trigger_description: str
+    closed: bool  # a record named in the rule's met_when exists (e.g. reconsideration already asked)
+
+    @property
+    def title(self) -> str:
+        return self.rule.title
+
+
+@dataclass(frozen=True)
+class TriggerEvent:
+    trigger: Trigger
+    record_id: str
+    on: date
+    description: str
+
+
+def trigger_events(case: Case) -> list[TriggerEvent]:
+    """The dated facts of ``case`` that deadlines count from, oldest first."""
+    events: list[TriggerEvent] = []
+    ref = case.referral
+    if ref.route is ReferralRoute.NRM and ref.date is not None:
+        events.append(
+            TriggerEvent(Trigger.REFERRAL, case.id, ref.date, f"the referral of {format_date(ref.date)}")
+        )
+    for d in case.decisions_sorted():
+        if d.date is None or d.outcome not in (Outcome.POSITIVE, Outcome.NEGATIVE):
+            continue
+        positive = d.outcome is Outcome.POSITIVE
+        when = format_date(d.date)
+        trigger: Trigger | None = None
+        text = ""
+        if d.kind is DecisionKind.REASONABLE_GROUNDS:
+            trigger = Trigger.RG_POSITIVE if positive else Trigger.RG_NEGATIVE
+            text = f"the {d.outcome.value} RG of {when}"
+        elif d.kind is DecisionKind.CONCLUSIVE_GROUNDS:
+            trigger = Trigger.CG_POSITIVE if positive else Trigger.CG_NEGATIVE
+            text = f"the {d.outcome.value} CG of {when}"
+        elif d.kind is DecisionKind.RECONSIDERATION:
+            if positive:
+                stage = "CG" if _cg_before(case, d) else "RG"
+                trigger = Trigger.CG_POSITIVE if stage == "CG" else Trigger.RG_POSITIVE
+                text = f"the positive {stage} on reconsideration of {when}"
+            else:
+                trigger = Trigger.RECONSIDERATION_REFUSED
+                text = f"the refused reconsideration of {when}"
+        elif d.kind is DecisionKind.VTS and not positive:
+            trigger = Trigger.VTS_DECISION
+            text = f"the VTS refusal of {when}"
+        if trigger is not None:
+            events.append(TriggerEvent(trigger, d.id, d.date, text))
+    return events
+
+
+def compute_deadlines(
+    case: Case,
+    rules: Iterable[Rule],
+    calendar: HolidayCalendar,
+    today: date,
+    overrides: Iterable[DeadlineOverride] = (),
+    due_soon_days: int = 7,
+    met_evidence: Mapping[str, date] | None = None,
+) -> list[Deadline]:
+    """Every dated deadline of ``case``, sorted by due date.
+
+    ``overrides``: the advocate's changes (others' cases are ignored; the newest per key wins).
+    ``met_evidence``: deadline keys known to be met from other records (for example the date a
+    reconsideration letter was sent), mapped to that date.
+    """
+    rule_list = list(rules)
+    chosen = _overrides_by_key(case.id, overrides)
+    evidence = met_evidence or {}
+    out: list[Deadline] = []
+    for ev in trigger_events(case):
+        for rule in rules_in_force(rule_list, ev.trigger, case.jurisdiction, ev.on):
+            if rule.period is None:
+                continue
+            key = f"{rule.id}:{ev.record_id}"
+            computed = add_period(ev.on, rule.period.amount, rule.period.unit, case.jurisdiction, calendar)
+            ov = chosen.get(key)
+            due = ov.due if ov is not None and ov.due is not None else computed
+            state, met_on, note = _state(case, rule, ev, due, today, due_soon_days, ov, evidence.get(key))
+            out.append(
+                Deadline(
+                    key=key,
+                    case_id=case.id,
+                    rule=rule,
+                    jurisdiction=case.jurisdiction,
+                    trigger_record_id=ev.record_id,
+                    trigger_date=ev.on,
+                    trigger_description=ev.description,
+                    computed_due=computed,
+                    due=due,
+                    override_reason=ov.reason if ov is not None else "",
+                    state=state,
+                    met_on=met_on,
+                    met_note=note,
+                )
+            )
+    out.sort(key=lambda d: (d.due, d.trigger_date, d.rule.id))
+    return out
+
+
+def deadline_notes(case: Case, rules: Iterable[Rule]) -> list[DeadlineNote]:
+    """Rules that applied to this case's triggers but set no fixed time limit (say so; date nothing)."""
+    rule_list = list(rules)
+    notes: list[DeadlineNote] = []
+    for ev in trigger_events(case):
+        for rule in rules_in_force(rule_list, ev.trigger, case.jurisdiction, ev.on):
+            if rule.period is not None:
+                continue
+            notes.append(
+                DeadlineNote(
+                    key=f"{rule.id}:{ev.record_id}",
+                    case_id=case.id,
+                    rule=rule,
+                    trigger_record_id=ev.record_id,
+                    trigger_date=ev.on,
+                    trigger_description=ev.description,
+                    closed=_closing_decision(case, rule, ev) is not None,
+                )
+            )
+    return notes
+
+
+def explain(item: Deadline | DeadlineNote) -> str:
+    """One line for a tooltip: the period, what it counts from, the source and since when."""
+    rule = item.rule
+    if isinstance(item, DeadlineNote) or rule.period is None:
+        until = f", until {format_date(rule.effective_until)}" if rule.effective_until else ""
+        return (
+            f"No fixed time limit applied to {item.trigger_description}; "
+            f"{rule.source}, in force from {format_date(rule.effective_from)}{until}."
+        )
+    period = rule.period.describe()
+    if rule.nature is Nature.MINIMUM:
+        period = f"At least {period}"
+    elif rule.nature is Nature.TARGET:
+        period = f"Target of {period}"
+    holidays = ""
+    if rule.period.unit is PeriodUnit.WORKING_DAYS:
+        holidays = f" (weekends and {item.jurisdiction.label} bank holidays skipped)"
+    line = (
+        f"{period} after {item.trigger_description}{holidays}; "
+        f"{rule.source}, in force since {format_date(rule.effective_from)}"
+    )
+    if item.overridden:
+        reason = f": {item.override_reason}" if item.override_reason else ""
+        line += f"; date changed by the advocate from {format_date(item.computed_due)}{reason}"
+    return line + "."
+
+
+# ---- internals ------------------------------------------------------------------------------
+
+
+def _overrides_by_key(case_id: str, overrides: Iterable[DeadlineOverride]) -> dict[str, DeadlineOverride]:
+    chosen: dict[str, DeadlineOverride] = {}
+    for ov in overrides:
+        if ov.case_id != case_id:
+            continue
+        held = chosen.get(ov.deadline_key)
+        if held is None or ov.updated_at >= held.updated_at:
+            chosen[ov.deadline_key] = ov
+    return chosen
+
+
+def _state(
+    case: Case,
+    rule: Rule,
+    ev: TriggerEvent,
+    due: date,
+    today: date,
+    due_soon_days: int,
+    ov: DeadlineOverride | None,
+    evidence_date: date | None,
+) -> tuple[DeadlineState, date | None, str]:
+    if ov is not None and ov.met_on is not None:
+        return DeadlineState.MET, ov.met_on, "Marked met by the advocate."
+    if evidence_date is not None:
+        return DeadlineState.MET, evidence_date, f"Met on {format_date(evidence_date)}."
+    closing = _closing_decision(case, rule, ev)
+    if closing is not None:
+        when = f", dated {format_date(closing.date)}" if closing.date else ""
+        note = f"Closed: a {closing.kind.label} decision ({closing.outcome.label.lower()}) is recorded{when}."
+        return DeadlineState.MET, closing.date, note
+    days_left = (due - today).days
+    if rule.nature is Nature.MINIMUM and days_left < 0:
+        return DeadlineState.MET, due, f"The period ended on {format_date(due)}."
+    if days_left < 0:
+        return DeadlineState.OVERDUE, None, ""
+    if days_left <= due_soon_days:
+        return DeadlineState.DUE_SOON, None, ""
+    return DeadlineState.UPCOMING, None, ""
+
+
+_DECIDED = (Outcome.POSITIVE, Outcome.NEGATIVE)
+
+
+def _matches(d: Decision, what: MetWhen) -> bool:
+    if what is MetWhen.RG_DECISION:
+        return d.kind is DecisionKind.REASONABLE_GROUNDS and d.outcome in _DECIDED
+    if what is MetWhen.CG_DECISION:
+        return d.kind is DecisionKind.CONCLUSIVE_GROUNDS and d.outcome in _DECIDED
+    if what is MetWhen.RECONSIDERATION_DECISION:  # a pending one records that the request was made
+        return d.kind is DecisionKind.RECONSIDERATION and d.outcome is not Outcome.WITHDRAWN
+    if what is MetWhen.VTS_DECISION:
+        return d.kind is DecisionKind.VTS and d.outcome in _DECIDED
+    return (
+        d.kind
+        in (DecisionKind.REASONABLE_GROUNDS, DecisionKind.CONCLUSIVE_GROUNDS, DecisionKind.RECONSIDERATION)
+        and d.outcome is Outcome.POSITIVE
+    )
+
+
+def _closing_decision(case: Case, rule: Rule, ev: TriggerEvent) -> Decision | None:
+    """The earliest decision named in ``rule.met_when`` recorded on or after the trigger.
+
+    An undated decision counts too (it exists, but when is unknown); a dated one wins over it.
+    """
+    if not rule.met_when:
+        return None
+    found: list[Decision] = [
+        d
+        for d in case.decisions
+        if d.id != ev.record_id
+        and (d.date is None or d.date >= ev.on)
+        and any(_matches(d, w) for w in rule.met_when)
+    ]
+    if not found:
+        return None
+    return min(found, key=lambda d: (d.date is None, d.date or date.max, d.created_at))
+
+
+def _cg_before(case: Case, d: Decision) -> bool:
+    """A reconsideration is of a CG if a CG decision came on or before it."""
+    return any(
+        x.kind is DecisionKind.CONCLUSIVE_GROUNDS
+        and x.date is not None
+        and d.date is not None
+        and x.date <= d.date
+        for x in case.decisions
+    )

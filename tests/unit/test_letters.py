@@ -1,0 +1,233 @@
+"""Reconsideration letter content: what an advocate would check in the draft."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from imsa_desktop.domain import letters, model
+from imsa_desktop.errors import LetterRefused, NotFound
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = letters.load_catalogue(ROOT / "resources" / "letters" / "grounds.toml")
+TEMPLATE = letters.load_template(ROOT / "resources" / "letters" / "template.toml")
+ORG = letters.Organisation(
+    name="Example Advocacy Service",
+    address_lines=["1 Sample Street"],
+    signatory_name="Sam Example",
+    signatory_role="IMSA",
+)
+
+
+def make_case(
+    kind=model.DecisionKind.REASONABLE_GROUNDS, outcome=model.Outcome.NEGATIVE, authority=model.Authority.SCA
+):
+    return model.Case(
+        id="c1",
+        survivor=model.Survivor(
+            full_name="Nguyễn Thị Hồng", date_of_birth=date(1994, 3, 2), nationality="Vietnamese"
+        ),
+        referral=model.Referral(reference="NRM-2025-000123"),
+        decisions=[
+            model.Decision(
+                id="d1",
+                kind=kind,
+                outcome=outcome,
+                date=date(2025, 1, 20),
+                authority=authority,
+                reference="HO-REF-9",
+            )
+        ],
+    )
+
+
+EVIDENCE = [
+    model.EvidenceItem(
+        id="e1",
+        case_id="c1",
+        title="GP letter",
+        kind=model.EvidenceKind.MEDICAL,
+        date_obtained=date(2025, 1, 25),
+    ),
+    model.EvidenceItem(id="e2", case_id="c1", title="Police letter", kind=model.EvidenceKind.POLICE),
+]
+
+
+def draft(
+    case=None, *, grounds=("new_evidence",), enclose=("e1", "e2"), today=date(2025, 2, 4), deadline=None, **kw
+):
+    return letters.build_draft(
+        case or make_case(),
+        "d1",
+        evidence=EVIDENCE,
+        chosen_grounds=list(grounds),
+        enclose=list(enclose),
+        catalogue=CATALOGUE,
+        template=TEMPLATE,
+        organisation=ORG,
+        requester_capacity="her IMSA",
+        consent_date=kw.pop("consent_date", date(2025, 1, 27)),
+        today=today,
+        deadline=deadline,
+        **kw,
+    )
+
+
+def errors(d, today):
+    return [p for p in letters.validate(d, today) if p.severity == letters.ERROR]
+
+
+def test_catalogue_has_the_required_grounds_with_guidance_references():
+    grounds = letters.catalogue_grounds(CATALOGUE)
+    for key in (
+        "new_evidence",
+        "wrong_threshold",
+        "peripheral_credibility",
+        "trauma_late_disclosure",
+        "indicators_ignored",
+        "reasonable_enquiries",
+        "free",
+    ):
+        assert key in grounds
+    assert "para 14.50" in grounds["wrong_threshold"]["guidance_ref"]
+    assert "Annex D" in grounds["trauma_late_disclosure"]["guidance_ref"]
+    assert TEMPLATE["template_version"]
+
+
+def test_draft_has_references_dates_and_authority():
+    d = draft()
+    assert d.authority_name == "Single Competent Authority"
+    assert d.survivor_name == "Nguyễn Thị Hồng"
+    assert d.nrm_reference == "NRM-2025-000123" and d.decision_reference == "HO-REF-9"
+    assert d.date_of_birth == "2 March 1994"
+    assert "20 January 2025" in d.opening
+    assert d.deadline == date(2025, 2, 19)  # 30 calendar days, from the template when no rule date given
+    assert not d.late and "19 February 2025" in d.timeliness
+    assert "3 months" in d.jr_note and "54.5(1)" in d.jr_note
+    assert len(d.outcome_sought) == 3
+    assert d.template_version == "1.0" and "3.12" in d.guidance_version
+
+
+def test_ieca_decision_is_addressed_to_the_ieca():
+    d = draft(make_case(authority=model.Authority.IECA))
+    assert d.authority_name == "Immigration Enforcement Competent Authority"
+    assert "Immigration Enforcement Competent Authority" in d.addressee_lines
+
+
+def test_enclosures_are_numbered_in_order_and_cited_by_grounds():
+    d = draft(
+        grounds=["new_evidence", "trauma_late_disclosure"],
+        enclose=["e2", "e1"],
+        ground_enclosures={"trauma_late_disclosure": ["e1"]},
+    )
+    assert [(e.number, e.evidence_id) for e in d.enclosures] == [(1, "e2"), (2, "e1")]
+    assert d.grounds[0].enclosure_numbers == [1, 2]
+    assert "see Enclosure 1 and Enclosure 2" in d.grounds[0].text
+    assert d.grounds[1].enclosure_numbers == [2]
+    assert "see Enclosure 2" in d.grounds[1].text
+    assert letters.ready(d)
+
+
+def test_ground_without_enclosure_or_fact_is_flagged():
+    d = draft(grounds=["new_evidence", "wrong_threshold"])
+    problems = letters.validate(d, date(2025, 2, 4))
+    assert any(p.section == "ground 2" and "cites no enclosure" in p.message for p in problems)
+    # the unfinished marker left in the text is an error until the advocate fixes it
+    assert not letters.ready(d)
+    d.grounds[1].text = "The decision demanded objective evidence (see Enclosure 1)."
+    d.grounds[1].enclosure_numbers = [1]
+    assert letters.ready(d)
+
+
+def test_a_fact_from_the_chronology_is_enough_support():
+    d = draft(
+        grounds=["wrong_threshold"], enclose=[], ground_facts={"wrong_threshold": ["14 October 2024: raid"]}
+    )
+    assert not any("cites no enclosure" in p.message for p in letters.validate(d, date(2025, 2, 4)))
+    assert letters.ready(d)
+
+
+@pytest.mark.parametrize(
+    ("kind", "outcome"),
+    [
+        (model.DecisionKind.REASONABLE_GROUNDS, model.Outcome.POSITIVE),
+        (model.DecisionKind.CONCLUSIVE_GROUNDS, model.Outcome.PENDING),
+        (model.DecisionKind.RECONSIDERATION, model.Outcome.NEGATIVE),
+        (model.DecisionKind.VTS, model.Outcome.NEGATIVE),
+    ],
+)
+def test_refuses_decisions_that_are_not_negative_rg_or_cg(kind, outcome):
+    with pytest.raises(LetterRefused):
+        draft(make_case(kind, outcome))
+
+
+def test_negative_cg_is_accepted():
+    assert draft(make_case(model.DecisionKind.CONCLUSIVE_GROUNDS)).decision_type == "Conclusive Grounds"
+
+
+def test_unknown_decision_ground_or_evidence_is_refused():
+    with pytest.raises(NotFound):
+        letters.build_draft(
+            make_case(),
+            "nope",
+            evidence=EVIDENCE,
+            chosen_grounds=["new_evidence"],
+            enclose=[],
+            catalogue=CATALOGUE,
+            template=TEMPLATE,
+            organisation=ORG,
+            requester_capacity="IMSA",
+            consent_date=None,
+            today=date(2025, 2, 1),
+            deadline=None,
+        )
+    with pytest.raises(LetterRefused) as e:
+        draft(grounds=["made_up_ground"])
+    assert "made_up_ground" in e.value.user_message
+    with pytest.raises(NotFound):
+        draft(enclose=["e1", "missing"])
+
+
+def test_late_request_needs_the_exceptional_circumstances():
+    d = draft(today=date(2025, 3, 1))
+    assert d.late and "ended on 19 February 2025" in d.timeliness
+    errs = errors(d, date(2025, 3, 1))
+    assert any(p.section == "exceptional" for p in errs)
+    assert not letters.ready(d)
+    d.exceptional.reason_for_delay = "She missed the window because of a hospital admission."
+    d.exceptional.why_material = "The GP letter explains the late disclosure."
+    assert not letters.ready(d)  # still incomplete
+    d.exceptional.why_not_earlier = "The GP letter was only issued on 25 January 2025."
+    assert letters.ready(d)
+
+
+def test_deadline_passing_after_drafting_is_an_error():
+    d = draft(today=date(2025, 2, 4))
+    assert letters.ready(d, date(2025, 2, 4))
+    assert any(p.section == "exceptional" for p in errors(d, date(2025, 2, 20)))
+
+
+def test_missing_consent_and_free_ground_without_text_are_errors():
+    d = draft(grounds=["new_evidence", "free"], consent_date=None)
+    sections = {p.section for p in errors(d, date(2025, 2, 4))}
+    assert "consent" in sections and "ground 2" in sections
+
+
+def test_edited_text_is_kept_and_unfilled_placeholders_are_caught():
+    d = draft()
+    d.opening = "We write about the decision of {decison_date}."
+    assert any("placeholder" in p.message for p in errors(d, date(2025, 2, 4)))
+
+
+def test_messages_carry_no_case_text():
+    d = draft(grounds=["new_evidence", "free"], consent_date=None, today=date(2025, 3, 1))
+    for p in letters.validate(d, date(2025, 3, 1)):
+        assert "Nguyễn" not in p.message and "NRM-2025" not in p.message
+
+
+def test_cite_and_fill():
+    assert letters.cite([1]) == "Enclosure 1"
+    assert letters.cite([1, 2, 4]) == "Enclosure 1, Enclosure 2 and Enclosure 4"
+    assert letters.fill("{a} and {b}", {"a": "x"}) == "x and {b}"
