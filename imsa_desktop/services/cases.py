@@ -154,6 +154,12 @@ def list_cases(
     return rows
 
 
+def load_case(uow: AbstractUnitOfWork, case_id: str) -> Case:
+    """The case (without audit: for refreshing views already opened)."""
+    with uow:
+        return uow.cases.get(case_id)
+
+
 def get_case(uow: AbstractUnitOfWork, case_id: str) -> Case:
     with uow:
         case = uow.cases.get(case_id)

@@ -101,8 +101,8 @@ def reset_passphrase_with_recovery_key(
     return vault
 
 
-def keychain_available() -> bool:
-    return Keychain.available()
+def keychain_available(keychain: Keychain | None = None) -> bool:
+    return (keychain or Keychain()).available()
 
 
 def has_keychain_slot(path: Path) -> bool:

@@ -1,0 +1,76 @@
+"""Composition root: ``imsa-desktop`` builds the application, the session and the window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from imsa_desktop import logsetup
+
+
+def install_excepthook() -> None:
+    """Unexpected errors: log type and code locations only, show one calm sentence."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if exc.__traceback__ is None:
+            exc.__traceback__ = tb
+        logsetup.log_unexpected(exc)
+        try:
+            from PySide6.QtWidgets import QApplication, QMessageBox
+
+            if QApplication.instance() is not None:
+                from imsa_desktop.ui.common import UNEXPECTED
+
+                box = QMessageBox(QMessageBox.Icon.Warning, "IMSA Desktop", UNEXPECTED)
+                box.setObjectName("unexpectedErrorBox")
+                box.open()
+        except Exception:
+            pass
+
+    sys.excepthook = hook
+
+
+def load_stylesheet() -> str:
+    path = Path(__file__).resolve().parent.parent / "resources" / "style.qss"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def build_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("IMSA Desktop")
+    app.setOrganizationName("IMSA")
+    app.setStyle("Fusion")
+    app.setStyleSheet(load_stylesheet())
+    from imsa_desktop.ui import plugins
+
+    plugins.load()
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="imsa-desktop", description="IMSA Desktop")
+    parser.add_argument("--vault", help="vault file (default: $IMSA_VAULT or the per-user data folder)")
+    args = parser.parse_args(argv)
+    logsetup.configure()
+    install_excepthook()
+    app = build_app()
+    from imsa_desktop.services import vault as vault_service
+    from imsa_desktop.ui.main_window import MainWindow
+    from imsa_desktop.ui.session import Session
+
+    path = Path(args.vault).expanduser() if args.vault else vault_service.default_vault_path()
+    session = Session(path)
+    window = MainWindow(session)
+    window.show()
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,185 @@
+"""Small shared widgets and the one place that turns an exception into a message."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imsa_desktop import logsetup
+from imsa_desktop.crypto.strength import assess
+from imsa_desktop.errors import ImsaError
+
+UNEXPECTED = (
+    "Something unexpected went wrong; nothing was changed. Details (without case data) are in the log."
+)
+
+
+def message_for(exc: BaseException) -> str:
+    """One clear sentence for the user; unexpected errors are logged without case data."""
+    if isinstance(exc, ImsaError):
+        return exc.user_message
+    logsetup.log_unexpected(exc)
+    return UNEXPECTED
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str = "IMSA Desktop") -> None:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText(message_for(exc))
+    box.setObjectName("errorBox")
+    box.open()
+
+
+class Banner(QLabel):
+    """A calm, inline message line (errors, notices) instead of a modal box."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setObjectName("banner")
+        self.setContentsMargins(10, 6, 10, 6)
+        self.hide()
+
+    def error(self, text: str) -> None:
+        self.setProperty("kind", "error")
+        self._show(text)
+
+    def info(self, text: str) -> None:
+        self.setProperty("kind", "info")
+        self._show(text)
+
+    def _show(self, text: str) -> None:
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setText(text)
+        self.show()
+
+    def clear_message(self) -> None:
+        self.setText("")
+        self.hide()
+
+
+def _eye_icon() -> QIcon:
+    pix = QPixmap(32, 32)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QPen(QColor("#57606a"), 2.5))
+    p.drawEllipse(3, 9, 26, 14)
+    p.setBrush(QColor("#57606a"))
+    p.drawEllipse(12, 12, 8, 8)
+    p.end()
+    return QIcon(pix)
+
+
+class PassphraseField(QLineEdit):
+    def __init__(self, placeholder: str = "Passphrase", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+        self.setPlaceholderText(placeholder)
+        self.setMinimumWidth(320)
+        toggle = QAction(_eye_icon(), "Show", self)
+        toggle.setCheckable(True)
+        toggle.toggled.connect(
+            lambda on: self.setEchoMode(QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password)
+        )
+        toggle.setToolTip("Show or hide the passphrase")
+        self.addAction(toggle, QLineEdit.ActionPosition.TrailingPosition)
+        self.toggle_action = toggle
+
+
+class StrengthMeter(QWidget):
+    """zxcvbn-based strength feedback under a new-passphrase field."""
+
+    changed = Signal(bool)  # acceptable
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 4)
+        self.bar.setTextVisible(False)
+        self.bar.setFixedHeight(8)
+        self.label = QLabel("")
+        self.label.setObjectName("strengthLabel")
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.label)
+        lay.addLayout(row)
+        self.hint = QLabel("Use four or more unrelated words. Longer is stronger.")
+        self.hint.setWordWrap(True)
+        self.hint.setObjectName("hint")
+        lay.addWidget(self.hint)
+        self.acceptable = False
+        self.user_inputs: tuple[str, ...] = ()
+
+    def update_for(self, passphrase: str) -> None:
+        if not passphrase:
+            self.bar.setValue(0)
+            self.label.setText("")
+            self.hint.setText("Use four or more unrelated words. Longer is stronger.")
+            self.acceptable = False
+        else:
+            s = assess(passphrase, self.user_inputs)
+            self.bar.setValue(s.score)
+            self.bar.setProperty("level", str(s.score))
+            self.bar.style().unpolish(self.bar)
+            self.bar.style().polish(self.bar)
+            self.label.setText(s.label)
+            self.hint.setText(s.feedback or ("Good." if s.acceptable else ""))
+            self.acceptable = s.acceptable
+        self.changed.emit(self.acceptable)
+
+
+def heading(text: str, size: int = 18) -> QLabel:
+    label = QLabel(text)
+    f = QFont(label.font())
+    f.setPointSize(size)
+    f.setBold(True)
+    label.setFont(f)
+    label.setObjectName("heading")
+    return label
+
+
+def hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setObjectName("hint")
+    return label
+
+
+def card(widget_layout: QVBoxLayout | QHBoxLayout | None = None) -> QFrame:
+    frame = QFrame()
+    frame.setObjectName("card")
+    frame.setFrameShape(QFrame.Shape.NoFrame)
+    if widget_layout is not None:
+        frame.setLayout(widget_layout)
+    return frame
+
+
+def centered(inner: QWidget, max_width: int = 520) -> QWidget:
+    """Put a card in the middle of a page."""
+    outer = QWidget()
+    lay = QVBoxLayout(outer)
+    lay.addStretch(1)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    inner.setMaximumWidth(max_width)
+    row.addWidget(inner, 10)
+    row.addStretch(1)
+    lay.addLayout(row)
+    lay.addStretch(2)
+    lay.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return outer

@@ -1,0 +1,266 @@
+"""The main window: set-up, unlock, workspace; lock, quick-hide and idle auto-lock.
+
+Locking destroys the whole workspace widget tree (so no model, view or dialog keeps case
+text), closes the database and wipes the key; unlocking builds a fresh workspace and returns
+to the case and tab the advocate was on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imsa_desktop.crypto.keychain import Keychain
+from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.views.setup_view import RecoveryKeyView, SetupView
+from imsa_desktop.ui.views.unlock_view import UnlockView
+from imsa_desktop.ui.views.workspace_view import WorkspaceView
+
+DEFAULT_IDLE_MINUTES = 5
+NEUTRAL_TITLE = "IMSA Desktop"
+
+
+class NeutralView(QWidget):
+    """Quick-hide: nothing about any case; a click or the shortcut brings the work back."""
+
+    def __init__(self, on_return: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("neutral")
+        lay = QVBoxLayout(self)
+        lay.addStretch(1)
+        button = QPushButton("Continue")
+        button.setObjectName("unhide")
+        button.setFlat(True)
+        button.clicked.connect(on_return)
+        lay.addWidget(button, 0, Qt.AlignmentFlag.AlignCenter)
+        lay.addStretch(1)
+
+
+class IdleWatcher(QObject):
+    """Counts time since the last key press or mouse action anywhere in the app."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.clock = clock
+        self.last_activity = clock()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseMove,
+            QEvent.Type.Wheel,
+        ):
+            self.last_activity = self.clock()
+        return False
+
+    def idle_seconds(self) -> float:
+        return self.clock() - self.last_activity
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        session: Session,
+        keychain: Keychain | None = None,
+        idle_clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.keychain = keychain or Keychain()
+        self.setWindowTitle(NEUTRAL_TITLE)
+        self.resize(1280, 800)
+        self.idle_minutes = DEFAULT_IDLE_MINUTES
+        self._restore: tuple[str | None, int] = (None, 0)
+        self._hidden_from: QWidget | None = None
+
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.setup_view = SetupView(session, self.keychain)
+        self.recovery_view = RecoveryKeyView()
+        self.unlock_view = UnlockView(session, self.keychain)
+        self.neutral_view = NeutralView(self.unhide)
+        for w in (self.setup_view, self.recovery_view, self.unlock_view, self.neutral_view):
+            self.stack.addWidget(w)
+        self.workspace: WorkspaceView | None = None
+
+        self.toolbar = QToolBar("Main")
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(self.toolbar)
+        self.today_action = QAction("Today", self)
+        self.today_action.triggered.connect(self._go_home)
+        self.new_action = QAction("New case", self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(lambda: self.workspace.new_case() if self.workspace else None)
+        self.lock_action = QAction("Lock", self)
+        self.lock_action.setObjectName("lockAction")
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.lock_action.setToolTip("Lock the vault now (Ctrl+L)")
+        self.lock_action.triggered.connect(self.lock)
+        self.hide_action = QAction("Hide", self)
+        self.hide_action.setObjectName("hideAction")
+        self.hide_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        self.hide_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.hide_action.setToolTip("Hide all case data at once (Ctrl+Shift+H)")
+        self.hide_action.triggered.connect(self.toggle_hide)
+        self.toolbar.addAction(self.today_action)
+        self.toolbar.addAction(self.new_action)
+        self.extra_actions: list[QAction] = []
+        spacer = QWidget()
+        from PySide6.QtWidgets import QSizePolicy
+
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.who = QLabel()
+        self.who.setObjectName("hint")
+        self.toolbar.addWidget(self.who)
+        self.toolbar.addAction(self.hide_action)
+        self.toolbar.addAction(self.lock_action)
+        # Shortcuts work even while the toolbar is hidden.
+        self.addAction(self.lock_action)
+        self.addAction(self.hide_action)
+
+        self.setup_view.vault_created.connect(self._show_recovery_key)
+        self.recovery_view.acknowledged.connect(self._setup_finished)
+        self.unlock_view.unlocked.connect(self._unlocked)
+
+        self.idle = IdleWatcher(idle_clock, self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+            if isinstance(app, QGuiApplication):
+                app.applicationStateChanged.connect(self._app_state_changed)
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setInterval(5_000)
+        self.idle_timer.timeout.connect(self.check_idle)
+        self.idle_timer.start()
+
+        if session.exists():
+            self._show_unlock()
+        else:
+            self._show_setup()
+
+    # ---- pages ----------------------------------------------------------------------------
+    def _set_unlocked_chrome(self, on: bool) -> None:
+        self.toolbar.setVisible(on)
+        for a in (self.today_action, self.new_action, self.hide_action, *self.extra_actions):
+            a.setEnabled(on)
+        self.lock_action.setEnabled(on)
+        self.who.setText(f"{self.session.advocate_name}  " if on else "")
+
+    def _show_setup(self) -> None:
+        self._set_unlocked_chrome(False)
+        self.stack.setCurrentWidget(self.setup_view)
+
+    def _show_recovery_key(self, key: str) -> None:
+        self.recovery_view.show_key(key)
+        self.stack.setCurrentWidget(self.recovery_view)
+
+    def _setup_finished(self) -> None:
+        vault = self.session.vault
+        if vault is not None:
+            self.session.attach(vault)
+        self._unlocked()
+
+    def _show_unlock(self, notice: str = "") -> None:
+        self._set_unlocked_chrome(False)
+        self.unlock_view.prepare(notice)
+        self.stack.setCurrentWidget(self.unlock_view)
+
+    def _unlocked(self) -> None:
+        self.idle.last_activity = self.idle.clock()
+        self.workspace = WorkspaceView(self.session)
+        self.stack.addWidget(self.workspace)
+        self.stack.setCurrentWidget(self.workspace)
+        self._set_unlocked_chrome(True)
+        self.workspace.reload()
+        case_id, tab = self._restore
+        if case_id:
+            self.workspace.open_case(case_id, tab)
+        else:
+            self.workspace.show_home()
+
+    def _go_home(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_home()
+
+    # ---- lock, hide, idle -------------------------------------------------------------------
+    def close_transient_windows(self) -> None:
+        """Close every dialog, preview and print dialog (they may show case data)."""
+        for w in QApplication.topLevelWidgets():
+            if w is self:
+                continue
+            if isinstance(w, QDialog | QMessageBox) or w.property("imsaTransient"):
+                w.close()
+                w.deleteLater()
+
+    def lock(self) -> None:
+        if not self.session.is_open and self.workspace is None:
+            return
+        self.close_transient_windows()
+        if self.workspace is not None:
+            self._restore = self.workspace.location()
+            self.stack.removeWidget(self.workspace)
+            self.workspace.hide()
+            self.workspace.deleteLater()
+            self.workspace = None
+        self.session.lock()
+        QGuiApplication.clipboard().clear()
+        self._show_unlock("Locked. Your work is safe in the vault.")
+
+    def toggle_hide(self) -> None:
+        if self.stack.currentWidget() is self.neutral_view:
+            self.unhide()
+            return
+        if self.workspace is None:
+            return
+        self.close_transient_windows()
+        self._hidden_from = self.stack.currentWidget()
+        self.stack.setCurrentWidget(self.neutral_view)
+        self.toolbar.setVisible(False)
+        self.setWindowTitle(NEUTRAL_TITLE)
+
+    def unhide(self) -> None:
+        if self._hidden_from is not None and self.workspace is not None:
+            self.stack.setCurrentWidget(self._hidden_from)
+            self.toolbar.setVisible(True)
+        self._hidden_from = None
+
+    def check_idle(self) -> None:
+        if (
+            self.session.is_open
+            and self.idle_minutes > 0
+            and self.idle.idle_seconds() >= self.idle_minutes * 60
+        ):
+            self.lock()
+
+    def _app_state_changed(self, state: Qt.ApplicationState) -> None:
+        # The platform tells us the session is suspended or the screen locked.
+        if state == Qt.ApplicationState.ApplicationSuspended:
+            self.lock()
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        self.close_transient_windows()
+        if self.workspace is not None:
+            self.workspace.deleteLater()
+            self.workspace = None
+        self.session.lock()
+        super().closeEvent(event)

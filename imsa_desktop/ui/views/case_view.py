@@ -1,0 +1,595 @@
+"""One case: a header, then tabs (profile, decisions, consent, and those other modules add)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imsa_desktop.domain.dates import format_date
+from imsa_desktop.domain.model import (
+    EXPLOITATION_TYPES,
+    Authority,
+    Case,
+    CaseStatus,
+    ConsentRecord,
+    Decision,
+    DecisionKind,
+    Jurisdiction,
+    Outcome,
+    ReferralRoute,
+)
+from imsa_desktop.errors import InvalidInput
+from imsa_desktop.services import cases as case_service
+from imsa_desktop.ui.common import Banner, message_for
+from imsa_desktop.ui.forms import DateField, EnumCombo, TriState, split_list
+from imsa_desktop.ui.session import Session
+
+
+class CaseTab(QWidget):
+    """A tab of the case workspace. ``load`` fills it for a case; ``clear`` empties it."""
+
+    title = ""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.case_id: str | None = None
+
+    def load(self, case_id: str) -> None:
+        self.case_id = case_id
+
+    def clear(self) -> None:
+        self.case_id = None
+
+
+# Other modules (deadlines, timeline, appointments, evidence, letters) append factories here.
+TabFactory = Callable[[Session], CaseTab]
+EXTRA_TABS: list[TabFactory] = []
+
+
+def _ro(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+class ProfileTab(CaseTab):
+    """Survivor, referral and status in one scrollable form with an explicit Save."""
+
+    title = "Profile"
+    saved = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self._case: Case | None = None
+        inner = QWidget()
+        lay = QVBoxLayout(inner)
+
+        who = QGroupBox("Survivor")
+        f = QFormLayout(who)
+        self.full_name = QLineEdit()
+        self.full_name.setObjectName("fullName")
+        f.addRow("Full name", self.full_name)
+        self.preferred = QLineEdit()
+        self.preferred.setObjectName("preferredName")
+        f.addRow("Preferred name", self.preferred)
+        self.aliases = QLineEdit()
+        self.aliases.setPlaceholderText("Other names, separated by commas")
+        f.addRow("Aliases", self.aliases)
+        dob_row = QHBoxLayout()
+        self.dob = DateField("date of birth")
+        self.dob_estimate = QCheckBox("estimate")
+        dob_row.addWidget(self.dob)
+        dob_row.addWidget(self.dob_estimate)
+        dob_row.addStretch(1)
+        f.addRow("Date of birth", dob_row)
+        self.gender = QLineEdit()
+        f.addRow("Gender", self.gender)
+        self.nationality = QLineEdit()
+        self.nationality.setObjectName("nationality")
+        f.addRow("Nationality", self.nationality)
+        self.languages = QLineEdit()
+        self.languages.setPlaceholderText("e.g. vi, en")
+        f.addRow("Languages", self.languages)
+        interp_row = QHBoxLayout()
+        self.interpreter = QCheckBox("Interpreter needed")
+        self.interpreter_language = QLineEdit()
+        self.interpreter_language.setPlaceholderText("language and dialect")
+        interp_row.addWidget(self.interpreter)
+        interp_row.addWidget(self.interpreter_language, 1)
+        f.addRow("Interpreter", interp_row)
+        self.safe_contact = QPlainTextEdit()
+        self.safe_contact.setPlaceholderText("How to reach them safely; who must not know")
+        self.safe_contact.setMaximumHeight(70)
+        f.addRow("Safe contact", self.safe_contact)
+        safe_row = QHBoxLayout()
+        self.voicemail_safe = TriState()
+        self.letters_safe = TriState()
+        safe_row.addWidget(QLabel("Voicemail safe"))
+        safe_row.addWidget(self.voicemail_safe)
+        safe_row.addWidget(QLabel("Letters safe"))
+        safe_row.addWidget(self.letters_safe)
+        safe_row.addStretch(1)
+        f.addRow("", safe_row)
+        lay.addWidget(who)
+
+        ref = QGroupBox("Referral")
+        g = QFormLayout(ref)
+        self.jurisdiction = EnumCombo(Jurisdiction)
+        self.jurisdiction.setObjectName("jurisdiction")
+        g.addRow("Jurisdiction", self.jurisdiction)
+        self.route = EnumCombo(ReferralRoute)
+        g.addRow("Route", self.route)
+        self.referral_date = DateField("referral date")
+        self.referral_date.setObjectName("referralDate")
+        g.addRow("Referral date", self.referral_date)
+        self.fro = QLineEdit()
+        self.fro.setObjectName("firstResponder")
+        self.fro.setPlaceholderText("First Responder Organisation")
+        g.addRow("First responder", self.fro)
+        self.referral_ref = QLineEdit()
+        self.referral_ref.setObjectName("referralReference")
+        g.addRow("NRM reference", self.referral_ref)
+        self.consent_given = TriState()
+        g.addRow("Consent to NRM", self.consent_given)
+        self.child = QCheckBox("Child at referral (no consent needed)")
+        g.addRow("", self.child)
+        self.exploitation = QLineEdit()
+        self.exploitation.setPlaceholderText(", ".join(EXPLOITATION_TYPES))
+        g.addRow("Exploitation types", self.exploitation)
+        lay.addWidget(ref)
+
+        st = QGroupBox("Status")
+        h = QFormLayout(st)
+        self.status = EnumCombo(CaseStatus)
+        self.status.setObjectName("status")
+        h.addRow("Status", self.status)
+        self.status_reason = QLineEdit()
+        self.status_reason.setObjectName("statusReason")
+        self.status_reason.setPlaceholderText("Why (required when closing)")
+        h.addRow("Reason", self.status_reason)
+        self.re_referrals = QSpinBox()
+        self.re_referrals.setRange(0, 99)
+        h.addRow("Re-referrals", self.re_referrals)
+        self.notes = QPlainTextEdit()
+        self.notes.setMaximumHeight(80)
+        h.addRow("Notes", self.notes)
+        lay.addWidget(st)
+        lay.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll, 1)
+        bar = QHBoxLayout()
+        self.banner = Banner()
+        bar.addWidget(self.banner, 1)
+        bar.addStretch(0)
+        self.save_button = QPushButton("Save changes")
+        self.save_button.setObjectName("saveProfile")
+        self.save_button.setDefault(True)
+        bar.addStretch(1)
+        bar.addWidget(self.save_button)
+        outer.addLayout(bar)
+        self.save_button.clicked.connect(self.save)
+
+    def load(self, case_id: str) -> None:
+        super().load(case_id)
+        try:
+            case = case_service.get_case(self.session.uow(), case_id)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self._case = case
+        s, r = case.survivor, case.referral
+        self.full_name.setText(s.full_name)
+        self.preferred.setText(s.preferred_name)
+        self.aliases.setText(", ".join(s.aliases))
+        self.dob.set_value(s.date_of_birth)
+        self.dob_estimate.setChecked(s.date_of_birth_is_estimate)
+        self.gender.setText(s.gender)
+        self.nationality.setText(s.nationality)
+        self.languages.setText(", ".join(s.languages))
+        self.interpreter.setChecked(s.interpreter_needed)
+        self.interpreter_language.setText(s.interpreter_language)
+        self.safe_contact.setPlainText(s.safe_contact_notes)
+        self.voicemail_safe.set_value(s.voicemail_safe)
+        self.letters_safe.set_value(s.letters_safe)
+        self.jurisdiction.set_value(case.jurisdiction)
+        self.route.set_value(r.route)
+        self.referral_date.set_value(r.date)
+        self.fro.setText(r.first_responder)
+        self.referral_ref.setText(r.reference)
+        self.consent_given.set_value(r.consent_given)
+        self.child.setChecked(r.child_at_referral)
+        self.exploitation.setText(", ".join(case.exploitation_types))
+        self.status.set_value(case.status)
+        self.status_reason.setText(case.status_reason)
+        self.re_referrals.setValue(case.re_referral_count)
+        self.notes.setPlainText(case.notes)
+        self.banner.clear_message()
+
+    def edited_case(self) -> Case:
+        if self._case is None:
+            raise InvalidInput("No case is open.")
+        case = self._case
+        types = split_list(self.exploitation.text())
+        unknown = [t for t in types if t not in EXPLOITATION_TYPES]
+        if unknown:
+            raise InvalidInput(f"'{unknown[0]}' is not a known exploitation type.")
+        survivor = dataclasses.replace(
+            case.survivor,
+            full_name=self.full_name.text().strip(),
+            preferred_name=self.preferred.text().strip(),
+            aliases=split_list(self.aliases.text()),
+            date_of_birth=self.dob.value(),
+            date_of_birth_is_estimate=self.dob_estimate.isChecked(),
+            gender=self.gender.text().strip(),
+            nationality=self.nationality.text().strip(),
+            languages=split_list(self.languages.text()),
+            interpreter_needed=self.interpreter.isChecked(),
+            interpreter_language=self.interpreter_language.text().strip(),
+            safe_contact_notes=self.safe_contact.toPlainText().strip(),
+            voicemail_safe=self.voicemail_safe.value(),
+            letters_safe=self.letters_safe.value(),
+        )
+        referral = dataclasses.replace(
+            case.referral,
+            route=self.route.value(),
+            date=self.referral_date.value(),
+            first_responder=self.fro.text().strip(),
+            reference=self.referral_ref.text().strip(),
+            consent_given=self.consent_given.value(),
+            child_at_referral=self.child.isChecked(),
+        )
+        status = self.status.value()
+        reason = self.status_reason.text().strip()
+        if status is CaseStatus.CLOSED and not reason:
+            raise InvalidInput("Please give a reason for closing the case.")
+        return dataclasses.replace(
+            case,
+            survivor=survivor,
+            referral=referral,
+            jurisdiction=self.jurisdiction.value(),
+            status=status,
+            status_reason=reason,
+            closed_on=(case.closed_on or self.session.today()) if status is CaseStatus.CLOSED else None,
+            re_referral_count=self.re_referrals.value(),
+            exploitation_types=types,
+            notes=self.notes.toPlainText().strip(),
+        )
+
+    def save(self) -> None:
+        try:
+            case = self.edited_case()
+            self._case = case_service.save_case(self.session.uow(), case, clock=self.session.clock)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self.banner.info("Saved.")
+        self.session.notify_case(case.id)
+        self.saved.emit()
+
+    def clear(self) -> None:
+        super().clear()
+        self._case = None
+        for w in self.findChildren(QLineEdit):
+            w.clear()
+        for t in self.findChildren(QPlainTextEdit):
+            t.clear()
+
+
+class DecisionDialog(QDialog):
+    def __init__(self, decision: Decision | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Decision")
+        self._decision = decision
+        f = QFormLayout(self)
+        self.kind = EnumCombo(DecisionKind)
+        self.kind.setObjectName("decisionKind")
+        f.addRow("Decision", self.kind)
+        self.outcome = EnumCombo(Outcome)
+        self.outcome.setObjectName("decisionOutcome")
+        f.addRow("Outcome", self.outcome)
+        self.date = DateField("decision date")
+        self.date.setObjectName("decisionDate")
+        f.addRow("Date of decision", self.date)
+        self.authority = EnumCombo(Authority)
+        f.addRow("Competent authority", self.authority)
+        self.reference = QLineEdit()
+        self.reference.setObjectName("decisionReference")
+        f.addRow("Reference", self.reference)
+        self.notes = QPlainTextEdit()
+        self.notes.setMaximumHeight(80)
+        f.addRow("Notes", self.notes)
+        self.banner = Banner()
+        f.addRow(self.banner)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        f.addRow(buttons)
+        if decision:
+            self.kind.set_value(decision.kind)
+            self.outcome.set_value(decision.outcome)
+            self.date.set_value(decision.date)
+            self.authority.set_value(decision.authority)
+            self.reference.setText(decision.reference)
+            self.notes.setPlainText(decision.notes)
+
+    def value(self) -> Decision:
+        kwargs = dict(
+            kind=self.kind.value(),
+            outcome=self.outcome.value(),
+            date=self.date.value(),
+            authority=self.authority.value(),
+            reference=self.reference.text().strip(),
+            notes=self.notes.toPlainText().strip(),
+        )
+        if self._decision is not None:
+            return dataclasses.replace(self._decision, **kwargs)
+        return Decision(**kwargs)
+
+    def _accept(self) -> None:
+        try:
+            d = self.value()
+            if d.outcome in (Outcome.POSITIVE, Outcome.NEGATIVE) and d.date is None:
+                raise InvalidInput("Please enter the date of the decision (it starts the deadlines).")
+        except InvalidInput as e:
+            self.banner.error(e.user_message)
+            return
+        self.accept()
+
+
+class DecisionsTab(CaseTab):
+    title = "Decisions"
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        lay = QVBoxLayout(self)
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("decisionsTable")
+        self.table.setHorizontalHeaderLabels(["Decision", "Outcome", "Date", "Authority", "Reference"])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        lay.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.banner = Banner()
+        row.addWidget(self.banner, 1)
+        row.addStretch(1)
+        self.add_button = QPushButton("Add decision…")
+        self.add_button.setObjectName("addDecision")
+        self.edit_button = QPushButton("Edit…")
+        self.delete_button = QPushButton("Delete")
+        for b in (self.add_button, self.edit_button, self.delete_button):
+            row.addWidget(b)
+        lay.addLayout(row)
+        self.add_button.clicked.connect(lambda: self.edit(None))
+        self.edit_button.clicked.connect(self._edit_selected)
+        self.table.doubleClicked.connect(self._edit_selected)
+        self.delete_button.clicked.connect(self._delete_selected)
+        self._decisions: list[Decision] = []
+
+    def load(self, case_id: str) -> None:
+        super().load(case_id)
+        case = case_service.load_case(self.session.uow(), case_id)
+        self._decisions = case.decisions_sorted()
+        self.table.setRowCount(len(self._decisions))
+        for i, d in enumerate(self._decisions):
+            self.table.setItem(i, 0, _ro(d.kind.label))
+            self.table.setItem(i, 1, _ro(d.outcome.label))
+            self.table.setItem(i, 2, _ro(format_date(d.date) if d.date else "—"))
+            self.table.setItem(i, 3, _ro(d.authority.value))
+            self.table.setItem(i, 4, _ro(d.reference))
+
+    def _selected(self) -> Decision | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self._decisions[rows[0].row()] if rows else None
+
+    def _edit_selected(self) -> None:
+        d = self._selected()
+        if d is not None:
+            self.edit(d)
+
+    def edit(self, decision: Decision | None) -> None:
+        dialog = DecisionDialog(decision, self)
+        dialog.setObjectName("decisionDialog")
+
+        def done() -> None:
+            assert self.case_id is not None
+            try:
+                case_service.upsert_decision(
+                    self.session.uow(), self.case_id, dialog.value(), clock=self.session.clock
+                )
+            except Exception as e:
+                self.banner.error(message_for(e))
+                return
+            self.session.notify_case(self.case_id)
+            self.load(self.case_id)
+
+        dialog.accepted.connect(done)
+        dialog.open()
+
+    def _delete_selected(self) -> None:
+        d = self._selected()
+        if d is None or self.case_id is None:
+            return
+        try:
+            case_service.delete_decision(self.session.uow(), self.case_id, d.id, clock=self.session.clock)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self.session.notify_case(self.case_id)
+        self.load(self.case_id)
+
+    def clear(self) -> None:
+        super().clear()
+        self._decisions = []
+        self.table.setRowCount(0)
+
+
+class ConsentTab(CaseTab):
+    title = "Consent"
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        lay = QVBoxLayout(self)
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("consentTable")
+        self.table.setHorizontalHeaderLabels(["Purpose", "Date", "Given / withdrawn", "Notes"])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        lay.addWidget(self.table, 1)
+        box = QGroupBox("Record consent")
+        f = QFormLayout(box)
+        self.purpose = QLineEdit()
+        self.purpose.setObjectName("consentPurpose")
+        self.purpose.setPlaceholderText("e.g. Share case with solicitor; NRM referral; information sharing")
+        f.addRow("Purpose", self.purpose)
+        self.date = DateField("consent date", required=True)
+        self.date.setObjectName("consentDate")
+        f.addRow("Date", self.date)
+        self.given = QCheckBox("Given (untick to record a withdrawal)")
+        self.given.setChecked(True)
+        f.addRow("", self.given)
+        self.notes = QLineEdit()
+        f.addRow("Notes", self.notes)
+        row = QHBoxLayout()
+        self.banner = Banner()
+        row.addWidget(self.banner, 1)
+        row.addStretch(1)
+        self.add_button = QPushButton("Record")
+        self.add_button.setObjectName("addConsent")
+        row.addWidget(self.add_button)
+        f.addRow(row)
+        lay.addWidget(box)
+        self.add_button.clicked.connect(self.add)
+
+    def load(self, case_id: str) -> None:
+        super().load(case_id)
+        case = case_service.load_case(self.session.uow(), case_id)
+        rows = sorted(case.consents, key=lambda c: (c.date, c.created_at))
+        self.table.setRowCount(len(rows))
+        for i, c in enumerate(rows):
+            self.table.setItem(i, 0, _ro(c.purpose))
+            self.table.setItem(i, 1, _ro(format_date(c.date)))
+            self.table.setItem(i, 2, _ro("Given" if c.given else "Withdrawn"))
+            self.table.setItem(i, 3, _ro(c.notes))
+
+    def add(self) -> None:
+        if self.case_id is None:
+            return
+        try:
+            if not self.purpose.text().strip():
+                raise InvalidInput("Please say what the consent is for.")
+            d = self.date.value()
+            assert d is not None
+            consent = ConsentRecord(
+                purpose=self.purpose.text().strip(),
+                date=d,
+                given=self.given.isChecked(),
+                notes=self.notes.text(),
+            )
+            case_service.add_consent(self.session.uow(), self.case_id, consent, clock=self.session.clock)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self.purpose.clear()
+        self.notes.clear()
+        self.banner.info("Recorded.")
+        self.session.notify_case(self.case_id)
+        self.load(self.case_id)
+
+    def clear(self) -> None:
+        super().clear()
+        self.table.setRowCount(0)
+        self.purpose.clear()
+        self.notes.clear()
+
+
+class CaseView(QWidget):
+    """Header plus tabs for one case."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.case_id: str | None = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 8, 12, 8)
+        head = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setObjectName("caseTitle")
+        self.badge = QLabel()
+        self.badge.setObjectName("stageBadge")
+        self.code = QLabel()
+        self.code.setObjectName("caseCode")
+        head.addWidget(self.title)
+        head.addWidget(self.badge)
+        head.addStretch(1)
+        head.addWidget(self.code)
+        lay.addLayout(head)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("caseTabs")
+        self.tab_list: list[CaseTab] = [ProfileTab(session), DecisionsTab(session), ConsentTab(session)]
+        self.tab_list[1:1] = [factory(session) for factory in EXTRA_TABS]
+        for tab in self.tab_list:
+            self.tabs.addTab(tab, tab.title)
+        lay.addWidget(self.tabs, 1)
+        session.case_changed.connect(self._refresh_header)
+
+    def load(self, case_id: str) -> None:
+        self.case_id = case_id
+        self._refresh_header(case_id)
+        for tab in self.tab_list:
+            try:
+                tab.load(case_id)
+            except Exception as e:  # one tab failing must not blank the others
+                message_for(e)
+
+    def _refresh_header(self, case_id: str) -> None:
+        if case_id != self.case_id or not self.session.is_open:
+            return
+        try:
+            case = case_service.load_case(self.session.uow(), case_id)
+        except Exception:
+            return
+        self.title.setText(case.survivor.display_name())
+        self.badge.setText(f"  {case.stage.label} · {case.status.label}  ")
+        self.code.setText(f"Case {case.code} · {case.jurisdiction.label}")
+
+    def clear(self) -> None:
+        self.case_id = None
+        self.title.clear()
+        self.badge.clear()
+        self.code.clear()
+        for tab in self.tab_list:
+            tab.clear()

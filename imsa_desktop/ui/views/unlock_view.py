@@ -1,0 +1,241 @@
+"""Unlock: passphrase (with a growing delay after failures), keychain, or recovery key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imsa_desktop.crypto.keychain import Keychain
+from imsa_desktop.errors import KeychainUnavailable, WrongPassphrase
+from imsa_desktop.services import vault as vault_service
+from imsa_desktop.ui.common import (
+    Banner,
+    PassphraseField,
+    StrengthMeter,
+    card,
+    centered,
+    heading,
+    hint,
+    message_for,
+)
+from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.workers import run_task
+
+
+class UnlockView(QWidget):
+    unlocked = Signal()
+
+    def __init__(self, session: Session, keychain: Keychain, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.keychain = keychain
+        box = QVBoxLayout()
+        box.setSpacing(12)
+        box.addWidget(heading("Unlock your vault"))
+        self.where = hint("")
+        box.addWidget(self.where)
+        self.passphrase = PassphraseField("Passphrase")
+        self.passphrase.setObjectName("unlockPassphrase")
+        box.addWidget(self.passphrase)
+        self.banner = Banner()
+        box.addWidget(self.banner)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setFixedHeight(6)
+        self.busy.hide()
+        box.addWidget(self.busy)
+        row = QHBoxLayout()
+        self.recovery_button = QPushButton("Forgot passphrase?")
+        self.recovery_button.setObjectName("useRecoveryKey")
+        self.recovery_button.setFlat(True)
+        row.addWidget(self.recovery_button)
+        row.addStretch(1)
+        self.keychain_button = QPushButton("Unlock with this device")
+        self.keychain_button.setObjectName("unlockKeychain")
+        row.addWidget(self.keychain_button)
+        self.unlock_button = QPushButton("Unlock")
+        self.unlock_button.setObjectName("unlockButton")
+        self.unlock_button.setDefault(True)
+        row.addWidget(self.unlock_button)
+        box.addLayout(row)
+        lay = QVBoxLayout(self)
+        lay.addWidget(centered(card(box), 520))
+
+        self.unlock_button.clicked.connect(self.unlock)
+        self.passphrase.returnPressed.connect(self.unlock)
+        self.keychain_button.clicked.connect(self.unlock_with_keychain)
+        self.recovery_button.clicked.connect(self.use_recovery_key)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(250)
+        self._countdown.timeout.connect(self._tick)
+        self._working = False
+
+    def prepare(self, notice: str = "") -> None:
+        self.where.setText(f"Vault: {self.session.path}")
+        self.passphrase.clear()
+        self.keychain_button.setVisible(
+            vault_service.has_keychain_slot(self.session.path)
+            and vault_service.keychain_available(self.keychain)
+        )
+        if notice:
+            self.banner.info(notice)
+        else:
+            self.banner.clear_message()
+        self._tick()
+        self.passphrase.setFocus()
+
+    # ---- attempts -----------------------------------------------------------------------
+    def _set_working(self, on: bool) -> None:
+        self._working = on
+        self.busy.setVisible(on)
+        self.passphrase.setEnabled(not on)
+        self._tick()
+
+    def _tick(self) -> None:
+        wait = self.session.throttle.wait_seconds()
+        enabled = wait <= 0 and not self._working
+        self.unlock_button.setEnabled(enabled)
+        self.keychain_button.setEnabled(not self._working)
+        if wait > 0:
+            self.unlock_button.setText(f"Try again in {int(wait + 0.999)} s")
+            if not self._countdown.isActive():
+                self._countdown.start()
+        else:
+            self.unlock_button.setText("Unlock")
+            self._countdown.stop()
+
+    def unlock(self) -> None:
+        if not self.unlock_button.isEnabled():
+            return
+        text = self.passphrase.text()
+        if not text:
+            self.banner.info("Please type your passphrase.")
+            return
+        path = self.session.path
+        self._set_working(True)
+        run_task(self, lambda: vault_service.unwrap(path, text), self._unwrapped, self._failed)
+
+    def unlock_with_keychain(self) -> None:
+        path = self.session.path
+        self._set_working(True)
+        run_task(
+            self, lambda: vault_service.unwrap_keychain(path, self.keychain), self._unwrapped, self._failed
+        )
+
+    def _unwrapped(self, unwrapped: Any) -> None:
+        try:
+            vault = vault_service.open_unwrapped(unwrapped)
+        except Exception as e:
+            self._failed(e)
+            return
+        self._set_working(False)
+        self.passphrase.clear()
+        self.banner.clear_message()
+        self.session.attach(vault)
+        self.unlocked.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_working(False)
+        if isinstance(exc, WrongPassphrase):
+            delay = self.session.throttle.failed()
+            extra = (
+                f" For your safety, the next try is possible in {int(delay)} seconds." if delay >= 1 else ""
+            )
+            self.banner.error(exc.user_message + extra)
+            self.passphrase.selectAll()
+        elif isinstance(exc, KeychainUnavailable):
+            self.keychain_button.hide()
+            self.banner.info(exc.user_message)
+        else:
+            self.banner.error(message_for(exc))
+        self._tick()
+
+    def use_recovery_key(self) -> None:
+        dialog = RecoveryDialog(self.session, self)
+        dialog.recovered.connect(self._recovered)
+        dialog.open()
+
+    def _recovered(self) -> None:
+        self.banner.clear_message()
+        self.unlocked.emit()
+
+
+class RecoveryDialog(QDialog):
+    """Forgotten passphrase: recovery key plus a new passphrase."""
+
+    recovered = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("Unlock with the recovery key")
+        self.setModal(True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(
+            hint(
+                "Type the recovery key your organisation keeps on paper (dashes and spaces do not matter), "
+                "then choose a new passphrase."
+            )
+        )
+        form = QFormLayout()
+        self.key = QLineEdit()
+        self.key.setObjectName("recoveryKeyInput")
+        self.key.setPlaceholderText("XXXX-XXXX-XXXX-…")
+        form.addRow("Recovery key", self.key)
+        self.new = PassphraseField("New passphrase")
+        form.addRow("New passphrase", self.new)
+        self.meter = StrengthMeter()
+        form.addRow("", self.meter)
+        lay.addLayout(form)
+        self.banner = Banner()
+        lay.addWidget(self.banner)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.addButton("Unlock and set passphrase", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setEnabled(False)
+        lay.addWidget(self.buttons)
+        self.buttons.rejected.connect(self.reject)
+        self.ok.clicked.connect(self._go)
+        self.new.textChanged.connect(self._changed)
+        self.key.textChanged.connect(self._changed)
+        self.status = QLabel()
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+    def _changed(self) -> None:
+        self.meter.update_for(self.new.text())
+        self.ok.setEnabled(self.meter.acceptable and bool(self.key.text().strip()))
+
+    def _go(self) -> None:
+        path, key, new = self.session.path, self.key.text(), self.new.text()
+        self.ok.setEnabled(False)
+        self.banner.info("Checking the recovery key…")
+        run_task(
+            self,
+            lambda: vault_service.reset_passphrase_with_recovery_key(path, key, new),
+            self._done,
+            self._failed,
+        )
+
+    def _done(self, vault: Any) -> None:
+        self.session.attach(vault)
+        self.key.clear()
+        self.new.clear()
+        self.accept()
+        self.recovered.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.banner.error(message_for(exc))
+        self._changed()

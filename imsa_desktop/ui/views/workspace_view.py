@@ -1,0 +1,229 @@
+"""The unlocked workspace: case list on the left, the Today page or a case on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imsa_desktop.domain.model import CaseStatus, Stage
+from imsa_desktop.services import cases as case_service
+from imsa_desktop.ui.common import Banner, heading, hint, message_for
+from imsa_desktop.ui.models.case_list_model import CASE_ID_ROLE, CaseFilterProxy, CaseListModel
+from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.views.case_view import CaseView
+
+
+class HomePage(QWidget):
+    """Shown when no case is selected. The deadlines module replaces it with the Today dashboard."""
+
+    open_case = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        lay = QVBoxLayout(self)
+        lay.addWidget(heading("Your cases"))
+        self.summary = hint("")
+        lay.addWidget(self.summary)
+        lay.addStretch(1)
+
+    def refresh(self) -> None:
+        rows = case_service.list_cases(self.session.uow())
+        open_ = sum(r.status is CaseStatus.OPEN for r in rows)
+        lost = sum(r.status is CaseStatus.LOST_CONTACT for r in rows)
+        self.summary.setText(
+            f"{open_} open, {lost} lost contact, {len(rows)} in all. Choose a case on the left."
+        )
+
+    def clear(self) -> None:
+        self.summary.clear()
+
+
+HomeFactory = Callable[[Session], QWidget]
+HOME_FACTORY: list[HomeFactory] = []  # the dashboard module registers itself here
+
+
+class WorkspaceView(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("workspace")
+
+        left = QWidget()
+        left.setObjectName("sidebar")
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(10, 10, 6, 10)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<b>Cases</b>"))
+        top.addStretch(1)
+        self.new_button = QPushButton("New case")
+        self.new_button.setObjectName("newCase")
+        top.addWidget(self.new_button)
+        ll.addLayout(top)
+        self.filter = QLineEdit()
+        self.filter.setObjectName("caseFilter")
+        self.filter.setPlaceholderText("Filter by name, code, nationality…")
+        self.filter.setClearButtonEnabled(True)
+        ll.addWidget(self.filter)
+        combos = QHBoxLayout()
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("statusFilter")
+        self.status_filter.addItem("Any status", None)
+        for s in CaseStatus:
+            self.status_filter.addItem(s.label, s)
+        self.stage_filter = QComboBox()
+        self.stage_filter.setObjectName("stageFilter")
+        self.stage_filter.addItem("Any stage", None)
+        for st in Stage:
+            self.stage_filter.addItem(st.label, st)
+        combos.addWidget(self.status_filter)
+        combos.addWidget(self.stage_filter)
+        ll.addLayout(combos)
+
+        self.model = CaseListModel(self)
+        self.proxy = CaseFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("caseList")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, 7):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (1, 4, 5, 6):
+            self.table.setColumnHidden(col, True)
+        ll.addWidget(self.table, 1)
+        self.count = QLabel()
+        self.count.setObjectName("hint")
+        ll.addWidget(self.count)
+        self.banner = Banner()
+        ll.addWidget(self.banner)
+
+        self.stack = QStackedWidget()
+        self.home = HOME_FACTORY[0](session) if HOME_FACTORY else HomePage(session)
+        self.case_view = CaseView(session)
+        self.stack.addWidget(self.home)
+        self.stack.addWidget(self.case_view)
+        if hasattr(self.home, "open_case"):
+            self.home.open_case.connect(self.open_case)
+
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.stack)
+        split.setStretchFactor(1, 1)
+        split.setSizes([430, 850])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(split)
+
+        self.filter.textChanged.connect(self._filters_changed)
+        self.status_filter.currentIndexChanged.connect(self._filters_changed)
+        self.stage_filter.currentIndexChanged.connect(self._filters_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.new_button.clicked.connect(self.new_case)
+        session.cases_changed.connect(self.reload)
+
+    # ---- list ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        if not self.session.is_open:
+            return
+        keep = self.case_view.case_id
+        try:
+            rows = case_service.list_cases(self.session.uow())
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self.table.selectionModel().blockSignals(True)
+        self.model.set_rows(rows)
+        self.table.selectionModel().blockSignals(False)
+        if keep:
+            self._select(keep)
+        self._update_count()
+        if hasattr(self.home, "refresh"):
+            try:
+                self.home.refresh()
+            except Exception as e:
+                self.banner.error(message_for(e))
+
+    def _update_count(self) -> None:
+        self.count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} cases")
+
+    def _filters_changed(self) -> None:
+        self.proxy.set_filters(
+            status=self.status_filter.currentData(),
+            stage=self.stage_filter.currentData(),
+            text=self.filter.text(),
+        )
+        self._update_count()
+
+    def _select(self, case_id: str) -> None:
+        row = self.model.row_of(case_id)
+        if row < 0:
+            return
+        idx = self.proxy.mapFromSource(self.model.index(row, 0))
+        if idx.isValid():
+            self.table.selectionModel().blockSignals(True)
+            self.table.selectionModel().setCurrentIndex(
+                idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+            self.table.selectionModel().blockSignals(False)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        case_id = current.data(CASE_ID_ROLE)
+        if case_id:
+            self.open_case(case_id)
+
+    def open_case(self, case_id: str, tab: int | None = None) -> None:
+        self._select(case_id)
+        self.case_view.load(case_id)
+        if tab is not None:
+            self.case_view.tabs.setCurrentIndex(tab)
+        self.stack.setCurrentWidget(self.case_view)
+
+    def show_home(self) -> None:
+        self.table.clearSelection()
+        self.case_view.clear()
+        self.stack.setCurrentWidget(self.home)
+        if hasattr(self.home, "refresh"):
+            self.home.refresh()
+
+    def new_case(self) -> None:
+        name, ok = QInputDialog.getText(self, "New case", "Survivor's full name (as they give it):")
+        if not ok or not name.strip():
+            return
+        try:
+            case_id = case_service.new_case(self.session.uow(), name.strip(), clock=self.session.clock)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self.reload()
+        self.open_case(case_id, tab=0)
+
+    # ---- where the advocate was (restored after unlocking) -------------------------------
+    def location(self) -> tuple[str | None, int]:
+        return self.case_view.case_id, self.case_view.tabs.currentIndex()
