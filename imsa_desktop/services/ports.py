@@ -7,8 +7,11 @@ it in memory. As in Cosmic Python, leaving the ``with`` block without ``commit()
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO, Generic, Protocol, TypeVar
 
 from imsa_desktop.domain.model import (
     Appointment,
@@ -69,6 +72,48 @@ class SearchIndex(Protocol):
     def search(self, query: str, limit: int = 200) -> list[SearchHit]: ...
 
 
+@dataclass(frozen=True)
+class AttachmentInfo:
+    """A stored file of an evidence item (its bytes live in encrypted chunks in the vault)."""
+
+    id: str
+    case_id: str
+    evidence_id: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str  # hex digest of the whole file
+    created_at: datetime
+
+
+class AttachmentRepository(Protocol):
+    """Attachments (store.attachments.AttachmentStore). ``write`` and ``delete`` commit on their
+    own in batches, so they are called OUTSIDE a ``with uow`` block; ``discard`` runs inside one."""
+
+    def write(
+        self,
+        case_id: str,
+        evidence_id: str,
+        filename: str,
+        media_type: str,
+        stream: BinaryIO,
+        *,
+        size_hint: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        max_bytes: int | None = None,
+    ) -> AttachmentInfo: ...
+    def get(self, attachment_id: str) -> AttachmentInfo: ...  # raises NotFound
+    def for_evidence(self, evidence_id: str) -> list[AttachmentInfo]: ...
+    def for_case(self, case_id: str) -> list[AttachmentInfo]: ...
+    def read_all_verified(self, attachment_id: str, max_bytes: int) -> bytes: ...
+    def verify(self, attachment_id: str) -> bool: ...
+    def extract(self, attachment_id: str, out_path: Path) -> AttachmentInfo: ...
+    def discard(self, attachment_id: str) -> None: ...
+    def delete(self, attachment_id: str) -> None: ...
+    def purge(self, attachment_ids: list[str]) -> None: ...
+
+
 class AbstractUnitOfWork(abc.ABC):
     cases: CaseRepository
     events: RecordRepository[TimelineEvent]
@@ -78,6 +123,8 @@ class AbstractUnitOfWork(abc.ABC):
     settings: SettingsRepository
     audit: AuditLog
     search: SearchIndex
+    # Optional (fakes may leave it out); usable outside ``with uow`` (see AttachmentRepository).
+    attachments: AttachmentRepository
 
     def __enter__(self) -> AbstractUnitOfWork:
         return self

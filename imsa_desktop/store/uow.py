@@ -13,6 +13,7 @@ from imsa_desktop.domain.model import (
     utc_now,
 )
 from imsa_desktop.services.ports import AbstractUnitOfWork
+from imsa_desktop.store.attachments import AttachmentStore
 from imsa_desktop.store.connection import Connection, storage_errors
 from imsa_desktop.store.repositories import (
     SqlAuditLog,
@@ -46,6 +47,7 @@ class SqlUnitOfWork(AbstractUnitOfWork):
         self._actor = actor
         self._clock = clock
         self._active = False
+        self.attachments = AttachmentStore(conn, clock=clock)
 
     def __enter__(self) -> SqlUnitOfWork:
         if self._active:

@@ -26,6 +26,7 @@ from imsa_desktop.crypto.memory import wipe
 from imsa_desktop.domain.model import utc_now
 from imsa_desktop.errors import VaultExists, VaultLocked, VaultNotFound
 from imsa_desktop.store import connection, migrations
+from imsa_desktop.store.attachments import AttachmentStore
 from imsa_desktop.store.uow import SqlUnitOfWork
 
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
@@ -91,6 +92,7 @@ class Vault:
         self.conn: connection.Connection | None = connection.connect(path, key)
         try:
             migrations.migrate(self.conn)
+            AttachmentStore(self.conn, clock=clock).cleanup_incomplete()
         except BaseException:
             self.close()
             raise

@@ -1,0 +1,114 @@
+"""``imsa attach``, ``imsa extract`` and ``imsa search`` (contract: shared/CLI_CONTRACT.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from imsa_desktop.cli import main
+from imsa_desktop.services import evidence as evidence_service
+from imsa_desktop.services import search as search_service
+
+
+def cmd_attach(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    evidence_service.check_file(path)  # fail before asking for the passphrase
+    vault = main.open_vault(args)
+    try:
+        info = evidence_service.attach_file(vault.unit_of_work(), args.case_id, args.evidence_id, path)
+    finally:
+        vault.close()
+    print(info.id)
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    vault = main.open_vault(args)
+    try:
+        written = evidence_service.extract_attachment(
+            vault.unit_of_work(), args.case_id, args.attachment_id, Path(args.out), overwrite=args.force
+        )
+    finally:
+        vault.close()
+    if not args.quiet:
+        print(f"Wrote {written}", file=sys.stderr)
+    return 0
+
+
+def _terminal(text: str) -> str:
+    text = text.replace(search_service.HL_START, "[").replace(search_service.HL_END, "]")
+    return " ".join(text.split())
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    vault = main.open_vault(args)
+    try:
+        groups = search_service.search_cases(vault.unit_of_work(), args.query, limit=args.limit)
+    finally:
+        vault.close()
+    if args.json:
+        main.emit_json(
+            [
+                {
+                    "case_id": g.case_id,
+                    "code": g.code,
+                    "name": g.display_name,
+                    "hits": [
+                        {
+                            "kind": h.kind,
+                            "record_id": h.record_id,
+                            "title": search_service.strip_marks(h.title),
+                            "snippet": search_service.strip_marks(h.snippet),
+                        }
+                        for h in g.hits
+                    ],
+                }
+                for g in groups
+            ]
+        )
+        return 0
+    if not groups:
+        print("No matches.")
+    for g in groups:
+        print(f"{g.case_id}  {g.code}  {g.display_name}")
+        for h in g.hits:
+            label = search_service.KIND_LABELS.get(h.kind, h.kind)
+            line = _terminal(h.title)
+            snippet = _terminal(h.snippet)
+            if snippet and "[" in snippet:
+                line = f"{line} — {snippet}" if line else snippet
+            print(f"    {label}: {line}  [{h.record_id}]")
+    return 0
+
+
+def register(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    add_common: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    p = sub.add_parser("attach", help="add a file to an evidence item (streamed, any size)")
+    add_common(p)
+    p.add_argument("case_id")
+    p.add_argument("evidence_id")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_attach)
+
+    p = sub.add_parser("extract", help="write an attachment back out (verified, atomic)")
+    add_common(p)
+    p.add_argument("case_id")
+    p.add_argument("attachment_id")
+    p.add_argument("out", help="output file, or an existing folder (the stored filename is used)")
+    p.add_argument("--force", action="store_true", help="replace an existing output file")
+    p.add_argument("--quiet", action="store_true", help="do not report the path written")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("search", help="full-text search over cases, timeline, notes, evidence")
+    add_common(p)
+    p.add_argument("query")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=200, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_search)
+
+
+main.EXTENSIONS.append(register)
