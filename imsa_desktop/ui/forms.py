@@ -52,21 +52,25 @@ class DateField(QLineEdit):
 
 
 class EnumCombo(QComboBox):
-    def __init__(
-        self, enum: type[Enum], parent: QWidget | None = None, allow_none: str | None = None
-    ) -> None:
+    """A combo over an enum's members. (Qt turns StrEnum item data into plain str, so the
+    members are kept here and looked up by index.)"""
+
+    def __init__(self, enum: type[Enum], parent: QWidget | None = None, allow_none: str | None = None) -> None:
         super().__init__(parent)
+        self._members: list[Any] = []
         if allow_none is not None:
-            self.addItem(allow_none, None)
+            self.addItem(allow_none)
+            self._members.append(None)
         for member in enum:  # type: ignore[var-annotated]
-            self.addItem(getattr(member, "label", str(member.value)), member)
+            self.addItem(getattr(member, "label", str(member.value)))
+            self._members.append(member)
 
     def value(self) -> Any:
-        return self.currentData()
+        i = self.currentIndex()
+        return self._members[i] if 0 <= i < len(self._members) else None
 
     def set_value(self, member: Any) -> None:
-        idx = self.findData(member)
-        self.setCurrentIndex(max(idx, 0))
+        self.setCurrentIndex(self._members.index(member) if member in self._members else 0)
 
 
 class TriState(QComboBox):

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from imsa_desktop.domain.model import CaseStatus, Stage
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.ui.common import Banner, heading, hint, message_for
+from imsa_desktop.ui.forms import EnumCombo
 from imsa_desktop.ui.models.case_list_model import CASE_ID_ROLE, CaseFilterProxy, CaseListModel
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.case_view import CaseView
@@ -58,6 +58,10 @@ class HomePage(QWidget):
 HomeFactory = Callable[[Session], QWidget]
 HOME_FACTORY: list[HomeFactory] = []  # the dashboard module registers itself here
 
+# Widgets other modules put at the top of the sidebar, above the case list (e.g. global search).
+SidebarFactory = Callable[[Session, "WorkspaceView"], QWidget]
+SIDEBAR_WIDGETS: list[SidebarFactory] = []
+
 
 class WorkspaceView(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -69,6 +73,9 @@ class WorkspaceView(QWidget):
         left.setObjectName("sidebar")
         ll = QVBoxLayout(left)
         ll.setContentsMargins(10, 10, 6, 10)
+        self.sidebar_widgets = [factory(session, self) for factory in SIDEBAR_WIDGETS]
+        for w in self.sidebar_widgets:
+            ll.addWidget(w)
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>Cases</b>"))
         top.addStretch(1)
@@ -82,16 +89,10 @@ class WorkspaceView(QWidget):
         self.filter.setClearButtonEnabled(True)
         ll.addWidget(self.filter)
         combos = QHBoxLayout()
-        self.status_filter = QComboBox()
+        self.status_filter = EnumCombo(CaseStatus, allow_none="Any status")
         self.status_filter.setObjectName("statusFilter")
-        self.status_filter.addItem("Any status", None)
-        for s in CaseStatus:
-            self.status_filter.addItem(s.label, s)
-        self.stage_filter = QComboBox()
+        self.stage_filter = EnumCombo(Stage, allow_none="Any stage")
         self.stage_filter.setObjectName("stageFilter")
-        self.stage_filter.addItem("Any stage", None)
-        for st in Stage:
-            self.stage_filter.addItem(st.label, st)
         combos.addWidget(self.status_filter)
         combos.addWidget(self.stage_filter)
         ll.addLayout(combos)
@@ -173,8 +174,8 @@ class WorkspaceView(QWidget):
 
     def _filters_changed(self) -> None:
         self.proxy.set_filters(
-            status=self.status_filter.currentData(),
-            stage=self.stage_filter.currentData(),
+            status=self.status_filter.value(),
+            stage=self.stage_filter.value(),
             text=self.filter.text(),
         )
         self._update_count()
@@ -204,6 +205,19 @@ class WorkspaceView(QWidget):
         if tab is not None:
             self.case_view.tabs.setCurrentIndex(tab)
         self.stack.setCurrentWidget(self.case_view)
+
+    def open_case_tab(self, case_id: str, title: str, record_id: str | None = None) -> None:
+        """Open a case on the tab called *title* (if there is one) and, when that tab can,
+        select the record *record_id* in it (a search hit)."""
+        self.open_case(case_id)
+        tabs = self.case_view.tabs
+        for i in range(tabs.count()):
+            if tabs.tabText(i) == title:
+                tabs.setCurrentIndex(i)
+                select = getattr(tabs.widget(i), "select_record", None)
+                if record_id and callable(select):
+                    select(record_id)
+                break
 
     def show_home(self) -> None:
         self.table.clearSelection()

@@ -1,0 +1,65 @@
+"""GUI fixtures: synchronous workers, the app's stylesheet, a main window on a temp vault."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from imsa_desktop.ui.workers import Runner
+
+
+@pytest.fixture(autouse=True)
+def synchronous_workers() -> Iterator[None]:
+    Runner.synchronous = True
+    yield
+    Runner.synchronous = False
+
+
+@pytest.fixture
+def app(qapp):  # type: ignore[no-untyped-def]
+    from imsa_desktop.__main__ import load_stylesheet
+    from imsa_desktop.ui import plugins
+
+    qapp.setStyle("Fusion")
+    qapp.setStyleSheet(load_stylesheet())
+    plugins.load()
+    return qapp
+
+
+class IdleClock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def idle_clock() -> IdleClock:
+    return IdleClock()
+
+
+@pytest.fixture
+def make_window(app, qtbot, clock, idle_clock):  # type: ignore[no-untyped-def]
+    """Build a MainWindow for a vault path (which may or may not exist yet)."""
+    from imsa_desktop.ui.main_window import MainWindow
+    from imsa_desktop.ui.session import Session
+
+    made = []
+
+    def make(path: Path, keychain=None):  # type: ignore[no-untyped-def]
+        from imsa_desktop.crypto.keychain import Keychain
+
+        session = Session(path, clock=clock)
+        window = MainWindow(session, keychain=keychain or Keychain(), idle_clock=idle_clock)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        made.append(window)
+        return window
+
+    yield make
+    for w in made:
+        w.session.lock()
