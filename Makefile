@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup clean
+.PHONY: run test lint setup clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,7 +19,13 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/imsa-desktop
 
-test: $(STAMP)
+# The reference `age` tool checks that our bundles interoperate (tests only).
+system-deps:
+	@command -v age >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq age >/dev/null; \
+	  else echo "Please install the 'age' tool (e.g. sudo apt-get install age) to run the tests."; exit 1; fi; }
+
+test: $(STAMP) system-deps
 	$(BIN)/ruff check imsa_desktop tests benchmarks
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q

@@ -68,14 +68,17 @@ def parse(doc: Any, *, today: date | None = None) -> CaseDocument:
     if "referral" in doc:
         _check_keys(doc["referral"], _fields(Referral), "referral")
     case_data = {k: v for k, v in doc.items() if k in CASE_FIELDS or k in ("decisions", "consents")}
-    for key, cls in (("decisions", Decision), ("consents", ConsentRecord)):
+    nested: tuple[tuple[str, type[Record]], ...] = (("decisions", Decision), ("consents", ConsentRecord))
+    for key, cls in nested:
         for i, item in enumerate(case_data.get(key) or []):
             _check_keys(item, _fields(cls), f"{key}[{i}]")
     case = from_jsonable(Case, _drop_nulls_for_ids(case_data), "case")
     _validate_case(case, today)
     out = CaseDocument(case)
     for key, cls in RECORD_LISTS.items():
-        items = doc.get(key) or []
+        items = doc.get(key)
+        if items is None:
+            items = []
         if not isinstance(items, list):
             raise InvalidInput(f"{key} should be a list.")
         for i, item in enumerate(items):

@@ -9,14 +9,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from imsa_desktop.errors import DiskFull, StorageError, VaultDamaged
 
 DatabaseError = sqlcipher.DatabaseError
-Connection = sqlcipher.Connection
+# sqlcipher3 ships no type information: its connection is the stdlib sqlite3 API.
+Connection: TypeAlias = Any
 
 
 def translate(exc: BaseException) -> StorageError | VaultDamaged:
@@ -87,4 +88,4 @@ def integrity_ok(conn: Connection) -> bool:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
         if rows != [("ok",)]:
             return False
-        return conn.execute("PRAGMA cipher_integrity_check").fetchall() == []
+        return bool(conn.execute("PRAGMA cipher_integrity_check").fetchall() == [])

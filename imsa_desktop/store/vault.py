@@ -121,6 +121,7 @@ class Vault:
         key = bytearray(secrets.token_bytes(32))
         vault_id = str(uuid.uuid4())
         slots, recovery_key = KeySlotFile.create(bytes(key), vault_id, passphrase, params)
+        vault: Vault | None = None
         try:
             vault = cls(path, slots, key, clock)
             assert vault.conn is not None
@@ -137,8 +138,8 @@ class Vault:
             slots.save(keys_path(path))
             os.chmod(path, 0o600)
         except BaseException:
-            with contextlib.suppress(Exception):
-                vault.close()  # type: ignore[possibly-undefined]
+            if vault is not None:
+                vault.close()
             for p in [path, keys_path(path), *(path.with_name(path.name + s) for s in SIDE_SUFFIXES)]:
                 with contextlib.suppress(OSError):
                     p.unlink()
