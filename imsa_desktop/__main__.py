@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logsetup.configure()
     install_excepthook()
+    from imsa_desktop.services import tempfiles
+
+    tempfiles.cleanup_external_copies()  # copies left by a crash of an earlier run
     app = build_app()
     from imsa_desktop.services import vault as vault_service
     from imsa_desktop.ui.main_window import MainWindow

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from imsa_desktop.crypto.keychain import Keychain
+from imsa_desktop.services import tempfiles
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.setup_view import RecoveryKeyView, SetupView
 from imsa_desktop.ui.views.unlock_view import UnlockView
@@ -122,7 +123,7 @@ class MainWindow(QMainWindow):
         self.hide_action.setToolTip("Hide all case data at once (Ctrl+Shift+H)")
         self.hide_action.triggered.connect(self.toggle_hide)
         self.toolbar.addAction(self.today_action)
-        self.toolbar.addAction(self.new_action)
+        self.addAction(self.new_action)  # Ctrl+N; the button lives above the case list
         self.extra_actions: list[QAction] = []
         spacer = QWidget()
         from PySide6.QtWidgets import QSizePolicy
@@ -224,6 +225,7 @@ class MainWindow(QMainWindow):
             self.workspace = None
         self.session.lock()
         QGuiApplication.clipboard().clear()
+        tempfiles.cleanup_external_copies()
         self._show_unlock("Locked. Your work is safe in the vault.")
 
     def toggle_hide(self) -> None:
@@ -263,4 +265,5 @@ class MainWindow(QMainWindow):
             self.workspace.deleteLater()
             self.workspace = None
         self.session.lock()
+        tempfiles.cleanup_external_copies()
         super().closeEvent(event)
