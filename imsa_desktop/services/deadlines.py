@@ -1,0 +1,198 @@
+"""Deadlines made reachable: per case, across cases, and the advocate's overrides and "met" marks.
+
+The engine (``domain.deadlines``) is pure; this module feeds it the rules (loaded once from
+``resources/rules``), the UK bank-holiday calendar and the stored overrides. An override is one
+``DeadlineOverride`` record per deadline key: a changed date with its reason, and/or the day the
+advocate marked the deadline met. It is kept (never silently dropped) and shown next to the date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from imsa_desktop.domain.deadlines import (
+    Deadline,
+    DeadlineNote,
+    DeadlineState,
+    compute_deadlines,
+    deadline_notes,
+    explain,
+)
+from imsa_desktop.domain.model import Case, CaseStatus, Clock, DeadlineOverride, utc_now
+from imsa_desktop.domain.rules import Rule, default_rules_folder, load_rule_files
+from imsa_desktop.errors import InvalidInput, NotFound
+from imsa_desktop.services.ports import AbstractUnitOfWork
+from imsa_desktop.services.uk_calendar import UkHolidayCalendar
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[Rule, ...]:
+    """The deadline rules, loaded and validated once per process."""
+    return tuple(load_rule_files(default_rules_folder()))
+
+
+@lru_cache(maxsize=1)
+def holiday_calendar() -> UkHolidayCalendar:
+    return UkHolidayCalendar()
+
+
+@dataclass(frozen=True)
+class CaseDeadline:
+    """A deadline with the case it belongs to, ready to show or print."""
+
+    deadline: Deadline
+    case_id: str
+    case_code: str
+    display_name: str
+    explanation: str
+
+    @property
+    def key(self) -> str:
+        return self.deadline.key
+
+
+@dataclass(frozen=True)
+class CaseDeadlines:
+    case: Case
+    deadlines: list[CaseDeadline]
+    notes: list[DeadlineNote]
+    overrides: dict[str, DeadlineOverride]  # by deadline key
+
+
+def _compute(case: Case, overrides: list[DeadlineOverride], today: date) -> list[CaseDeadline]:
+    found = compute_deadlines(case, rules(), holiday_calendar(), today, overrides)
+    name = case.survivor.display_name()
+    return [CaseDeadline(d, case.id, case.code, name, explain(d)) for d in found]
+
+
+def case_deadlines(uow: AbstractUnitOfWork, case_id: str, today: date) -> CaseDeadlines:
+    """Every deadline and no-fixed-limit note of one case (raises UnknownCase)."""
+    with uow:
+        case = uow.cases.get(case_id)
+        overrides = uow.overrides.for_case(case_id)
+    by_key: dict[str, DeadlineOverride] = {}
+    for ov in sorted(overrides, key=lambda o: o.updated_at):
+        by_key[ov.deadline_key] = ov
+    return CaseDeadlines(case, _compute(case, overrides, today), deadline_notes(case, rules()), by_key)
+
+
+def all_deadlines(
+    uow: AbstractUnitOfWork,
+    today: date,
+    *,
+    case_id: str | None = None,
+    within_days: int | None = None,
+    include_met: bool = False,
+    include_closed_cases: bool = False,
+) -> list[CaseDeadline]:
+    """Deadlines across cases (or one case), sorted by due date.
+
+    ``within_days``: only those due on or before ``today + within_days``; overdue ones are
+    always included. Met deadlines are left out unless ``include_met``.
+    """
+    if within_days is not None and within_days < 0:
+        raise InvalidInput("The number of days must be zero or more.")
+    out: list[CaseDeadline] = []
+    with uow:
+        ids = [case_id] if case_id else uow.cases.ids()
+        for cid in ids:
+            case = uow.cases.get(cid)
+            if case.status is CaseStatus.CLOSED and not include_closed_cases and not case_id:
+                continue
+            out.extend(_compute(case, uow.overrides.for_case(cid), today))
+    if not include_met:
+        out = [d for d in out if d.deadline.state is not DeadlineState.MET]
+    if within_days is not None:
+        limit = today + timedelta(days=within_days)
+        out = [d for d in out if d.deadline.due <= limit]
+    out.sort(key=lambda d: (d.deadline.due, d.case_code, d.deadline.rule.id))
+    return out
+
+
+def _known_key(case: Case, overrides: list[DeadlineOverride], key: str, today: date) -> Deadline:
+    for d in compute_deadlines(case, rules(), holiday_calendar(), today, overrides):
+        if d.key == key:
+            return d
+    raise NotFound("That deadline no longer applies to this case (its decision may have changed).")
+
+
+def _upsert(
+    uow: AbstractUnitOfWork,
+    case_id: str,
+    key: str,
+    today: date,
+    clock: Clock,
+    change: dict[str, object],
+    audit: str,
+) -> DeadlineOverride:
+    with uow:
+        case = uow.cases.get(case_id)
+        existing = uow.overrides.for_case(case_id)
+        _known_key(case, existing, key, today)
+        now = clock()
+        current = [o for o in existing if o.deadline_key == key]
+        if current:
+            held = max(current, key=lambda o: o.updated_at)
+            record = dataclasses.replace(held, updated_at=now, **change)  # type: ignore[arg-type]
+            uow.overrides.save(record)
+        else:
+            base = DeadlineOverride(case_id=case_id, deadline_key=key, created_at=now, updated_at=now)
+            record = dataclasses.replace(base, **change)  # type: ignore[arg-type]
+            uow.overrides.add(record)
+        uow.audit.record("changed", case_id, audit)
+        uow.commit()
+    return record
+
+
+def override_due(
+    uow: AbstractUnitOfWork,
+    case_id: str,
+    key: str,
+    due: date | None,
+    reason: str,
+    *,
+    today: date,
+    clock: Clock = utc_now,
+) -> DeadlineOverride:
+    """Set the advocate's own date for a deadline (``due=None`` goes back to the computed date).
+
+    A changed date needs a reason: it is kept and shown next to the date.
+    """
+    reason = reason.strip()
+    if due is not None and not reason:
+        raise InvalidInput("Please give a reason for changing the date.")
+    return _upsert(
+        uow,
+        case_id,
+        key,
+        today,
+        clock,
+        {"due": due, "reason": reason if due is not None else ""},
+        "deadline date overridden" if due is not None else "deadline override removed",
+    )
+
+
+def mark_met(
+    uow: AbstractUnitOfWork,
+    case_id: str,
+    key: str,
+    met_on: date | None,
+    *,
+    today: date,
+    clock: Clock = utc_now,
+) -> DeadlineOverride:
+    """Mark a deadline met on ``met_on`` (``None`` clears the mark). A future date is refused."""
+    if met_on is not None and met_on > today:
+        raise InvalidInput("A deadline cannot be marked met on a date in the future.")
+    return _upsert(
+        uow,
+        case_id,
+        key,
+        today,
+        clock,
+        {"met_on": met_on},
+        "deadline marked met" if met_on is not None else "deadline met mark removed",
+    )

@@ -1,0 +1,110 @@
+"""Appointments as iCalendar (RFC 5545), pseudonymous by default.
+
+A calendar file leaves the vault, so by default it carries no survivor name and no free-text
+title: the summary is the appointment kind plus the case's short code. With ``initials=True`` the
+survivor's initials are added (the advocate opts in). Times are Europe/London wall-clock times
+with a TZID and a VTIMEZONE, so they import at the right local time on both sides of the clock
+change. The location is kept (the advocate needs to know where to go); notes never are.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from imsa_desktop.domain.model import Appointment, Case, Clock, utc_now
+from imsa_desktop.errors import InvalidInput, StorageError
+from imsa_desktop.services.ports import AbstractUnitOfWork
+
+LONDON = ZoneInfo("Europe/London")
+PRODID = "-//IMSA Desktop//Appointments//EN"
+DEFAULT_LENGTH = timedelta(hours=1)
+
+
+def initials(full_name: str) -> str:
+    """``Nguyễn Thị Hồng`` -> ``N.T.H.`` (first letter of each name part)."""
+    parts = [p for p in full_name.replace("-", " ").split() if p]
+    return "".join(f"{p[0].upper()}." for p in parts)
+
+
+@dataclass(frozen=True)
+class IcsResult:
+    data: bytes
+    count: int
+
+
+def _event(case: Case, a: Appointment, *, with_initials: bool, stamp: datetime) -> Event:
+    ev = Event()
+    who = f"case {case.code}"
+    if with_initials:
+        who += f" ({initials(case.survivor.full_name)})"
+    ev.add("uid", f"{a.id}@imsa-desktop")
+    ev.add("dtstamp", stamp)
+    ev.add("summary", f"{a.kind.label}: {who}")
+    start = a.start.replace(tzinfo=LONDON)
+    end = (a.end or a.start + DEFAULT_LENGTH).replace(tzinfo=LONDON)
+    ev.add("dtstart", start)
+    ev.add("dtend", end)
+    if a.location:
+        ev.add("location", a.location)
+    if a.interpreter_needed:
+        ev.add("description", f"Interpreter needed: {a.interpreter_language or 'yes'}")
+    ev.add("categories", [a.kind.label])
+    return ev
+
+
+def build_ics(
+    uow: AbstractUnitOfWork,
+    *,
+    case_id: str | None = None,
+    with_initials: bool = False,
+    clock: Clock = utc_now,
+) -> IcsResult:
+    """The appointments of one case (or all cases) as an iCalendar file's bytes."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-timezone", "Europe/London")
+    stamp = clock().astimezone(ZoneInfo("UTC"))
+    count = 0
+    with uow:
+        ids = [case_id] if case_id else uow.cases.ids()
+        for cid in ids:
+            case = uow.cases.get(cid)
+            for a in sorted(uow.appointments.for_case(cid), key=lambda x: x.start):
+                cal.add_component(_event(case, a, with_initials=with_initials, stamp=stamp))
+                count += 1
+        uow.audit.record(
+            "exported", case_id, f"calendar appointments={count} initials={'yes' if with_initials else 'no'}"
+        )
+        uow.commit()
+    if count:
+        cal.add_missing_timezones()
+    return IcsResult(cal.to_ical(), count)
+
+
+def write_ics(path: Path, data: bytes) -> None:
+    """Write atomically (a temporary file beside it, then rename): nothing half-written."""
+    if path.suffix.lower() != ".ics":
+        raise InvalidInput("The calendar file name must end in .ics.")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InvalidInput("The folder for the calendar file does not exist.")
+    fd, tmp = tempfile.mkstemp(prefix=".imsa-", suffix=".ics.part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise StorageError("The calendar file could not be written.") from e

@@ -1,0 +1,257 @@
+"""The case chronology: stored timeline events plus entries derived on the fly.
+
+Stored events (``uow.events``) are what the advocate records: exploitation periods, exit,
+contacts, letters, with their source and flags. Derived entries come from other records and are
+never duplicated in storage: the referral, each decision, each deadline, each appointment and
+each evidence item obtained or provided. Derived entries are read-only here; they change where
+their record lives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from imsa_desktop.domain.dates import FuzzyDate, format_date
+from imsa_desktop.domain.deadlines import DeadlineState
+from imsa_desktop.domain.model import Clock, EventKind, TimelineEvent, utc_now
+from imsa_desktop.errors import InvalidInput, NotFound
+from imsa_desktop.services import deadlines as deadline_service
+from imsa_desktop.services.ports import AbstractUnitOfWork
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of the chronology."""
+
+    id: str  # the stored event id, or "derived:<what>:<record id>"
+    date: FuzzyDate
+    end: FuzzyDate | None
+    title: str
+    kind: EventKind
+    source: str = ""
+    notes: str = ""
+    key: bool = False
+    disputed: bool = False
+    material: bool = False
+    evidence_ids: tuple[str, ...] = ()
+    derived: bool = False
+    record_id: str = ""  # the record this entry comes from
+    detail: str = ""  # extra for derived entries: outcome, deadline state, place
+
+    @property
+    def is_period(self) -> bool:
+        return self.end is not None
+
+
+def _exact(d: date) -> FuzzyDate:
+    return FuzzyDate.exact(d)
+
+
+def _stored(e: TimelineEvent) -> TimelineEntry:
+    return TimelineEntry(
+        id=e.id,
+        date=e.date,
+        end=e.end,
+        title=e.title,
+        kind=e.kind,
+        source=e.source,
+        notes=e.notes,
+        key=e.key,
+        disputed=e.disputed,
+        material=e.material,
+        evidence_ids=tuple(e.evidence_ids),
+        record_id=e.id,
+    )
+
+
+def chronology(
+    uow: AbstractUnitOfWork,
+    case_id: str,
+    today: date,
+    *,
+    kinds: Iterable[EventKind] | None = None,
+    include_derived: bool = True,
+) -> list[TimelineEntry]:
+    """Every dated thing of the case, oldest first (fuzzy dates sort by their earliest day)."""
+    with uow:
+        case = uow.cases.get(case_id)
+        events = uow.events.for_case(case_id)
+        appts = uow.appointments.for_case(case_id) if include_derived else []
+        evidence = uow.evidence.for_case(case_id) if include_derived else []
+    entries = [_stored(e) for e in events]
+    if include_derived:
+        ref = case.referral
+        if ref.date is not None:
+            entries.append(
+                TimelineEntry(
+                    id=f"derived:referral:{case.id}",
+                    date=_exact(ref.date),
+                    end=None,
+                    title=f"{ref.route.label}"
+                    + (f" by {ref.first_responder}" if ref.first_responder else ""),
+                    kind=EventKind.REFERRAL,
+                    source="Referral record",
+                    derived=True,
+                    record_id=case.id,
+                )
+            )
+        for d in case.decisions:
+            if d.date is None:
+                continue
+            entries.append(
+                TimelineEntry(
+                    id=f"derived:decision:{d.id}",
+                    date=_exact(d.date),
+                    end=None,
+                    title=f"{d.kind.label} decision: {d.outcome.label.lower()}",
+                    kind=EventKind.DECISION,
+                    source=f"{d.authority.value} decision letter"
+                    + (f" ({d.reference})" if d.reference else ""),
+                    derived=True,
+                    record_id=d.id,
+                    detail=d.outcome.value,
+                )
+            )
+        for cd in deadline_service.case_deadlines(uow, case_id, today).deadlines:
+            dl = cd.deadline
+            state = dl.state.label
+            if dl.state is DeadlineState.MET and dl.met_on:
+                state = f"Met {format_date(dl.met_on)}"
+            entries.append(
+                TimelineEntry(
+                    id=f"derived:deadline:{dl.key}",
+                    date=_exact(dl.due),
+                    end=None,
+                    title=f"Deadline: {dl.title}",
+                    kind=EventKind.DEADLINE,
+                    source=dl.rule.source,
+                    derived=True,
+                    record_id=dl.key,
+                    detail=state,
+                )
+            )
+        for a in appts:
+            entries.append(
+                TimelineEntry(
+                    id=f"derived:appointment:{a.id}",
+                    date=_exact(a.start.date()),
+                    end=None,
+                    title=f"{a.title} ({a.start:%H:%M})",
+                    kind=EventKind.APPOINTMENT,
+                    source="Appointment",
+                    derived=True,
+                    record_id=a.id,
+                    detail=a.location,
+                )
+            )
+        for ev in evidence:
+            if ev.date_obtained is not None:
+                entries.append(
+                    TimelineEntry(
+                        id=f"derived:evidence-obtained:{ev.id}",
+                        date=_exact(ev.date_obtained),
+                        end=None,
+                        title=f"Evidence obtained: {ev.title}",
+                        kind=EventKind.EVIDENCE,
+                        source=ev.source,
+                        evidence_ids=(ev.id,),
+                        derived=True,
+                        record_id=ev.id,
+                    )
+                )
+            if ev.date_provided is not None:
+                to = f" to {ev.provided_to}" if ev.provided_to else ""
+                entries.append(
+                    TimelineEntry(
+                        id=f"derived:evidence-provided:{ev.id}",
+                        date=_exact(ev.date_provided),
+                        end=None,
+                        title=f"Evidence provided{to}: {ev.title}",
+                        kind=EventKind.EVIDENCE,
+                        source=ev.source,
+                        evidence_ids=(ev.id,),
+                        derived=True,
+                        record_id=ev.id,
+                    )
+                )
+    if kinds is not None:
+        wanted = set(kinds)
+        entries = [e for e in entries if e.kind in wanted]
+    entries.sort(key=lambda e: (e.date.sort_key, e.derived, e.title))
+    return entries
+
+
+def _validate(event: TimelineEvent, evidence_ids: set[str]) -> TimelineEvent:
+    title = event.title.strip()
+    if not title:
+        raise InvalidInput("Please give the event a title.")
+    if event.end is not None and event.end.latest < event.date.earliest:
+        raise InvalidInput("The event cannot end before it starts.")
+    unknown = [e for e in event.evidence_ids if e not in evidence_ids]
+    if unknown:
+        raise InvalidInput("An event can only be linked to evidence of the same case.")
+    return dataclasses.replace(
+        event,
+        title=title,
+        source=event.source.strip(),
+        evidence_ids=list(dict.fromkeys(event.evidence_ids)),
+    )
+
+
+def save_event(uow: AbstractUnitOfWork, event: TimelineEvent, *, clock: Clock = utc_now) -> TimelineEvent:
+    """Add or update a stored timeline event (matched by id)."""
+    with uow:
+        uow.cases.get(event.case_id)
+        evidence_ids = {e.id for e in uow.evidence.for_case(event.case_id)}
+        event = _validate(event, evidence_ids)
+        now = clock()
+        held = uow.events.find(event.id)
+        if held is None:
+            event = dataclasses.replace(event, created_at=now, updated_at=now)
+            uow.events.add(event)
+            uow.audit.record("changed", event.case_id, "timeline event added")
+        else:
+            if held.case_id != event.case_id:
+                raise InvalidInput("An event cannot be moved to another case.")
+            event = dataclasses.replace(event, created_at=held.created_at, updated_at=now)
+            uow.events.save(event)
+            uow.audit.record("changed", event.case_id, "timeline event changed")
+        uow.commit()
+    return event
+
+
+def delete_event(uow: AbstractUnitOfWork, case_id: str, event_id: str) -> None:
+    if event_id.startswith("derived:"):
+        raise InvalidInput("This entry comes from another record; change or delete it there.")
+    with uow:
+        held = uow.events.find(event_id)
+        if held is None or held.case_id != case_id:
+            raise NotFound("There is no such event in this case.")
+        uow.events.delete(event_id)
+        uow.audit.record("changed", case_id, "timeline event deleted")
+        uow.commit()
+
+
+def get_event(uow: AbstractUnitOfWork, case_id: str, event_id: str) -> TimelineEvent:
+    with uow:
+        held = uow.events.find(event_id)
+    if held is None or held.case_id != case_id:
+        raise NotFound("There is no such event in this case.")
+    return held
+
+
+@dataclass
+class EvidenceChoice:
+    id: str
+    title: str
+    linked: bool = field(default=False)
+
+
+def evidence_choices(uow: AbstractUnitOfWork, case_id: str) -> list[EvidenceChoice]:
+    """The case's evidence items an event may be linked to."""
+    with uow:
+        items = uow.evidence.for_case(case_id)
+    return [EvidenceChoice(e.id, e.title) for e in items]

@@ -1,0 +1,384 @@
+"""Appointments: the case tab, the add/edit dialog, and reminders while the app runs.
+
+Reminders never show the survivor's name or the appointment's title: only the case code, the
+kind of appointment and its time (someone may be looking at the screen).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSystemTrayIcon,
+    QTableWidget,
+    QTableWidgetItem,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imsa_desktop.domain.dates import format_date
+from imsa_desktop.domain.model import Appointment, AppointmentKind
+from imsa_desktop.errors import InvalidInput
+from imsa_desktop.services import appointments as appointment_service
+from imsa_desktop.services import ics as ics_service
+from imsa_desktop.ui.common import Banner, hint, message_for
+from imsa_desktop.ui.forms import DateField, EnumCombo
+from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.views import case_view
+from imsa_desktop.ui.views.case_view import CaseTab
+
+CHECK_EVERY_MS = 60_000
+
+
+class ReminderWatcher(QObject):
+    """Checks once a minute for appointments whose reminder time has come; each is shown once."""
+
+    reminded = Signal(str)
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.shown: set[str] = set()
+        self.timer = QTimer(self)
+        self.timer.setInterval(CHECK_EVERY_MS)
+        self.timer.timeout.connect(self.check)
+        self.tray: QSystemTrayIcon | None = None
+        self.notices: list[QMessageBox] = []
+
+    def start(self) -> None:
+        self.timer.start()
+        self.check()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        for box in self.notices:
+            box.close()
+        self.notices.clear()
+
+    def now_local(self) -> datetime:
+        return self.session.clock().astimezone(ics_service.LONDON).replace(tzinfo=None)
+
+    def check(self) -> list[str]:
+        if not self.session.is_open:
+            return []
+        try:
+            due = appointment_service.due_reminders(self.session.uow(), self.now_local(), self.shown)
+        except Exception as e:
+            message_for(e)
+            return []
+        texts = []
+        for item in due:
+            self.shown.add(item.appointment.id)
+            text = item.reminder_text
+            texts.append(text)
+            self._notify(text)
+            self.reminded.emit(f"Reminder: {text}")
+        return texts
+
+    def _notify(self, text: str) -> None:
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self.tray is None:
+                self.tray = QSystemTrayIcon(self)
+                parent = self.parent()
+                if isinstance(parent, QWidget):
+                    self.tray.setIcon(parent.windowIcon())
+            self.tray.show()
+            self.tray.showMessage(
+                "Appointment reminder", text, QSystemTrayIcon.MessageIcon.Information, 15_000
+            )
+            return
+        parent = self.parent()
+        window = parent.window() if isinstance(parent, QWidget) else None
+        box = QMessageBox(window)
+        box.setObjectName("reminderNotice")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle("Appointment reminder")
+        box.setText(text)
+        box.setModal(False)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.finished.connect(lambda _r, b=box: self.notices.remove(b) if b in self.notices else None)
+        self.notices.append(box)
+        box.show()
+
+
+def _ro(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+class AppointmentDialog(QDialog):
+    def __init__(self, case_id: str, appt: Appointment | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("appointmentDialog")
+        self.setWindowTitle("Appointment")
+        self.case_id = case_id
+        self._appt = appt
+        f = QFormLayout(self)
+        self.title_edit = QLineEdit()
+        self.title_edit.setObjectName("appointmentTitle")
+        f.addRow("Title", self.title_edit)
+        self.kind = EnumCombo(AppointmentKind)
+        self.kind.setObjectName("appointmentKind")
+        f.addRow("Kind", self.kind)
+        self.day = DateField("appointment date", required=True)
+        self.day.setObjectName("appointmentDate")
+        f.addRow("Date", self.day)
+        times = QHBoxLayout()
+        self.start = QTimeEdit(QTime(10, 0))
+        self.start.setObjectName("appointmentStart")
+        self.start.setDisplayFormat("HH:mm")
+        self.has_end = QCheckBox("ends at")
+        self.has_end.setChecked(True)
+        self.end = QTimeEdit(QTime(11, 0))
+        self.end.setObjectName("appointmentEnd")
+        self.end.setDisplayFormat("HH:mm")
+        times.addWidget(self.start)
+        times.addWidget(self.has_end)
+        times.addWidget(self.end)
+        times.addStretch(1)
+        f.addRow("Time (UK)", times)
+        self.location = QLineEdit()
+        self.location.setObjectName("appointmentLocation")
+        f.addRow("Place", self.location)
+        interp = QHBoxLayout()
+        self.interpreter = QCheckBox("Interpreter needed")
+        self.interpreter.setObjectName("appointmentInterpreter")
+        self.language = QLineEdit()
+        self.language.setObjectName("appointmentLanguage")
+        self.language.setPlaceholderText("language and dialect")
+        interp.addWidget(self.interpreter)
+        interp.addWidget(self.language, 1)
+        f.addRow("Interpreter", interp)
+        self.reminder = QSpinBox()
+        self.reminder.setObjectName("appointmentReminder")
+        self.reminder.setRange(0, 7 * 24 * 60)
+        self.reminder.setSingleStep(15)
+        self.reminder.setSuffix(" minutes before")
+        self.reminder.setValue(60)
+        f.addRow("Reminder", self.reminder)
+        self.notes = QPlainTextEdit()
+        self.notes.setMaximumHeight(70)
+        f.addRow("Notes", self.notes)
+        self.banner = Banner()
+        f.addRow(self.banner)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        f.addRow(buttons)
+        self.has_end.toggled.connect(self.end.setEnabled)
+        if appt is not None:
+            self.title_edit.setText(appt.title)
+            self.kind.set_value(appt.kind)
+            self.day.set_value(appt.start.date())
+            self.start.setTime(QTime(appt.start.hour, appt.start.minute))
+            self.has_end.setChecked(appt.end is not None)
+            if appt.end is not None:
+                self.end.setTime(QTime(appt.end.hour, appt.end.minute))
+            self.location.setText(appt.location)
+            self.interpreter.setChecked(appt.interpreter_needed)
+            self.language.setText(appt.interpreter_language)
+            self.reminder.setValue(appt.reminder_minutes)
+            self.notes.setPlainText(appt.notes)
+
+    def value(self) -> Appointment:
+        day = self.day.value()
+        assert day is not None
+        t0 = self.start.time()
+        start = datetime(day.year, day.month, day.day, t0.hour(), t0.minute())
+        end = None
+        if self.has_end.isChecked():
+            t1 = self.end.time()
+            end = datetime(day.year, day.month, day.day, t1.hour(), t1.minute())
+        kwargs = dict(
+            case_id=self.case_id,
+            title=self.title_edit.text(),
+            kind=self.kind.value(),
+            start=start,
+            end=end,
+            location=self.location.text(),
+            interpreter_needed=self.interpreter.isChecked(),
+            interpreter_language=self.language.text(),
+            reminder_minutes=self.reminder.value(),
+            notes=self.notes.toPlainText().strip(),
+        )
+        if self._appt is not None:
+            return dataclasses.replace(self._appt, **kwargs)  # type: ignore[arg-type]
+        return Appointment(**kwargs)  # type: ignore[arg-type]
+
+    def _accept(self) -> None:
+        try:
+            appointment_service.validate(self.value())
+        except InvalidInput as e:
+            self.banner.error(e.user_message)
+            return
+        self.accept()
+
+
+class AppointmentsTab(CaseTab):
+    title = "Appointments"
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        lay = QVBoxLayout(self)
+        lay.addWidget(hint("Times are UK local time. Reminders show only the case code and the kind."))
+        self.table = QTableWidget(0, 6)
+        self.table.setObjectName("appointmentsTable")
+        self.table.setHorizontalHeaderLabels(["When", "Kind", "Title", "Place", "Interpreter", "Reminder"])
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        h = self.table.horizontalHeader()
+        for i in range(6):
+            h.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        lay.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.banner = Banner()
+        row.addWidget(self.banner, 1)
+        row.addStretch(1)
+        self.add_button = QPushButton("Add appointment…")
+        self.add_button.setObjectName("addAppointment")
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setObjectName("editAppointment")
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setObjectName("deleteAppointment")
+        self.ics_button = QPushButton("Export to calendar…")
+        self.ics_button.setObjectName("exportIcs")
+        self.ics_button.setToolTip("An .ics file with the case code instead of the name")
+        for b in (self.ics_button, self.add_button, self.edit_button, self.delete_button):
+            row.addWidget(b)
+        lay.addLayout(row)
+        self._rows: list[Appointment] = []
+        self.dialog: AppointmentDialog | None = None
+        self.add_button.clicked.connect(lambda: self.edit(None))
+        self.edit_button.clicked.connect(self._edit_selected)
+        self.table.doubleClicked.connect(self._edit_selected)
+        self.delete_button.clicked.connect(self._delete_selected)
+        self.ics_button.clicked.connect(self.export_ics)
+
+    def load(self, case_id: str) -> None:
+        super().load(case_id)
+        try:
+            self._rows = appointment_service.for_case(self.session.uow(), case_id)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        today = self.session.today()
+        self.table.setRowCount(len(self._rows))
+        for i, a in enumerate(self._rows):
+            when = f"{format_date(a.start.date())}, {a.start:%H:%M}"
+            if a.end is not None:
+                when += f"–{a.end:%H:%M}"
+            item = _ro(when)
+            if a.start.date() < today:
+                item.setToolTip("In the past")
+            self.table.setItem(i, 0, item)
+            self.table.setItem(i, 1, _ro(a.kind.label))
+            self.table.setItem(i, 2, _ro(a.title))
+            self.table.setItem(i, 3, _ro(a.location))
+            self.table.setItem(i, 4, _ro(a.interpreter_language if a.interpreter_needed else "—"))
+            self.table.setItem(
+                i, 5, _ro(f"{a.reminder_minutes} min before" if a.reminder_minutes else "at start")
+            )
+
+    def _selected(self) -> Appointment | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self._rows[rows[0].row()] if rows else None
+
+    def _edit_selected(self) -> None:
+        a = self._selected()
+        if a is not None:
+            self.edit(a)
+
+    def edit(self, appt: Appointment | None) -> None:
+        if self.case_id is None:
+            return
+        dialog = AppointmentDialog(self.case_id, appt, self)
+        if appt is None:
+            dialog.day.set_value(self.session.today())
+        self.dialog = dialog
+
+        def done() -> None:
+            try:
+                appointment_service.save_appointment(
+                    self.session.uow(), dialog.value(), clock=self.session.clock
+                )
+            except Exception as e:
+                self.banner.error(message_for(e))
+                return
+            self.banner.info("Appointment saved.")
+            assert self.case_id is not None
+            self.session.notify_case(self.case_id)
+            self.load(self.case_id)
+
+        dialog.accepted.connect(done)
+        dialog.open()
+
+    def _delete_selected(self) -> None:
+        a = self._selected()
+        if a is None or self.case_id is None:
+            return
+        try:
+            appointment_service.delete_appointment(self.session.uow(), self.case_id, a.id)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self.session.notify_case(self.case_id)
+        self.load(self.case_id)
+
+    def export_ics(self) -> None:
+        if self.case_id is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export appointments", "appointments.ics", "Calendar (*.ics)"
+        )
+        if not path:
+            return
+        self.write_ics(path, with_initials=False)
+
+    def write_ics(self, path: str, *, with_initials: bool) -> None:
+        from pathlib import Path
+
+        try:
+            result = ics_service.build_ics(
+                self.session.uow(),
+                case_id=self.case_id,
+                with_initials=with_initials,
+                clock=self.session.clock,
+            )
+            ics_service.write_ics(Path(path), result.data)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self.banner.info(f"Saved {result.count} appointment(s) to the calendar file (no names in it).")
+
+    def clear(self) -> None:
+        super().clear()
+        self._rows = []
+        self.table.setRowCount(0)
+        self.banner.clear_message()
+
+
+case_view.EXTRA_TABS.append(AppointmentsTab)

@@ -1,0 +1,257 @@
+"""The Today dashboard: the first screen after unlocking.
+
+Overdue and due-this-week deadlines, today's and this week's appointments across cases, and
+cases with lost contact. Every row opens its case with one click (``open_case``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imsa_desktop.domain.dates import format_date
+from imsa_desktop.services import dashboard as dashboard_service
+from imsa_desktop.services.appointments import AgendaItem
+from imsa_desktop.services.deadlines import CaseDeadline
+from imsa_desktop.ui.common import Banner, heading, hint, message_for
+from imsa_desktop.ui.features.appointments import ReminderWatcher
+from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.views import workspace_view
+
+CASE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _List(QTableWidget):
+    """A compact clickable list: one row per item, the case id on every cell."""
+
+    def __init__(self, name: str, headers: list[str]) -> None:
+        super().__init__(0, len(headers))
+        self.setObjectName(name)
+        self.setHorizontalHeaderLabels(headers)
+        self.verticalHeader().hide()
+        self.setShowGrid(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAlternatingRowColors(True)
+        h = self.horizontalHeader()
+        for i in range(len(headers)):
+            h.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setWordWrap(False)
+        self._fit(1)
+
+    def _fit(self, rows: int) -> None:
+        row_h = self.verticalHeader().defaultSectionSize()
+        head_h = self.horizontalHeader().sizeHint().height()
+        self.setFixedHeight(head_h + row_h * min(max(rows, 1), 8) + 6)
+
+    def set_rows(self, rows: list[tuple[str, list[str], str]], empty: str) -> None:
+        """``rows``: (case id, cells, tooltip)."""
+        self.clearContents()
+        if not rows:
+            self.setRowCount(1)
+            item = QTableWidgetItem(empty)
+            item.setForeground(QBrush(QColor("#57606a")))
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.setItem(0, 0, item)
+            self.setSpan(0, 0, 1, self.columnCount())
+            self._fit(1)
+            return
+        self.clearSpans()
+        self.setRowCount(len(rows))
+        for r, (case_id, cells, tip) in enumerate(rows):
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(CASE_ROLE, case_id)
+                if tip:
+                    item.setToolTip(tip)
+                self.setItem(r, c, item)
+        self._fit(len(rows))
+
+    def case_at(self, row: int) -> str | None:
+        item = self.item(row, 0)
+        return item.data(CASE_ROLE) if item is not None else None
+
+
+def _deadline_rows(items: list[CaseDeadline], today: date) -> list[tuple[str, list[str], str]]:
+    rows = []
+    for cd in items:
+        d = cd.deadline
+        title = d.title + (" (date changed)" if d.overridden else "")
+        cells = [format_date(d.due), _days(d.days_left(today)), cd.case_code, cd.display_name, title]
+        rows.append((cd.case_id, cells, cd.explanation))
+    return rows
+
+
+def _days(n: int) -> str:
+    if n == 0:
+        return "today"
+    if n > 0:
+        return f"in {n} day{'s' if n != 1 else ''}"
+    return f"{-n} day{'s' if n != -1 else ''} late"
+
+
+def _agenda_rows(items: list[AgendaItem], with_day: bool) -> list[tuple[str, list[str], str]]:
+    rows = []
+    for it in items:
+        a = it.appointment
+        when = f"{a.start:%a %d %b} {a.start:%H:%M}" if with_day else f"{a.start:%H:%M}"
+        if a.end is not None:
+            when += f"–{a.end:%H:%M}"
+        extra = f" · interpreter: {a.interpreter_language}" if a.interpreter_needed else ""
+        rows.append(
+            (
+                it.case_id,
+                [when, it.case_code, it.display_name, f"{a.kind.label}: {a.title}{extra}"],
+                a.location,
+            )
+        )
+    return rows
+
+
+class TodayDashboard(QWidget):
+    open_case = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("todayDashboard")
+        inner = QWidget()
+        lay = QVBoxLayout(inner)
+        lay.setContentsMargins(18, 14, 18, 14)
+        top = QHBoxLayout()
+        self.title = heading("Today")
+        self.title.setObjectName("heading")
+        top.addWidget(self.title)
+        top.addStretch(1)
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setObjectName("refreshDashboard")
+        top.addWidget(self.refresh_button)
+        lay.addLayout(top)
+        self.summary = hint("")
+        self.summary.setObjectName("dashboardSummary")
+        lay.addWidget(self.summary)
+        self.banner = Banner()
+        lay.addWidget(self.banner)
+
+        self.overdue = _List("overdueDeadlines", ["Due", "", "Case", "Name", "Deadline"])
+        self.due_week = _List("dueThisWeek", ["Due", "", "Case", "Name", "Deadline"])
+        self.appts_today = _List("todayAppointments", ["Time", "Case", "Name", "Appointment"])
+        self.appts_week = _List("weekAppointments", ["When", "Case", "Name", "Appointment"])
+        self.lost = _List("lostContact", ["Case", "Name", "Last changed", "Reason"])
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(6)
+        boxes = [
+            ("Overdue deadlines", self.overdue, 0, 0, 2),
+            ("Deadlines due in the next 7 days", self.due_week, 1, 0, 2),
+            ("Today's appointments", self.appts_today, 2, 0, 1),
+            ("Appointments in the next 7 days", self.appts_week, 2, 1, 1),
+            ("Cases with lost contact", self.lost, 3, 0, 2),
+        ]
+        for title, widget, r, c, span in boxes:
+            box = QGroupBox(title)
+            bl = QVBoxLayout(box)
+            bl.addWidget(widget)
+            grid.addWidget(box, r, c, 1, span)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        lay.addLayout(grid)
+        lay.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        for w in (self.overdue, self.due_week, self.appts_today, self.appts_week, self.lost):
+            w.cellClicked.connect(lambda row, _col, w=w: self._clicked(w, row))
+        self.refresh_button.clicked.connect(self.refresh)
+        self.reminders = ReminderWatcher(session, self)
+        self.reminders.reminded.connect(self.banner.info)
+        session.unlocked.connect(self.reminders.start)
+        session.locked.connect(self.reminders.stop)
+        if session.is_open:
+            self.reminders.start()
+
+    def _clicked(self, table: _List, row: int) -> None:
+        case_id = table.case_at(row)
+        if case_id:
+            self.open_case.emit(case_id)
+
+    def refresh(self) -> None:
+        if not self.session.is_open:
+            return
+        today = self.session.today()
+        try:
+            t = dashboard_service.today_overview(self.session.uow, today)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self.title.setText(f"Today · {format_date(today)}")
+        parts = [
+            f"{len(t.overdue)} overdue",
+            f"{len(t.due_this_week)} due this week",
+            f"{len(t.appointments_today)} appointment{'s' if len(t.appointments_today) != 1 else ''} today",
+            f"{len(t.lost_contact)} lost contact",
+        ]
+        self.summary.setText(
+            ", ".join(parts) + ". Click a row to open its case."
+            if not t.is_quiet
+            else "Nothing needs you today."
+        )
+        self.overdue.set_rows(_deadline_rows(t.overdue, today), "No overdue deadlines.")
+        self.due_week.set_rows(_deadline_rows(t.due_this_week, today), "Nothing due in the next 7 days.")
+        self.appts_today.set_rows(_agenda_rows(t.appointments_today, False), "No appointments today.")
+        self.appts_week.set_rows(
+            _agenda_rows(t.appointments_week, True), "No appointments in the next 7 days."
+        )
+        self.lost.set_rows(
+            [
+                (s.id, [s.code, s.display_name, format_date(s.updated_at.date()), ""], "")
+                for s in t.lost_contact
+            ],
+            "No cases with lost contact.",
+        )
+        self._fill_reasons(t.lost_contact)
+
+    def _fill_reasons(self, lost: list) -> None:  # type: ignore[type-arg]
+        from imsa_desktop.services import cases as case_service
+
+        for r, s in enumerate(lost):
+            try:
+                reason = case_service.load_case(self.session.uow(), s.id).status_reason
+            except Exception:
+                reason = ""
+            self.lost.item(r, 3).setText(reason)
+
+    def clear(self) -> None:
+        self.reminders.stop()
+        for w in (self.overdue, self.due_week, self.appts_today, self.appts_week, self.lost):
+            w.clearContents()
+            w.setRowCount(0)
+        self.summary.clear()
+        self.banner.clear_message()
+
+
+workspace_view.HOME_FACTORY.append(TodayDashboard)

@@ -1,0 +1,88 @@
+"""GUI: the Deadlines tab shows rule and source, marks a deadline met, overrides a date with a reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox
+
+from imsa_desktop.services import cases as case_service
+from imsa_desktop.services import deadlines as deadline_service
+from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.workers import Runner
+
+TODAY = date(2025, 2, 1)
+
+
+@pytest.fixture
+def tab(qtbot, vault, vault_path, clock):  # type: ignore[no-untyped-def]
+    from imsa_desktop.ui.features.deadlines import DeadlinesTab
+
+    Runner.synchronous = True
+    cid = case_service.add_case(
+        vault.unit_of_work(),
+        {
+            "survivor": {"full_name": "Nguyễn Thị Hồng"},
+            "decisions": [{"kind": "reasonable_grounds", "outcome": "negative", "date": "2025-01-20"}],
+        },
+        clock=clock,
+    )
+    session = Session(vault_path, clock=clock, today=lambda: TODAY)
+    session.attach(vault)
+    t = DeadlinesTab(session)
+    qtbot.addWidget(t)
+    t.load(cid)
+    return t, cid, session
+
+
+def _save(dialog) -> None:  # type: ignore[no-untyped-def]
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+
+def test_rule_and_source_are_visible(tab) -> None:  # type: ignore[no-untyped-def]
+    t, _cid, _s = tab
+    assert t.table.rowCount() == 1
+    assert t.table.item(0, 0).text() == "Reconsideration request (negative RG)"
+    assert t.table.item(0, 1).text() == "19 February 2025"
+    assert "Statutory Guidance" in t.table.item(0, 4).text()
+    assert "30 calendar days" in t.table.item(0, 1).toolTip()
+    t.table.selectRow(0)
+    assert "30 calendar days" in t.details.text()
+
+
+def test_mark_met_and_undo(tab, qtbot) -> None:  # type: ignore[no-untyped-def]
+    t, cid, _s = tab
+    t.table.selectRow(0)
+    t.met_button.click()
+    dialog = t.dialog
+    dialog.met_on.setText("2025-02-30")
+    _save(dialog)
+    assert dialog.isVisible() and "not a real date" in dialog.banner.text()
+    dialog.met_on.setText("2025-01-31")
+    _save(dialog)
+    assert t.table.item(0, 2).text() == "Met 31 January 2025"
+    got = deadline_service.case_deadlines(t.session.uow(), cid, TODAY).deadlines[0].deadline
+    assert got.met_on == date(2025, 1, 31)
+    t.table.selectRow(0)
+    assert t.unmet_button.isEnabled()
+    t.unmet_button.click()
+    assert t.table.item(0, 2).text().startswith("Upcoming")
+
+
+def test_override_date_needs_reason_and_shows_it(tab) -> None:  # type: ignore[no-untyped-def]
+    t, cid, _s = tab
+    t.table.selectRow(0)
+    t.override_button.click()
+    dialog = t.dialog
+    dialog.due.setText("2025-03-05")
+    _save(dialog)
+    assert dialog.isVisible() and "reason" in dialog.banner.text()
+    dialog.reason.setText("SCA agreed an extension by email")
+    _save(dialog)
+    assert t.table.item(0, 1).text() == "5 March 2025 ✎"
+    assert "SCA agreed an extension by email" in t.table.item(0, 1).toolTip()
+    t.table.selectRow(0)
+    assert "changed by the advocate from 19 February 2025" in t.details.text()
+    t.reset_button.click()
+    assert t.table.item(0, 1).text() == "19 February 2025"

@@ -1,0 +1,90 @@
+"""GUI: the Timeline tab: add a fuzzy-dated event, filter, and zoom the drawn timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QDialogButtonBox
+
+from imsa_desktop.domain.model import EventKind
+from imsa_desktop.services import cases as case_service
+from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.workers import Runner
+
+
+def test_add_event_filter_and_zoom(qtbot, vault, vault_path, clock) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.ui.features.timeline import TimelineTab
+
+    Runner.synchronous = True
+    cid = case_service.add_case(
+        vault.unit_of_work(),
+        {
+            "survivor": {"full_name": "Paweł Wiśniewski"},
+            "referral": {"date": "2025-01-06"},
+            "decisions": [{"kind": "reasonable_grounds", "outcome": "negative", "date": "2025-01-20"}],
+            "evidence": [{"id": "ev-1", "title": "Payslips", "date_obtained": "2025-01-10"}],
+        },
+        clock=clock,
+    )
+    session = Session(vault_path, clock=clock, today=lambda: date(2025, 2, 1))
+    session.attach(vault)
+    tab = TimelineTab(session)
+    qtbot.addWidget(tab)
+    tab.resize(900, 600)
+    tab.load(cid)
+    before = tab.table.rowCount()
+    assert before >= 4  # referral, decision, deadline(s), evidence
+
+    tab.add_button.click()
+    dialog = tab.dialog
+    dialog.date.setText("2024-31")
+    assert "not a real month" in dialog.shown.text()
+    dialog.date.setText("2024-summer")
+    dialog.end.setText("2024-11")
+    assert dialog.shown.text() == "Shown as: summer 2024 (approx.) to November 2024"
+    dialog.title_edit.setText("Worked on a farm without pay")
+    dialog.kind.set_value(EventKind.EXPLOITATION)
+    dialog.source.setText("Survivor's account")
+    dialog.disputed.setChecked(True)
+    dialog.evidence.item(0).setCheckState(Qt.CheckState.Checked)
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+
+    assert tab.table.rowCount() == before + 1
+    assert tab.table.item(0, 0).text() == "summer 2024 (approx.) – November 2024"
+    assert tab.table.item(0, 1).text() == "Worked on a farm without pay"
+    assert tab.table.item(0, 4).text() == "disputed"
+    assert tab.table.item(0, 5).text() == "Payslips"
+
+    tab.kind_filter.setCurrentIndex(tab.kind_filter.findData(EventKind.DECISION))
+    assert tab.table.rowCount() == 1
+    assert tab.table.item(0, 1).text() == "Reasonable Grounds decision: negative"
+    tab.kind_filter.setCurrentIndex(0)
+
+    tab.picture_button.click()
+    canvas = tab.canvas
+    assert set(canvas.items_by_id) == {e.id for e in tab._entries}
+    z = canvas.px_per_day
+    tab.zoom_in_button.click()
+    assert canvas.px_per_day > z
+    z = canvas.px_per_day
+    wheel = QWheelEvent(
+        QPointF(10, 10),
+        QPointF(10, 10),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    canvas.wheelEvent(wheel)
+    assert canvas.px_per_day < z
+
+    # derived entries cannot be deleted here
+    tab._show(0)
+    row = next(i for i, e in enumerate(tab._entries) if e.derived)
+    tab.table.selectRow(row)
+    tab.delete_button.click()
+    assert "another record" in tab.banner.text()

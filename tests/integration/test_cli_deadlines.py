@@ -1,0 +1,108 @@
+"""`imsa deadlines` and `imsa ics`: output, JSON, exit codes and messages."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from imsa_desktop.cli import main as cli
+from imsa_desktop.crypto.kdf import TEST_PARAMS
+from imsa_desktop.services import cases as case_service
+from imsa_desktop.store.vault import Vault
+from tests.conftest import PASSPHRASE
+
+
+@pytest.fixture
+def cli_vault(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str, str]:
+    v, _ = Vault.create(vault_path, PASSPHRASE, "Test Advocate", TEST_PARAMS)
+    try:
+        a = case_service.add_case(
+            v.unit_of_work(),
+            {
+                "survivor": {"full_name": "Nguyễn Thị Hồng"},
+                "referral": {"date": "2025-01-06"},
+                "decisions": [{"kind": "reasonable_grounds", "outcome": "negative", "date": "2025-01-20"}],
+                "appointments": [
+                    {"start": "2025-03-30T10:00", "title": "GP", "kind": "gp"},
+                    {
+                        "start": "2025-10-26T10:00",
+                        "end": "2025-10-26T11:30",
+                        "title": "Court",
+                        "kind": "court",
+                    },
+                ],
+            },
+        )
+        b = case_service.add_case(
+            v.unit_of_work(),
+            {"survivor": {"full_name": "Paweł Wiśniewski"}, "referral": {"date": "2025-01-27"}},
+        )
+    finally:
+        v.close()
+    monkeypatch.setenv("IMSA_PASSPHRASE", PASSPHRASE)
+    return vault_path, a, b
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_deadlines_json_within_and_case(cli_vault, capsys) -> None:  # type: ignore[no-untyped-def]
+    path, a, b = cli_vault
+    code, out, err = run(capsys, "deadlines", "--vault", str(path), "--today", "2025-02-01", "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    recon = next(r for r in rows if r["case_id"] == a and r["rule"].startswith("reconsideration"))
+    assert (recon["due"], recon["state"], recon["days_left"]) == ("2025-02-19", "upcoming", 18)
+    assert "Statutory Guidance" in recon["source"]
+    code, out, _ = run(
+        capsys, "deadlines", "--vault", str(path), "--today", "2025-02-01", "--within", "7", "--json"
+    )
+    assert {r["case_id"] for r in json.loads(out)} == {b}  # RG target for the 27 January referral: 3 Feb
+    code, out, _ = run(capsys, "deadlines", "--vault", str(path), "--today", "2025-02-01", "--case", a)
+    assert code == 0 and "2025-02-19" in out and "Reconsideration" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--today", "2025-02-30"], "The date '2025-02-30' is not a real date."),
+        (["--today", "1/2/2025"], "is not a date in the form YYYY-MM-DD"),
+        (["--case", "no-such-case"], "no case with that id"),
+        (["--within", "-3"], "zero or more"),
+    ],
+)
+def test_deadlines_bad_input_exit_1_one_sentence(cli_vault, capsys, argv, message) -> None:  # type: ignore[no-untyped-def]
+    path, _a, _b = cli_vault
+    code, out, err = run(capsys, "deadlines", "--vault", str(path), *argv)
+    assert code == 1
+    assert message in err and "Traceback" not in err and out == ""
+    assert err.count("\n") == 1
+
+
+def test_usage_error_is_exit_2(cli_vault, capsys) -> None:  # type: ignore[no-untyped-def]
+    path, _a, _b = cli_vault
+    with pytest.raises(SystemExit) as e:
+        cli.main(["deadlines", "--vault", str(path), "--within", "soon"])
+    assert e.value.code == 2
+
+
+def test_ics_writes_a_pseudonymous_calendar(cli_vault, capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path, a, _b = cli_vault
+    out_file = tmp_path / "appointments.ics"
+    code, _out, err = run(capsys, "ics", "--vault", str(path), "--case", a, "--out", str(out_file))
+    assert code == 0, err
+    data = out_file.read_bytes()
+    assert b"Nguy" not in data
+    cal = Calendar.from_ical(data)
+    starts = sorted(e.decoded("dtstart").astimezone(UTC) for e in cal.walk("VEVENT"))
+    assert starts == [datetime(2025, 3, 30, 9, 0, tzinfo=UTC), datetime(2025, 10, 26, 10, 0, tzinfo=UTC)]
+    code, _out, err = run(capsys, "ics", "--vault", str(path), "--out", str(tmp_path / "x.txt"))
+    assert code == 1 and ".ics" in err
+    assert not (tmp_path / "x.txt").exists()
