@@ -51,9 +51,9 @@ def attach_task(
     def fn(progress: Callable[[int, str], None]) -> AttachmentInfo:
         def report(done: int, total: int) -> None:
             percent = int(done * 100 / total) if total else 100
+            done_text = evidence_service.human_size(done)
             progress(
-                min(percent, 100),
-                f"Adding {label}: {evidence_service.human_size(done)} of {evidence_service.human_size(total)}",
+                min(percent, 100), f"Adding {label}: {done_text} of {evidence_service.human_size(total)}"
             )
 
         return runner(
@@ -65,7 +65,9 @@ def attach_task(
     return fn
 
 
-def preview_task(session: Session, case_id: str, attachment_id: str) -> Callable[[], tuple[AttachmentInfo, bytes]]:
+def preview_task(
+    session: Session, case_id: str, attachment_id: str
+) -> Callable[[], tuple[AttachmentInfo, bytes]]:
     """A worker function returning the verified bytes for an in-app preview (never on disk)."""
     runner = own_uow(session)
     return lambda: runner(lambda uow: evidence_service.preview_bytes(uow, case_id, attachment_id))
@@ -106,4 +108,3 @@ def kind_label(media_type: str) -> str:
 
 def can_preview(media_type: str) -> bool:
     return media_type.startswith(evidence_service.PREVIEWABLE_TYPES)
-

@@ -1,0 +1,868 @@
+"""The Evidence tab: evidence items, their indicators and timeline links, and attached files.
+
+Files are added with "Add files…" or by dropping them onto an evidence item (a row of the
+list, or the Files area of the item shown). Each file streams into the vault in a worker on
+its own connection, with a progress bar and Cancel. Images, PDFs and text preview inside the
+app from memory (dialogs/preview_dialog.py). "Open with another program" is the only way a
+plaintext copy is written by the app itself: it asks first, and the copy is deleted when the
+vault locks, when the app quits and at the next start (services/tempfiles.py).
+
+Registers itself on import: ``EXTRA_TABS`` gets the tab factory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QMimeData, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imsa_desktop.domain.dates import format_date
+from imsa_desktop.domain.model import (
+    EXPLOITATION_TYPES,
+    ILO_INDICATORS,
+    EvidenceItem,
+    EvidenceKind,
+    TimelineEvent,
+)
+from imsa_desktop.errors import Cancelled as CancelledError
+from imsa_desktop.errors import InvalidInput
+from imsa_desktop.services import cases as case_service
+from imsa_desktop.services import evidence as evidence_service
+from imsa_desktop.services import tempfiles
+from imsa_desktop.services.ports import AttachmentInfo
+from imsa_desktop.ui.common import Banner, hint, message_for
+from imsa_desktop.ui.dialogs.preview_dialog import PreviewDialog
+from imsa_desktop.ui.features import _evidence_io as io
+from imsa_desktop.ui.features._evidence_chips import ChipGroup
+from imsa_desktop.ui.forms import DateField, EnumCombo
+from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.views.case_view import EXTRA_TABS, CaseTab
+from imsa_desktop.ui.workers import Cancelled, run_task
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+EXTERNAL_WARNING = (
+    "To open this file in another program, IMSA Desktop has to make a temporary copy that is "
+    "NOT encrypted. The copy is kept in a private folder and deleted when you lock the vault or "
+    "quit, but the other program may keep its own copies or recent-files list.\n\n"
+    "Only do this on a device you trust. Open it anyway?"
+)
+
+LOCAL_STYLE = """
+QFrame#dropZone { border: 2px dashed #c4ccd5; border-radius: 8px; background: #fbfcfd; }
+QFrame#dropZone[hover="true"] { border-color: #0b6e7f; background: #eef7f8; }
+QLabel#attachmentsEmpty { color: #57606a; padding: 10px; }
+"""
+
+
+def local_file_paths(mime: QMimeData) -> list[Path]:
+    """The local files (not folders, not web addresses) in a drag."""
+    if not mime.hasUrls():
+        return []
+    paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+    return [p for p in paths if p.is_file()]
+
+
+class DropZone(QFrame):
+    """The Files area of the shown evidence item: accepts dropped files."""
+
+    files_dropped = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dropZone")
+        self.setAcceptDrops(True)
+
+    def _hover(self, on: bool) -> None:
+        self.setProperty("hover", on)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self.isEnabled() and local_file_paths(event.mimeData()):
+            event.acceptProposedAction()
+            self._hover(True)
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event: object) -> None:  # noqa: N802
+        self._hover(False)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        self._hover(False)
+        paths = local_file_paths(event.mimeData())
+        if not paths or not self.isEnabled():
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files_dropped.emit(paths)
+
+
+class EvidenceTable(QTableWidget):
+    """The list of evidence items; a file dropped on a row is attached to that item."""
+
+    files_dropped = Signal(str, list)  # evidence id, paths
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 4, parent)
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+
+    def _evidence_at(self, event: QDropEvent | QDragMoveEvent) -> str | None:
+        row = self.rowAt(int(event.position().y()))
+        item = self.item(row, 0) if row >= 0 else None
+        value = item.data(ID_ROLE) if item is not None else None
+        return str(value) if value else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if local_file_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if local_file_paths(event.mimeData()) and self._evidence_at(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        evidence_id = self._evidence_at(event)
+        paths = local_file_paths(event.mimeData())
+        if not evidence_id or not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files_dropped.emit(evidence_id, paths)
+
+
+def _checked(lst: QListWidget) -> list[str]:
+    out = []
+    for i in range(lst.count()):
+        it = lst.item(i)
+        if it.checkState() == Qt.CheckState.Checked:
+            out.append(str(it.data(ID_ROLE)))
+    return out
+
+
+def _set_checked(lst: QListWidget, keys: list[str]) -> None:
+    for i in range(lst.count()):
+        it = lst.item(i)
+        on = str(it.data(ID_ROLE)) in keys
+        it.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _short_date(d: date) -> str:
+    """'25 Jan 2025' (not strftime: that follows the system locale)."""
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def _ro(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+class EvidenceTab(CaseTab):
+    title = "Evidence"
+    evidence_saved = Signal(str)  # evidence id
+    attachment_added = Signal(str)  # attachment id
+    attach_finished = Signal()  # the queue of files to add is empty again
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.setObjectName("evidenceTab")
+        self.setStyleSheet(LOCAL_STYLE)
+        install_cleanup_hooks(session)
+        self._items: list[EvidenceItem] = []
+        self._attachments: dict[str, list[AttachmentInfo]] = {}
+        self._events: list[TimelineEvent] = []
+        self._current: EvidenceItem | None = None
+        self._queue: list[tuple[str, Path]] = []
+        self._cancel: Cancelled | None = None
+        self.preview: PreviewDialog | None = None
+        session.locked.connect(self._cancel_all)
+
+        # ---- left: the items ----------------------------------------------------------------
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 6, 0)
+        self.table = EvidenceTable()
+        self.table.setObjectName("evidenceTable")
+        self.table.setHorizontalHeaderLabels(["Evidence", "Kind", "Obtained", "Files"])
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        ll.addWidget(self.table, 1)
+        ll.addWidget(hint("Drop files onto an item to attach them."))
+        row = QHBoxLayout()
+        self.new_button = QPushButton("New item")
+        self.new_button.setObjectName("newEvidence")
+        self.delete_button = QPushButton("Delete item…")
+        self.delete_button.setObjectName("deleteEvidence")
+        row.addWidget(self.new_button)
+        row.addStretch(1)
+        row.addWidget(self.delete_button)
+        ll.addLayout(row)
+
+        # ---- right: the item shown ------------------------------------------------------------
+        inner = QWidget()
+        rl = QVBoxLayout(inner)
+        rl.setContentsMargins(6, 0, 6, 0)
+
+        details = QGroupBox("Details")
+        f = QFormLayout(details)
+        self.title_edit = QLineEdit()
+        self.title_edit.setObjectName("evidenceTitle")
+        self.title_edit.setPlaceholderText("e.g. GP letter on trauma symptoms")
+        f.addRow("Title", self.title_edit)
+        self.kind = EnumCombo(EvidenceKind)
+        self.kind.setObjectName("evidenceKind")
+        f.addRow("Kind", self.kind)
+        self.source = QLineEdit()
+        self.source.setObjectName("evidenceSource")
+        self.source.setPlaceholderText("Who it comes from")
+        f.addRow("Source", self.source)
+        dates = QHBoxLayout()
+        self.date_obtained = DateField("date obtained")
+        self.date_obtained.setObjectName("dateObtained")
+        self.date_provided = DateField("date provided")
+        self.date_provided.setObjectName("dateProvided")
+        dates.addWidget(self.date_obtained)
+        dates.addWidget(QLabel("provided on"))
+        dates.addWidget(self.date_provided)
+        dates.addStretch(1)
+        f.addRow("Obtained on", dates)
+        self.provided_to = QLineEdit()
+        self.provided_to.setObjectName("providedTo")
+        self.provided_to.setPlaceholderText("e.g. Single Competent Authority")
+        f.addRow("Provided to", self.provided_to)
+        self.body = QPlainTextEdit()
+        self.body.setObjectName("evidenceNote")
+        self.body.setPlaceholderText("What it says and why it matters")
+        self.body.setMaximumHeight(90)
+        f.addRow("Note", self.body)
+        rl.addWidget(details)
+
+        files = QGroupBox("Files")
+        fl = QVBoxLayout(files)
+        self.drop_zone = DropZone()
+        dz = QVBoxLayout(self.drop_zone)
+        dz.setContentsMargins(6, 6, 6, 6)
+        self.attachment_list = QListWidget()
+        self.attachment_list.setObjectName("attachmentList")
+        self.attachment_list.setMaximumHeight(130)
+        self.attachment_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        dz.addWidget(self.attachment_list)
+        self.drop_hint = QLabel("Drop files here, or use Add files…  They are stored encrypted in the vault.")
+        self.drop_hint.setObjectName("attachmentsEmpty")
+        self.drop_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.drop_hint.setWordWrap(True)
+        dz.addWidget(self.drop_hint)
+        files_row = QHBoxLayout()
+        files_row.addWidget(self.drop_zone, 1)
+        frow = QVBoxLayout()
+        self.add_files_button = QPushButton("Add files…")
+        self.add_files_button.setObjectName("addFiles")
+        self.preview_button = QPushButton("Preview")
+        self.preview_button.setObjectName("previewAttachment")
+        self.open_button = QPushButton("Open in another program…")
+        self.open_button.setObjectName("openExternal")
+        self.save_copy_button = QPushButton("Save a copy…")
+        self.save_copy_button.setObjectName("saveCopy")
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setObjectName("removeAttachment")
+        for b in (self.add_files_button, self.preview_button, self.open_button, self.save_copy_button):
+            frow.addWidget(b)
+        frow.addStretch(1)
+        frow.addWidget(self.remove_button)
+        files_row.addLayout(frow)
+        fl.addLayout(files_row)
+        prow = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setObjectName("attachProgress")
+        self.progress.setRange(0, 100)
+        self.progress.setFixedHeight(10)
+        self.progress.setTextVisible(False)
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("hint")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelAttach")
+        prow.addWidget(self.progress_label)
+        prow.addWidget(self.progress, 1)
+        prow.addWidget(self.cancel_button)
+        self.progress_row = QWidget()
+        self.progress_row.setLayout(prow)
+        self.progress_row.hide()
+        fl.addWidget(self.progress_row)
+        rl.addWidget(files)
+
+        ind = QGroupBox("Indicators")
+        il = QVBoxLayout(ind)
+        il.addWidget(QLabel("Exploitation type"))
+        self.exploitation_chips = ChipGroup(EXPLOITATION_TYPES)
+        self.exploitation_chips.setObjectName("exploitationChips")
+        il.addWidget(self.exploitation_chips)
+        il.addWidget(QLabel("ILO indicators of forced labour"))
+        self.indicator_chips = ChipGroup(ILO_INDICATORS)
+        self.indicator_chips.setObjectName("indicatorChips")
+        il.addWidget(self.indicator_chips)
+        rl.addWidget(ind)
+
+        ev = QGroupBox("Linked timeline events")
+        el = QVBoxLayout(ev)
+        self.event_list = QListWidget()
+        self.event_list.setObjectName("eventLinks")
+        self.event_list.setMaximumHeight(110)
+        el.addWidget(self.event_list)
+        self.no_events = hint("This case has no timeline events yet.")
+        el.addWidget(self.no_events)
+        rl.addWidget(ev)
+        rl.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(inner)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(scroll, 1)
+        bottom = QHBoxLayout()
+        self.banner = Banner()
+        bottom.addWidget(self.banner, 1)
+        self.revert_button = QPushButton("Revert")
+        self.save_button = QPushButton("Save item")
+        self.save_button.setObjectName("saveEvidence")
+        self.save_button.setDefault(True)
+        bottom.addWidget(self.revert_button)
+        bottom.addWidget(self.save_button)
+        rv.addLayout(bottom)
+
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([360, 540])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 8, 8, 8)
+        lay.addWidget(split)
+
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.files_dropped.connect(self.attach_files)
+        self.drop_zone.files_dropped.connect(self._dropped_on_current)
+        self.new_button.clicked.connect(self.new_item)
+        self.delete_button.clicked.connect(self._confirm_delete)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(lambda: self._show_item(self._current))
+        self.add_files_button.clicked.connect(self._choose_files)
+        self.preview_button.clicked.connect(lambda: self.preview_selected())
+        self.attachment_list.itemDoubleClicked.connect(lambda _it: self.preview_selected())
+        self.attachment_list.itemSelectionChanged.connect(self._update_buttons)
+        self.open_button.clicked.connect(lambda: self.confirm_open_external())
+        self.save_copy_button.clicked.connect(self._save_copy)
+        self.remove_button.clicked.connect(self._confirm_remove)
+        self.cancel_button.clicked.connect(self.cancel_attach)
+        self._show_item(None)
+
+    # ---- loading --------------------------------------------------------------------------
+    def load(self, case_id: str) -> None:
+        changed_case = case_id != self.case_id
+        super().load(case_id)
+        keep = None if changed_case or self._current is None else self._current.id
+        self.reload(select=keep)
+
+    def reload(self, select: str | None = None) -> None:
+        if self.case_id is None:
+            return
+        uow = self.session.uow()
+        with uow:
+            doc = case_service.load_document(uow, self.case_id)
+        attachments = evidence_service.list_attachments(self.session.uow(), self.case_id)
+        self._items = sorted(
+            doc.evidence,
+            key=lambda e: (e.date_obtained is None, e.date_obtained or e.created_at.date(), e.title),
+        )
+        self._events = sorted(doc.events, key=lambda e: e.date.sort_key)
+        self._attachments = {}
+        for a in attachments:
+            self._attachments.setdefault(a.evidence_id, []).append(a)
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        self.table.setRowCount(len(self._items))
+        for i, item in enumerate(self._items):
+            title = _ro(item.title)
+            title.setData(ID_ROLE, item.id)
+            self.table.setItem(i, 0, title)
+            self.table.setItem(i, 1, _ro(item.kind.label))
+            obtained = _ro(_short_date(item.date_obtained) if item.date_obtained else "—")
+            obtained.setToolTip(
+                format_date(item.date_obtained) if item.date_obtained else "Date not recorded"
+            )
+            self.table.setItem(i, 2, obtained)
+            n = len(self._attachments.get(item.id, []))
+            self.table.setItem(i, 3, _ro(str(n) if n else ""))
+        self.table.blockSignals(False)
+        self._fill_events()
+        target = select if select and any(e.id == select for e in self._items) else None
+        if target is None and self._items and self._current is None and select is None:
+            target = self._items[0].id
+        if target:
+            self.select_record(target)
+        else:
+            self._show_item(None)
+
+    def _fill_events(self) -> None:
+        self.event_list.clear()
+        for e in self._events:
+            it = QListWidgetItem(f"{e.date.display()} — {e.title}")
+            it.setData(ID_ROLE, e.id)
+            it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Unchecked)
+            self.event_list.addItem(it)
+        self.no_events.setVisible(not self._events)
+        self.event_list.setVisible(bool(self._events))
+
+    def select_record(self, evidence_id: str) -> None:
+        """Show the evidence item *evidence_id* (used by search hits)."""
+        for row in range(self.table.rowCount()):
+            cell = self.table.item(row, 0)
+            if cell is not None and cell.data(ID_ROLE) == evidence_id:
+                self.table.selectRow(row)
+                self._selection_changed()
+                return
+
+    def _selection_changed(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        cell = self.table.item(rows[0].row(), 0)
+        evidence_id = cell.data(ID_ROLE) if cell is not None else None
+        item = next((e for e in self._items if e.id == evidence_id), None)
+        self._show_item(item)
+
+    def _show_item(self, item: EvidenceItem | None) -> None:
+        self._current = item
+        self.banner.clear_message()
+        self.title_edit.setText(item.title if item else "")
+        self.kind.set_value(item.kind if item else EvidenceKind.OTHER)
+        self.source.setText(item.source if item else "")
+        self.date_obtained.set_value(item.date_obtained if item else None)
+        self.date_provided.set_value(item.date_provided if item else None)
+        self.provided_to.setText(item.provided_to if item else "")
+        self.body.setPlainText(item.body if item else "")
+        keys = item.indicators if item else []
+        self.exploitation_chips.set_checked(keys)
+        self.indicator_chips.set_checked(keys)
+        _set_checked(self.event_list, item.event_ids if item else [])
+        self._fill_attachments()
+        self.delete_button.setEnabled(item is not None)
+
+    def _fill_attachments(self) -> None:
+        self.attachment_list.clear()
+        files = self._attachments.get(self._current.id, []) if self._current else []
+        for a in files:
+            it = QListWidgetItem(io.describe(a))
+            it.setData(ID_ROLE, a.id)
+            it.setToolTip(f"Added {format_date(a.created_at.date())}; SHA-256 {a.sha256[:16]}…")
+            self.attachment_list.addItem(it)
+        if files:
+            self.attachment_list.setCurrentRow(0)
+        self.attachment_list.setVisible(bool(files))
+        if self._current is None:
+            self.drop_hint.setText("Save the item first, then drop files here or use Add files…")
+        else:
+            self.drop_hint.setText(
+                "Drop more files here, or use Add files…" if files else "Drop files here, or use Add files…"
+            )
+        self._update_buttons()
+
+    def _selected_attachment(self) -> AttachmentInfo | None:
+        it = self.attachment_list.currentItem()
+        if it is None or self._current is None:
+            return None
+        aid = it.data(ID_ROLE)
+        return next((a for a in self._attachments.get(self._current.id, []) if a.id == aid), None)
+
+    def _update_buttons(self) -> None:
+        busy = self._cancel is not None
+        saved = self._current is not None
+        a = self._selected_attachment()
+        self.add_files_button.setEnabled(saved and not busy)
+        self.drop_zone.setEnabled(saved)
+        self.preview_button.setEnabled(a is not None and io.can_preview(a.media_type))
+        for b in (self.open_button, self.save_copy_button, self.remove_button):
+            b.setEnabled(a is not None and not busy)
+
+    # ---- editing --------------------------------------------------------------------------
+    def new_item(self) -> None:
+        self.table.clearSelection()
+        self._show_item(None)
+        self.title_edit.setFocus()
+
+    def edited_item(self) -> EvidenceItem:
+        if self.case_id is None:
+            raise InvalidInput("No case is open.")
+        fields = dict(
+            title=self.title_edit.text(),
+            kind=self.kind.value(),
+            source=self.source.text(),
+            date_obtained=self.date_obtained.value(),
+            date_provided=self.date_provided.value(),
+            provided_to=self.provided_to.text(),
+            body=self.body.toPlainText().strip(),
+            indicators=self.exploitation_chips.checked() + self.indicator_chips.checked(),
+            event_ids=_checked(self.event_list),
+        )
+        if self._current is None:
+            return EvidenceItem(case_id=self.case_id, **fields)
+        return dataclasses.replace(self._current, **fields)
+
+    def save(self) -> str | None:
+        if self.case_id is None:
+            return None
+        try:
+            item = self.edited_item()
+            before = set(self._current.event_ids) if self._current else set()
+            if self._current is None:
+                evidence_id = evidence_service.add_evidence(
+                    self.session.uow(), item, clock=self.session.clock
+                )
+            else:
+                evidence_service.update_evidence(self.session.uow(), item, clock=self.session.clock)
+                evidence_id = item.id
+            for event_id in item.event_ids:
+                if event_id not in before:  # the event remembers the link too
+                    evidence_service.link_event(
+                        self.session.uow(), self.case_id, evidence_id, event_id, clock=self.session.clock
+                    )
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return None
+        self._current = None
+        self.session.notify_case(self.case_id)
+        self.reload(select=evidence_id)
+        self.banner.info("Saved.")
+        self.evidence_saved.emit(evidence_id)
+        return evidence_id
+
+    def _confirm_delete(self) -> None:
+        item = self._current
+        if item is None:
+            return
+        n = len(self._attachments.get(item.id, []))
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Delete evidence item",
+            "Delete this evidence item" + (f" and its {n} file(s)" if n else "") + "? This cannot be undone.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("confirmDeleteEvidence")
+        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.finished.connect(lambda _r: self.delete_current() if box.clickedButton() is delete else None)
+        box.open()
+
+    def delete_current(self) -> None:
+        if self._current is None or self.case_id is None:
+            return
+        try:
+            evidence_service.delete_evidence(self.session.uow(), self.case_id, self._current.id)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self._current = None
+        self.session.notify_case(self.case_id)
+        self.reload()
+        self.banner.info("Deleted.")
+
+    # ---- adding files ---------------------------------------------------------------------
+    def _choose_files(self) -> None:
+        if self._current is None:
+            return
+        dialog = QFileDialog(self, "Add files to this evidence item")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        evidence_id = self._current.id
+        dialog.filesSelected.connect(lambda names: self.attach_files(evidence_id, [Path(n) for n in names]))
+        dialog.open()
+
+    def _dropped_on_current(self, paths: list[Path]) -> None:
+        if self._current is not None:
+            self.attach_files(self._current.id, paths)
+
+    def attach_files(self, evidence_id: str, paths: list[Path]) -> None:
+        """Queue files to stream into the vault, one at a time, in a worker."""
+        self._queue.extend((evidence_id, Path(p)) for p in paths)
+        if self._cancel is None:
+            self._next_attach()
+
+    def _next_attach(self) -> None:
+        if not self._queue or self.case_id is None:
+            self._cancel = None
+            self.progress_row.hide()
+            self._update_buttons()
+            self.attach_finished.emit()
+            return
+        evidence_id, path = self._queue.pop(0)
+        self._cancel = Cancelled()
+        self.progress_row.show()
+        self.progress_label.setText(f"Adding {path.name}…")
+        self.progress.setValue(0)
+        self._update_buttons()
+        try:
+            task = io.attach_task(self.session, self.case_id, evidence_id, path, self._cancel)
+        except Exception as e:
+            self._attach_failed(e)
+            return
+        run_task(self, task, self._attached, self._attach_failed, self._attach_progress)
+
+    def _attach_progress(self, percent: int, text: str) -> None:
+        self.progress.setValue(percent)
+        self.progress_label.setText(text)
+
+    def _attached(self, info: AttachmentInfo) -> None:
+        self.attachment_added.emit(info.id)
+        self._after_attach(
+            info.evidence_id, f"Added {info.filename} ({evidence_service.human_size(info.size)})."
+        )
+
+    def _attach_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, CancelledError):
+            self._queue.clear()
+            self._after_attach(None, "Cancelled; the file was not added.")
+        else:
+            self._after_attach(None, message_for(exc), error=True)
+
+    def _after_attach(self, evidence_id: str | None, message: str, error: bool = False) -> None:
+        if self.case_id is not None and self.session.is_open:
+            keep = evidence_id or (self._current.id if self._current else None)
+            self._current = None
+            try:
+                self.reload(select=keep)
+            except Exception as e:
+                message, error = message_for(e), True
+            if evidence_id is not None:
+                self.attachment_list.setCurrentRow(self.attachment_list.count() - 1)
+            self.session.notify_case(self.case_id)
+        if error:
+            self.banner.error(message)
+        else:
+            self.banner.info(message)
+        self._cancel = None
+        self._next_attach()
+
+    def cancel_attach(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+            self.progress_label.setText("Cancelling…")
+
+    def _cancel_all(self) -> None:
+        self._queue.clear()
+        if self._cancel is not None:
+            self._cancel.set()
+
+    # ---- using files ----------------------------------------------------------------------
+    def preview_selected(self) -> PreviewDialog | None:
+        a = self._selected_attachment()
+        if a is None or self.case_id is None:
+            return None
+        if not io.can_preview(a.media_type):
+            self.banner.info("This kind of file cannot be previewed; use Open with another program.")
+            return None
+        try:
+            loader = io.preview_task(self.session, self.case_id, a.id)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return None
+        if self.preview is not None:
+            self.preview.close()
+        self.preview = PreviewDialog(None, a.filename, self)
+        self.preview.show()
+        dialog = self.preview
+        run_task(dialog, loader, dialog._loaded, dialog._failed)
+        return dialog
+
+    def confirm_open_external(self) -> QMessageBox | None:
+        a = self._selected_attachment()
+        if a is None:
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Open with another program",
+            EXTERNAL_WARNING,
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("externalOpenWarning")
+        go = box.addButton("Make a temporary copy and open", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda _r: self.open_external(a.id) if box.clickedButton() is go else None)
+        box.open()
+        return box
+
+    def open_external(self, attachment_id: str) -> None:
+        """Make the temporary copy (in a worker) and hand it to the system's default program."""
+        if self.case_id is None:
+            return
+        try:
+            task = io.external_copy_task(self.session, self.case_id, attachment_id)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+
+        def opened(path: Path) -> None:
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+                tempfiles.cleanup_external_copies()
+                self.banner.error("No program on this computer could open that file; the copy was deleted.")
+                return
+            self.banner.info(
+                "Opened in another program. The temporary copy is deleted when you lock or quit."
+            )
+
+        run_task(self, task, opened, lambda e: self.banner.error(message_for(e)))
+
+    def _save_copy(self) -> None:
+        a = self._selected_attachment()
+        if a is None or self.case_id is None:
+            return
+        dialog = QFileDialog(self, "Save a copy (not encrypted)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.selectFile(a.filename)
+        dialog.fileSelected.connect(lambda name: self.save_copy(a.id, Path(name)) if name else None)
+        dialog.open()
+
+    def save_copy(self, attachment_id: str, out: Path) -> None:
+        if self.case_id is None:
+            return
+        try:
+            task = io.export_task(self.session, self.case_id, attachment_id, out)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        run_task(
+            self,
+            task,
+            lambda p: self.banner.info(f"Saved an unencrypted copy as {Path(p).name}."),
+            lambda e: self.banner.error(message_for(e)),
+        )
+
+    def _confirm_remove(self) -> None:
+        a = self._selected_attachment()
+        if a is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Remove file",
+            "Remove this file from the evidence item? It is deleted from the vault.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("confirmRemoveAttachment")
+        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.finished.connect(
+            lambda _r: self.remove_attachment(a.id) if box.clickedButton() is remove else None
+        )
+        box.open()
+
+    def remove_attachment(self, attachment_id: str) -> None:
+        if self.case_id is None:
+            return
+        try:
+            evidence_service.delete_attachment(self.session.uow(), self.case_id, attachment_id)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        keep = self._current.id if self._current else None
+        self._current = None
+        self.reload(select=keep)
+        self.session.notify_case(self.case_id)
+
+    def clear(self) -> None:
+        super().clear()
+        self._cancel_all()
+        if self.preview is not None:
+            self.preview.close()
+            self.preview = None
+        self._items = []
+        self._attachments = {}
+        self._events = []
+        self.table.setRowCount(0)
+        self.event_list.clear()
+        self._show_item(None)
+
+
+# ---- temporary copies: deleted on lock, on quit and at start -----------------------------------
+_hooked_sessions: set[int] = set()
+_app_hooked = False
+
+
+def install_cleanup_hooks(session: Session | None = None) -> None:
+    """Delete "open with another program" copies when *session* locks and when the app quits."""
+    global _app_hooked
+    app = QCoreApplication.instance()
+    if app is not None and not _app_hooked:
+        _app_hooked = True
+        app.aboutToQuit.connect(_cleanup)
+    if session is not None and id(session) not in _hooked_sessions:
+        _hooked_sessions.add(id(session))
+        session.locked.connect(_cleanup)
+        key = id(session)
+        session.destroyed.connect(lambda *_a: _hooked_sessions.discard(key))
+
+
+def _cleanup(*_args: object) -> None:
+    tempfiles.cleanup_external_copies()
+
+
+def cleanup_at_start() -> int:
+    """Copies left by a crash or power cut: call once at start-up (before the vault opens)."""
+    return tempfiles.cleanup_external_copies()
+
+
+def _register() -> None:
+    if EvidenceTab not in EXTRA_TABS:
+        EXTRA_TABS.append(EvidenceTab)
+    install_cleanup_hooks()
+    cleanup_at_start()
+
+
+_register()

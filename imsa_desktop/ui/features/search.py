@@ -1,0 +1,258 @@
+"""Search everything, as you type: a box at the top of the sidebar, results grouped by case.
+
+Typing is debounced (150 ms). The search itself is services.search.search_cases (accents and
+letters such as đ/ł ignored; any text the user types is safe). Matched words come back between
+HL_START/HL_END marks: the rest is HTML-escaped and the marks become bold. Clicking a hit opens
+its case on the right tab (and, on the Evidence tab, the right item). A failure shows a quiet
+line under the box, never a dialog.
+
+Registers itself on import: ``SIDEBAR_WIDGETS`` gets the search box factory.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imsa_desktop.services.search import HL_END, HL_START, KIND_LABELS, CaseHits, search_cases
+from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.views.workspace_view import SIDEBAR_WIDGETS, WorkspaceView
+
+DEBOUNCE_MS = 150
+HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # (case_id, kind, record_id) for a hit; None for a heading
+
+# The tab each kind of hit opens (by the tab's title; a missing tab leaves the case on Profile).
+TAB_FOR_KIND = {
+    "case": "Profile",
+    "evidence": "Evidence",
+    "event": "Timeline",
+    "appointment": "Appointments",
+    "letter": "Letters",
+}
+
+MARK_OPEN = '<b style="background-color:#fde68a;">'
+MARK_CLOSE = "</b>"
+
+LOCAL_STYLE = """
+QListWidget#searchResults { border: 1px solid #dde2e8; border-radius: 6px; background: #ffffff; }
+QListWidget#searchResults::item { border-bottom: 1px solid #eef1f4; }
+QListWidget#searchResults::item:selected { background: #cfe8ec; }
+QLabel#searchGroup { color: #0b4f5c; font-weight: 600; padding: 6px 6px 2px 6px; background: #f4f6f8; }
+QLabel#searchHit { padding: 3px 6px 4px 14px; }
+QLineEdit#globalSearch { padding: 6px 8px; }
+"""
+
+
+def marked_html(text: str) -> str:
+    """*text* with HL_START/HL_END marks as HTML: everything escaped, matches in bold."""
+    out: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == HL_START:
+            if depth == 0:
+                out.append(MARK_OPEN)
+            depth += 1
+        elif ch == HL_END:
+            if depth > 0:
+                depth -= 1
+                if depth == 0:
+                    out.append(MARK_CLOSE)
+        else:
+            out.append(html.escape(ch, quote=False))
+    if depth > 0:
+        out.append(MARK_CLOSE)
+    return "".join(out)
+
+
+class GlobalSearch(QWidget):
+    """The search box and its results list (hidden while the box is empty)."""
+
+    hit_opened = Signal(str, str, str)  # case id, kind, record id
+    searched = Signal(int)  # number of hits shown
+
+    def __init__(self, session: Session, workspace: WorkspaceView | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.workspace = workspace
+        self.setObjectName("globalSearchPanel")
+        self.setStyleSheet(LOCAL_STYLE)
+        self.groups: list[CaseHits] = []
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 6)
+        lay.setSpacing(4)
+        self.field = QLineEdit()
+        self.field.setObjectName("globalSearch")
+        self.field.setPlaceholderText("Search all cases: names, notes, evidence, timeline…")
+        self.field.setClearButtonEnabled(True)
+        lay.addWidget(self.field)
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        self.status.hide()
+        lay.addWidget(self.status)
+        self.results = QListWidget()
+        self.results.setObjectName("searchResults")
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.hide()
+        lay.addWidget(self.results)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.run_search)
+        self.field.textChanged.connect(lambda _t: self.timer.start())
+        self.field.returnPressed.connect(self._open_first)
+        self.results.itemClicked.connect(self._open_item)
+        self.results.itemActivated.connect(self._open_item)
+        session.cases_changed.connect(self._refresh_if_shown)
+
+    # ---- searching ------------------------------------------------------------------------
+    def run_search(self) -> None:
+        self.timer.stop()
+        query = self.field.text()
+        if not query.strip():
+            self._show([], "")
+            return
+        if not self.session.is_open:
+            return
+        try:
+            groups = search_cases(self.session.uow(), query)
+        except Exception:
+            # Whatever was typed, the user never gets an error dialog from the search box.
+            self._show([], "Search is not available just now; the case list still works.")
+            return
+        if not groups:
+            self._show([], "No matches.")
+            return
+        n = sum(len(g.hits) for g in groups)
+        cases = len(groups)
+        self._show(groups, f"{n} match{'es' if n != 1 else ''} in {cases} case{'s' if cases != 1 else ''}")
+
+    def _refresh_if_shown(self) -> None:
+        if self.field.text().strip() and self.session.is_open:
+            self.run_search()
+
+    def _show(self, groups: list[CaseHits], status: str) -> None:
+        self.groups = groups
+        self.results.clear()
+        self.status.setText(status)
+        self.status.setVisible(bool(status))
+        for g in groups:
+            head = QListWidgetItem()
+            head.setFlags(Qt.ItemFlag.NoItemFlags)
+            head.setData(HIT_ROLE, None)
+            label = QLabel(
+                f"{html.escape(g.display_name)}  <span style='color:#57606a;font-weight:400'>"
+                f"· {html.escape(g.code)}</span>"
+            )
+            label.setObjectName("searchGroup")
+            label.setTextFormat(Qt.TextFormat.RichText)
+            self._add_row(head, label)
+            for h in g.hits:
+                item = QListWidgetItem()
+                item.setData(HIT_ROLE, (h.case_id, h.kind, h.record_id))
+                kind = KIND_LABELS.get(h.kind, h.kind.capitalize())
+                body = f"<span style='color:#57606a'>{html.escape(kind)}:</span> {marked_html(h.title)}"
+                if h.snippet and h.snippet != h.title:
+                    body += f"<br><span style='color:#3d444d'>{marked_html(h.snippet)}</span>"
+                hit_label = QLabel(body)
+                hit_label.setObjectName("searchHit")
+                hit_label.setTextFormat(Qt.TextFormat.RichText)
+                hit_label.setWordWrap(True)
+                self._add_row(item, hit_label)
+        self.results.setVisible(bool(groups))
+        self._relayout()
+        self.searched.emit(sum(len(g.hits) for g in groups))
+
+    def _add_row(self, item: QListWidgetItem, label: QLabel) -> None:
+        label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.results.addItem(item)
+        self.results.setItemWidget(item, label)
+        self._fit_row(item, label, self._row_width())
+
+    def _row_width(self) -> int:
+        return max(self.results.viewport().width(), self.field.width() - 4, 200) - 2
+
+    @staticmethod
+    def _fit_row(item: QListWidgetItem, label: QLabel, width: int) -> None:
+        label.setFixedWidth(width)
+        height = label.heightForWidth(width) if label.wordWrap() else label.sizeHint().height()
+        item.setSizeHint(QSize(width, max(height, label.sizeHint().height())))
+
+    def _relayout(self) -> None:
+        width = self._row_width()
+        total = 0
+        for i in range(self.results.count()):
+            item = self.results.item(i)
+            w = self.results.itemWidget(item)
+            if isinstance(w, QLabel):
+                self._fit_row(item, w, width)
+                total += item.sizeHint().height()
+        # As tall as the hits need, between 120 and 380 pixels; the case list keeps the rest.
+        self.results.setFixedHeight(max(120, min(380, total + 4)))
+
+    def hit_texts(self) -> list[str]:
+        """The plain text of each row shown (headings and hits), for tests and accessibility."""
+        out = []
+        for i in range(self.results.count()):
+            w = self.results.itemWidget(self.results.item(i))
+            if isinstance(w, QLabel):
+                doc_text = w.text()
+                out.append(doc_text)
+        return out
+
+    # ---- opening --------------------------------------------------------------------------
+    def _open_first(self) -> None:
+        self.run_search()
+        for i in range(self.results.count()):
+            if self.results.item(i).data(HIT_ROLE):
+                self._open_item(self.results.item(i))
+                return
+
+    def _open_item(self, item: QListWidgetItem) -> None:
+        data = item.data(HIT_ROLE)
+        if not data:
+            return
+        case_id, kind, record_id = data
+        self.open_hit(case_id, kind, record_id)
+
+    def open_hit(self, case_id: str, kind: str, record_id: str) -> None:
+        if self.workspace is not None:
+            self.workspace.open_case_tab(case_id, TAB_FOR_KIND.get(kind, "Profile"), record_id)
+        self.hit_opened.emit(case_id, kind, record_id)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._relayout()
+
+    def clear(self) -> None:
+        self.timer.stop()
+        self.field.clear()
+        self._show([], "")
+
+
+def _factory(session: Session, workspace: WorkspaceView) -> QWidget:
+    return GlobalSearch(session, workspace)
+
+
+def _register() -> None:
+    if _factory not in SIDEBAR_WIDGETS:
+        SIDEBAR_WIDGETS.append(_factory)
+
+
+_register()

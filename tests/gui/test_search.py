@@ -1,0 +1,173 @@
+# ruff: noqa: F811 - the shared fixtures are imported by name from test_evidence_support
+"""Search as you type in the sidebar: grouped by case, accents ignored, matches in bold (escaped
+HTML), odd input never an error, and a hit opens the case on the right tab and item."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from imsa_desktop.domain.model import EvidenceItem
+from imsa_desktop.services import evidence as evidence_service
+from imsa_desktop.ui.features import evidence as _evidence_feature  # noqa: F401 - registers the tab
+from imsa_desktop.ui.features.evidence import EvidenceTab
+from imsa_desktop.ui.features.search import HIT_ROLE, GlobalSearch, marked_html
+from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.views.workspace_view import SIDEBAR_WIDGETS, WorkspaceView
+from tests.gui.test_evidence_support import (  # noqa: F401 - fixtures
+    case_id,
+    drop_files,
+    make_png,
+    session,
+    synchronous,
+)
+
+
+@pytest.fixture
+def workspace(qtbot, session: Session, case_id: str) -> WorkspaceView:  # type: ignore[no-untyped-def]
+    w = WorkspaceView(session)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.reload()
+    w.show_home()
+    return w
+
+
+def _search_box(workspace: WorkspaceView) -> GlobalSearch:
+    boxes = [w for w in workspace.sidebar_widgets if isinstance(w, GlobalSearch)]
+    assert len(boxes) == 1
+    return boxes[0]
+
+
+def _type(qtbot, box: GlobalSearch, text: str) -> None:  # type: ignore[no-untyped-def]
+    box.field.clear()
+    with qtbot.waitSignal(box.searched, timeout=3000):
+        box.field.setText(text)  # setText: keyClicks cannot type non-ASCII
+
+
+def _hit_rows(box: GlobalSearch) -> list[tuple[str, str, str]]:
+    return [
+        box.results.item(i).data(HIT_ROLE)
+        for i in range(box.results.count())
+        if box.results.item(i).data(HIT_ROLE)
+    ]
+
+
+def test_marks_become_bold_and_everything_else_is_escaped() -> None:
+    assert marked_html("a <b> & \x02Hồng\x03 'x'") == (
+        "a &lt;b&gt; &amp; <b style=\"background-color:#fde68a;\">Hồng</b> 'x'"
+    )
+    assert marked_html("\x02open") == '<b style="background-color:#fde68a;">open</b>'
+
+
+def test_registered_above_the_case_list(workspace: WorkspaceView) -> None:
+    assert SIDEBAR_WIDGETS
+    box = _search_box(workspace)
+    assert box.field.placeholderText().startswith("Search all cases")
+    assert not box.results.isVisibleTo(workspace)
+
+
+def test_name_typed_without_accents_finds_the_case_in_bold(
+    qtbot, workspace: WorkspaceView, case_id: str
+) -> None:  # type: ignore[no-untyped-def]
+    box = _search_box(workspace)
+    qtbot.keyClicks(box.field, "nguyen")
+    assert box.timer.isActive()  # debounced: nothing searched while typing
+    assert box.results.count() == 0
+    with qtbot.waitSignal(box.searched, timeout=3000):
+        pass
+    assert [g.case_id for g in box.groups] == [case_id]  # the other case (Arbër Hoxha) does not match
+    texts = box.hit_texts()
+    assert any('<b style="background-color:#fde68a;">Nguyễn</b>' in t for t in texts)
+    assert box.results.isVisibleTo(workspace)
+    assert "1 case" in box.status.text()
+
+
+def test_evidence_hit_opens_the_evidence_tab_on_that_item(
+    qtbot, workspace: WorkspaceView, case_id: str
+) -> None:  # type: ignore[no-untyped-def]
+    box = _search_box(workspace)
+    _type(qtbot, box, "flashbacks")
+    rows = _hit_rows(box)
+    assert (case_id, "evidence", "ev-gp") in rows
+    row = next(
+        i
+        for i in range(box.results.count())
+        if box.results.item(i).data(HIT_ROLE) == (case_id, "evidence", "ev-gp")
+    )
+    rect = box.results.visualItemRect(box.results.item(row))
+    with qtbot.waitSignal(box.hit_opened):
+        qtbot.mouseClick(box.results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    view = workspace.case_view
+    assert workspace.stack.currentWidget() is view
+    assert view.case_id == case_id
+    current = view.tabs.currentWidget()
+    assert isinstance(current, EvidenceTab)
+    assert current._current is not None and current._current.id == "ev-gp"
+    assert current.title_edit.text() == "GP letter on trauma symptoms"
+
+
+@pytest.mark.parametrize(
+    "query", ['"', '"(Hồng', "AND OR NOT", "))", "*", "NEAR(", "hong\"'[]{}", "\x00", "🙂"]
+)
+def test_stray_quotes_and_brackets_never_raise(qtbot, workspace: WorkspaceView, query: str) -> None:  # type: ignore[no-untyped-def]
+    box = _search_box(workspace)
+    _type(qtbot, box, query)  # qt_default_raising: any exception in a slot fails the test
+    assert box.status.text() in ("No matches.", "") or "match" in box.status.text()
+    assert "not available" not in box.status.text()
+
+
+def test_clearing_the_box_hides_results(qtbot, workspace: WorkspaceView) -> None:  # type: ignore[no-untyped-def]
+    box = _search_box(workspace)
+    _type(qtbot, box, "hong")
+    assert box.results.count() > 0
+    with qtbot.waitSignal(box.searched, timeout=3000):
+        box.field.clear()
+    assert box.results.count() == 0
+    assert not box.results.isVisibleTo(workspace)
+
+
+def test_add_evidence_drop_a_file_find_it_and_preview(  # type: ignore[no-untyped-def]
+    qtbot, workspace: WorkspaceView, session: Session, case_id: str, tmp_path: Path
+) -> None:
+    """End to end: an item added in the tab, a photo dropped on it, found by searching without
+    accents, opened from the hit, and previewed."""
+    workspace.open_case_tab(case_id, "Evidence")
+    tab = workspace.case_view.tabs.currentWidget()
+    assert isinstance(tab, EvidenceTab)
+    tab.new_item()
+    tab.title_edit.setText("Photo of the locked door, sent by Paweł")
+    with qtbot.waitSignal(tab.evidence_saved) as saved:
+        tab.save_button.click()
+    new_id = saved.args[0]
+    png = make_png(tmp_path / "locked-door.png")
+    with qtbot.waitSignal(tab.attach_finished):
+        drop_files(tab.drop_zone, [png])
+    assert [a.filename for a in evidence_service.list_attachments(session.uow(), case_id, new_id)] == [
+        "locked-door.png"
+    ]
+    workspace.show_home()
+
+    box = _search_box(workspace)
+    _type(qtbot, box, "pawel door")
+    assert _hit_rows(box) == [(case_id, "evidence", new_id)]
+    box.open_hit(case_id, "evidence", new_id)
+    tab = workspace.case_view.tabs.currentWidget()
+    assert isinstance(tab, EvidenceTab) and tab._current is not None and tab._current.id == new_id
+    dialog = tab.preview_selected()
+    assert dialog is not None and dialog.state == "image"
+    assert not dialog.image.pixmap().isNull()
+
+
+def test_results_follow_changes(qtbot, workspace: WorkspaceView, session: Session, case_id: str) -> None:  # type: ignore[no-untyped-def]
+    box = _search_box(workspace)
+    _type(qtbot, box, "payslips")
+    assert len(_hit_rows(box)) == 1
+    evidence_service.add_evidence(
+        session.uow(), EvidenceItem(case_id=case_id, title="Payslips from the car wash")
+    )
+    with qtbot.waitSignal(box.searched, timeout=3000):
+        session.notify_case(case_id)
+    assert len(_hit_rows(box)) == 2
