@@ -61,7 +61,7 @@ class EnumCombo(QComboBox):
         if allow_none is not None:
             self.addItem(allow_none)
             self._members.append(None)
-        for member in enum:  # type: ignore[var-annotated]
+        for member in enum:
             self.addItem(getattr(member, "label", str(member.value)))
             self._members.append(member)
 
