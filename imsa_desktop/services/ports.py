@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Generic, Protocol, TypeVar
 
+from imsa_desktop.domain.letter_records import LetterRecord
 from imsa_desktop.domain.model import (
     Appointment,
     AuditEntry,
@@ -114,12 +115,23 @@ class AttachmentRepository(Protocol):
     def purge(self, attachment_ids: list[str]) -> None: ...
 
 
+class LetterPdfRepository(Protocol):
+    """The exact PDF of each sent letter (store.letter_pdfs.SqlLetterPdfs); never replaced."""
+
+    def put(self, letter_id: str, pdf: bytes) -> str: ...  # returns the SHA-256 (hex)
+    def has(self, letter_id: str) -> bool: ...
+    def get(self, letter_id: str) -> bytes: ...  # checked against its SHA-256
+    def delete(self, letter_id: str) -> None: ...
+
+
 class AbstractUnitOfWork(abc.ABC):
     cases: CaseRepository
     events: RecordRepository[TimelineEvent]
     appointments: RecordRepository[Appointment]
     evidence: RecordRepository[EvidenceItem]
     overrides: RecordRepository[DeadlineOverride]
+    letters: RecordRepository[LetterRecord]
+    letter_pdfs: LetterPdfRepository
     settings: SettingsRepository
     audit: AuditLog
     search: SearchIndex

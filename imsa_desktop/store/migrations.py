@@ -104,6 +104,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             ) WITHOUT ROWID""",
         ),
     ),
+    Migration(
+        4,
+        "the exact PDF of each letter sent, kept in the vault",
+        (
+            """CREATE TABLE letter_pdfs (
+                letter_id TEXT PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,
+                pdf BLOB NOT NULL,
+                sha256 TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from imsa_desktop.domain.letter_records import LetterRecord
 from imsa_desktop.domain.model import (
     Appointment,
     DeadlineOverride,
@@ -15,6 +16,7 @@ from imsa_desktop.domain.model import (
 from imsa_desktop.services.ports import AbstractUnitOfWork
 from imsa_desktop.store.attachments import AttachmentStore
 from imsa_desktop.store.connection import Connection, storage_errors
+from imsa_desktop.store.letter_pdfs import SqlLetterPdfs
 from imsa_desktop.store.repositories import (
     SqlAuditLog,
     SqlCaseRepository,
@@ -26,6 +28,10 @@ from imsa_desktop.store.repositories import (
 
 def _event_key(e: TimelineEvent) -> str:
     return f"{e.date.earliest.isoformat()}|{e.date.latest.isoformat()}"
+
+
+def _letter_key(r: LetterRecord) -> str:
+    return r.created_at.isoformat()
 
 
 def _appointment_key(a: Appointment) -> str:
@@ -61,6 +67,8 @@ class SqlUnitOfWork(AbstractUnitOfWork):
         self.appointments = SqlRecordRepository(c, "appointment", Appointment, _appointment_key)
         self.evidence = SqlRecordRepository(c, "evidence", EvidenceItem, _evidence_key)
         self.overrides = SqlRecordRepository(c, "override", DeadlineOverride)
+        self.letters = SqlRecordRepository(c, "letter", LetterRecord, _letter_key)
+        self.letter_pdfs = SqlLetterPdfs(c, self._clock)
         self.settings = SqlSettings(c)
         self.audit = SqlAuditLog(c, self._actor, self._clock)
         self.search = SqlSearchIndex(c)

@@ -1,0 +1,434 @@
+"""Reconsideration letters as records: draft, save, send (keeping the exact PDF), follow up.
+
+The GUI builder and ``imsa letter reconsideration`` both go through here. Rendering a PDF is
+pure (``render``) so the GUI can run it in a worker with plain data; everything that touches
+the vault takes a unit of work.
+
+Sending a letter (``mark_sent``) stores the exact PDF, and adds two timeline events: the
+letter (kind LETTER, on the day sent) and a dated follow-up (kind DEADLINE, 28 days later by
+default; see ``domain.letter_records``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from imsa_desktop.documents.letter_pdf import render_letter
+from imsa_desktop.domain import letter_records as lr
+from imsa_desktop.domain import letters
+from imsa_desktop.domain.dates import FuzzyDate, format_date
+from imsa_desktop.domain.deadlines import Deadline, compute_deadlines
+from imsa_desktop.domain.letter_records import LetterOutcome, LetterRecord, LetterStatus
+from imsa_desktop.domain.model import (
+    Case,
+    Clock,
+    DeadlineOverride,
+    Decision,
+    DecisionKind,
+    EventKind,
+    EvidenceItem,
+    Outcome,
+    TimelineEvent,
+    utc_now,
+)
+from imsa_desktop.domain.rules import Rule, default_rules_folder, load_rule_files
+from imsa_desktop.errors import InvalidInput, LetterRefused, NotFound
+from imsa_desktop.services import organisation as org_service
+from imsa_desktop.services.ports import AbstractUnitOfWork
+from imsa_desktop.services.uk_calendar import UkHolidayCalendar
+
+DEFAULT_CAPACITY = "their Independent Modern Slavery Advocate (IMSA)"
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[Rule, ...]:
+    return tuple(load_rule_files(default_rules_folder()))
+
+
+@lru_cache(maxsize=1)
+def _calendar() -> UkHolidayCalendar:
+    return UkHolidayCalendar()
+
+
+# ---- what can be asked, and by when -----------------------------------------------------------
+
+
+def eligible_decisions(case: Case) -> list[Decision]:
+    """Negative, dated RG or CG decisions: the ones a reconsideration request can answer."""
+    return [
+        d
+        for d in case.decisions_sorted()
+        if d.kind in (DecisionKind.REASONABLE_GROUNDS, DecisionKind.CONCLUSIVE_GROUNDS)
+        and d.outcome is Outcome.NEGATIVE
+        and d.date is not None
+    ]
+
+
+def request_deadline(
+    case: Case, decision_id: str, today: date, overrides: Sequence[DeadlineOverride] = ()
+) -> Deadline | None:
+    """The reconsideration-request deadline the rules give for this decision (None: no fixed
+    limit applied on the decision date; the template's window is then used)."""
+    for d in compute_deadlines(case, _rules(), _calendar(), today, overrides):
+        if d.trigger_record_id == decision_id and d.rule.series.startswith("reconsideration"):
+            return d
+    return None
+
+
+@dataclass(frozen=True)
+class LetterContext:
+    """Everything the builder needs, loaded once (plain data: safe to hand to a worker)."""
+
+    case: Case
+    decision: Decision
+    evidence: list[EvidenceItem]
+    events: list[TimelineEvent]
+    deadline: date
+    deadline_rule: str  # "Modern Slavery: Statutory Guidance v3.7 ..." or the template's source
+    late: bool
+    days_left: int  # negative once late
+    catalogue: dict[str, Any]
+    template: dict[str, Any]
+    organisation: letters.Organisation
+    consent_date: date | None  # the latest consent recorded on the case, if any
+    addressees: dict[str, list[str]] = field(default_factory=dict)  # the organisation's, by authority
+
+    @property
+    def grounds(self) -> dict[str, dict[str, Any]]:
+        return letters.catalogue_grounds(self.catalogue)
+
+
+def load_context(
+    uow: AbstractUnitOfWork, case_id: str, decision_id: str, *, today: date, default_signatory: str = ""
+) -> LetterContext:
+    """Raises UnknownCase, NotFound (decision) or LetterRefused (decision not negative RG/CG)."""
+    with uow:
+        case = uow.cases.get(case_id)
+        evidence = uow.evidence.for_case(case_id)
+        events = uow.events.for_case(case_id)
+        overrides = uow.overrides.for_case(case_id)
+    decision = case.decision(decision_id)
+    if decision is None:
+        raise NotFound("There is no decision with that id in this case.")
+    letters._check_decision(decision)
+    assert decision.date is not None
+    template = org_service.load_template(uow)
+    catalogue = org_service.load_catalogue(uow)
+    found = request_deadline(case, decision_id, today, overrides)
+    if found is not None:
+        due, source = found.due, found.rule.source
+    else:
+        window = int(template.get("timeliness", {}).get("window_days", 30))
+        due = decision.date + timedelta(days=window)
+        source = str(template.get("timeliness", {}).get("source", ""))
+    organisation = org_service.letter_organisation(uow, default_signatory=default_signatory)
+    consents = sorted((c for c in case.consents if c.given), key=lambda c: c.date)
+    return LetterContext(
+        case=case,
+        decision=decision,
+        evidence=evidence,
+        events=events,
+        deadline=due,
+        deadline_rule=source,
+        late=today > due,
+        days_left=(due - today).days,
+        catalogue=catalogue,
+        template=template,
+        organisation=organisation,
+        consent_date=consents[-1].date if consents else None,
+        addressees=org_service.get_settings(uow).addressees,
+    )
+
+
+@dataclass(kw_only=True)
+class LetterChoices:
+    grounds: list[str]
+    enclose: list[str] = field(default_factory=list)  # evidence ids, numbered in this order
+    requester_capacity: str = DEFAULT_CAPACITY
+    consent_date: date | None = None
+    exceptional: letters.ExceptionalCircumstances | None = None
+    ground_enclosures: dict[str, list[str]] | None = None  # ground key -> evidence ids
+    ground_facts: dict[str, list[str]] | None = None  # ground key -> chronology facts as printed
+
+
+def build(ctx: LetterContext, choices: LetterChoices, today: date) -> letters.LetterDraft:
+    """The draft for ``choices`` (pure). Organisation addressees replace the template's lines."""
+    draft = letters.build_draft(
+        ctx.case,
+        ctx.decision.id,
+        evidence=ctx.evidence,
+        chosen_grounds=list(choices.grounds),
+        enclose=list(choices.enclose),
+        catalogue=ctx.catalogue,
+        template=ctx.template,
+        organisation=ctx.organisation,
+        requester_capacity=choices.requester_capacity,
+        consent_date=choices.consent_date,
+        today=today,
+        deadline=ctx.deadline,
+        ground_enclosures=choices.ground_enclosures,
+        ground_facts=choices.ground_facts,
+    )
+    if ctx.addressees.get(draft.authority):
+        draft.addressee_lines = list(ctx.addressees[draft.authority])
+    if choices.exceptional is not None:
+        draft.exceptional = dataclasses.replace(choices.exceptional)
+    return draft
+
+
+def fact_lines(events: Sequence[TimelineEvent]) -> list[tuple[str, str]]:
+    """Chronology facts a ground may cite: (event id, "14 October 2024: title"), in date order."""
+    ordered = sorted(events, key=lambda e: (e.date.sort_key, e.created_at))
+    return [(e.id, f"{e.date.display()}: {e.title}") for e in ordered]
+
+
+def draft_letter(
+    uow: AbstractUnitOfWork,
+    case_id: str,
+    decision_id: str,
+    choices: LetterChoices,
+    *,
+    today: date,
+    default_signatory: str = "",
+) -> letters.LetterDraft:
+    ctx = load_context(uow, case_id, decision_id, today=today, default_signatory=default_signatory)
+    if choices.consent_date is None:
+        choices = dataclasses.replace(choices, consent_date=ctx.consent_date)
+    return build(ctx, choices, today)
+
+
+def render(draft: letters.LetterDraft, *, strict: bool, today: date | None = None) -> bytes:
+    """PDF bytes of ``draft`` (pure; run it in a worker). Strict refuses while errors remain."""
+    return render_letter(draft, strict=strict, today=today)
+
+
+def errors(draft: letters.LetterDraft, today: date) -> list[letters.Problem]:
+    return [p for p in letters.validate(draft, today) if p.severity == letters.ERROR]
+
+
+# ---- records ---------------------------------------------------------------------------------
+
+
+def list_letters(uow: AbstractUnitOfWork, case_id: str) -> list[LetterRecord]:
+    with uow:
+        uow.cases.get(case_id)
+        return uow.letters.for_case(case_id)
+
+
+def get_letter(uow: AbstractUnitOfWork, letter_id: str) -> LetterRecord:
+    with uow:
+        return uow.letters.get(letter_id)
+
+
+def save_draft(
+    uow: AbstractUnitOfWork,
+    draft: letters.LetterDraft,
+    *,
+    letter_id: str | None = None,
+    clock: Clock = utc_now,
+) -> LetterRecord:
+    """Save a new draft letter, or replace the text of draft ``letter_id``."""
+    with uow:
+        case = uow.cases.get(draft.case_id)
+        if case.decision(draft.decision_id) is None:
+            raise NotFound("There is no decision with that id in this case.")
+        if letter_id is None:
+            rec = lr.new_record(draft, clock)
+            uow.letters.add(rec)
+            uow.audit.record("created", draft.case_id, f"letter {rec.id}")
+        else:
+            rec = uow.letters.get(letter_id)
+            lr.update_from_draft(rec, draft, clock)
+            uow.letters.save(rec)
+            uow.audit.record("changed", draft.case_id, f"letter {rec.id}")
+        uow.commit()
+    return rec
+
+
+def delete_draft(uow: AbstractUnitOfWork, letter_id: str) -> None:
+    with uow:
+        rec = uow.letters.get(letter_id)
+        if not rec.editable:
+            raise InvalidInput("A sent letter is part of the case record and cannot be deleted.")
+        uow.letters.delete(rec.id)
+        uow.audit.record("deleted", rec.case_id, f"letter {rec.id}")
+        uow.commit()
+
+
+def draft_for_sending(uow: AbstractUnitOfWork, letter_id: str, sent_on: date) -> letters.LetterDraft:
+    """The saved draft, dated ``sent_on`` and with the organisation's logo: render this to send."""
+    rec = get_letter(uow, letter_id)
+    if not rec.editable:
+        raise InvalidInput("This letter has already been marked as sent.")
+    draft = rec.to_draft()
+    draft.letter_date = sent_on
+    draft.organisation.logo_png = org_service.get_logo(uow)
+    return draft
+
+
+def mark_sent(
+    uow: AbstractUnitOfWork,
+    letter_id: str,
+    *,
+    sent_on: date,
+    today: date,
+    pdf: bytes | None = None,
+    follow_up_days: int = lr.FOLLOW_UP_DAYS,
+    clock: Clock = utc_now,
+) -> LetterRecord:
+    """Mark a draft sent on ``sent_on``: keep the exact PDF (``pdf``, or rendered now), add the
+    LETTER timeline event and the dated follow-up. Refuses while the letter has errors (for
+    example a late request without its exceptional-circumstances section)."""
+    draft = draft_for_sending(uow, letter_id, sent_on)
+    problems = errors(draft, sent_on)
+    if problems:
+        raise LetterRefused(problems[0].message)
+    if pdf is None:
+        pdf = render(draft, strict=True, today=sent_on)
+    if not 0 < follow_up_days <= 365:
+        raise InvalidInput("The follow-up must be between 1 and 365 days after sending.")
+    with uow:
+        rec = uow.letters.get(letter_id)
+        digest = uow.letter_pdfs.put(rec.id, pdf)
+        lr.update_from_draft(rec, draft, clock)
+        lr.mark_sent(rec, sent_on, digest, today, clock)
+        now = clock()
+        sent_event = TimelineEvent(
+            case_id=rec.case_id,
+            date=FuzzyDate.exact(sent_on),
+            title=f"Reconsideration request sent to the {draft.authority}",
+            kind=EventKind.LETTER,
+            source=draft.organisation.name,
+            notes=f"{rec.title}. Grounds: " + "; ".join(g.title for g in draft.grounds) + ".",
+            key=True,
+            created_at=now,
+            updated_at=now,
+        )
+        follow_on = sent_on + timedelta(days=follow_up_days)
+        follow_up = TimelineEvent(
+            case_id=rec.case_id,
+            date=FuzzyDate.exact(follow_on),
+            title=f"Follow up the reconsideration request sent on {format_date(sent_on)} if no response",
+            kind=EventKind.DEADLINE,
+            notes=f"Reminder set {follow_up_days} days after sending (not a time limit in the guidance).",
+            created_at=now,
+            updated_at=now,
+        )
+        uow.events.add(sent_event)
+        uow.events.add(follow_up)
+        rec.letter_event_id = sent_event.id
+        rec.follow_up_event_id = follow_up.id
+        rec.follow_up_on = follow_on
+        uow.letters.save(rec)
+        uow.audit.record("sent", rec.case_id, f"letter {rec.id}")
+        uow.commit()
+    return rec
+
+
+def mark_response(
+    uow: AbstractUnitOfWork, letter_id: str, *, received_on: date, today: date, clock: Clock = utc_now
+) -> LetterRecord:
+    with uow:
+        rec = uow.letters.get(letter_id)
+        lr.mark_response(rec, received_on, today, clock)
+        _close_follow_up(uow, rec, received_on, clock)
+        _add_event(uow, rec, received_on, "Response to the reconsideration request received", clock)
+        uow.letters.save(rec)
+        uow.audit.record("changed", rec.case_id, f"letter {rec.id} response received")
+        uow.commit()
+    return rec
+
+
+def record_outcome(
+    uow: AbstractUnitOfWork,
+    letter_id: str,
+    outcome: LetterOutcome,
+    *,
+    on: date,
+    today: date,
+    note: str = "",
+    clock: Clock = utc_now,
+) -> LetterRecord:
+    with uow:
+        rec = uow.letters.get(letter_id)
+        lr.record_outcome(rec, outcome, on, today, clock, note)
+        _close_follow_up(uow, rec, on, clock)
+        _add_event(uow, rec, on, f"Reconsideration request: {outcome.label.lower()}", clock)
+        uow.letters.save(rec)
+        uow.audit.record("changed", rec.case_id, f"letter {rec.id} outcome {outcome.value}")
+        uow.commit()
+    return rec
+
+
+def _add_event(uow: AbstractUnitOfWork, rec: LetterRecord, on: date, title: str, clock: Clock) -> None:
+    now = clock()
+    uow.events.add(
+        TimelineEvent(
+            case_id=rec.case_id,
+            date=FuzzyDate.exact(on),
+            title=title,
+            kind=EventKind.LETTER,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+
+
+def _close_follow_up(uow: AbstractUnitOfWork, rec: LetterRecord, on: date, clock: Clock) -> None:
+    if not rec.follow_up_event_id:
+        return
+    ev = uow.events.find(rec.follow_up_event_id)
+    if ev is None or "Done:" in ev.notes:
+        return
+    ev.notes = (ev.notes + f" Done: the authority answered on {format_date(on)}.").strip()
+    ev.touch(clock)
+    uow.events.save(ev)
+
+
+def sent_pdf(uow: AbstractUnitOfWork, letter_id: str, *, action: str = "viewed") -> bytes:
+    """The exact PDF that was sent (checked against its SHA-256); the access is audited."""
+    with uow:
+        rec = uow.letters.get(letter_id)
+        pdf = uow.letter_pdfs.get(rec.id)
+        uow.audit.record(action, rec.case_id, f"sent letter pdf {rec.id}")
+        uow.commit()
+    return pdf
+
+
+def met_evidence(uow: AbstractUnitOfWork, case_id: str, deadline_keys: Sequence[str]) -> dict[str, date]:
+    """For the deadlines service: reconsideration deadlines met by a letter already sent."""
+    with uow:
+        recs = uow.letters.for_case(case_id)
+    return lr.met_evidence(recs, deadline_keys)
+
+
+# ---- one-shot (the CLI) ----------------------------------------------------------------------
+
+
+def reconsideration_pdf(
+    uow: AbstractUnitOfWork,
+    case_id: str,
+    decision_id: str,
+    choices: LetterChoices,
+    *,
+    today: date,
+    default_signatory: str = "",
+) -> tuple[letters.LetterDraft, bytes]:
+    """Draft and render a letter in one go, refusing (LetterRefused) while the draft has errors."""
+    draft = draft_letter(uow, case_id, decision_id, choices, today=today, default_signatory=default_signatory)
+    problems = errors(draft, today)
+    if problems:
+        raise LetterRefused(problems[0].message)
+    return draft, render(draft, strict=True, today=today)
+
+
+def status_counts(recs: Sequence[LetterRecord]) -> Mapping[LetterStatus, int]:
+    out: dict[LetterStatus, int] = {}
+    for r in recs:
+        out[r.status] = out.get(r.status, 0) + 1
+    return out

@@ -1,0 +1,742 @@
+"""The guided reconsideration-letter builder: a stepped dialog.
+
+Decision and deadline -> grounds -> enclosures and citations -> exceptional circumstances (only
+when late; required) -> capacity and consent -> the full text, editable section by section ->
+preview (rendered PDF pages). "Save draft" keeps it as a letter record; "Save and mark sent"
+is disabled while ``letters.validate`` reports an error, each listed with its section.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imsa_desktop.domain import letters
+from imsa_desktop.domain.dates import format_date
+from imsa_desktop.domain.letter_records import LetterRecord
+from imsa_desktop.services import cases as case_service
+from imsa_desktop.services import letters as letter_service
+from imsa_desktop.ui.common import Banner, heading, hint, message_for
+from imsa_desktop.ui.forms import DateField
+from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.workers import run_task
+
+STEPS = (
+    "Decision and deadline",
+    "Grounds",
+    "Enclosures",
+    "Exceptional circumstances",
+    "Capacity and consent",
+    "Letter text",
+    "Preview and send",
+)
+DECISION, GROUNDS, ENCLOSURES, EXCEPTIONAL, CONSENT, TEXT, PREVIEW = range(7)
+
+
+def _checked(lst: QListWidget) -> list[str]:
+    return [
+        lst.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(lst.count())
+        if lst.item(i).checkState() == Qt.CheckState.Checked
+    ]
+
+
+def _text_edit(name: str, text: str = "", height: int = 70) -> QPlainTextEdit:
+    e = QPlainTextEdit(text)
+    e.setObjectName(name)
+    e.setMinimumHeight(height)
+    return e
+
+
+class LetterBuilderDialog(QDialog):
+    """``LetterBuilderDialog(session, case_id, parent, record=None)``; ``saved(letter_id)`` and
+    ``sent(letter_id)`` are emitted after the vault was changed."""
+
+    saved = Signal(str)
+    sent = Signal(str)
+
+    def __init__(
+        self,
+        session: Session,
+        case_id: str,
+        parent: QWidget | None = None,
+        record: LetterRecord | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("letterBuilder")
+        self.setWindowTitle("Reconsideration request")
+        self.resize(1000, 760)
+        self.session = session
+        self.case_id = case_id
+        self.letter_id: str | None = record.id if record else None
+        self.today: date = session.today()
+        self.ctx: letter_service.LetterContext | None = None
+        self.draft: letters.LetterDraft | None = None
+        self._built_for: letter_service.LetterChoices | None = None
+        self._enclosed: list[str] = []  # evidence ids in the order chosen
+        self._ground_enclosures: dict[str, list[str]] = {}
+        self._ground_facts: dict[str, list[str]] = {}
+        self._filling = False
+        self._buffer: QBuffer | None = None
+
+        outer = QVBoxLayout(self)
+        split = QSplitter()
+        self.step_list = QListWidget()
+        self.step_list.setObjectName("builderSteps")
+        self.step_list.setMaximumWidth(220)
+        self.step_list.addItems([f"{i + 1}. {s}" for i, s in enumerate(STEPS)])
+        self.step_list.setEnabled(False)
+        split.addWidget(self.step_list)
+        self.stack = QStackedWidget()
+        split.addWidget(self.stack)
+        split.setStretchFactor(1, 1)
+        outer.addWidget(split, 1)
+        self.banner = Banner()
+        outer.addWidget(self.banner)
+        self.problem_list = QListWidget()
+        self.problem_list.setObjectName("problemList")
+        self.problem_list.setMaximumHeight(110)
+        self.problem_list.hide()
+        outer.addWidget(self.problem_list)
+
+        row = QHBoxLayout()
+        self.back_button = QPushButton("Back")
+        self.back_button.setObjectName("backButton")
+        self.next_button = QPushButton("Next")
+        self.next_button.setObjectName("nextButton")
+        self.save_button = QPushButton("Save draft")
+        self.save_button.setObjectName("saveDraftButton")
+        self.send_button = QPushButton("Save and mark sent")
+        self.send_button.setObjectName("sendButton")
+        cancel = QPushButton("Close")
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        for b in (self.next_button, self.save_button, self.send_button, cancel):
+            row.addWidget(b)
+        outer.addLayout(row)
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self.save_button.clicked.connect(self.save_draft)
+        self.send_button.clicked.connect(self.save_and_send)
+        cancel.clicked.connect(self.reject)
+
+        for build in (
+            self._page_decision,
+            self._page_grounds,
+            self._page_enclosures,
+            self._page_exceptional,
+            self._page_consent,
+            self._page_text,
+            self._page_preview,
+        ):
+            self.stack.addWidget(build())
+
+        self._load_decisions(record)
+        if record is not None:
+            self._restore(record)
+        self._show(TEXT if record is not None and self.draft is not None else DECISION)
+
+    # ---- pages -------------------------------------------------------------------------
+    def _page(self, title: str, text: str) -> tuple[QWidget, QVBoxLayout]:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addWidget(heading(title, 15))
+        if text:
+            lay.addWidget(hint(text))
+        return w, lay
+
+    def _page_decision(self) -> QWidget:
+        w, lay = self._page(
+            "Decision and deadline",
+            "Choose the negative Reasonable or Conclusive Grounds decision to challenge.",
+        )
+        self.decision_combo = QComboBox()
+        self.decision_combo.setObjectName("decisionCombo")
+        self.decision_combo.currentIndexChanged.connect(self._decision_changed)
+        lay.addWidget(self.decision_combo)
+        self.deadline_banner = QLabel("")
+        self.deadline_banner.setObjectName("deadlineBanner")
+        self.deadline_banner.setWordWrap(True)
+        self.deadline_banner.setContentsMargins(10, 8, 10, 8)
+        lay.addWidget(self.deadline_banner)
+        lay.addStretch(1)
+        return w
+
+    def _page_grounds(self) -> QWidget:
+        w, lay = self._page(
+            "Grounds", "Tick the grounds that apply. Each relies on a paragraph of the guidance."
+        )
+        self.ground_list = QListWidget()
+        self.ground_list.setObjectName("groundList")
+        self.ground_list.currentItemChanged.connect(self._ground_preview)
+        lay.addWidget(self.ground_list, 1)
+        self.ground_preview = QLabel("")
+        self.ground_preview.setObjectName("groundPreview")
+        self.ground_preview.setWordWrap(True)
+        self.ground_preview.setTextFormat(Qt.TextFormat.PlainText)
+        lay.addWidget(self.ground_preview)
+        return w
+
+    def _page_enclosures(self) -> QWidget:
+        w, lay = self._page(
+            "Enclosures",
+            "Tick the evidence to enclose: it is numbered in the order you tick it. Then say what "
+            "each ground cites (enclosures or facts from the chronology).",
+        )
+        self.evidence_list = QListWidget()
+        self.evidence_list.setObjectName("evidenceList")
+        self.evidence_list.itemChanged.connect(self._evidence_toggled)
+        lay.addWidget(self.evidence_list, 1)
+        self.enclosure_label = QLabel("No enclosures yet.")
+        self.enclosure_label.setObjectName("enclosureSummary")
+        self.enclosure_label.setWordWrap(True)
+        lay.addWidget(self.enclosure_label)
+        form = QFormLayout()
+        self.cite_ground = QComboBox()
+        self.cite_ground.setObjectName("citeGround")
+        self.cite_ground.currentIndexChanged.connect(self._fill_citations)
+        form.addRow("Ground", self.cite_ground)
+        lay.addLayout(form)
+        cites = QHBoxLayout()
+        self.cite_list = QListWidget()
+        self.cite_list.setObjectName("citeList")
+        self.cite_list.itemChanged.connect(self._citations_changed)
+        self.fact_list = QListWidget()
+        self.fact_list.setObjectName("factList")
+        self.fact_list.itemChanged.connect(self._citations_changed)
+        for label, lst in (
+            ("Enclosures it cites", self.cite_list),
+            ("Chronology facts it cites", self.fact_list),
+        ):
+            box = QVBoxLayout()
+            box.addWidget(QLabel(label))
+            box.addWidget(lst)
+            cites.addLayout(box)
+        lay.addLayout(cites, 1)
+        return w
+
+    def _page_exceptional(self) -> QWidget:
+        w, lay = self._page(
+            "Exceptional circumstances",
+            "The request is late. The authority considers it only if you explain all three points below.",
+        )
+        self.late_reason = _text_edit("lateReason")
+        self.materiality = _text_edit("materiality")
+        self.why_not_earlier = _text_edit("whyNotEarlier")
+        form = QFormLayout()
+        form.addRow("Reason for the delay", self.late_reason)
+        form.addRow("Why the evidence is material", self.materiality)
+        form.addRow("Why it was not provided earlier", self.why_not_earlier)
+        lay.addLayout(form)
+        lay.addStretch(1)
+        return w
+
+    def _page_consent(self) -> QWidget:
+        w, lay = self._page(
+            "Capacity and consent",
+            "The letter says in what capacity you write and when the survivor consented.",
+        )
+        form = QFormLayout()
+        self.capacity = QLineEdit(letter_service.DEFAULT_CAPACITY)
+        self.capacity.setObjectName("capacityEdit")
+        form.addRow("We act for the survivor as", self.capacity)
+        self.consent_date = DateField("date of consent")
+        self.consent_date.setObjectName("consentDate")
+        form.addRow("Written consent given on", self.consent_date)
+        lay.addLayout(form)
+        lay.addStretch(1)
+        return w
+
+    def _page_text(self) -> QWidget:
+        w, lay = self._page(
+            "Letter text",
+            "Every section is yours to edit. Going back and changing grounds or enclosures "
+            "drafts the text again.",
+        )
+        self.text_area = QScrollArea()
+        self.text_area.setWidgetResizable(True)
+        self.text_area.setObjectName("letterText")
+        lay.addWidget(self.text_area, 1)
+        self.section_edits: dict[str, QPlainTextEdit] = {}
+        return w
+
+    def _page_preview(self) -> QWidget:
+        w, lay = self._page("Preview and send", "")
+        self.preview_status = QLabel("")
+        self.preview_status.setObjectName("hint")
+        lay.addWidget(self.preview_status)
+        self.pdf_doc = QPdfDocument(self)
+        self.pdf_view = QPdfView(self)
+        self.pdf_view.setObjectName("letterPreview")
+        self.pdf_view.setDocument(self.pdf_doc)
+        self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        lay.addWidget(self.pdf_view, 1)
+        form = QFormLayout()
+        self.sent_date = DateField("date sent")
+        self.sent_date.setObjectName("sentDate")
+        self.sent_date.set_value(self.session.today())
+        form.addRow("Date sent (for “Save and mark sent”)", self.sent_date)
+        lay.addLayout(form)
+        return w
+
+    # ---- loading -----------------------------------------------------------------------
+    def _load_decisions(self, record: LetterRecord | None) -> None:
+        try:
+            case = case_service.load_case(self.session.uow(), self.case_id)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self._filling = True
+        for d in letter_service.eligible_decisions(case):
+            assert d.date is not None
+            label = f"Negative {d.kind.label} of {format_date(d.date)} ({d.authority.value})"
+            if d.reference:
+                label += f" — {d.reference}"
+            self.decision_combo.addItem(label, d.id)
+        if record is not None:
+            self.decision_combo.setCurrentIndex(max(self.decision_combo.findData(record.decision_id), 0))
+            self.decision_combo.setEnabled(False)
+        self._filling = False
+        self._decision_changed()
+
+    def _decision_changed(self) -> None:
+        if self._filling:
+            return
+        decision_id = self.decision_combo.currentData()
+        if decision_id is None:
+            self.deadline_banner.setText("This case has no negative RG or CG decision with a date.")
+            return
+        try:
+            self.ctx = letter_service.load_context(
+                self.session.uow(),
+                self.case_id,
+                decision_id,
+                today=self.today,
+                default_signatory=self.session.advocate_name,
+            )
+        except Exception as e:
+            self.ctx = None
+            self.banner.error(message_for(e))
+            return
+        ctx = self.ctx
+        due = format_date(ctx.deadline)
+        if ctx.late:
+            days = -ctx.days_left
+            text = (
+                f"Late: the deadline was {due} ({days} day{'s' if days != 1 else ''} ago). "
+                "The exceptional-circumstances section is required."
+            )
+            kind = "error"
+        else:
+            text = f"In time: {ctx.days_left} day{'s' if ctx.days_left != 1 else ''} left (deadline {due})."
+            kind = "info"
+        if ctx.deadline_rule:
+            text += f"\nRule: {ctx.deadline_rule}"
+        self.deadline_banner.setText(text)
+        self.deadline_banner.setProperty("kind", kind)
+        self.deadline_banner.setObjectName("deadlineBanner")
+        self.deadline_banner.setStyleSheet(
+            "background:#fdecea;color:#8a1c1c;border-radius:6px;"
+            if ctx.late
+            else "background:#e6f4f1;color:#0b5e55;border-radius:6px;"
+        )
+        if self.consent_date.text() == "" and ctx.consent_date:
+            self.consent_date.set_value(ctx.consent_date)
+        self._fill_grounds()
+        self._fill_evidence()
+        self.draft = None
+
+    def _fill_grounds(self) -> None:
+        assert self.ctx is not None
+        self.ground_list.clear()
+        for key, g in self.ctx.grounds.items():
+            item = QListWidgetItem(str(g["title"]))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            item.setToolTip(str(g.get("guidance_ref", "")))
+            self.ground_list.addItem(item)
+
+    def _ground_preview(self, item: QListWidgetItem | None) -> None:
+        if item is None or self.ctx is None:
+            self.ground_preview.setText("")
+            return
+        g = self.ctx.grounds[item.data(Qt.ItemDataRole.UserRole)]
+        text = " ".join(str(g.get("text", "")).split())
+        self.ground_preview.setText(f"{text}\n\nRelies on: {g.get('guidance_ref', '')}")
+
+    def _fill_evidence(self) -> None:
+        assert self.ctx is not None
+        self._filling = True
+        self.evidence_list.clear()
+        for ev in self.ctx.evidence:
+            label = ev.title + (f" ({format_date(ev.date_obtained)})" if ev.date_obtained else "")
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, ev.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if ev.id in self._enclosed else Qt.CheckState.Unchecked)
+            self.evidence_list.addItem(item)
+        self._filling = False
+        self._enclosed = [e for e in self._enclosed if e in {ev.id for ev in self.ctx.evidence}]
+        self._update_enclosure_label()
+
+    def _evidence_toggled(self, item: QListWidgetItem) -> None:
+        if self._filling:
+            return
+        ev_id = item.data(Qt.ItemDataRole.UserRole)
+        if item.checkState() == Qt.CheckState.Checked and ev_id not in self._enclosed:
+            self._enclosed.append(ev_id)
+        elif item.checkState() != Qt.CheckState.Checked and ev_id in self._enclosed:
+            self._enclosed.remove(ev_id)
+            for ids in self._ground_enclosures.values():
+                if ev_id in ids:
+                    ids.remove(ev_id)
+        self._update_enclosure_label()
+        self._fill_citations()
+
+    def _update_enclosure_label(self) -> None:
+        if self.ctx is None or not self._enclosed:
+            self.enclosure_label.setText("No enclosures yet.")
+            return
+        titles = {ev.id: ev.title for ev in self.ctx.evidence}
+        self.enclosure_label.setText(
+            "\n".join(f"Enclosure {n}: {titles[e]}" for n, e in enumerate(self._enclosed, 1))
+        )
+
+    def _fill_citations(self) -> None:
+        if self.ctx is None:
+            return
+        key = self.cite_ground.currentData()
+        self._filling = True
+        self.cite_list.clear()
+        self.fact_list.clear()
+        if key is not None:
+            titles = {ev.id: ev.title for ev in self.ctx.evidence}
+            cited = self._cited(key)
+            for n, ev_id in enumerate(self._enclosed, 1):
+                item = QListWidgetItem(f"Enclosure {n}: {titles[ev_id]}")
+                item.setData(Qt.ItemDataRole.UserRole, ev_id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if ev_id in cited else Qt.CheckState.Unchecked)
+                self.cite_list.addItem(item)
+            facts = self._ground_facts.get(key, [])
+            for _ev_id, line in letter_service.fact_lines(self.ctx.events):
+                item = QListWidgetItem(line)
+                item.setData(Qt.ItemDataRole.UserRole, line)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if line in facts else Qt.CheckState.Unchecked)
+                self.fact_list.addItem(item)
+        self._filling = False
+
+    def _cited(self, key: str) -> list[str]:
+        """The enclosures ground ``key`` cites (default as the letter builder would)."""
+        if key in self._ground_enclosures:
+            return self._ground_enclosures[key]
+        assert self.ctx is not None
+        if self.ctx.grounds[key]["category"] == "new_evidence":
+            return list(self._enclosed)
+        return []
+
+    def _citations_changed(self) -> None:
+        if self._filling:
+            return
+        key = self.cite_ground.currentData()
+        if key is None:
+            return
+        self._ground_enclosures[key] = _checked(self.cite_list)
+        self._ground_facts[key] = _checked(self.fact_list)
+
+    # ---- choices and the draft ---------------------------------------------------------
+    def choices(self) -> letter_service.LetterChoices:
+        grounds = _checked(self.ground_list)
+        return letter_service.LetterChoices(
+            grounds=grounds,
+            enclose=list(self._enclosed),
+            requester_capacity=self.capacity.text(),
+            consent_date=self._consent_value(),
+            exceptional=self._exceptional() if self.ctx and self.ctx.late else None,
+            ground_enclosures={k: self._cited(k) for k in grounds},
+            ground_facts={k: list(v) for k, v in self._ground_facts.items() if k in grounds and v},
+        )
+
+    def _consent_value(self) -> date | None:
+        try:
+            return self.consent_date.value()
+        except Exception:
+            return None
+
+    def _exceptional(self) -> letters.ExceptionalCircumstances:
+        return letters.ExceptionalCircumstances(
+            reason_for_delay=self.late_reason.toPlainText().strip(),
+            why_material=self.materiality.toPlainText().strip(),
+            why_not_earlier=self.why_not_earlier.toPlainText().strip(),
+        )
+
+    def _ensure_draft(self) -> bool:
+        if self.ctx is None:
+            return False
+        choices = self.choices()
+        if self.draft is not None and choices == self._built_for:
+            return True
+        try:
+            self.draft = letter_service.build(self.ctx, choices, self.today)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return False
+        self._built_for = choices
+        self._fill_text()
+        return True
+
+    def _restore(self, record: LetterRecord) -> None:
+        try:
+            draft = record.to_draft()
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        keys = [g.key for g in draft.grounds]
+        for i in range(self.ground_list.count()):
+            item = self.ground_list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) in keys:
+                item.setCheckState(Qt.CheckState.Checked)
+        self._enclosed = [e.evidence_id for e in draft.enclosures]
+        by_number = {e.number: e.evidence_id for e in draft.enclosures}
+        self._ground_enclosures = {g.key: [by_number[n] for n in g.enclosure_numbers] for g in draft.grounds}
+        self._ground_facts = {g.key: list(g.fact_refs) for g in draft.grounds if g.fact_refs}
+        self._fill_evidence()
+        self.capacity.setText(draft.requester_capacity)
+        self.consent_date.set_value(draft.consent_date)
+        self.late_reason.setPlainText(draft.exceptional.reason_for_delay)
+        self.materiality.setPlainText(draft.exceptional.why_material)
+        self.why_not_earlier.setPlainText(draft.exceptional.why_not_earlier)
+        if self.ctx is not None:
+            draft.organisation.logo_png = self.ctx.organisation.logo_png
+        self.draft = draft
+        self._built_for = self.choices()
+        self._fill_text()
+
+    def _fill_text(self) -> None:
+        d = self.draft
+        assert d is not None
+        body = QWidget()
+        form = QFormLayout(body)
+        self.section_edits = {}
+
+        def add(name: str, label: str, text: str, height: int = 60) -> None:
+            e = _text_edit(f"section_{name}", text, height)
+            e.textChanged.connect(self._text_edited)
+            self.section_edits[name] = e
+            form.addRow(label, e)
+
+        add("subject", "Subject", d.subject, 40)
+        add("opening", "Opening", d.opening)
+        add("capacity_statement", "Capacity", d.capacity_statement)
+        add("consent_statement", "Consent", d.consent_statement)
+        add("timeliness", "Timeliness", d.timeliness)
+        add("grounds_intro", "Grounds: introduction", d.grounds_intro)
+        for i, g in enumerate(d.grounds, 1):
+            refs = ", ".join(f"Enclosure {n}" for n in g.enclosure_numbers) or "no enclosure"
+            add(f"ground_{i}", f"Ground {i}: {g.title}\n({refs}; {g.guidance_ref})", g.text, 110)
+        add("outcome_intro", "Outcome sought: introduction", d.outcome_intro)
+        add("outcome_sought", "Outcome sought (one per line)", "\n".join(d.outcome_sought), 90)
+        add("jr_note", "Judicial review", d.jr_note, 80)
+        self.text_area.setWidget(body)
+        self._text_edited()
+
+    def _text_edited(self) -> None:
+        d = self.draft
+        if d is None:
+            return
+        e = self.section_edits
+        for name in (
+            "subject",
+            "opening",
+            "capacity_statement",
+            "consent_statement",
+            "timeliness",
+            "grounds_intro",
+            "outcome_intro",
+            "jr_note",
+        ):
+            if name in e:
+                setattr(d, name, e[name].toPlainText())
+        for i, g in enumerate(d.grounds, 1):
+            if f"ground_{i}" in e:
+                g.text = e[f"ground_{i}"].toPlainText()
+        if "outcome_sought" in e:
+            d.outcome_sought = [
+                x.strip() for x in e["outcome_sought"].toPlainText().splitlines() if x.strip()
+            ]
+        self._update_problems()
+
+    def problems(self) -> list[letters.Problem]:
+        return letters.validate(self.draft, self.today) if self.draft is not None else []
+
+    def _update_problems(self) -> None:
+        probs = self.problems()
+        self.problem_list.clear()
+        for p in probs:
+            mark = "Error" if p.severity == letters.ERROR else "Check"
+            item = QListWidgetItem(f"{mark} — {p.section}: {p.message}")
+            item.setData(Qt.ItemDataRole.UserRole, p.severity)
+            self.problem_list.addItem(item)
+        self.problem_list.setVisible(self.draft is not None and bool(probs))
+        self._update_buttons()
+
+    # ---- navigation --------------------------------------------------------------------
+    def _show(self, step: int) -> None:
+        self.stack.setCurrentIndex(step)
+        self.step_list.setCurrentRow(step)
+        if step == PREVIEW:
+            self._render_preview()
+        self._update_buttons()
+
+    @property
+    def step(self) -> int:
+        return self.stack.currentIndex()
+
+    def _next_step(self, step: int, direction: int) -> int:
+        step += direction
+        if step == EXCEPTIONAL and not (self.ctx and self.ctx.late):
+            step += direction
+        return max(DECISION, min(PREVIEW, step))
+
+    def next(self) -> None:
+        self.banner.clear_message()
+        if self.ctx is None:
+            return
+        if self.step == GROUNDS and not _checked(self.ground_list):
+            self.banner.error("Tick at least one ground.")
+            return
+        if self.step == GROUNDS:
+            self._filling = True
+            self.cite_ground.clear()
+            for i in range(self.ground_list.count()):
+                item = self.ground_list.item(i)
+                if item.checkState() == Qt.CheckState.Checked:
+                    self.cite_ground.addItem(item.text(), item.data(Qt.ItemDataRole.UserRole))
+            self._filling = False
+            self._fill_citations()
+        if self.step == EXCEPTIONAL and self._exceptional().missing():
+            self.banner.error(
+                "The request is late: explain "
+                + ", ".join(self._exceptional().missing())
+                + " before going on."
+            )
+            return
+        nxt = self._next_step(self.step, +1)
+        if nxt >= TEXT and not self._ensure_draft():
+            return
+        self._show(nxt)
+
+    def back(self) -> None:
+        self.banner.clear_message()
+        self._show(self._next_step(self.step, -1))
+
+    def _update_buttons(self) -> None:
+        has_errors = any(p.severity == letters.ERROR for p in self.problems())
+        self.back_button.setEnabled(self.step > DECISION)
+        self.next_button.setEnabled(self.step < PREVIEW and self.ctx is not None)
+        self.save_button.setEnabled(self.draft is not None and self.step >= TEXT)
+        self.send_button.setEnabled(self.draft is not None and self.step == PREVIEW and not has_errors)
+        self.send_button.setToolTip("Fix the errors listed first." if has_errors else "")
+
+    def _render_preview(self) -> None:
+        if self.draft is None:
+            return
+        draft = dataclasses.replace(self.draft)
+        self.preview_status.setText("Laying out the letter…")
+
+        def done(pdf: bytes) -> None:
+            self.pdf_doc.close()
+            self._buffer = QBuffer(self)
+            self._buffer.setData(QByteArray(pdf))
+            self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+            self.pdf_doc.load(self._buffer)
+            n = self.pdf_doc.pageCount()
+            self.preview_status.setText(f"{n} page{'s' if n != 1 else ''}. This is what will be sent.")
+
+        def failed(exc: BaseException) -> None:
+            self.preview_status.setText("")
+            self.banner.error(message_for(exc))
+
+        run_task(self, lambda: letter_service.render(draft, strict=False), done, failed)
+
+    # ---- saving ------------------------------------------------------------------------
+    def save_draft(self) -> bool:
+        if self.draft is None:
+            return False
+        try:
+            rec = letter_service.save_draft(
+                self.session.uow(), self.draft, letter_id=self.letter_id, clock=self.session.clock
+            )
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return False
+        self.letter_id = rec.id
+        self.banner.info("Draft saved.")
+        self.saved.emit(rec.id)
+        return True
+
+    def save_and_send(self) -> None:
+        try:
+            sent_on = self.sent_date.value()
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        if sent_on is None:
+            self.banner.error("Enter the date the letter was sent.")
+            return
+        if not self.save_draft():
+            return
+        assert self.letter_id is not None
+        letter_id = self.letter_id
+        try:
+            to_send = letter_service.draft_for_sending(self.session.uow(), letter_id, sent_on)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self.send_button.setEnabled(False)
+
+        def done(pdf: bytes) -> None:
+            try:
+                letter_service.mark_sent(
+                    self.session.uow(),
+                    letter_id,
+                    sent_on=sent_on,
+                    today=self.session.today(),
+                    pdf=pdf,
+                    clock=self.session.clock,
+                )
+            except Exception as e:
+                failed(e)
+                return
+            self.sent.emit(letter_id)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.banner.error(message_for(exc))
+            self._update_buttons()
+
+        run_task(self, lambda: letter_service.render(to_send, strict=True, today=sent_on), done, failed)

@@ -1,0 +1,99 @@
+"""Print preview (QtPdf pages, print, save as PDF, pseudonymous) and the organisation dialog."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pypdf
+import pytest
+from PySide6.QtPrintSupport import QPrinter
+
+from imsa_desktop.services import cases as case_service
+from imsa_desktop.services import organisation as org_service
+from imsa_desktop.ui.dialogs.organisation_dialog import OrganisationDialog
+from tests.gui.test_letter_builder import CASE_DOC, make_session, open_tab
+
+
+@pytest.fixture
+def case_id(vault, clock) -> str:  # type: ignore[no-untyped-def]
+    return case_service.add_case(vault.unit_of_work(), CASE_DOC, clock=clock, today=date(2025, 2, 1))
+
+
+def audit(session, case_id: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    with session.uow() as uow:
+        return [(e.action, e.detail) for e in uow.audit.entries(case_id)]
+
+
+def text_of(data: bytes) -> str:
+    return " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_timeline_preview_save_print_and_pseudonymous(
+    qtbot, vault, vault_path, clock, case_id, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    session = make_session(vault, vault_path, clock, date(2025, 2, 1))
+    tab = open_tab(qtbot, session, case_id)
+    dialog = tab.print_document("timeline pdf")
+    assert dialog is not None and dialog.state == "ready"
+    assert dialog.page_count >= 1 and dialog.property("imsaTransient") is True
+    assert "Nguyễn Thị Hồng" in text_of(dialog.pdf)
+
+    out = tmp_path / "chronology"
+    dialog.save_to(out)
+    saved = (tmp_path / "chronology.pdf").read_bytes()
+    assert saved == dialog.pdf
+    assert ("saved PDF", "timeline pdf") in audit(session, case_id)
+
+    dialog.pseudonymous.setChecked(True)
+    assert dialog.state == "ready"
+    assert "Nguyễn" not in text_of(dialog.pdf) and "Hồng" not in text_of(dialog.pdf)
+
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    dialog.print_to(printer)
+    assert len(pypdf.PdfReader(str(printed)).pages) == dialog.page_count
+    assert ("printed", "timeline pdf (pseudonymous)") in audit(session, case_id)
+
+
+def test_summary_preview_and_failed_save_reports_calmly(
+    qtbot, vault, vault_path, clock, case_id, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    session = make_session(vault, vault_path, clock, date(2025, 2, 1))
+    tab = open_tab(qtbot, session, case_id)
+    dialog = tab.print_document("case summary pdf")
+    assert dialog is not None and dialog.state == "ready" and "CONFIDENTIAL" in text_of(dialog.pdf)
+    dialog.save_to(tmp_path / "missing-folder" / "x.pdf")
+    assert "folder" in dialog.banner.text() and dialog.banner.isVisibleTo(dialog)
+    assert not any(a == "saved PDF" for a, _d in audit(session, case_id))
+
+
+def test_organisation_dialog_saves_letterhead_and_versions_templates(
+    qtbot, vault, vault_path, clock, case_id
+) -> None:  # type: ignore[no-untyped-def]
+    session = make_session(vault, vault_path, clock, date(2025, 2, 1))
+    dialog = OrganisationDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Example Anti-Slavery Advocacy Service")
+    dialog.address.setPlainText("1 Sample Street\nExampletown EX1 2MP")
+    dialog.signatory.setText("Paweł Wiśniewski")
+    dialog.sca.setPlainText("Single Competent Authority\nPO Box 0000")
+    dialog.save_letterhead()
+    s = org_service.get_settings(session.uow())
+    assert s.signatory_name == "Paweł Wiśniewski" and s.addressees == {
+        "SCA": ["Single Competent Authority", "PO Box 0000"]
+    }
+
+    editor = dialog.template.edit
+    editor.setPlainText(editor.toPlainText().replace("Dear Sir or Madam,", "Dear Colleague,"))
+    dialog.template.save.click()
+    assert "raise its version" in dialog.banner.text()
+    editor.setPlainText(editor.toPlainText().replace('template_version = "1.0"', 'template_version = "1.1"'))
+    dialog.template.save.click()
+    assert org_service.template_text(session.uow()).version == "1.1"
+    assert "your organisation's copy" in dialog.template.source.text()
+    dialog.template.reset.click()
+    assert org_service.template_text(session.uow()).shipped

@@ -1,0 +1,247 @@
+"""`imsa letter reconsideration`, `imsa timeline` and `imsa summary` against a real vault."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from imsa_desktop.cli import main as cli
+from imsa_desktop.crypto.kdf import TEST_PARAMS
+from imsa_desktop.errors import ConflictError
+from imsa_desktop.services import cases as case_service
+from imsa_desktop.services import letters as letter_service
+from imsa_desktop.services import vault as vault_service
+from imsa_desktop.store.vault import Vault
+from tests.conftest import PASSPHRASE
+
+REPO = Path(__file__).resolve().parents[2]
+ENTRY = "import sys; from imsa_desktop.cli.main import main; raise SystemExit(main(sys.argv[1:]))"
+
+CASE_DOC = {
+    "survivor": {"full_name": "Nguyễn Thị Hồng", "date_of_birth": "1994-03-02", "nationality": "Vietnamese"},
+    "referral": {"date": "2025-01-06", "first_responder": "Example Council", "reference": "NRM-2025-0042"},
+    "decisions": [
+        {
+            "id": "dec-rg",
+            "kind": "reasonable_grounds",
+            "outcome": "negative",
+            "date": "2025-01-20",
+            "authority": "SCA",
+            "reference": "SCA/RG/123",
+        },
+        {"id": "dec-pos", "kind": "conclusive_grounds", "outcome": "positive", "date": "2025-01-22"},
+    ],
+    "consents": [{"purpose": "reconsideration request", "date": "2025-01-27"}],
+    "events": [
+        {"date": "2024-10-14", "title": "Found by police during a raid", "kind": "exit"},
+        {"date": "2024-06", "title": "Recruited in Hải Phòng with a false job offer", "kind": "exploitation"},
+        {"date": "2024-08-03", "title": "ሰላም ተስፋይ witnessed the debts being written down"},
+        {"date": "2025-01-20", "title": "Negative RG decision received", "kind": "decision"},
+    ],
+    "evidence": [
+        {"id": "ev-gp", "title": "GP letter on injuries", "kind": "medical", "date_obtained": "2025-01-25"},
+        {"id": "ev-police", "title": "Police crime reference letter", "kind": "police"},
+    ],
+}
+
+
+def text_of(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in reader.pages))
+
+
+@pytest.fixture
+def cli_vault(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
+    v, _ = Vault.create(vault_path, PASSPHRASE, "Sam Example", TEST_PARAMS)
+    try:
+        cid = case_service.add_case(v.unit_of_work(), CASE_DOC, today=date(2025, 2, 1))
+    finally:
+        v.close()
+    monkeypatch.setenv("IMSA_PASSPHRASE", PASSPHRASE)
+    return vault_path, cid
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def letter_args(path: Path, cid: str, out: Path, *extra: str) -> list[str]:
+    return [
+        "letter", "reconsideration", "--vault", str(path), cid, "--decision", "dec-rg",
+        "--ground", "new_evidence", "wrong_threshold", "--enclose", "ev-gp", "ev-police",
+        "--cite", "wrong_threshold=ev-police", "--out", str(out), *extra,
+    ]  # fmt: skip
+
+
+def test_letter_in_a_subprocess(cli_vault, tmp_path: Path) -> None:
+    path, cid = cli_vault
+    out = tmp_path / "letter.pdf"
+    env = {**os.environ, "IMSA_PASSPHRASE": PASSPHRASE, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            ENTRY,
+            *letter_args(path, cid, out, "--today", "2025-02-01"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = text_of(out.read_bytes())
+    assert "Nguyễn Thị Hồng" in text
+    assert "NRM-2025-0042" in text and "SCA/RG/123" in text
+    assert "20 January 2025" in text and "1 February 2025" in text
+    assert "Single Competent Authority" in text
+    assert "Additional evidence not before the decision maker" in text
+    assert "The wrong standard of proof was applied" in text
+    assert "Enclosure 1" in text and "GP letter on injuries" in text
+    assert "Enclosure 2" in text and "Police crime reference letter" in text
+    assert "Sam Example" in text  # the vault's advocate signs when no signatory is set
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".imsa-")] == []
+
+
+def test_late_letter_is_refused_without_the_exceptional_section(cli_vault, tmp_path, capsys) -> None:
+    path, cid = cli_vault
+    out = tmp_path / "late.pdf"
+    code, _out, err = run(capsys, *letter_args(path, cid, out, "--today", "2025-03-03"))
+    assert code == 1
+    assert "exceptional-circumstances section is required" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not out.exists()
+
+    code, _out, err = run(
+        capsys,
+        *letter_args(
+            path, cid, out, "--today", "2025-03-03",
+            "--late-reason", "The GP letter arrived after the deadline.",
+            "--materiality", "It records injuries consistent with her account.",
+            "--why-not-earlier", "The surgery took five weeks to answer.",
+        ),
+    )  # fmt: skip
+    assert code == 0, err
+    text = text_of(out.read_bytes())
+    assert "Exceptional circumstances" in text and "five weeks" in text
+
+
+@pytest.mark.parametrize(
+    ("case", "decision", "message"),
+    [
+        ("no-such-case", "dec-rg", "no case with that id"),
+        (None, "no-such-decision", "no decision with that id"),
+        (None, "dec-pos", "Only a negative decision"),
+    ],
+)
+def test_refusals_exit_1_with_one_sentence(cli_vault, tmp_path, capsys, case, decision, message) -> None:
+    path, cid = cli_vault
+    out = tmp_path / "x.pdf"
+    args = letter_args(path, case or cid, out, "--today", "2025-02-01")
+    args[args.index("dec-rg")] = decision
+    code, _out, err = run(capsys, *args)
+    assert code == 1 and message in err and err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_existing_output_is_untouched_on_refusal(cli_vault, tmp_path, capsys) -> None:
+    path, cid = cli_vault
+    out = tmp_path / "keep.pdf"
+    out.write_bytes(b"previous")
+    code, _o, _e = run(capsys, *letter_args(path, cid, out, "--today", "2025-03-03"))
+    assert code == 1 and out.read_bytes() == b"previous"
+
+
+def test_save_draft_keeps_a_letter_record_and_audits(cli_vault, tmp_path, capsys) -> None:
+    path, cid = cli_vault
+    out = tmp_path / "draft.pdf"
+    code, stdout, err = run(capsys, *letter_args(path, cid, out, "--today", "2025-02-01", "--save-draft"))
+    assert code == 0, err
+    letter_id = stdout.strip()
+    v = vault_service.unlock(path, PASSPHRASE)
+    try:
+        [rec] = letter_service.list_letters(v.unit_of_work(), cid)
+        assert rec.id == letter_id and rec.status.value == "draft"
+        with v.unit_of_work() as uow:
+            hits = uow.search.search("standard proof")
+            assert any(h.record_id == letter_id and h.kind == "letter" for h in hits)
+            actions = [(e.action, e.detail) for e in uow.audit.entries(cid)]
+        assert ("saved PDF", "reconsideration letter pdf") in actions
+    finally:
+        v.close()
+
+
+def test_timeline_in_date_order_with_all_scripts(cli_vault, tmp_path, capsys) -> None:
+    path, cid = cli_vault
+    out = tmp_path / "timeline.pdf"
+    code, _out, err = run(
+        capsys, "timeline", "--vault", str(path), cid, "--out", str(out), "--today", "2025-02-01"
+    )
+    assert code == 0, err
+    text = text_of(out.read_bytes())
+    assert "CONFIDENTIAL" in text
+    titles = [
+        "Recruited in Hải Phòng with a false job offer",
+        "ሰላም ተስፋይ witnessed the debts being written down",
+        "Found by police during a raid",
+        "Negative RG decision received",
+    ]
+    positions = [text.find(t) for t in titles]
+    assert -1 not in positions, positions
+    assert positions == sorted(positions)
+    assert "Nguyễn Thị Hồng" in text
+
+
+def test_pseudonymous_timeline_and_summary_hide_the_name(cli_vault, tmp_path, capsys) -> None:
+    path, cid = cli_vault
+    for command in ("timeline", "summary"):
+        out = tmp_path / f"{command}.pdf"
+        code, _o, err = run(capsys, command, "--vault", str(path), cid, "--out", str(out), "--pseudonymous")
+        assert code == 0, err
+        text = text_of(out.read_bytes())
+        assert "Nguyễn" not in text and "Hồng" not in text and "CONFIDENTIAL" in text
+
+
+def test_timeline_unknown_case_and_missing_folder(cli_vault, tmp_path, capsys) -> None:
+    path, _cid = cli_vault
+    code, _o, err = run(capsys, "timeline", "--vault", str(path), "nope", "--out", str(tmp_path / "t.pdf"))
+    assert code == 1 and "no case with that id" in err
+    code, _o, err = run(
+        capsys, "timeline", "--vault", str(path), "nope", "--out", str(tmp_path / "no" / "t.pdf")
+    )
+    assert code == 1 and "folder" in err
+
+
+def test_sent_letter_pdf_survives_in_the_vault(vault, clock) -> None:
+    cid = case_service.add_case(vault.unit_of_work(), CASE_DOC, clock=clock)
+    draft = letter_service.draft_letter(
+        vault.unit_of_work(),
+        cid,
+        "dec-rg",
+        letter_service.LetterChoices(grounds=["new_evidence"], enclose=["ev-gp"]),
+        today=date(2025, 2, 1),
+        default_signatory="Sam Example",
+    )
+    rec = letter_service.save_draft(vault.unit_of_work(), draft, clock=clock)
+    sent = letter_service.mark_sent(
+        vault.unit_of_work(), rec.id, sent_on=date(2025, 2, 1), today=date(2025, 2, 1), clock=clock
+    )
+    pdf = letter_service.sent_pdf(vault.unit_of_work(), rec.id)
+    assert pdf.startswith(b"%PDF-") and "GP letter on injuries" in text_of(pdf)
+    import hashlib
+
+    assert hashlib.sha256(pdf).hexdigest() == sent.pdf_sha256
+    with pytest.raises(ConflictError, match="cannot be replaced"):
+        with vault.unit_of_work() as uow:
+            uow.letter_pdfs.put(rec.id, pdf)

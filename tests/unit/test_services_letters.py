@@ -1,0 +1,279 @@
+"""Letters as records, through the services, against the in-memory unit of work."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, date, datetime
+
+import pypdf
+import pytest
+
+from imsa_desktop.domain import letters
+from imsa_desktop.domain.letter_records import LetterOutcome, LetterStatus, met_evidence
+from imsa_desktop.domain.model import EventKind
+from imsa_desktop.errors import InvalidInput, LetterRefused, NotFound, UnknownCase
+from imsa_desktop.services import cases as case_service
+from imsa_desktop.services import letters as letter_service
+from imsa_desktop.services import organisation as org_service
+from tests.unit.fakes import LetterFakeUnitOfWork
+
+NOW = datetime(2025, 2, 1, 9, 30, tzinfo=UTC)
+TODAY = date(2025, 2, 1)  # the negative RG of 20 January 2025 is due by 19 February 2025
+LATE = date(2025, 3, 3)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+def text_of(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in reader.pages))
+
+
+CASE_DOC = {
+    "survivor": {"full_name": "Nguyễn Thị Hồng", "date_of_birth": "1994-03-02", "nationality": "Vietnamese"},
+    "referral": {"date": "2025-01-06", "first_responder": "Example Council", "reference": "NRM-2025-0042"},
+    "decisions": [
+        {
+            "id": "dec-rg",
+            "kind": "reasonable_grounds",
+            "outcome": "negative",
+            "date": "2025-01-20",
+            "authority": "SCA",
+            "reference": "SCA/RG/123",
+        },
+        {"id": "dec-pos", "kind": "reasonable_grounds", "outcome": "positive", "date": "2024-11-02"},
+    ],
+    "consents": [{"purpose": "reconsideration request", "date": "2025-01-27"}],
+    "events": [{"date": "2024-10-14", "title": "Found by police during a raid", "kind": "exit"}],
+    "evidence": [
+        {"id": "ev-gp", "title": "GP letter on injuries", "kind": "medical", "date_obtained": "2025-01-25"},
+        {"id": "ev-police", "title": "Police crime reference letter", "kind": "police"},
+    ],
+}
+
+
+@pytest.fixture
+def uow() -> LetterFakeUnitOfWork:
+    u = LetterFakeUnitOfWork(clock=clock)
+    case_service.add_case(u, CASE_DOC, clock=clock, today=TODAY)
+    return u
+
+
+@pytest.fixture
+def case_id(uow: LetterFakeUnitOfWork) -> str:
+    return uow.cases.ids()[0]
+
+
+def choices(**kw: object) -> letter_service.LetterChoices:
+    base: dict[str, object] = {
+        "grounds": ["new_evidence", "wrong_threshold"],
+        "enclose": ["ev-gp", "ev-police"],
+        "ground_enclosures": {"wrong_threshold": ["ev-police"]},
+    }
+    base.update(kw)
+    return letter_service.LetterChoices(**base)  # type: ignore[arg-type]
+
+
+EXCEPTIONAL = letters.ExceptionalCircumstances(
+    reason_for_delay="The GP letter arrived only after the deadline.",
+    why_material="It records injuries consistent with her account.",
+    why_not_earlier="The surgery took five weeks to answer our request.",
+)
+
+
+def test_letter_pdf_from_services_has_what_the_authority_checks(uow, case_id) -> None:
+    draft, pdf = letter_service.reconsideration_pdf(
+        uow, case_id, "dec-rg", choices(), today=TODAY, default_signatory="Sam Example"
+    )
+    assert draft.deadline == date(2025, 2, 19) and not draft.late
+    assert draft.consent_date == date(2025, 1, 27)  # the latest consent recorded on the case
+    text = text_of(pdf)
+    assert "Nguyễn Thị Hồng" in text
+    assert "NRM-2025-0042" in text and "SCA/RG/123" in text
+    assert "20 January 2025" in text and "19 February 2025" in text
+    assert "Single Competent Authority" in text
+    assert "Additional evidence not before the decision maker" in text
+    assert "The wrong standard of proof was applied" in text
+    assert "Enclosure 1" in text and "GP letter on injuries" in text
+    assert "Enclosure 2" in text and "Police crime reference letter" in text
+    assert "Sam Example" in text
+
+
+def test_refusals_are_one_clear_sentence(uow, case_id) -> None:
+    with pytest.raises(UnknownCase):
+        letter_service.draft_letter(uow, "no-such-case", "dec-rg", choices(), today=TODAY)
+    with pytest.raises(NotFound, match="no decision with that id"):
+        letter_service.draft_letter(uow, case_id, "nope", choices(), today=TODAY)
+    with pytest.raises(LetterRefused, match="Only a negative decision"):
+        letter_service.draft_letter(uow, case_id, "dec-pos", choices(), today=TODAY)
+    with pytest.raises(NotFound, match="not an evidence item"):
+        letter_service.draft_letter(uow, case_id, "dec-rg", choices(enclose=["ev-x"]), today=TODAY)
+
+
+def test_late_request_needs_the_exceptional_circumstances(uow, case_id) -> None:
+    with pytest.raises(LetterRefused, match="exceptional-circumstances section"):
+        letter_service.reconsideration_pdf(
+            uow, case_id, "dec-rg", choices(), today=LATE, default_signatory="Sam Example"
+        )
+    draft, pdf = letter_service.reconsideration_pdf(
+        uow, case_id, "dec-rg", choices(exceptional=EXCEPTIONAL), today=LATE, default_signatory="Sam Example"
+    )
+    assert draft.late
+    text = text_of(pdf)
+    assert "Exceptional circumstances" in text and "five weeks" in text
+
+
+def test_save_send_respond_and_outcome(uow, case_id) -> None:
+    draft = letter_service.draft_letter(
+        uow, case_id, "dec-rg", choices(), today=TODAY, default_signatory="Sam Example"
+    )
+    draft.grounds[0].text += " The GP saw her twice."  # the advocate's own edit is kept
+    rec = letter_service.save_draft(uow, draft, clock=clock)
+    assert rec.status is LetterStatus.DRAFT
+    assert rec.guidance_version.endswith("version 3.12") and rec.template_version == "1.0"
+    assert [r.id for r in letter_service.list_letters(uow, case_id)] == [rec.id]
+
+    sent = letter_service.mark_sent(
+        uow, rec.id, sent_on=date(2025, 2, 3), today=date(2025, 2, 3), clock=clock
+    )
+    assert sent.status is LetterStatus.SENT and sent.sent_on == date(2025, 2, 3)
+    pdf = letter_service.sent_pdf(uow, rec.id)
+    assert "The GP saw her twice." in text_of(pdf) and "3 February 2025" in text_of(pdf)
+    import hashlib
+
+    assert hashlib.sha256(pdf).hexdigest() == sent.pdf_sha256
+    events = {e.id: e for e in uow.events.for_case(case_id)}
+    letter_event = events[sent.letter_event_id]
+    assert letter_event.kind is EventKind.LETTER and letter_event.date.earliest == date(2025, 2, 3)
+    follow = events[sent.follow_up_event_id]
+    assert follow.kind is EventKind.DEADLINE and follow.date.earliest == date(2025, 3, 3)
+    assert [e.action for e in uow.audit.entries(case_id)][:2] == ["viewed", "sent"]
+
+    with pytest.raises(InvalidInput, match="already been marked as sent"):
+        letter_service.mark_sent(uow, rec.id, sent_on=date(2025, 2, 3), today=date(2025, 2, 3))
+    with pytest.raises(InvalidInput, match="can no longer be changed"):
+        letter_service.save_draft(uow, draft, letter_id=rec.id)
+    with pytest.raises(InvalidInput, match="cannot be deleted"):
+        letter_service.delete_draft(uow, rec.id)
+    with pytest.raises(InvalidInput, match="before the letter was sent"):
+        letter_service.mark_response(uow, rec.id, received_on=date(2025, 2, 2), today=date(2025, 3, 1))
+
+    answered = letter_service.mark_response(
+        uow, rec.id, received_on=date(2025, 2, 20), today=date(2025, 3, 1)
+    )
+    assert answered.status is LetterStatus.RESPONSE_RECEIVED
+    assert "Done:" in uow.events.get(sent.follow_up_event_id).notes
+    done = letter_service.record_outcome(
+        uow, rec.id, LetterOutcome.OVERTURNED, on=date(2025, 2, 28), today=date(2025, 3, 1)
+    )
+    assert done.status is LetterStatus.OUTCOME and done.outcome is LetterOutcome.OVERTURNED
+    assert letter_service.get_letter(uow, rec.id).outcome_on == date(2025, 2, 28)
+
+
+def test_sending_late_without_exceptional_changes_nothing(uow, case_id) -> None:
+    draft = letter_service.draft_letter(
+        uow, case_id, "dec-rg", choices(), today=TODAY, default_signatory="Sam Example"
+    )
+    rec = letter_service.save_draft(uow, draft, clock=clock)
+    before = uow.snapshot()
+    with pytest.raises(LetterRefused, match="deadline has passed|exceptional"):
+        letter_service.mark_sent(uow, rec.id, sent_on=LATE, today=LATE)
+    assert uow.snapshot() == before
+    assert not uow.letter_pdfs.has(rec.id)
+
+
+def test_drafts_can_be_edited_and_deleted(uow, case_id) -> None:
+    draft = letter_service.draft_letter(
+        uow, case_id, "dec-rg", choices(), today=TODAY, default_signatory="Sam Example"
+    )
+    rec = letter_service.save_draft(uow, draft, clock=clock)
+    draft.jr_note = "Take advice from a public law solicitor now."
+    again = letter_service.save_draft(uow, draft, letter_id=rec.id, clock=clock)
+    assert again.to_draft().jr_note == "Take advice from a public law solicitor now."
+    letter_service.delete_draft(uow, rec.id)
+    assert letter_service.list_letters(uow, case_id) == []
+
+
+def test_met_evidence_for_the_deadline_engine(uow, case_id) -> None:
+    draft = letter_service.draft_letter(
+        uow, case_id, "dec-rg", choices(), today=TODAY, default_signatory="Sam Example"
+    )
+    rec = letter_service.save_draft(uow, draft, clock=clock)
+    keys = ["reconsideration_rg_2024:dec-rg", "cg_decision_expected:dec-rg"]
+    assert letter_service.met_evidence(uow, case_id, keys) == {}
+    letter_service.mark_sent(uow, rec.id, sent_on=date(2025, 2, 3), today=date(2025, 2, 3))
+    assert met_evidence(letter_service.list_letters(uow, case_id), keys) == {
+        "reconsideration_rg_2024:dec-rg": date(2025, 2, 3)
+    }
+
+
+# ---- organisation settings -----------------------------------------------------------------
+
+
+def test_organisation_letterhead_signatory_and_addressee_print(uow, case_id) -> None:
+    settings = org_service.OrgSettings(
+        name="Example Anti-Slavery Advocacy Service",
+        address_lines=["1 Sample Street", "Exampletown EX1 2MP"],
+        signatory_name="Paweł Wiśniewski",
+        signatory_role="Senior IMSA",
+        addressees={"SCA": ["Single Competent Authority", "PO Box 0000", "Example City EX9 9XX"]},
+    )
+    org_service.save_settings(uow, settings)
+    assert org_service.get_settings(uow) == settings
+    _draft, pdf = letter_service.reconsideration_pdf(uow, case_id, "dec-rg", choices(), today=TODAY)
+    text = text_of(pdf)
+    assert "Paweł Wiśniewski" in text and "Example Anti-Slavery Advocacy Service" in text
+    assert "PO Box 0000" in text
+
+
+def test_logo_must_be_a_small_image(uow) -> None:
+    with pytest.raises(InvalidInput, match="PNG or JPEG"):
+        org_service.set_logo(uow, b"GIF89a....")
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+    org_service.set_logo(uow, png)
+    assert org_service.get_logo(uow) == png
+    org_service.set_logo(uow, None)
+    assert org_service.get_logo(uow) is None
+
+
+def test_template_edits_are_versioned_and_can_be_reset(uow, case_id) -> None:
+    shipped = org_service.template_text(uow)
+    assert shipped.shipped and shipped.version == "1.0"
+    edited = shipped.text.replace('salutation = "Dear Sir or Madam,"', 'salutation = "Dear Colleague,"')
+    with pytest.raises(InvalidInput, match="raise its version"):
+        org_service.save_template_text(uow, edited)
+    with pytest.raises(InvalidInput, match="not valid TOML"):
+        org_service.save_template_text(uow, "template_version = ")
+    bumped = edited.replace('template_version = "1.0"', 'template_version = "1.1-example"')
+    assert org_service.save_template_text(uow, bumped) == "1.1-example"
+    draft = letter_service.draft_letter(uow, case_id, "dec-rg", choices(), today=TODAY)
+    assert draft.salutation == "Dear Colleague," and draft.template_version == "1.1-example"
+    org_service.reset_template(uow)
+    assert org_service.template_text(uow).shipped
+    draft = letter_service.draft_letter(uow, case_id, "dec-rg", choices(), today=TODAY)
+    assert draft.salutation == "Dear Sir or Madam,"
+
+
+def test_catalogue_edits_add_grounds(uow, case_id) -> None:
+    current = org_service.catalogue_text(uow)
+    extra = (
+        current.text.replace('catalogue_version = "2025.1"', 'catalogue_version = "2025.1-org"')
+        + '\n[[ground]]\nkey = "interpreter"\ntitle = "No interpreter at the interview"\n'
+        'category = "guidance"\nguidance_ref = "Annex X"\n'
+        'text = "No interpreter was provided ({enclosures})."\n'
+    )
+    org_service.save_catalogue_text(uow, extra)
+    draft = letter_service.draft_letter(
+        uow,
+        case_id,
+        "dec-rg",
+        choices(grounds=["interpreter"], ground_enclosures={"interpreter": ["ev-gp"]}),
+        today=TODAY,
+    )
+    assert draft.grounds[0].title == "No interpreter at the interview"
+    assert draft.catalogue_version == "2025.1-org"
+    with pytest.raises(InvalidInput, match="unknown category"):
+        org_service.save_catalogue_text(uow, extra.replace('category = "guidance"', 'category = "x"'))
