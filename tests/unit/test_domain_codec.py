@@ -1,0 +1,150 @@
+"""to_jsonable / from_jsonable: every stored record round-trips exactly."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from imsa_desktop.domain.codec import from_jsonable, to_jsonable
+from imsa_desktop.domain.dates import FuzzyDate
+from imsa_desktop.domain.model import (
+    Appointment,
+    AppointmentKind,
+    Case,
+    ConsentRecord,
+    DeadlineOverride,
+    Decision,
+    DecisionKind,
+    EventKind,
+    EvidenceItem,
+    EvidenceKind,
+    Jurisdiction,
+    Outcome,
+    Referral,
+    Survivor,
+    TimelineEvent,
+)
+from imsa_desktop.errors import InvalidInput
+
+STAMP = datetime(2025, 2, 1, 9, 30, tzinfo=UTC)
+
+
+def full_case() -> Case:
+    return Case(
+        created_at=STAMP,
+        updated_at=STAMP,
+        survivor=Survivor(
+            full_name="Paweł Wiśniewski",
+            aliases=["Pawel Wisniewski"],
+            date_of_birth=date(1990, 7, 14),
+            nationality="Polish",
+            languages=["pl", "en"],
+            interpreter_needed=True,
+            voicemail_safe=False,
+        ),
+        jurisdiction=Jurisdiction.SCOTLAND,
+        referral=Referral(date=date(2025, 1, 6), first_responder="Example Council", consent_given=True),
+        exploitation_types=["labour"],
+        decisions=[
+            Decision(kind=DecisionKind.REASONABLE_GROUNDS, outcome=Outcome.NEGATIVE, date=date(2025, 1, 20))
+        ],
+        consents=[ConsentRecord(purpose="Share with solicitor", date=date(2025, 1, 7))],
+    )
+
+
+def _roundtrip(obj: object) -> object:
+    data = json.loads(json.dumps(to_jsonable(obj), ensure_ascii=False))
+    return from_jsonable(type(obj), data)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        full_case(),
+        TimelineEvent(
+            case_id="c1",
+            date=FuzzyDate.parse("2024-summer"),
+            end=FuzzyDate.parse("after:2024-09"),
+            title="Worked at a car wash",
+            kind=EventKind.EXPLOITATION,
+            evidence_ids=["e1"],
+        ),
+        Appointment(
+            case_id="c1",
+            start=datetime(2025, 2, 3, 10, 0),
+            end=datetime(2025, 2, 3, 11, 0),
+            title="Solicitor",
+            kind=AppointmentKind.LEGAL,
+            attended=None,
+        ),
+        EvidenceItem(
+            case_id="c1",
+            title="GP letter",
+            kind=EvidenceKind.MEDICAL,
+            date_obtained=date(2025, 1, 25),
+            indicators=["debt_bondage"],
+        ),
+        DeadlineOverride(case_id="c1", deadline_key="rg-recon:abc", due=None, reason="Agreed extension"),
+    ],
+    ids=lambda r: type(r).__name__,
+)
+def test_records_round_trip_through_json(record: object) -> None:
+    assert _roundtrip(record) == record
+
+
+def test_json_shape_is_plain() -> None:
+    data = to_jsonable(full_case())
+    assert data["jurisdiction"] == "scotland"
+    assert data["created_at"] == "2025-02-01T09:30:00+00:00"
+    assert data["survivor"]["date_of_birth"] == "1990-07-14"
+    assert data["decisions"][0]["kind"] == "reasonable_grounds"
+    ev = to_jsonable(TimelineEvent(case_id="c", date=FuzzyDate.parse("before:2023-03"), title="t"))
+    assert ev["date"] == "before:2023-03" and ev["end"] is None
+
+
+def test_unknown_keys_are_ignored_and_missing_take_defaults() -> None:
+    case = from_jsonable(Case, {"survivor": {"full_name": "ሰላም ተስፋይ", "from_the_future": 1}, "x": 2})
+    assert case.survivor.full_name == "ሰላም ተስፋይ"
+    assert case.jurisdiction is Jurisdiction.ENGLAND_WALES and case.decisions == []
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        ({"survivor": {}}, "case.survivor is missing full_name."),
+        ({"survivor": {"full_name": 5}}, "case.survivor.full_name should be text."),
+        ({"survivor": {"full_name": "A", "interpreter_needed": "yes"}}, "should be true or false"),
+        ({"survivor": {"full_name": "A"}, "re_referral_count": True}, "should be a whole number"),
+        ({"survivor": {"full_name": "A"}, "jurisdiction": "wales"}, "'wales' is not one of: england-wales"),
+        ({"survivor": {"full_name": "A", "date_of_birth": "2025-02-30"}}, "is not a real date"),
+        ({"survivor": {"full_name": "A"}, "decisions": {}}, "case.decisions should be a list."),
+        ({"survivor": "A"}, "case.survivor should be an object."),
+    ],
+)
+def test_bad_values_name_the_field(data: dict[str, object], says: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        from_jsonable(Case, data, "case")
+    assert says in info.value.user_message
+
+
+def test_appointment_times_must_be_real() -> None:
+    with pytest.raises(InvalidInput, match="not a real date and time"):
+        from_jsonable(Appointment, {"case_id": "c", "title": "t", "start": "2025-02-30T10:00"})
+
+
+@given(
+    name=st.text(min_size=1, max_size=40),
+    day=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+    langs=st.lists(st.text(max_size=5), max_size=3),
+    outcome=st.sampled_from(list(Outcome)),
+)
+def test_any_case_round_trips(name: str, day: date, langs: list[str], outcome: Outcome) -> None:
+    case = Case(
+        survivor=Survivor(full_name=name, date_of_birth=day, languages=langs),
+        decisions=[Decision(kind=DecisionKind.CONCLUSIVE_GROUNDS, outcome=outcome, date=day)],
+    )
+    assert _roundtrip(case) == case
