@@ -114,7 +114,22 @@ def update_evidence(uow: AbstractUnitOfWork, item: EvidenceItem, *, clock: Clock
         for event_id in clean.event_ids:
             if event_id not in before.event_ids:
                 _check_event(uow, clean.case_id, event_id)
-        uow.evidence.save(dataclasses.replace(clean, created_at=before.created_at, updated_at=clock()))
+        now = clock()
+        uow.evidence.save(dataclasses.replace(clean, created_at=before.created_at, updated_at=now))
+        # Keep the other side of each link in step: events list the evidence that supports them.
+        for event_id in set(before.event_ids) ^ set(clean.event_ids):
+            event = uow.events.find(event_id)
+            if event is None or event.case_id != clean.case_id:
+                continue
+            linked = event_id in clean.event_ids
+            if linked and clean.id not in event.evidence_ids:
+                event.evidence_ids.append(clean.id)
+            elif not linked and clean.id in event.evidence_ids:
+                event.evidence_ids = [e for e in event.evidence_ids if e != clean.id]
+            else:
+                continue
+            event.updated_at = now
+            uow.events.save(event)
         uow.audit.record("changed", clean.case_id, "evidence changed")
         uow.commit()
 

@@ -372,3 +372,29 @@ def test_link_event_both_ways_and_unlinked_on_delete(vault: Vault, case_ids) -> 
     ev.delete_evidence(vault.unit_of_work(), cid, "ev-p")
     with vault.unit_of_work() as uow:
         assert uow.events.get("e1").evidence_ids == []
+
+
+def test_unlinking_an_event_updates_both_sides(vault) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from imsa_desktop.domain.dates import FuzzyDate
+    from imsa_desktop.domain.model import EvidenceItem, TimelineEvent
+    from imsa_desktop.services import cases as case_service
+    from imsa_desktop.services import evidence as evidence_service
+
+    case_id = case_service.add_case(vault.unit_of_work(), {"survivor": {"full_name": "Arbër Hoxha"}})
+    event = TimelineEvent(case_id=case_id, date=FuzzyDate.parse("2024-06"), title="Left the site")
+    with vault.unit_of_work() as uow:
+        uow.events.add(event)
+        uow.commit()
+    ev_id = evidence_service.add_evidence(
+        vault.unit_of_work(), EvidenceItem(case_id=case_id, title="Witness statement", event_ids=[event.id])
+    )
+    evidence_service.link_event(vault.unit_of_work(), case_id, ev_id, event.id)
+    with vault.unit_of_work() as uow:
+        assert uow.events.get(event.id).evidence_ids == [ev_id]
+        item = uow.evidence.get(ev_id)
+    evidence_service.update_evidence(vault.unit_of_work(), dataclasses.replace(item, event_ids=[]))
+    with vault.unit_of_work() as uow:
+        assert uow.events.get(event.id).evidence_ids == []
+        assert uow.evidence.get(ev_id).event_ids == []
