@@ -33,7 +33,9 @@ def install_excepthook() -> None:
 
 
 def load_stylesheet() -> str:
-    path = Path(__file__).resolve().parent.parent / "resources" / "style.qss"
+    from imsa_desktop.paths import resource
+
+    path = resource("style.qss")
     try:
         return path.read_text(encoding="utf-8")
     except OSError:

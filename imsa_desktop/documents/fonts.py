@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import threading
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
@@ -23,8 +22,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from imsa_desktop.errors import DocumentError
+from imsa_desktop.paths import resource
 
-FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+FONTS_DIR = resource("fonts")
 
 SERIF = "IMSASerif"
 SERIF_BOLD = "IMSASerif-Bold"

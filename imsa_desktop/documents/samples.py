@@ -16,8 +16,9 @@ from imsa_desktop.documents.summary_pdf import render_case_summary
 from imsa_desktop.documents.timeline_pdf import render_timeline
 from imsa_desktop.domain import letters, model
 from imsa_desktop.domain.dates import FuzzyDate
+from imsa_desktop.paths import resource
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "letters"
+RESOURCES = resource("letters")
 TODAY = date(2025, 2, 4)
 
 

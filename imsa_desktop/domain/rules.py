@@ -171,7 +171,9 @@ def load_rule_files(folder: Path) -> list[Rule]:
 
 def default_rules_folder() -> Path:
     """``resources/rules`` of a source checkout (the composition root may pass another folder)."""
-    return Path(__file__).resolve().parents[2] / "resources" / "rules"
+    from imsa_desktop.paths import resource
+
+    return resource("rules")
 
 
 def rules_in_force(

@@ -18,9 +18,10 @@ from typing import Any
 from imsa_desktop.domain import letters
 from imsa_desktop.domain.model import Authority, Clock, utc_now
 from imsa_desktop.errors import InvalidInput
+from imsa_desktop.paths import resource
 from imsa_desktop.services.ports import AbstractUnitOfWork
 
-SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "letters"
+SHIPPED = resource("letters")
 KEY_ORG = "organisation"
 KEY_LOGO = "organisation.logo"
 KEY_TEMPLATE = "letters.template"
