@@ -23,10 +23,20 @@ class Migration:
     python: Callable[[Connection], None] | None = None
 
 
-def _backfill_search(conn: Connection) -> None:
-    from imsa_desktop.store.search import reindex_all
+def _backfill_search_v2(conn: Connection) -> None:
+    """Migration 2's backfill, frozen as it was: plain FTS rows (no search_map yet)."""
+    import json
 
-    reindex_all(conn)
+    from imsa_desktop.store.search import SEARCHABLE_KINDS, _alt, case_text, record_text
+
+    insert = "INSERT INTO search (case_id, record_id, kind, title, body, alt) VALUES (?, ?, ?, ?, ?, ?)"
+    for cid, data in conn.execute("SELECT id, data FROM cases").fetchall():
+        title, body = case_text(json.loads(data))
+        conn.execute(insert, (cid, cid, "case", title, body, _alt(f"{title}\n{body}")))
+    for rid, cid, kind, data in conn.execute("SELECT id, case_id, kind, data FROM records").fetchall():
+        if kind in SEARCHABLE_KINDS:
+            title, body = record_text(kind, json.loads(data))
+            conn.execute(insert, (cid, rid, kind, title, body, _alt(f"{title}\n{body}")))
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -77,7 +87,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 tokenize = "unicode61 remove_diacritics 2 tokenchars '_'"
             )""",
         ),
-        _backfill_search,
+        _backfill_search_v2,
     ),
     Migration(
         3,
@@ -114,6 +124,19 @@ MIGRATIONS: tuple[Migration, ...] = (
                 sha256 TEXT NOT NULL,
                 created_at TEXT NOT NULL
             )""",
+        ),
+    ),
+    Migration(
+        5,
+        "map each indexed record to its search row, so updates and deletes need no index scan",
+        (
+            """CREATE TABLE search_map (
+                record_id TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL,
+                fts_rowid INTEGER NOT NULL
+            ) WITHOUT ROWID""",
+            "CREATE INDEX search_map_case ON search_map(case_id)",
+            "INSERT INTO search_map (record_id, case_id, fts_rowid) SELECT record_id, case_id, rowid FROM search",
         ),
     ),
 )

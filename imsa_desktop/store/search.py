@@ -57,20 +57,36 @@ def _alt(text: str) -> str:
 
 
 def index_record(conn: Connection, case_id: str, record_id: str, kind: str, title: str, body: str) -> None:
-    conn.execute("DELETE FROM search WHERE record_id = ?", (record_id,))
+    """(Re)index one record. ``search_map`` finds its FTS row without scanning the index."""
+    _delete_row(conn, record_id)
     text = f"{title}\n{body}"
-    conn.execute(
+    cur = conn.execute(
         "INSERT INTO search (case_id, record_id, kind, title, body, alt) VALUES (?, ?, ?, ?, ?, ?)",
         (case_id, record_id, kind, title, body, _alt(text)),
     )
+    conn.execute(
+        "INSERT INTO search_map (record_id, case_id, fts_rowid) VALUES (?, ?, ?)"
+        " ON CONFLICT(record_id) DO UPDATE SET case_id = excluded.case_id, fts_rowid = excluded.fts_rowid",
+        (record_id, case_id, cur.lastrowid),
+    )
+
+
+def _delete_row(conn: Connection, record_id: str) -> None:
+    row = conn.execute("SELECT fts_rowid FROM search_map WHERE record_id = ?", (record_id,)).fetchone()
+    if row is not None:
+        conn.execute("DELETE FROM search WHERE rowid = ?", (row[0],))
 
 
 def unindex_record(conn: Connection, record_id: str) -> None:
-    conn.execute("DELETE FROM search WHERE record_id = ?", (record_id,))
+    _delete_row(conn, record_id)
+    conn.execute("DELETE FROM search_map WHERE record_id = ?", (record_id,))
 
 
 def unindex_case(conn: Connection, case_id: str) -> None:
-    conn.execute("DELETE FROM search WHERE case_id = ?", (case_id,))
+    conn.execute(
+        "DELETE FROM search WHERE rowid IN (SELECT fts_rowid FROM search_map WHERE case_id = ?)", (case_id,)
+    )
+    conn.execute("DELETE FROM search_map WHERE case_id = ?", (case_id,))
 
 
 # ---- what is indexed for each kind of record ---------------------------------------------
@@ -124,7 +140,9 @@ def record_text(kind: str, data: dict[str, Any]) -> tuple[str, str]:
 
 
 def reindex_all(conn: Connection) -> None:
+    """Rebuild the whole index (needs schema version 5 or later: see migrations)."""
     conn.execute("DELETE FROM search")
+    conn.execute("DELETE FROM search_map")
     for cid, data in conn.execute("SELECT id, data FROM cases").fetchall():
         d = json.loads(data)
         index_record(conn, cid, cid, "case", *case_text(d))

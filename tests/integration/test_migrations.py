@@ -70,14 +70,21 @@ def _insert_v1(conn: connection.Connection, doc: case_document.CaseDocument) -> 
 
 
 def _insert_v2(conn: connection.Connection, doc: case_document.CaseDocument) -> None:
-    """Version 2 added the search index, kept in step by the app that wrote the rows."""
-    from imsa_desktop.store.search import case_text, index_record, record_text
+    """Version 2 added the search index: plain FTS rows, kept in step by the app that wrote them."""
+    from imsa_desktop.store.search import _alt, case_text, record_text
 
     _insert_v1(conn, doc)
-    index_record(conn, doc.case.id, doc.case.id, "case", *case_text(to_jsonable(doc.case)))
+
+    def row(record_id: str, kind: str, title: str, body: str) -> None:
+        conn.execute(
+            "INSERT INTO search (case_id, record_id, kind, title, body, alt) VALUES (?, ?, ?, ?, ?, ?)",
+            (doc.case.id, record_id, kind, title, body, _alt(f"{title}\n{body}")),
+        )
+
+    row(doc.case.id, "case", *case_text(to_jsonable(doc.case)))
     for kind, recs in (("event", doc.events), ("appointment", doc.appointments), ("evidence", doc.evidence)):
         for r in recs:
-            index_record(conn, doc.case.id, r.id, kind, *record_text(kind, to_jsonable(r)))
+            row(r.id, kind, *record_text(kind, to_jsonable(r)))
 
 
 def _insert_v3(conn: connection.Connection, doc: case_document.CaseDocument) -> None:
@@ -147,6 +154,12 @@ def test_old_vault_opens_migrated_with_data_and_search(vault_path: Path, version
         for query in ("Nguyen", "Hồng", "Peterborough", "false job"):
             found = [r.id for r in case_service.list_cases(vault.unit_of_work(), text=query)]
             assert found == [doc.case.id], query
+        # Editing after the upgrade replaces the old index rows instead of adding to them.
+        case_service.update_case(vault.unit_of_work(), doc.case.id, {"notes": "moved to Leeds"})
+        with vault.unit_of_work() as uow:
+            hits = [h for h in uow.search.search("Nguyen") if h.record_id == doc.case.id]
+        assert len(hits) == 1
+        assert [r.id for r in case_service.list_cases(vault.unit_of_work(), text="Leeds")] == [doc.case.id]
         assert vault.integrity_ok()
         if version >= 3:
             (info,) = vault.unit_of_work().attachments.for_evidence(doc.evidence[0].id)
