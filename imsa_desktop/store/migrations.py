@@ -136,7 +136,8 @@ MIGRATIONS: tuple[Migration, ...] = (
                 fts_rowid INTEGER NOT NULL
             ) WITHOUT ROWID""",
             "CREATE INDEX search_map_case ON search_map(case_id)",
-            "INSERT INTO search_map (record_id, case_id, fts_rowid) SELECT record_id, case_id, rowid FROM search",
+            "INSERT INTO search_map (record_id, case_id, fts_rowid)"
+            " SELECT record_id, case_id, rowid FROM search",
         ),
     ),
 )
