@@ -30,12 +30,12 @@ class UkHolidayCalendar:
         self._cache: dict[tuple[Jurisdiction, int], dict[date, str]] = {}
 
     def _year(self, jurisdiction: Jurisdiction, year: int) -> dict[date, str]:
-        key = (Jurisdiction(jurisdiction), year)
-        found = self._cache.get(key)
+        found = self._cache.get((jurisdiction, year))  # hot path: called for every day counted
         if found is None:
-            table = holidays.country_holidays("GB", subdiv=_SUBDIVISION[key[0]], years=year)
+            j = Jurisdiction(jurisdiction)
+            table = holidays.country_holidays("GB", subdiv=_SUBDIVISION[j], years=year)
             found = {d: str(name) for d, name in table.items()}
-            self._cache[key] = found
+            self._cache[(jurisdiction, year)] = found
         return found
 
     def is_holiday(self, d: date, jurisdiction: Jurisdiction) -> bool:

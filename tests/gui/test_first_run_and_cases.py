@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLabel, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QLineEdit, QPlainTextEdit
 
 from imsa_desktop.crypto.keyslots import parse_recovery_key
 from imsa_desktop.services import cases as case_service
@@ -86,7 +86,7 @@ def test_set_up_add_edit_lock_unlock(make_window, qtbot, vault_path: Path, monke
     ws.case_view.tabs.setCurrentIndex(ws.case_view.tab_list.index(ws.case_view.tab_list[-2]))
     decisions = next(t for t in ws.case_view.tab_list if t.title == "Decisions")
     decisions.add_button.click()
-    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible())
+    dialog = decisions.findChild(QDialog, "decisionDialog")
     dialog.outcome.set_value(__import__("imsa_desktop.domain.model", fromlist=["Outcome"]).Outcome.NEGATIVE)
     dialog.date.setText("2025-01-20")
     dialog.reference.setText("NRM-12345")

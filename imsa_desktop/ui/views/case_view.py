@@ -564,16 +564,30 @@ class CaseView(QWidget):
         for tab in self.tab_list:
             self.tabs.addTab(tab, tab.title)
         lay.addWidget(self.tabs, 1)
+        self._loaded = set()
+        self.tabs.currentChanged.connect(self._load_tab)
         session.case_changed.connect(self._refresh_header)
 
     def load(self, case_id: str) -> None:
+        """Show a case. Only the visible tab is filled now; the others when first shown
+        (opening a case with a thousand events must not stall the window)."""
+        if case_id != self.case_id:
+            for tab in self.tab_list:
+                if tab.case_id is not None:
+                    tab.clear()
         self.case_id = case_id
+        self._loaded: set[int] = set()
         self._refresh_header(case_id)
-        for tab in self.tab_list:
-            try:
-                tab.load(case_id)
-            except Exception as e:  # one tab failing must not blank the others
-                message_for(e)
+        self._load_tab(self.tabs.currentIndex())
+
+    def _load_tab(self, index: int) -> None:
+        if self.case_id is None or not 0 <= index < len(self.tab_list) or index in self._loaded:
+            return
+        self._loaded.add(index)
+        try:
+            self.tab_list[index].load(self.case_id)
+        except Exception as e:  # one tab failing must not blank the others
+            message_for(e)
 
     def _refresh_header(self, case_id: str) -> None:
         if case_id != self.case_id or not self.session.is_open:
