@@ -1,0 +1,189 @@
+"""Whole-vault backup and restore, in the case-bundle format.
+
+Design (docs/sharing-cases.md, "Backups"): a backup is an ordinary IMSA bundle (age v1, signed
+by the vault's identity) holding every case, every attachment, and one extra attachment member
+with a fixed id (``VAULT_RECORD_ID``) carrying the vault-level data as JSON: the identity
+(secret keys, so colleagues' bundles still open after a restore), the address book, the sync
+bases and the deadline overrides. It is encrypted either
+
+- to a passphrase (age scrypt; by default the vault passphrase in use when the backup is made),
+  limited to 128 MiB by pyrage, or
+- to one or more age public keys (e.g. an organisation's backup key kept offline), any size.
+
+We derive no keys of our own. After writing, the backup is read back and verified end to end.
+Restore creates a NEW vault and imports everything in one transaction; on any failure the new
+vault files are removed. The audit log is not carried (the new vault records the restore).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from imsa_desktop.bundle import AttachmentSource, VerifiedBundle, verify_bundle, write_bundle_file
+from imsa_desktop.domain.codec import from_jsonable, to_jsonable
+from imsa_desktop.domain.model import DeadlineOverride, utc_now
+from imsa_desktop.errors import BundleCorrupt, InvalidInput
+from imsa_desktop.services import bundles as bundle_service
+from imsa_desktop.services import identity as identity_service
+from imsa_desktop.services.cases import load_document
+from imsa_desktop.services.ports import AbstractUnitOfWork
+
+VAULT_RECORD_ID = "0d1b2c3e-4f50-4a61-8b72-93a4b5c6d7e8"
+VAULT_RECORD_KIND = "imsa-vault-record"
+MAX_VAULT_RECORD = 64 * 1024 * 1024
+
+Clock = Callable[[], datetime]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    case_count: int
+    attachment_count: int
+
+
+def backup_vault(
+    uow: AbstractUnitOfWork,
+    out: Path,
+    *,
+    passphrase: str | None = None,
+    recipients: list[str] | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    clock: Clock = utc_now,
+) -> BackupResult:
+    """Write an encrypted backup of the whole vault to *out*, then verify it. Call with no unit
+    of work open."""
+    if bool(passphrase) == bool(recipients):
+        raise InvalidInput("Protect the backup with either a passphrase or public keys.")
+    identity_service.ensure_identity(uow)  # persisted before it signs anything
+    with uow:
+        sender = identity_service.sender_in(uow, bundle_service._advocate_name(uow))
+        age_keys = [k for k, _ in identity_service.resolve_recipients_in(uow, recipients or [])]
+        docs: list[dict[str, Any]] = []
+        sources: list[AttachmentSource] = []
+        overrides: list[Any] = []
+        bases: dict[str, Any] = {}
+        repo = getattr(uow, "attachments", None)
+        for cid in uow.cases.ids():
+            infos = repo.for_case(cid) if repo is not None else []
+            docs.append(
+                bundle_service.bundle_document(load_document(uow, cid), infos, bundle_service.ShareOptions())
+            )
+            sources += [AttachmentSource(i.id, i.size, bundle_service._opener(repo, i.id)) for i in infos]
+            overrides += [to_jsonable(o) for o in uow.overrides.for_case(cid)]
+            bases[cid] = uow.settings.get(bundle_service._sync_key(cid)) or {}
+        record = {
+            "kind": VAULT_RECORD_KIND,
+            "version": 1,
+            "identity": identity_service.identity_secret_in(uow),
+            "contacts": uow.settings.get(identity_service.CONTACTS_KEY) or [],
+            "sync_bases": bases,
+            "overrides": overrides,
+        }
+    data = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    sources.append(AttachmentSource(VAULT_RECORD_ID, len(data), lambda: BytesIO(data)))
+    out = Path(out)
+    write_bundle_file(
+        out,
+        cases=docs,
+        attachments=sources,
+        sender=sender,
+        recipients=age_keys or None,
+        passphrase=None if age_keys else passphrase,
+        progress=progress,
+        cancelled=cancelled,
+        now=clock(),
+    )
+    # verified after writing: decrypt and check every hash and the signature
+    try:
+        with open(out, "rb") as handle:
+            if age_keys:
+                with uow:
+                    secret = identity_service.age_secret_in(uow)
+                if identity_service.my_identity(uow).age_public in age_keys:
+                    verify_bundle(handle, identities=[secret], cancelled=cancelled)
+            else:
+                verify_bundle(handle, passphrase=passphrase, cancelled=cancelled)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            out.unlink()
+        raise
+    with uow:
+        uow.audit.record(
+            "backup", None, f"whole-vault backup: {len(docs)} cases, {len(sources) - 1} attachments"
+        )
+        uow.commit()
+    return BackupResult(out, len(docs), len(sources) - 1)
+
+
+def restore_into(
+    uow: AbstractUnitOfWork,
+    backup: Path,
+    *,
+    passphrase: str | None = None,
+    identity: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    clock: Clock = utc_now,
+) -> bundle_service.ImportReport:
+    """Import a backup into an (empty, new) vault in one transaction, with its identity,
+    contacts, sync bases and deadline overrides."""
+    with uow:
+        if uow.cases.ids():
+            raise InvalidInput("A backup can only be restored into a new, empty vault.")
+    holder: dict[str, Any] = {}
+
+    def take_record(chunks: Iterator[bytes]) -> None:
+        parts: list[bytes] = []
+        size = 0
+        for c in chunks:
+            size += len(c)
+            if size > MAX_VAULT_RECORD:
+                raise BundleCorrupt()
+            parts.append(c)
+        holder["raw"] = b"".join(parts)
+
+    def after(u: AbstractUnitOfWork, verified: VerifiedBundle) -> None:
+        raw = holder.get("raw")
+        if raw is None:
+            raise InvalidInput("This bundle is not a whole-vault backup; import it as a bundle instead.")
+        try:
+            record = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as e:
+            raise BundleCorrupt() from e
+        if not isinstance(record, dict) or record.get("kind") != VAULT_RECORD_KIND:
+            raise BundleCorrupt()
+        identity_service.replace_identity_in(u, record.get("identity"))
+        u.settings.set(identity_service.CONTACTS_KEY, record.get("contacts") or [])
+        for cid, base in (record.get("sync_bases") or {}).items():
+            u.settings.set(bundle_service._sync_key(str(cid)), base)
+        for item in record.get("overrides") or []:
+            u.overrides.add(from_jsonable(DeadlineOverride, item))
+        u.audit.record(
+            "restored", None, f"restored from a backup made {verified.manifest.get('created_at', '')}"
+        )
+
+    return bundle_service._run(
+        uow,
+        Path(backup),
+        passphrase=passphrase,
+        identity=identity,
+        choices={},
+        default="mine",
+        apply=True,
+        progress=progress,
+        cancelled=cancelled,
+        clock=clock,
+        special={VAULT_RECORD_ID: take_record},
+        after=after,
+        audit=False,
+    )

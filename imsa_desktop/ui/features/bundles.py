@@ -1,0 +1,587 @@
+"""Sharing cases: the "Share…" wizard, the "Import…" preview with per-conflict choices, and the
+"My identity / Contacts" page (public key as text and QR code, address book).
+
+Registered by ``register_actions(window)`` (the lead wires the call). Bundle I/O runs in a
+worker on its own database connection; dialogs are QDialog children of the window.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imsa_desktop.services import bundles as bundle_service
+from imsa_desktop.services import cases as case_service
+from imsa_desktop.services import identity as identity_service
+from imsa_desktop.ui.common import Banner, PassphraseField, StrengthMeter, heading, hint, message_for
+from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.workers import run_task
+
+
+def _in_worker(session: Session, fn: Callable[[Any], Any]) -> Callable[..., Any]:
+    """Run ``fn(uow)`` on a fresh connection (never the GUI thread's)."""
+    from imsa_desktop.store.uow import SqlUnitOfWork
+
+    vault = session.require_vault()
+    name = vault.advocate_name
+
+    def task(*_args: Any) -> Any:
+        conn = vault.new_connection()
+        try:
+            return fn(SqlUnitOfWork(conn, actor=lambda: name, clock=session.clock))
+        finally:
+            conn.close()
+
+    return task
+
+
+# ---- export wizard ------------------------------------------------------------------------------
+
+
+class ExportWizard(QDialog):
+    def __init__(
+        self, session: Session, preselect: list[str] | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("exportWizard")
+        self.setWindowTitle("Share cases")
+        self.resize(640, 680)
+        self._cancel = threading.Event()
+        lay = QVBoxLayout(self)
+        lay.addWidget(heading("Share cases with a colleague", 16))
+        self.banner = Banner()
+        lay.addWidget(self.banner)
+
+        box = QGroupBox("1. Cases and consent")
+        bl = QVBoxLayout(box)
+        self.cases = QListWidget()
+        self.cases.setObjectName("exportCases")
+        for s in case_service.list_cases(session.uow()):
+            item = QListWidgetItem(f"{s.display_name}  ·  {s.code}")
+            item.setData(Qt.ItemDataRole.UserRole, s.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if s.id in (preselect or []) else Qt.CheckState.Unchecked
+            )
+            self.cases.addItem(item)
+        self.cases.itemChanged.connect(self._update_consent)
+        bl.addWidget(self.cases)
+        self.consent = QLabel()
+        self.consent.setObjectName("exportConsent")
+        self.consent.setWordWrap(True)
+        bl.addWidget(self.consent)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("exportReason")
+        self.reason.setPlaceholderText("Reason for sharing without recorded consent (kept in the audit log)")
+        bl.addWidget(self.reason)
+        lay.addWidget(box)
+
+        box = QGroupBox("2. What to include (need to know)")
+        bl = QVBoxLayout(box)
+        self.inc_attachments = QCheckBox("Attached files")
+        self.inc_safeguarding = QCheckBox("Safeguarding notes (safe contact method)")
+        self.inc_contact = QCheckBox("Contact details (voicemail / letters safety, appointment places)")
+        for name, cb in (
+            ("incAttachments", self.inc_attachments),
+            ("incSafeguarding", self.inc_safeguarding),
+            ("incContact", self.inc_contact),
+        ):
+            cb.setObjectName(name)
+            cb.setChecked(True)
+            bl.addWidget(cb)
+        lay.addWidget(box)
+
+        box = QGroupBox("3. Who can open it")
+        bl = QVBoxLayout(box)
+        self.to_contacts = QRadioButton("Colleagues from my address book")
+        self.to_contacts.setObjectName("toContacts")
+        self.to_passphrase = QRadioButton("A passphrase (tell it to them by phone, never in the same email)")
+        self.to_passphrase.setObjectName("toPassphrase")
+        self.contacts = QListWidget()
+        self.contacts.setObjectName("exportContacts")
+        for c in identity_service.list_contacts(session.uow()):
+            item = QListWidgetItem(c.name)
+            item.setData(Qt.ItemDataRole.UserRole, c.age_public)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.contacts.addItem(item)
+        self.contacts.setMaximumHeight(90)
+        self.passphrase = PassphraseField("Bundle passphrase")
+        self.passphrase.setObjectName("exportPassphrase")
+        self.meter = StrengthMeter()
+        self.passphrase.textChanged.connect(self.meter.update_for)
+        (self.to_contacts if self.contacts.count() else self.to_passphrase).setChecked(True)
+        for w in (self.to_contacts, self.contacts, self.to_passphrase, self.passphrase, self.meter):
+            bl.addWidget(w)
+        lay.addWidget(box)
+
+        row = QHBoxLayout()
+        self.out = QLineEdit(str(Path.home() / "cases.imsabundle"))
+        self.out.setObjectName("exportOut")
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        row.addWidget(QLabel("Save as"))
+        row.addWidget(self.out, 1)
+        row.addWidget(browse)
+        lay.addLayout(row)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("exportProgress")
+        self.progress.hide()
+        lay.addWidget(self.progress)
+        self.buttons = QDialogButtonBox()
+        self.share = self.buttons.addButton("Share", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.share.setObjectName("exportShare")
+        self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.share.clicked.connect(self.start)
+        self.cancel.clicked.connect(self._on_cancel)
+        lay.addWidget(self.buttons)
+        self.result_info: bundle_service.ExportResult | None = None
+        self._update_consent()
+
+    def selected_cases(self) -> list[str]:
+        return [
+            self.cases.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.cases.count())
+            if self.cases.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _update_consent(self, *_: Any) -> None:
+        ids = self.selected_cases()
+        if not ids:
+            self.consent.setText("Tick the cases to share.")
+            self.reason.setVisible(False)
+            return
+        lines, missing = [], 0
+        for st in bundle_service.consent_overview(self.session.uow(), ids):
+            if st.ok and st.consent is not None:
+                lines.append(
+                    f"✓ {st.display_name}: consent “{st.consent.purpose}” ({st.consent.date.isoformat()})"
+                )
+            else:
+                missing += 1
+                lines.append(f"⚠ {st.display_name}: no consent to share information is recorded")
+        self.consent.setText("\n".join(lines))
+        self.reason.setVisible(missing > 0)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save bundle as", self.out.text(), "IMSA bundles (*.imsabundle)"
+        )
+        if path:
+            self.out.setText(path)
+
+    def _on_cancel(self) -> None:
+        if self.progress.isVisible():
+            self._cancel.set()
+        else:
+            self.reject()
+
+    def start(self) -> None:
+        self.banner.clear_message()
+        ids = self.selected_cases()
+        recipients = [
+            self.contacts.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.contacts.count())
+            if self.contacts.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        use_pass = self.to_passphrase.isChecked()
+        options = bundle_service.ShareOptions(
+            self.inc_attachments.isChecked(), self.inc_safeguarding.isChecked(), self.inc_contact.isChecked()
+        )
+        if use_pass:
+            recipients = []
+        passphrase = self.passphrase.text() if use_pass else None
+        out, reason = Path(self.out.text()), self.reason.text()
+        self._cancel.clear()
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.share.setEnabled(False)
+
+        def work(uow: Any) -> Any:
+            return bundle_service.export_cases(
+                uow,
+                ids,
+                out,
+                recipients=recipients or None,
+                passphrase=passphrase,
+                options=options,
+                reason=reason,
+                progress=self._progress_cb,
+                cancelled=self._cancel.is_set,
+                clock=self.session.clock,
+            )
+
+        self._emit: Callable[[int, str], None] | None = None
+
+        def task(emit: Callable[[int, str], None]) -> Any:
+            self._emit = emit
+            return _in_worker(self.session, work)()
+
+        run_task(self, task, self._done, self._failed, self._on_progress)
+
+    def _progress_cb(self, done: int, total: int) -> None:
+        if self._emit is not None and total:
+            self._emit(int(100 * done / total), "Writing the bundle…")
+
+    def _on_progress(self, percent: int, _text: str) -> None:
+        self.progress.setValue(percent)
+
+    def _done(self, result: bundle_service.ExportResult) -> None:
+        self.result_info = result
+        self.progress.setValue(100)
+        self.share.setEnabled(True)
+        self.banner.info(
+            f"Shared {result.case_count} case(s) and {result.attachment_count} file(s) "
+            f"for {result.recipients}."
+        )
+        self.cancel.setText("Close")
+        self.progress.hide()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.progress.hide()
+        self.share.setEnabled(True)
+        self.banner.error(message_for(exc))
+
+
+# ---- import preview -----------------------------------------------------------------------------
+
+
+class ImportPreviewDialog(QDialog):
+    """Verify first, show what would change (and conflicts, each with a choice), then import."""
+
+    def __init__(
+        self, session: Session, path: Path, passphrase: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session, self.path, self.passphrase = session, Path(path), passphrase
+        self.setObjectName("importPreview")
+        self.setWindowTitle("Import cases")
+        self.resize(720, 560)
+        lay = QVBoxLayout(self)
+        lay.addWidget(heading("Check before importing", 16))
+        self.banner = Banner()
+        lay.addWidget(self.banner)
+        self.sender = QLabel("Checking the bundle…")
+        self.sender.setObjectName("importSender")
+        self.sender.setWordWrap(True)
+        lay.addWidget(self.sender)
+        self.cases = QTableWidget(0, 5)
+        self.cases.setObjectName("importCases")
+        self.cases.setHorizontalHeaderLabels(["Case", "Status", "Records", "New / updated", "Files"])
+        self.cases.horizontalHeader().setStretchLastSection(True)
+        self.cases.verticalHeader().hide()
+        lay.addWidget(self.cases)
+        lay.addWidget(
+            hint("Conflicts: the same record was changed here and by the sender. Choose, record by record.")
+        )
+        self.conflicts = QTableWidget(0, 3)
+        self.conflicts.setObjectName("importConflicts")
+        self.conflicts.setHorizontalHeaderLabels(["Record", "What differs", "Keep"])
+        self.conflicts.horizontalHeader().setStretchLastSection(True)
+        self.conflicts.verticalHeader().hide()
+        lay.addWidget(self.conflicts)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        lay.addWidget(self.progress)
+        buttons = QDialogButtonBox()
+        self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setObjectName("importApply")
+        self.import_button.setEnabled(False)
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        close.clicked.connect(self.reject)
+        self.import_button.clicked.connect(self.apply)
+        lay.addWidget(buttons)
+        self.report: bundle_service.ImportReport | None = None
+        self.choices: dict[str, QComboBox] = {}
+        self.result: bundle_service.ImportReport | None = None
+
+    def start(self) -> None:
+        passphrase = self.passphrase
+        path = self.path
+        clock = self.session.clock
+        run_task(
+            self,
+            _in_worker(
+                self.session,
+                lambda uow: bundle_service.preview_import(uow, path, passphrase=passphrase, clock=clock),
+            ),
+            self._previewed,
+            self._failed,
+        )
+
+    def _previewed(self, report: bundle_service.ImportReport) -> None:
+        self.report = report
+        self.progress.hide()
+        known = (
+            "in your address book"
+            if report.sender_known
+            else "NOT in your address book: check the key with them"
+        )
+        self.sender.setText(
+            f"From <b>{_esc(report.sender_name)}</b> ({known}). Key fingerprint {report.signer_fingerprint}. "
+            f"Made {report.created_at}. The bundle is intact."
+        )
+        self.cases.setRowCount(len(report.cases))
+        labels = {
+            "new": "New case",
+            "merged": "Merge",
+            "unchanged": "Already up to date",
+            "conflicts": "Conflicts",
+        }
+        for row, p in enumerate(report.cases):
+            values = [
+                f"{p.display_name} · {p.code}",
+                labels[p.status],
+                ", ".join(f"{n} {k}" for k, n in p.counts.items() if n),
+                f"{p.new} new, {p.updated} updated",
+                str(p.attachments_new),
+            ]
+            for col, text in enumerate(values):
+                self.cases.setItem(row, col, QTableWidgetItem(text))
+        self.cases.resizeColumnsToContents()
+        conflicts = report.conflicts
+        self.conflicts.setRowCount(len(conflicts))
+        for row, c in enumerate(conflicts):
+            self.conflicts.setItem(row, 0, QTableWidgetItem(c.label))
+            diff = "; ".join(
+                f"{f}: mine “{_short(c.mine.get(f))}” / theirs “{_short(c.theirs.get(f))}”"
+                for f in c.differing_fields()
+            )
+            self.conflicts.setItem(row, 1, QTableWidgetItem(diff))
+            combo = QComboBox()
+            combo.setObjectName(f"choice:{c.key}")
+            combo.addItem("Keep mine", "mine")
+            combo.addItem("Take theirs", "theirs")
+            self.conflicts.setCellWidget(row, 2, combo)
+            self.choices[c.key] = combo
+        self.conflicts.setVisible(bool(conflicts))
+        self.conflicts.resizeColumnsToContents()
+        self.import_button.setEnabled(True)
+
+    def set_choice(self, key: str, choice: str) -> None:
+        combo = self.choices[key]
+        combo.setCurrentIndex(combo.findData(choice))
+
+    def apply(self) -> None:
+        choices = {k: combo.currentData() for k, combo in self.choices.items()}
+        path, passphrase, clock = self.path, self.passphrase, self.session.clock
+        self.import_button.setEnabled(False)
+        self.progress.show()
+        run_task(
+            self,
+            _in_worker(
+                self.session,
+                lambda uow: bundle_service.import_bundle(
+                    uow, path, passphrase=passphrase, choices=choices, clock=clock
+                ),
+            ),
+            self._imported,
+            self._failed,
+        )
+
+    def _imported(self, report: bundle_service.ImportReport) -> None:
+        self.result = report
+        self.progress.hide()
+        self.session.cases_changed.emit()
+        for p in report.cases:
+            self.session.notify_case(p.case_id)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.progress.hide()
+        self.sender.setText("")
+        self.banner.error(message_for(exc))
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _short(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+# ---- identity and contacts ----------------------------------------------------------------------
+
+
+def qr_pixmap(text: str, scale: int = 5) -> QPixmap:
+    import io
+
+    import segno
+
+    buf = io.BytesIO()
+    segno.make(text, error="m").save(buf, kind="png", scale=scale, border=3)
+    pix = QPixmap()
+    pix.loadFromData(buf.getvalue(), "PNG")
+    return pix
+
+
+class IdentityDialog(QDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("identityDialog")
+        self.setWindowTitle("My identity and contacts")
+        self.resize(640, 640)
+        me = identity_service.my_identity(session.uow())
+        lay = QVBoxLayout(self)
+        lay.addWidget(heading("My identity", 16))
+        lay.addWidget(
+            hint(
+                "Colleagues add this card to their address book to send you cases and to check that "
+                "cases really come from you. Read the fingerprint out to them to compare."
+            )
+        )
+        row = QHBoxLayout()
+        self.qr = QLabel()
+        self.qr.setObjectName("identityQr")
+        self.qr.setPixmap(qr_pixmap(me.card))
+        row.addWidget(self.qr)
+        col = QVBoxLayout()
+        self.card = QLineEdit(me.card)
+        self.card.setObjectName("identityCard")
+        self.card.setReadOnly(True)
+        self.public = QLineEdit(me.age_public)
+        self.public.setReadOnly(True)
+        form = QFormLayout()
+        form.addRow("Contact card", self.card)
+        form.addRow("Public key", self.public)
+        form.addRow("Fingerprint", QLabel(me.fingerprint))
+        col.addLayout(form)
+        col.addStretch(1)
+        row.addLayout(col, 1)
+        lay.addLayout(row)
+        lay.addWidget(heading("Contacts", 14))
+        self.table = QTableWidget(0, 2)
+        self.table.setObjectName("contactsTable")
+        self.table.setHorizontalHeaderLabels(["Name", "Can verify bundles from them"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        lay.addWidget(self.table)
+        self.banner = Banner()
+        lay.addWidget(self.banner)
+        add = QHBoxLayout()
+        self.name = QLineEdit()
+        self.name.setObjectName("contactName")
+        self.name.setPlaceholderText("Colleague's name")
+        self.key = QLineEdit()
+        self.key.setObjectName("contactKey")
+        self.key.setPlaceholderText("Their contact card (imsa-contact:…) or age1… key")
+        button = QPushButton("Add contact")
+        button.setObjectName("contactAdd")
+        button.clicked.connect(self.add_contact)
+        add.addWidget(self.name)
+        add.addWidget(self.key, 2)
+        add.addWidget(button)
+        lay.addLayout(add)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        lay.addWidget(close)
+        self.refresh()
+
+    def refresh(self) -> None:
+        contacts = identity_service.list_contacts(self.session.uow())
+        self.table.setRowCount(len(contacts))
+        for row, c in enumerate(contacts):
+            self.table.setItem(row, 0, QTableWidgetItem(c.name))
+            self.table.setItem(row, 1, QTableWidgetItem("Yes" if c.verifiable else "No (age key only)"))
+        self.table.resizeColumnToContents(0)
+
+    def add_contact(self) -> None:
+        try:
+            identity_service.add_contact(self.session.uow(), self.name.text(), self.key.text())
+        except Exception as e:  # noqa: BLE001 - shown as one sentence
+            self.banner.error(message_for(e))
+            return
+        self.banner.info("Contact added.")
+        self.name.clear()
+        self.key.clear()
+        self.refresh()
+
+
+# ---- actions ------------------------------------------------------------------------------------
+
+
+def open_import(window: Any) -> None:
+    session: Session = window.session
+    path, _ = QFileDialog.getOpenFileName(
+        window, "Import a bundle", str(Path.home()), "IMSA bundles (*.imsabundle);;All files (*)"
+    )
+    if not path:
+        return
+    passphrase: str | None = None
+    if not _is_for_me(Path(path)):
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getText(
+            window, "Bundle passphrase", "Passphrase for this bundle:", QLineEdit.EchoMode.Password
+        )
+        if not ok:
+            return
+        passphrase = text
+    dialog = ImportPreviewDialog(session, Path(path), passphrase, parent=window)
+    dialog.start()
+    dialog.open()
+
+
+def _is_for_me(path: Path) -> bool:
+    """Passphrase bundles carry an scrypt stanza in the age header; anything else goes to keys."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2048)
+    except OSError:
+        return True
+    return b"-> scrypt " not in head
+
+
+def register_actions(window: Any) -> list[QAction]:
+    """Add "Share…", "Import…" and "My identity / Contacts" to the main window's toolbar."""
+    actions = []
+    for text, name, handler in (
+        ("Share…", "actionShare", lambda: ExportWizard(window.session, parent=window).open()),
+        ("Import…", "actionImport", lambda: open_import(window)),
+        (
+            "My identity / Contacts",
+            "actionIdentity",
+            lambda: IdentityDialog(window.session, parent=window).open(),
+        ),
+    ):
+        action = QAction(text, window)
+        action.setObjectName(name)
+        action.triggered.connect(handler)
+        actions.append(action)
+    toolbar = getattr(window, "toolbar", None)
+    if toolbar is not None:
+        toolbar.addActions(actions)
+    else:
+        window.addActions(actions)
+    return actions
