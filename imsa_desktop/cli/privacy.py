@@ -1,0 +1,143 @@
+"""``imsa erase``, ``imsa audit``, ``imsa sar`` and ``imsa retention`` (privacy and UK GDPR)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from imsa_desktop.cli import main
+from imsa_desktop.domain.dates import format_date
+from imsa_desktop.errors import InvalidInput
+from imsa_desktop.services import audit as audit_service
+from imsa_desktop.services import privacy as privacy_service
+from imsa_desktop.services import retention as retention_service
+
+
+def _date(text: str | None, what: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"The {what} date must be written as YYYY-MM-DD.") from None
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise InvalidInput("Erasing a case cannot be undone; run the command again with --yes to confirm.")
+    vault = main.open_vault(args)
+    try:
+        result = privacy_service.erase_case_in_vault(vault, args.case_id)
+    finally:
+        vault.close()
+    print(
+        f"Erased case {result.code} ({result.case_id}); only a 'case erased' entry remains in the audit log."
+    )
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    f = audit_service.AuditFilter(
+        case_id=args.case,
+        action=args.action,
+        since=_date(args.since, "start"),
+        until=_date(args.until, "end"),
+    )
+    vault = main.open_vault(args)
+    try:
+        entries = audit_service.list_entries(vault.unit_of_work(), f, limit=args.limit)
+    finally:
+        vault.close()
+    if args.json:
+        main.emit_json([audit_service.entry_json(e) for e in entries])
+        return 0
+    if not entries:
+        print("No audit entries match.")
+    for e in entries:
+        when = e.at.astimezone().strftime("%Y-%m-%d %H:%M")
+        print(f"{when}  {e.action:<9} {e.case_id or '-':<36}  {e.actor}  {e.detail}".rstrip())
+    return 0
+
+
+def cmd_sar(args: argparse.Namespace) -> int:
+    out = Path(args.out_dir).expanduser()
+    if not out.is_dir():
+        raise InvalidInput("The folder for the subject access files does not exist.")
+    vault = main.open_vault(args)
+    try:
+        files = privacy_service.subject_access_export(
+            vault.unit_of_work(), args.case_id, out, overwrite=args.force
+        )
+    finally:
+        vault.close()
+    for p in (files.summary_pdf, files.chronology_pdf, files.json):
+        print(p)
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    today = _date(args.today, "today's") or date.today()
+    vault = main.open_vault(args)
+    try:
+        due = retention_service.cases_past_retention(vault.unit_of_work(), today)
+    finally:
+        vault.close()
+    if args.json:
+        main.emit_json(
+            [
+                {
+                    "case_id": d.case_id,
+                    "code": d.code,
+                    "closed_on": d.closed_on.isoformat(),
+                    "review_due": d.review_due.isoformat(),
+                    "reason": d.reason,
+                }
+                for d in due
+            ]
+        )
+        return 0
+    if not due:
+        print("No closed case is past the retention period.")
+    for d in due:
+        closed, due_on = format_date(d.closed_on), format_date(d.review_due)
+        print(f"{d.case_id}  {d.code}  closed {closed}, review due {due_on}")
+    return 0
+
+
+def register(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    add_common: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    p = sub.add_parser("erase", help="erase a case and every trace of it for good (UK GDPR erasure)")
+    add_common(p)
+    p.add_argument("case_id")
+    p.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    p.set_defaults(func=cmd_erase)
+
+    p = sub.add_parser("audit", help="who viewed, changed, printed, exported or imported which case")
+    add_common(p)
+    p.add_argument("--case", help="only this case id")
+    p.add_argument("--action", choices=audit_service.ACTIONS)
+    p.add_argument("--since", help="from this date (YYYY-MM-DD), inclusive")
+    p.add_argument("--until", help="up to this date (YYYY-MM-DD), inclusive")
+    p.add_argument("--limit", type=int, default=5000)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("sar", help="subject access export: the case as PDFs and JSON")
+    add_common(p)
+    p.add_argument("case_id")
+    p.add_argument("--out-dir", required=True, help="an existing folder for the files")
+    p.add_argument("--force", action="store_true", help="replace files of an earlier export")
+    p.set_defaults(func=cmd_sar)
+
+    p = sub.add_parser("retention", help="closed cases past the retention period, for review")
+    add_common(p)
+    p.add_argument("--today", help=argparse.SUPPRESS)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_retention)
+
+
+main.EXTENSIONS.append(register)
