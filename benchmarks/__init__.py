@@ -1,0 +1,1 @@
+"""IMSA Desktop benchmarks: a synthetic caseload and the figures that matter (docs/performance.md)."""

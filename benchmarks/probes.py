@@ -1,0 +1,274 @@
+"""Subprocess probes: ``python -m benchmarks.probes KIND ARGS``. Each prints one JSON line.
+
+- ``start-bare``: a bare PySide6 window; prints when it has been shown and the event loop ran.
+- ``start-app VAULT``: the app's own start path (as ``imsa_desktop.__main__.main``) up to the
+  unlock window shown; same marker.
+- ``stall VAULT``: the real MainWindow, a 5 ms QTimer heartbeat, and the GUI doing its work:
+  load the case list (unlock), open the largest case, run searches the way the search box
+  does, render a letter in a worker. Prints the longest gap between heartbeats per phase.
+- ``bigfile MIB``: peak memory (ru_maxrss) while a generated file streams through attach ->
+  export -> import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _emit(obj: dict[str, Any]) -> bool:
+    sys.stdout.write("RESULT " + json.dumps(obj) + "\n")
+    sys.stdout.flush()
+    return True
+
+
+def start_bare() -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    w = QMainWindow()
+    w.setCentralWidget(QLabel("Hello"))
+    w.resize(1280, 800)
+    w.show()
+    QTimer.singleShot(0, lambda: (_emit({"shown": True}), app.quit()))
+    app.exec()
+    os._exit(0)
+
+
+def start_app(vault: str) -> None:
+    from imsa_desktop import logsetup
+    from imsa_desktop.__main__ import build_app, install_excepthook
+
+    logsetup.configure()
+    install_excepthook()
+    from imsa_desktop.services import tempfiles
+
+    tempfiles.cleanup_external_copies()
+    app = build_app()
+    from PySide6.QtCore import QTimer
+
+    from imsa_desktop.ui.main_window import MainWindow
+    from imsa_desktop.ui.session import Session
+
+    session = Session(Path(vault))
+    window = MainWindow(session)
+    window.show()
+    ok = window.stack.currentWidget() is window.unlock_view
+    QTimer.singleShot(0, lambda: (_emit({"shown": True, "unlock_view": ok}), app.quit()))
+    app.exec()
+    os._exit(0)
+
+
+def stall(vault_path: str, queries: list[str]) -> None:
+    from imsa_desktop.__main__ import build_app
+
+    app = build_app()
+    from PySide6.QtCore import QTimer
+
+    from benchmarks.build import PASSPHRASE
+    from imsa_desktop.documents.letter_pdf import render_letter
+    from imsa_desktop.documents.samples import demo_draft
+    from imsa_desktop.store.vault import Vault, unwrap_with_passphrase
+    from imsa_desktop.ui.main_window import MainWindow
+    from imsa_desktop.ui.session import Session
+    from imsa_desktop.ui.workers import run_task
+
+    session = Session(Path(vault_path))
+    window = MainWindow(session)
+    window.show()
+    vault = Vault.open(unwrap_with_passphrase(Path(vault_path), PASSPHRASE))  # as the unlock worker does
+    with vault.unit_of_work() as uow:
+        rows = uow.conn.execute(
+            "SELECT case_id, count(*) AS n FROM records WHERE kind = 'event'"
+            " GROUP BY case_id ORDER BY n DESC LIMIT 1"
+        ).fetchone()
+    big_case, big_n = rows[0], rows[1]
+
+    gaps: dict[str, float] = {}
+    durations: dict[str, float] = {}
+    state: dict[str, Any] = {"phase": "idle", "last": time.perf_counter()}
+
+    def beat() -> None:
+        now = time.perf_counter()
+        gap = (now - state["last"]) * 1000
+        ph = state["phase"]
+        gaps[ph] = max(gaps.get(ph, 0.0), gap)
+        state["last"] = now
+
+    hb = QTimer()
+    hb.setInterval(5)
+    hb.timeout.connect(beat)
+    hb.start()
+
+    def phase(name: str, fn: Any) -> None:
+        beat()
+        state["phase"] = name
+        t = time.perf_counter()
+        fn()
+        durations[name] = (time.perf_counter() - t) * 1000
+
+    def unlock() -> None:
+        session.attach(vault)
+        window._unlocked()  # what UnlockView.unlocked triggers: workspace, case list, Today
+
+    def open_case() -> None:
+        assert window.workspace is not None
+        window.workspace.open_case(big_case)
+
+    def search() -> None:
+        from PySide6.QtWidgets import QWidget
+
+        panel = window.findChild(QWidget, "globalSearchPanel")
+        field = getattr(panel, "field", None) if panel is not None else None
+        state["search_path"] = "search box" if field is not None else "search service"
+        for q in queries:
+            if panel is not None and field is not None and hasattr(panel, "run_search"):
+                field.setText(q)
+                panel.run_search()
+            else:
+                from imsa_desktop.services.search import search_cases
+
+                search_cases(session.uow(), q)
+
+    letter: dict[str, Any] = {}
+
+    def render() -> None:
+        draft = demo_draft()
+        state["letter_started"] = time.perf_counter()
+        run_task(
+            window,
+            lambda: render_letter(draft),
+            lambda pdf: letter.update(
+                bytes=len(pdf), ms=(time.perf_counter() - state["letter_started"]) * 1000
+            ),
+            lambda e: letter.update(error=type(e).__name__),
+        )
+
+    steps = [
+        ("unlock_and_case_list", unlock),
+        ("open_large_case", open_case),
+        ("search", search),
+        ("letter_worker", render),
+    ]
+
+    def run_steps() -> None:
+        if steps:
+            name, fn = steps.pop(0)
+            phase(name, fn)
+            state["phase"] = name + "_after"
+            QTimer.singleShot(300, run_steps)
+        elif (
+            "ms" not in letter
+            and "error" not in letter
+            and time.perf_counter() - state["letter_started"] < 30
+        ):
+            QTimer.singleShot(50, run_steps)
+        else:
+            state["phase"] = "done"
+            app.quit()
+
+    QTimer.singleShot(200, run_steps)
+    app.exec()
+    hb.stop()
+    _emit(
+        {
+            "large_case_events": big_n,
+            "max_gap_ms": {k: round(v, 1) for k, v in gaps.items() if k not in ("idle", "done")},
+            "call_ms": {k: round(v, 1) for k, v in durations.items()},
+            "letter_in_worker": letter,
+            "search_path": state.get("search_path", ""),
+        }
+    )
+    session.lock()
+    sys.stdout.flush()
+    os._exit(0)  # skip interpreter teardown of the Qt objects (PySide6 can crash there)
+
+
+def _maxrss_mib() -> float:
+    """Peak resident memory of this process image. VmHWM, not ru_maxrss: on Linux ru_maxrss
+    keeps the parent's high-water mark across fork+exec, so a big parent would mask ours."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bigfile(mib: int) -> None:
+    from imsa_desktop.crypto.kdf import TEST_PARAMS
+    from imsa_desktop.domain.model import EvidenceItem
+    from imsa_desktop.services import bundles
+    from imsa_desktop.services import identity as identity_service
+    from imsa_desktop.services.cases import new_case
+    from imsa_desktop.services.evidence import add_evidence, attach_file
+    from imsa_desktop.store.vault import Vault
+
+    base = _maxrss_mib()
+    out: dict[str, Any] = {"mib": mib, "baseline_rss_mib": round(base, 1)}
+    with tempfile.TemporaryDirectory(prefix="imsa-bench-big-") as tmp:
+        folder = Path(tmp)
+        src = folder / "big-scan.pdf"
+        rng = random.Random(8)
+        with open(src, "wb") as f:
+            for _ in range(mib):
+                f.write(rng.randbytes(1 << 20))
+        out["rss_after_making_file_mib"] = round(_maxrss_mib(), 1)
+        a, _r = Vault.create(
+            folder / "a.imsa", "benchmark passphrase a", "Advocate A (fictional)", TEST_PARAMS
+        )
+        b, _r = Vault.create(
+            folder / "b.imsa", "benchmark passphrase b", "Advocate B (fictional)", TEST_PARAMS
+        )
+        case_id = new_case(a.unit_of_work(), "Nguyễn Thị Hồng")
+        ev = EvidenceItem(case_id=case_id, title="Large scan (synthetic)")
+        add_evidence(a.unit_of_work(), ev)
+        t = time.perf_counter()
+        attach_file(a.unit_of_work(), case_id, ev.id, src, max_bytes=(mib + 1) << 20)
+        out["attach_s"] = round(time.perf_counter() - t, 2)
+        out["rss_after_attach_mib"] = round(_maxrss_mib(), 1)
+        src.unlink()
+        target = identity_service.my_identity(b.unit_of_work()).age_public
+        bundle = folder / "share.imsabundle"
+        t = time.perf_counter()
+        bundles.export_cases(a.unit_of_work(), [case_id], bundle, recipients=[target], reason="benchmark")
+        out["export_s"] = round(time.perf_counter() - t, 2)
+        out["rss_after_export_mib"] = round(_maxrss_mib(), 1)
+        t = time.perf_counter()
+        report = bundles.import_bundle(b.unit_of_work(), bundle)
+        out["import_s"] = round(time.perf_counter() - t, 2)
+        out["imported_cases"] = len(report.cases) if hasattr(report, "cases") else None
+        out["rss_after_import_mib"] = round(_maxrss_mib(), 1)
+        a.close()
+        b.close()
+    out["peak_rss_mib"] = round(_maxrss_mib(), 1)
+    out["peak_above_baseline_mib"] = round(_maxrss_mib() - base, 1)
+    _emit(out)
+
+
+def main(argv: list[str]) -> None:
+    kind = argv[0]
+    if kind == "start-bare":
+        start_bare()
+    elif kind == "start-app":
+        start_app(argv[1])
+    elif kind == "stall":
+        stall(argv[1], json.loads(argv[2]))
+    elif kind == "bigfile":
+        bigfile(int(argv[1]))
+    else:
+        raise SystemExit(f"unknown probe {kind}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    main(sys.argv[1:])

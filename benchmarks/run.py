@@ -1,0 +1,413 @@
+"""``python -m benchmarks [--size quick|default|large] [--seed N] [--json] [--rebuild]``.
+
+Every figure is measured several times and reported as a median; every comparison is a ratio
+of two things measured in this same run. Targets are checked for the ``default`` size (and
+the two ``large`` ones); tests never assert times, this does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks.build import PASSPHRASE, Built, build
+
+QUERIES = [
+    "Nguyen",  # no diacritics, many cases
+    "Nguyen Hong",
+    "Dang Thi",  # đ folded
+    "Wisniewski",
+    "Lukasz",  # ł folded
+    "Hoxha Arber",
+    "Selam",  # romanised alias of a Ge'ez-script name
+    "Шевченко",
+    "Popescu Stefan",
+    "BENCH-NRM-00042",
+    "car wash",
+    "cannabis grow house",
+    "passport",
+    "Millbrook GP",
+    "debt",
+    "interview",  # a very common word
+]
+
+TARGETS = {  # figure -> (comparison, limit); checked for --size default
+    "start_ratio": ("<=", 2.0),
+    "vault_open_ms": ("<=", 150),
+    "search_p95_ms": ("<=", 20),
+    "sqlcipher_plain_ratio": ("<=", 1.3),
+    "letter_pdf_ms": ("<=", 150),
+    "timeline_pdf_ms": ("<=", 1500),
+    "bundle_vs_pyrage": (">=", 0.7),
+    "big_attachment_peak_mib": ("<=", 200),
+    "gui_stall_ms": ("<=", 50),
+}
+LARGE_TARGETS = {"vault_open_ms": ("<=", 300), "search_p95_ms": ("<=", 50)}
+
+
+def _log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def median_ms(fn: Callable[[], Any], reps: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), times
+
+
+def percentile(values: list[float], p: float) -> float:
+    s = sorted(values)
+    k = max(0, min(len(s) - 1, round(p / 100 * (len(s) - 1))))
+    return s[k]
+
+
+def _probe_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    scratch = Path(tempfile.gettempdir()) / "imsa-bench-home"
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        env[var] = str(scratch / var.lower())
+    env.pop("IMSA_VAULT", None)
+    return env
+
+
+def probe(*args: str, timeout: float = 1200) -> tuple[dict[str, Any], float]:
+    """Run a probe subprocess; returns its JSON result and the wall time to its result line."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.probes", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=_probe_env(),
+        cwd=str(Path(__file__).resolve().parent.parent),
+        text=True,
+    )
+    assert proc.stdout is not None
+    result: dict[str, Any] = {}
+    elapsed = 0.0
+    for line in proc.stdout:
+        if line.startswith("RESULT "):
+            elapsed = time.perf_counter() - t
+            result = json.loads(line[7:])
+    proc.wait(timeout=timeout)
+    if not result:
+        raise RuntimeError(f"probe {args[0]} gave no result (exit {proc.returncode})")
+    return result, elapsed
+
+
+# ---- figures ---------------------------------------------------------------------------------
+
+
+def fig_start(built: Built, reps: int) -> dict[str, Any]:
+    bare, app = [], []
+    probe("start-bare")  # warm the OS file cache for both
+    probe("start-app", str(built.vault_path))
+    for _ in range(reps):
+        bare.append(probe("start-bare")[1] * 1000)
+        res, s = probe("start-app", str(built.vault_path))
+        if not res.get("unlock_view"):
+            raise RuntimeError("the app did not show the unlock window")
+        app.append(s * 1000)
+    b, a = statistics.median(bare), statistics.median(app)
+    return {"start_bare_ms": round(b), "start_app_ms": round(a), "start_ratio": round(a / b, 2)}
+
+
+def fig_open(built: Built, reps: int, kdf_reps: int) -> dict[str, Any]:
+    from imsa_desktop.crypto.kdf import DEFAULT_PARAMS, derive_key
+    from imsa_desktop.store.vault import UnwrappedKey, Vault, unwrap_with_passphrase
+
+    unwrap_ms, _ = median_ms(lambda: unwrap_with_passphrase(built.vault_path, PASSPHRASE), reps)
+    u = unwrap_with_passphrase(built.vault_path, PASSPHRASE)
+    key = bytes(u.key)
+
+    def open_close() -> None:
+        Vault.open(UnwrappedKey(u.path, u.slots, bytearray(key))).close()
+
+    def open_list() -> None:
+        v = Vault.open(UnwrappedKey(u.path, u.slots, bytearray(key)))
+        with v.unit_of_work() as uow:
+            uow.cases.summaries()
+        v.close()
+
+    open_close()
+    open_ms, _ = median_ms(open_close, reps)
+    list_ms, _ = median_ms(open_list, reps)
+    kdf_ms, _ = median_ms(lambda: derive_key(PASSPHRASE, b"\0" * 16, DEFAULT_PARAMS), kdf_reps)
+    return {
+        "vault_open_ms": round(open_ms, 1),
+        "vault_open_and_case_summaries_ms": round(list_ms, 1),
+        "unwrap_bench_params_ms": round(unwrap_ms, 1),
+        "kdf_default_params_ms": round(kdf_ms),
+    }
+
+
+def fig_search(built: Built, reps: int) -> dict[str, Any]:
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    from imsa_desktop.services.search import search_cases
+    from imsa_desktop.store.uow import SqlUnitOfWork
+
+    vault = built.open_vault()
+    plain = sqlcipher.connect(str(built.plain_path), isolation_level=None, check_same_thread=False)
+    for pragma in ("foreign_keys = ON", "secure_delete = ON", "temp_store = MEMORY", "journal_mode = WAL"):
+        plain.execute(f"PRAGMA {pragma}")
+    try:
+        v_times: dict[str, list[float]] = {q: [] for q in QUERIES}
+        p_times: dict[str, list[float]] = {q: [] for q in QUERIES}
+        hits: dict[str, int] = {}
+        for q in QUERIES:  # warm both caches
+            hits[q] = sum(len(g.hits) for g in search_cases(vault.unit_of_work(), q))
+            search_cases(SqlUnitOfWork(plain), q)
+        for _ in range(reps):
+            for q in QUERIES:
+                t = time.perf_counter()
+                search_cases(vault.unit_of_work(), q)
+                v_times[q].append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                search_cases(SqlUnitOfWork(plain), q)
+                p_times[q].append((time.perf_counter() - t) * 1000)
+        all_v = [t for ts in v_times.values() for t in ts]
+        all_p = [t for ts in p_times.values() for t in ts]
+        per_query = {
+            q: {
+                "hits": hits[q],
+                "ms": round(statistics.median(v_times[q]), 1),
+                "plain_ms": round(statistics.median(p_times[q]), 1),
+            }
+            for q in QUERIES
+        }
+        # Adding one event: the FTS row's delete-before-insert (rolled back: the vault is unchanged).
+        from imsa_desktop.domain.dates import FuzzyDate
+        from imsa_desktop.domain.model import TimelineEvent
+
+        case_id = vault.conn.execute("SELECT id FROM cases LIMIT 1").fetchone()[0]  # type: ignore[union-attr]
+
+        def add_event() -> None:
+            with vault.unit_of_work() as uow:
+                uow.events.add(
+                    TimelineEvent(case_id=case_id, date=FuzzyDate.parse("2024-05"), title="Probe event")
+                )
+                uow.rollback()
+
+        add_ms, _ = median_ms(add_event, max(3, reps))
+        return {
+            "search_p50_ms": round(percentile(all_v, 50), 1),
+            "search_p95_ms": round(percentile(all_v, 95), 1),
+            "plain_search_p50_ms": round(percentile(all_p, 50), 1),
+            "plain_search_p95_ms": round(percentile(all_p, 95), 1),
+            "sqlcipher_plain_ratio": round(sum(all_v) / sum(all_p), 2),
+            "search_queries": per_query,
+            "add_one_event_ms": round(add_ms, 1),
+        }
+    finally:
+        vault.close()
+        plain.close()
+
+
+def fig_documents(built: Built, reps: int) -> dict[str, Any]:
+    from imsa_desktop.documents.letter_pdf import render_letter
+    from imsa_desktop.documents.samples import demo_draft
+    from imsa_desktop.documents.timeline_pdf import render_timeline
+
+    t = time.perf_counter()
+    draft = demo_draft()
+    render_letter(draft)
+    cold = (time.perf_counter() - t) * 1000
+    letter_ms, _ = median_ms(lambda: render_letter(draft), reps)
+    vault = built.open_vault()
+    try:
+        with vault.unit_of_work() as uow:
+            cid = uow.conn.execute(
+                "SELECT case_id FROM records WHERE kind = 'event'"
+                " GROUP BY case_id ORDER BY count(*) DESC LIMIT 1"
+            ).fetchone()[0]
+            case = uow.cases.get(cid)
+            events = uow.events.for_case(cid)[:1000]
+    finally:
+        vault.close()
+    today = case.updated_at.date()
+    tl_ms, _ = median_ms(
+        lambda: render_timeline(case, events, pseudonymous=False, today=today), max(1, reps // 2)
+    )
+    return {
+        "letter_pdf_first_ms": round(cold),
+        "letter_pdf_ms": round(letter_ms, 1),
+        "timeline_pdf_ms": round(tl_ms),
+        "timeline_events": len(events),
+    }
+
+
+def fig_bundle(built: Built, reps: int, target_bytes: int) -> dict[str, Any]:
+    import pyrage
+
+    from imsa_desktop.crypto.kdf import TEST_PARAMS
+    from imsa_desktop.services import bundles
+    from imsa_desktop.services import identity as identity_service
+    from imsa_desktop.store.vault import Vault
+
+    vault = built.open_vault()
+    try:
+        rows = vault.conn.execute(  # type: ignore[union-attr]
+            "SELECT case_id, sum(size) AS n FROM attachments GROUP BY case_id ORDER BY n DESC, case_id"
+        ).fetchall()
+        ids, total = [], 0
+        for cid, size in rows:
+            ids.append(cid)
+            total += size
+            if total >= target_bytes:
+                break
+        bundle_times, sizes = [], []
+        for i in range(reps):
+            with tempfile.TemporaryDirectory(prefix="imsa-bench-bundle-") as tmp:
+                other, _ = Vault.create(
+                    Path(tmp) / "b.imsa", "benchmark passphrase b", "Advocate B (fictional)", TEST_PARAMS
+                )
+                try:
+                    key = identity_service.my_identity(other.unit_of_work()).age_public
+                    out = Path(tmp) / f"share-{i}.imsabundle"
+                    t = time.perf_counter()
+                    bundles.export_cases(vault.unit_of_work(), ids, out, recipients=[key], reason="benchmark")
+                    bundles.import_bundle(other.unit_of_work(), out)
+                    bundle_times.append(time.perf_counter() - t)
+                    sizes.append(out.stat().st_size)
+                finally:
+                    other.close()
+    finally:
+        vault.close()
+    size = statistics.median(sizes)
+    ident = pyrage.x25519.Identity.generate()
+    data = os.urandom(int(size))
+    age_times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        ct = pyrage.encrypt(data, [ident.to_public()])
+        pyrage.decrypt(ct, [ident])
+        age_times.append(time.perf_counter() - t)
+        del ct
+    b, a = statistics.median(bundle_times), statistics.median(age_times)
+    return {
+        "bundle_cases": len(ids),
+        "bundle_mb": round(size / 1e6, 1),
+        "bundle_export_import_mb_s": round(size / 1e6 / b, 1),
+        "pyrage_encrypt_decrypt_mb_s": round(size / 1e6 / a, 1),
+        "bundle_vs_pyrage": round(a / b, 2),
+    }
+
+
+def fig_bigfile(mib: int) -> dict[str, Any]:
+    res, _ = probe("bigfile", str(mib))
+    return {
+        "big_attachment_mib": mib,
+        "big_attachment_peak_mib": res["peak_rss_mib"],
+        "big_attachment_above_baseline_mib": res["peak_above_baseline_mib"],
+        "big_attachment_attach_mb_s": round(mib * 1.048576 / res["attach_s"], 1),
+        "big_attachment_export_mb_s": round(mib * 1.048576 / res["export_s"], 1),
+        "big_attachment_import_mb_s": round(mib * 1.048576 / res["import_s"], 1),
+    }
+
+
+def fig_stall(built: Built, reps: int) -> dict[str, Any]:
+    queries = ["Nguyen", "car wash", "Wisniewski", "BENCH-NRM-00042"]
+    runs = [probe("stall", str(built.vault_path), json.dumps(queries))[0] for _ in range(reps)]
+    phases = sorted({k for r in runs for k in r["max_gap_ms"]})
+    per_phase = {p: statistics.median(r["max_gap_ms"].get(p, 0.0) for r in runs) for p in phases}
+    return {
+        "gui_stall_ms": round(max(per_phase.values())),
+        "gui_stall_by_phase_ms": {k: round(v) for k, v in per_phase.items()},
+        "gui_large_case_events": runs[0]["large_case_events"],
+        "gui_search_path": runs[0].get("search_path", ""),
+        "gui_letter_in_worker_ms": round(statistics.median(r["letter_in_worker"].get("ms", 0) for r in runs)),
+    }
+
+
+# ---- the run ---------------------------------------------------------------------------------
+
+
+def check(figures: dict[str, Any], size: str) -> dict[str, dict[str, Any]]:
+    targets = dict(TARGETS)
+    if size == "large":
+        targets.update(LARGE_TARGETS)
+    out = {}
+    for name, (op, limit) in targets.items():
+        if name not in figures:
+            continue
+        v = figures[name]
+        ok = v <= limit if op == "<=" else v >= limit
+        out[name] = {"value": v, "target": f"{op} {limit}", "met": ok}
+    return out
+
+
+def run(size: str, seed: int, rebuild: bool) -> dict[str, Any]:
+    quick = size == "quick"
+    reps = 3 if quick else 5
+    t0 = time.perf_counter()
+    built = build(size, seed, force=rebuild)
+    figures: dict[str, Any] = {}
+    steps: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+        ("vault open", lambda: fig_open(built, 7, 1 if quick else 3)),
+        ("search", lambda: fig_search(built, reps)),
+        ("documents", lambda: fig_documents(built, reps)),
+        ("start", lambda: fig_start(built, 2 if quick else 5)),
+        ("gui stall", lambda: fig_stall(built, 1 if quick else 3)),
+        ("bundle", lambda: fig_bundle(built, 1 if quick else 3, (10 if quick else 200) * 1_000_000)),
+        ("big attachment", lambda: fig_bigfile(built.info["spec"]["big_file_mib"])),
+    ]
+    for name, fn in steps:
+        _log(f"{size}: {name}")
+        figures.update(fn())
+    return {
+        "size": size,
+        "seed": seed,
+        "caseload": {
+            k: built.info[k] for k in ("cases", "events", "notes", "attachments", "attachment_bytes")
+        },
+        "build_seconds": built.info["build_seconds"],
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "figures": figures,
+        "targets": check(figures, size) if size in ("default", "large") else {},
+        "run_seconds": round(time.perf_counter() - t0, 1),
+    }
+
+
+def _print_text(result: dict[str, Any]) -> None:
+    print(f"IMSA Desktop benchmarks - size {result['size']} (seed {result['seed']}), {result['machine']}")
+    print("caseload:", ", ".join(f"{k} {v:,}" for k, v in result["caseload"].items()))
+    for k, v in result["figures"].items():
+        if isinstance(v, dict):
+            continue
+        t = result["targets"].get(k)
+        mark = "" if t is None else f"   target {t['target']}: {'met' if t['met'] else 'MISSED'}"
+        print(f"  {k:40} {v}{mark}")
+    print("search queries (median ms, SQLCipher / plain):")
+    for q, d in result["figures"]["search_queries"].items():
+        print(f"  {q:24} hits {d['hits']:>4}  {d['ms']:>8} / {d['plain_ms']}")
+    print("GUI stall by phase (ms):", result["figures"]["gui_stall_by_phase_ms"])
+    print(f"run took {result['run_seconds']} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    p.add_argument("--size", choices=["quick", "default", "large"], default="default")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--json", action="store_true", help="print the figures as JSON on stdout")
+    p.add_argument("--rebuild", action="store_true", help="regenerate the cached caseload")
+    args = p.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    result = run(args.size, args.seed, args.rebuild)
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        _print_text(result)
+    return 0
