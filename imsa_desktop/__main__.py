@@ -50,10 +50,7 @@ def build_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
     app.setOrganizationName("IMSA")
     app.setStyle("Fusion")
     app.setStyleSheet(load_stylesheet())
-    from imsa_desktop.ui import plugins
-
-    plugins.load()
-    return app
+    return app  # feature modules load at the first unlock (MainWindow._ensure_features)
 
 
 def main(argv: list[str] | None = None) -> int:

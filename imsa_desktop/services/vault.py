@@ -58,7 +58,16 @@ def create_vault(
     if not advocate_name.strip():
         raise InvalidInput("Please enter your name (it is recorded in the audit log).")
     check_passphrase(passphrase, (advocate_name,))
-    return Vault.create(path, passphrase, advocate_name.strip(), params or creation_params())
+    vault, recovery = Vault.create(path, passphrase, advocate_name.strip(), params or creation_params())
+    try:
+        # Every vault gets its X25519 (age) and signing identity at creation (for bundles).
+        from imsa_desktop.services.identity import ensure_identity
+
+        ensure_identity(vault.unit_of_work())
+    except BaseException:
+        vault.close()
+        raise
+    return vault, recovery
 
 
 def unwrap(path: Path, passphrase: str) -> UnwrappedKey:

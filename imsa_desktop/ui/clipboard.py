@@ -9,6 +9,8 @@ Windows keeps data out of clipboard history and cloud sync with the registered f
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QByteArray, QMimeData, QObject, QTimer
 from PySide6.QtGui import QClipboard, QGuiApplication
 
@@ -76,3 +78,27 @@ def shared() -> SensitiveClipboard:
 
 def copy_sensitive(text: str) -> None:
     shared().copy(text)
+
+
+def protect_copies(is_sensitive: Callable[[], bool]) -> None:
+    """Treat every copy made inside the app while a vault is open as sensitive.
+
+    Ctrl+C in any field, a table or a context menu puts plain text on the clipboard; this
+    re-puts it with the secret hints and starts the clear timer. Copies made by other
+    programs are left alone.
+    """
+    clipboard = QGuiApplication.clipboard()
+
+    def changed() -> None:
+        if not is_sensitive():
+            return
+        mime = clipboard.mimeData(QClipboard.Mode.Clipboard)
+        if mime is None or mime.hasFormat("x-kde-passwordManagerHint"):
+            return  # empty, or already marked by us
+        if clipboard.supportsSelection() and not clipboard.ownsClipboard():
+            return  # another program's copy
+        text = mime.text()
+        if text:
+            shared().copy(text)
+
+    clipboard.dataChanged.connect(changed)

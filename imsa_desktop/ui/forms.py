@@ -55,7 +55,9 @@ class EnumCombo(QComboBox):
     """A combo over an enum's members. (Qt turns StrEnum item data into plain str, so the
     members are kept here and looked up by index.)"""
 
-    def __init__(self, enum: type[Enum], parent: QWidget | None = None, allow_none: str | None = None) -> None:
+    def __init__(
+        self, enum: type[Enum], parent: QWidget | None = None, allow_none: str | None = None
+    ) -> None:
         super().__init__(parent)
         self._members: list[Any] = []
         if allow_none is not None:

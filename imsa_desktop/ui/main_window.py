@@ -26,7 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from imsa_desktop.crypto.keychain import Keychain
+from imsa_desktop.services import settings as settings_service
 from imsa_desktop.services import tempfiles
+from imsa_desktop.ui import clipboard, plugins
+from imsa_desktop.ui.common import message_for
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.setup_view import RecoveryKeyView, SetupView
 from imsa_desktop.ui.views.unlock_view import UnlockView
@@ -129,7 +132,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QSizePolicy
 
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.toolbar.addWidget(spacer)
+        self._spacer_action = self.toolbar.addWidget(spacer)
         self.who = QLabel()
         self.who.setObjectName("hint")
         self.toolbar.addWidget(self.who)
@@ -142,6 +145,9 @@ class MainWindow(QMainWindow):
         self.setup_view.vault_created.connect(self._show_recovery_key)
         self.recovery_view.acknowledged.connect(self._setup_finished)
         self.unlock_view.unlocked.connect(self._unlocked)
+
+        self._features_ready = False
+        clipboard.protect_copies(lambda: self.session.is_open)
 
         self.idle = IdleWatcher(idle_clock, self)
         app = QApplication.instance()
@@ -186,8 +192,58 @@ class MainWindow(QMainWindow):
         self.unlock_view.prepare(notice)
         self.stack.setCurrentWidget(self.unlock_view)
 
+    def _ensure_features(self) -> None:
+        """Load the feature modules and their toolbar actions once, at the first unlock
+        (so the unlock window appears without waiting for PDF, calendar and bundle code)."""
+        if self._features_ready:
+            return
+        self._features_ready = True
+        plugins.load()
+        actions: list[QAction] = []
+        try:
+            from imsa_desktop.ui.features import bundles
+        except ImportError:  # pragma: no cover - the feature ships with the app
+            bundles = None  # type: ignore[assignment]
+        if bundles is not None:
+            actions += bundles.register_actions(self)
+        audit = QAction("Audit log", self)
+        audit.setObjectName("actionAudit")
+        audit.triggered.connect(self.open_audit_log)
+        settings = QAction("Settings", self)
+        settings.setObjectName("actionSettings")
+        settings.triggered.connect(self.open_settings)
+        actions += [audit, settings]
+        for a in actions:
+            self.toolbar.removeAction(a)
+            self.toolbar.insertAction(self._spacer_action, a)
+        self.extra_actions += actions
+
+    def open_audit_log(self) -> None:
+        from imsa_desktop.ui.dialogs.audit_dialog import open_audit_dialog
+
+        case_id = self.workspace.case_view.case_id if self.workspace else None
+        open_audit_dialog(self.session, self, case_id)
+
+    def open_settings(self) -> None:
+        from imsa_desktop.ui.dialogs.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.session, self)
+        dialog.accepted.connect(self._apply_settings)
+        dialog.open()
+
+    def _apply_settings(self) -> None:
+        try:
+            s = settings_service.load_settings(self.session.uow())
+        except Exception as e:
+            message_for(e)
+            return
+        self.idle_minutes = s.idle_minutes
+        clipboard.shared().seconds = s.clipboard_seconds
+
     def _unlocked(self) -> None:
         self.idle.last_activity = self.idle.clock()
+        self._ensure_features()
+        self._apply_settings()
         self.workspace = WorkspaceView(self.session)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
@@ -224,7 +280,7 @@ class MainWindow(QMainWindow):
             self.workspace.deleteLater()
             self.workspace = None
         self.session.lock()
-        QGuiApplication.clipboard().clear()
+        clipboard.shared().clear_now()
         tempfiles.cleanup_external_copies()
         self._show_unlock("Locked. Your work is safe in the vault.")
 

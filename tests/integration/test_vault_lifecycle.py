@@ -161,3 +161,19 @@ def test_database_is_not_readable_as_plain_sqlite(vault: Vault, vault_path: Path
     _add_case(vault)
     vault.close()
     assert not vault_path.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_a_new_vault_has_its_sharing_identity_from_the_start(vault_path) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.crypto.kdf import TEST_PARAMS
+    from imsa_desktop.services import identity
+    from imsa_desktop.services import vault as vault_service
+    from tests.conftest import PASSPHRASE
+
+    vault, _ = vault_service.create_vault(vault_path, PASSPHRASE, "Sam Example", params=TEST_PARAMS)
+    try:
+        with vault.unit_of_work() as uow:
+            stored = uow.settings.get("identity")
+        assert stored is not None
+        assert identity.my_identity(vault.unit_of_work()).age_public.startswith("age1")
+    finally:
+        vault.close()

@@ -1,0 +1,78 @@
+"""Toolbar tools after unlocking: settings change the auto-lock time; the audit log opens;
+copies made in the app are marked secret and cleared; locking clears them at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from imsa_desktop.services import cases as case_service
+from imsa_desktop.ui import clipboard
+from tests.conftest import PASSPHRASE
+
+
+def _unlocked(make_window, vault, vault_path: Path):  # type: ignore[no-untyped-def]
+    case_id = case_service.add_case(vault.unit_of_work(), {"survivor": {"full_name": "Paweł Wiśniewski"}})
+    vault.close()
+    window = make_window(vault_path)
+    window.unlock_view.passphrase.setText(PASSPHRASE)
+    window.unlock_view.unlock()
+    assert window.session.is_open
+    return window, case_id
+
+
+def test_toolbar_has_sharing_audit_and_settings(make_window, vault, vault_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window, _ = _unlocked(make_window, vault, vault_path)
+    names = [a.objectName() for a in window.toolbar.actions()]
+    for wanted in ("actionShare", "actionImport", "actionIdentity", "actionAudit", "actionSettings"):
+        assert wanted in names
+    # They sit before the spacer, with Hide and Lock kept at the right-hand end.
+    assert names.index("actionSettings") < names.index("hideAction") < names.index("lockAction")
+
+
+def test_settings_change_the_idle_lock_time(make_window, vault, vault_path: Path, idle_clock) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.ui.dialogs.settings_dialog import SettingsDialog
+
+    window, _ = _unlocked(make_window, vault, vault_path)
+    assert window.idle_minutes == 5
+    window.open_settings()
+    dialog = window.findChild(SettingsDialog)
+    dialog.idle.setValue(2)
+    dialog.save()
+    assert window.idle_minutes == 2
+    idle_clock.t += 2 * 60 + 1
+    window.check_idle()
+    assert not window.session.is_open
+    # The setting is kept in the vault and applies again after unlocking.
+    window.unlock_view.passphrase.setText(PASSPHRASE)
+    window.unlock_view.unlock()
+    assert window.idle_minutes == 2
+
+
+def test_audit_log_opens_on_the_current_case(make_window, vault, vault_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.ui.dialogs.audit_dialog import AuditDialog
+
+    window, case_id = _unlocked(make_window, vault, vault_path)
+    window.workspace.open_case(case_id)
+    window.open_audit_log()
+    dialog = window.findChild(AuditDialog)
+    assert dialog is not None and dialog.isVisible()
+
+
+def test_a_copy_in_the_app_is_marked_secret_and_cleared_on_lock(
+    make_window, vault, vault_path: Path, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    window, case_id = _unlocked(make_window, vault, vault_path)
+    window.workspace.open_case(case_id)
+    field = window.workspace.case_view.tab_list[0].full_name
+    field.selectAll()
+    field.copy()
+    QApplication.processEvents()
+    board = QGuiApplication.clipboard()
+    qtbot.waitUntil(lambda: board.mimeData().hasFormat("x-kde-passwordManagerHint"))
+    assert board.text() == "Paweł Wiśniewski"
+    assert clipboard.shared().pending
+    window.lock()
+    assert board.text() == ""
