@@ -25,6 +25,12 @@ def translate(exc: BaseException) -> StorageError | VaultDamaged:
     text = str(exc).lower()
     if "disk is full" in text or "database or disk is full" in text:
         return DiskFull()
+    if "disk i/o error" in text:
+        # SQLite reports a failed write (ENOSPC, EFBIG, a pulled USB disk) as a plain I/O error.
+        return DiskFull(
+            "The vault could not be written: the disk may be full, removed or failing. "
+            "Nothing was saved; free some space and try again."
+        )
     if "not a database" in text or "malformed" in text or "hmac" in text:
         return VaultDamaged()
     if "locked" in text or "busy" in text:
@@ -45,8 +51,8 @@ def storage_errors() -> Iterator[None]:
     except OSError as e:
         import errno
 
-        if e.errno == errno.ENOSPC:
-            raise DiskFull() from e
+        if e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            raise translate(sqlcipher.OperationalError("disk I/O error")) from e
         raise StorageError() from e
 
 

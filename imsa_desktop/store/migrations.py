@@ -8,6 +8,7 @@ suite builds a vault at every earlier version, fills it, and migrates it to the 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -168,7 +169,9 @@ def migrate(conn: Connection, target: int = LATEST) -> int:
                 conn.execute(f"PRAGMA user_version = {int(m.version)}")
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    with contextlib.suppress(Exception):
+                        conn.execute("ROLLBACK")
                 raise
         version = m.version
     return version

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -81,18 +82,23 @@ class SqlUnitOfWork(AbstractUnitOfWork):
     def commit(self) -> None:
         if not self._active:
             return
-        with storage_errors():
-            try:
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                self._active = False
-                raise
         self._active = False
+        try:
+            with storage_errors():
+                self.conn.execute("COMMIT")
+        except BaseException:
+            # A failed COMMIT (e.g. a full disk) may already have rolled back; make sure, and
+            # report the original error, not the rollback's.
+            self._quiet_rollback()
+            raise
 
     def rollback(self) -> None:
         if not self._active:
             return
         self._active = False
-        with storage_errors():
-            self.conn.execute("ROLLBACK")
+        self._quiet_rollback()
+
+    def _quiet_rollback(self) -> None:
+        if getattr(self.conn, "in_transaction", True):
+            with contextlib.suppress(Exception):
+                self.conn.execute("ROLLBACK")
