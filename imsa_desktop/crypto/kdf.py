@@ -7,6 +7,7 @@ combining accents derives the same key (documented in docs/key-slots.md).
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import time
@@ -92,26 +93,34 @@ def calibrate(
     *,
     clock: Callable[[], float] = time.perf_counter,
     parallelism: int | None = None,
+    derive: Callable[[str, bytes, Argon2Params], bytes] | None = None,
 ) -> Argon2Params:
-    """Pick a time_cost so one derivation costs about ``target_seconds`` on this machine.
+    """Pick a time_cost so one derivation costs at least about ``target_seconds`` here.
 
-    Memory is at least 64 MiB and time_cost never below ``min_time_cost``. One Argon2 pass
-    costs roughly the same each time, so we time a one-pass derivation (best of two) and
-    scale. ``clock`` is injectable so tests need not depend on the wall clock.
+    Memory is at least 64 MiB and time_cost never below ``min_time_cost``. A derivation
+    costs a fixed part (allocating and touching the memory) plus a part per pass, so we time
+    one and two passes, take the difference as the cost of a pass, round the number of
+    passes up, then time the chosen parameters once and scale up if they still fall short.
+    ``clock`` and ``derive`` are injectable so tests need not depend on the wall clock.
     """
+    run = derive or derive_key
     memory = max(int(memory_kib), MIN_MEMORY_KIB)
     lanes = parallelism if parallelism is not None else max(1, min(4, os.cpu_count() or 1))
     floor = max(1, int(min_time_cost))
-    probe = Argon2Params(time_cost=1, memory_kib=memory, parallelism=lanes)
     salt = secrets.token_bytes(SALT_LEN)
-    per_pass = float("inf")
-    for _ in range(2):
+
+    def timed(tc: int) -> float:
         start = clock()
-        derive_key("calibration passphrase", salt, probe)
-        per_pass = min(per_pass, clock() - start)
-    if per_pass <= 0:
-        passes = MAX_TIME_COST
-    else:
-        passes = int(target_seconds / per_pass)
+        run("calibration passphrase", salt, Argon2Params(time_cost=tc, memory_kib=memory, parallelism=lanes))
+        return clock() - start
+
+    one = min(timed(1), timed(1))
+    two = timed(2)
+    per_pass = max(two - one, one / 4, 1e-6)
+    fixed = max(one - per_pass, 0.0)
+    passes = math.ceil(max(target_seconds - fixed, 0.0) / per_pass - 1e-9)
     time_cost = min(MAX_TIME_COST, max(floor, passes))
+    measured = timed(time_cost)
+    if 0 < measured < target_seconds and time_cost < MAX_TIME_COST:
+        time_cost = min(MAX_TIME_COST, math.ceil(time_cost * target_seconds / measured - 1e-9))
     return Argon2Params(time_cost=time_cost, memory_kib=memory, parallelism=lanes)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 
 import pytest
 
@@ -82,20 +81,39 @@ def test_calibrate_returns_at_least_64_mib_even_when_asked_for_less() -> None:
     assert params.parallelism >= 1
 
 
-def _fake_clock(step: float) -> Callable[[], float]:
-    """Each derivation appears to take ``step`` seconds (the clock is read before and after)."""
-    ticks = iter(range(1000))
-    return lambda: next(ticks) * step
+class _FakeArgon:
+    """A derivation that 'takes' fixed + per_pass * time_cost seconds on a fake clock."""
+
+    def __init__(self, fixed: float, per_pass: float) -> None:
+        self.now = 0.0
+        self.fixed, self.per_pass = fixed, per_pass
+
+    def clock(self) -> float:
+        return self.now
+
+    def derive(self, passphrase: str, salt: bytes, params: Argon2Params) -> bytes:
+        self.now += self.fixed + self.per_pass * params.time_cost
+        return bytes(32)
+
+
+def _calibrate(fixed: float, per_pass: float, **kwargs: object) -> Argon2Params:
+    fake = _FakeArgon(fixed, per_pass)
+    return calibrate(clock=fake.clock, derive=fake.derive, **kwargs)  # type: ignore[arg-type]
 
 
 def test_calibrate_scales_time_cost_to_the_target() -> None:
-    params = calibrate(target_seconds=1.0, memory_kib=65536, min_time_cost=3, clock=_fake_clock(0.1))
-    assert params.time_cost == 10
+    assert _calibrate(0.0, 0.1, target_seconds=1.0, memory_kib=65536, min_time_cost=3).time_cost == 10
+
+
+def test_calibrate_accounts_for_the_fixed_cost_and_rounds_up() -> None:
+    # 0.13 s to fill the memory, 0.1 s a pass: 4 passes (0.53 s) reach 0.5 s; 3 (0.43 s) would not.
+    params = _calibrate(0.13, 0.1, target_seconds=0.5, memory_kib=65536, min_time_cost=1)
+    assert params.time_cost == 4
+    assert 0.13 + 0.1 * params.time_cost >= 0.5
 
 
 def test_calibrate_never_goes_below_the_minimum_time_cost() -> None:
-    params = calibrate(target_seconds=0.5, memory_kib=65536, min_time_cost=4, clock=_fake_clock(2.0))
-    assert params.time_cost == 4
+    assert _calibrate(0.0, 2.0, target_seconds=0.5, memory_kib=65536, min_time_cost=4).time_cost == 4
 
 
 def test_out_of_memory_is_reported_as_such_not_as_a_wrong_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
