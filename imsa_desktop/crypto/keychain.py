@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
+from typing import TYPE_CHECKING
 
 from imsa_desktop.errors import KeychainUnavailable
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+# ``keyring`` is imported when first used: it costs ~70 ms, which the unlock window should not wait for.
 
 SERVICE = "IMSA Desktop"
 
@@ -33,6 +35,8 @@ class Keychain:
         if self._backend is not None:
             return self._backend
         try:
+            import keyring
+
             return keyring.get_keyring()
         except Exception as e:  # backend discovery can fail in many library-specific ways
             raise KeychainUnavailable(_FAILED) from e
@@ -43,6 +47,8 @@ class Keychain:
             backend = self._resolve()
         except KeychainUnavailable:
             return False
+        from keyring.backends import chainer, fail, null
+
         if isinstance(backend, fail.Keyring | null.Keyring):
             return False
         if isinstance(backend, chainer.ChainerBackend):

@@ -10,8 +10,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from zxcvbn import zxcvbn
-
 MIN_LENGTH = 10
 MIN_SCORE = 3
 _ZXCVBN_MAX = 72  # zxcvbn refuses longer input; a prefix can only under-estimate the strength
@@ -29,6 +27,8 @@ class Strength:
 
 def assess(passphrase: str, user_inputs: Iterable[str] = ()) -> Strength:
     """Rate ``passphrase``; ``user_inputs`` are words to treat as guessable (names, the org)."""
+    from zxcvbn import zxcvbn  # ~25 ms to import: only when a passphrase is being chosen
+
     inputs = _with_folded([word for word in user_inputs if word])
     length = len(passphrase)
     if length == 0:

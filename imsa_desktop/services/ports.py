@@ -11,9 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Generic, Protocol, TypeVar
 
-from imsa_desktop.domain.letter_records import LetterRecord
 from imsa_desktop.domain.model import (
     Appointment,
     AuditEntry,
@@ -24,6 +23,9 @@ from imsa_desktop.domain.model import (
     Record,
     TimelineEvent,
 )
+
+if TYPE_CHECKING:
+    from imsa_desktop.domain.letter_records import LetterRecord
 
 R = TypeVar("R", bound=Record)
 

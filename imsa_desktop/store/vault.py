@@ -181,6 +181,14 @@ class Vault:
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._connection(), actor=lambda: self.advocate_name, clock=self._clock)
 
+    def detached(self) -> DetachedVault:
+        """Its own connection to this vault, for one piece of work in a worker thread.
+
+        Open it on the GUI thread (so a lock cannot race the key), use it in the worker,
+        close it when done. Reads see committed data; writes follow the one-writer rule.
+        """
+        return DetachedVault(self.new_connection(), self.advocate_name, self._clock)
+
     def new_connection(self) -> connection.Connection:
         """A separate connection (for a worker thread); the caller closes it."""
         if self._key is None:
@@ -206,3 +214,17 @@ class Vault:
 
     def integrity_ok(self) -> bool:
         return connection.integrity_ok(self._connection())
+
+
+class DetachedVault:
+    def __init__(self, conn: connection.Connection, actor: str, clock: Callable[[], datetime]) -> None:
+        self.conn = conn
+        self._actor = actor
+        self._clock = clock
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.conn, actor=lambda: self._actor, clock=self._clock)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.close()

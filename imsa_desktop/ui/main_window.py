@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -33,7 +34,9 @@ from imsa_desktop.ui.common import message_for
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.setup_view import RecoveryKeyView, SetupView
 from imsa_desktop.ui.views.unlock_view import UnlockView
-from imsa_desktop.ui.views.workspace_view import WorkspaceView
+
+if TYPE_CHECKING:
+    from imsa_desktop.ui.views.workspace_view import WorkspaceView
 
 DEFAULT_IDLE_MINUTES = 5
 NEUTRAL_TITLE = "IMSA Desktop"
@@ -101,7 +104,7 @@ class MainWindow(QMainWindow):
         self.neutral_view = NeutralView(self.unhide)
         for w in (self.setup_view, self.recovery_view, self.unlock_view, self.neutral_view):
             self.stack.addWidget(w)
-        self.workspace: WorkspaceView | None = None
+        self.workspace: WorkspaceView | None = None  # built at unlock, destroyed at lock
 
         self.toolbar = QToolBar("Main")
         self.toolbar.setObjectName("mainToolbar")
@@ -164,6 +167,7 @@ class MainWindow(QMainWindow):
             self._show_unlock()
         else:
             self._show_setup()
+        plugins.preload()
 
     # ---- pages ----------------------------------------------------------------------------
     def _set_unlocked_chrome(self, on: bool) -> None:
@@ -244,11 +248,13 @@ class MainWindow(QMainWindow):
         self.idle.last_activity = self.idle.clock()
         self._ensure_features()
         self._apply_settings()
+        from imsa_desktop.ui.views.workspace_view import WorkspaceView
+
         self.workspace = WorkspaceView(self.session)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
         self._set_unlocked_chrome(True)
-        self.workspace.reload()
+        self.workspace.reload(refresh_home=False)  # show_home() below refreshes the Today page
         case_id, tab = self._restore
         if case_id:
             self.workspace.open_case(case_id, tab)

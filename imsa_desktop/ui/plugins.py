@@ -6,8 +6,10 @@ import error inside a present one is a real error and is raised).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
+import threading
 
 FEATURE_MODULES = (
     "imsa_desktop.ui.features.deadlines",
@@ -22,6 +24,40 @@ FEATURE_MODULES = (
 )
 
 _loaded = False
+_preload: threading.Thread | None = None
+
+
+def _import_all() -> None:
+    for name in FEATURE_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:
+            found = False
+        if found:
+            importlib.import_module(name)
+
+
+def _warm() -> None:
+    """Import the feature modules and build this year's bank-holiday tables, off the GUI
+    thread, while the advocate types the passphrase. Any error here resurfaces in load()."""
+    with contextlib.suppress(Exception):
+        _import_all()
+        from datetime import date
+
+        from imsa_desktop.domain.model import Jurisdiction
+        from imsa_desktop.services.deadlines import holiday_calendar
+
+        calendar = holiday_calendar()
+        for j in Jurisdiction:
+            for year in (date.today().year, date.today().year + 1):
+                calendar.is_holiday(date(year, 1, 1), j)
+
+
+def preload() -> None:
+    global _preload
+    if _preload is None and not _loaded:
+        _preload = threading.Thread(target=_warm, name="imsa-preload", daemon=True)
+        _preload.start()
 
 
 def load() -> None:
@@ -29,6 +65,8 @@ def load() -> None:
     if _loaded:
         return
     _loaded = True
+    if _preload is not None:
+        _preload.join()
     for name in FEATURE_MODULES:
         try:
             found = importlib.util.find_spec(name) is not None

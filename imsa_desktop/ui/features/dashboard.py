@@ -32,6 +32,7 @@ from imsa_desktop.ui.common import Banner, heading, hint, message_for
 from imsa_desktop.ui.features.appointments import ReminderWatcher
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views import workspace_view
+from imsa_desktop.ui.workers import run_task
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -200,14 +201,42 @@ class TodayDashboard(QWidget):
             self.open_case.emit(case_id)
 
     def refresh(self) -> None:
+        """Recompute in a worker on its own connection (deadlines of every case can take a
+        while on a big caseload); the tables fill when it is done."""
         if not self.session.is_open:
             return
         today = self.session.today()
         try:
-            t = dashboard_service.today_overview(self.session.uow, today)
+            detached = self.session.require_vault().detached()
         except Exception as e:
             self.banner.error(message_for(e))
             return
+        self._generation = getattr(self, "_generation", 0) + 1
+        generation = self._generation
+
+        def work() -> tuple[dashboard_service.Today, dict[str, str]]:
+            try:
+                t = dashboard_service.today_overview(detached.unit_of_work, today)
+                reasons: dict[str, str] = {}
+                uow = detached.unit_of_work()
+                with uow:
+                    for s in t.lost_contact:
+                        reasons[s.id] = uow.cases.get(s.id).status_reason
+                return t, reasons
+            finally:
+                detached.close()
+
+        def done(result: tuple[dashboard_service.Today, dict[str, str]]) -> None:
+            if generation == self._generation and self.session.is_open:
+                self._show(today, *result)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.banner.error(message_for(exc))
+
+        run_task(self, work, done, failed)
+
+    def _show(self, today: date, t: dashboard_service.Today, reasons: dict[str, str]) -> None:
         self.title.setText(f"Today · {format_date(today)}")
         parts = [
             f"{len(t.overdue)} overdue",
@@ -228,24 +257,14 @@ class TodayDashboard(QWidget):
         )
         self.lost.set_rows(
             [
-                (s.id, [s.code, s.display_name, format_date(s.updated_at.date()), ""], "")
+                (s.id, [s.code, s.display_name, format_date(s.updated_at.date()), reasons.get(s.id, "")], "")
                 for s in t.lost_contact
             ],
             "No cases with lost contact.",
         )
-        self._fill_reasons(t.lost_contact)
-
-    def _fill_reasons(self, lost: list) -> None:  # type: ignore[type-arg]
-        from imsa_desktop.services import cases as case_service
-
-        for r, s in enumerate(lost):
-            try:
-                reason = case_service.load_case(self.session.uow(), s.id).status_reason
-            except Exception:
-                reason = ""
-            self.lost.item(r, 3).setText(reason)
 
     def clear(self) -> None:
+        self._generation = getattr(self, "_generation", 0) + 1  # drop results still on their way
         self.reminders.stop()
         for w in (self.overdue, self.due_week, self.appts_today, self.appts_week, self.lost):
             w.clearContents()

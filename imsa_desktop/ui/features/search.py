@@ -11,17 +11,23 @@ Registers itself on import: ``SIDEBAR_WIDGETS`` gets the search box factory.
 
 from __future__ import annotations
 
+import dataclasses
 import html
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QColor, QPainter, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +38,7 @@ from imsa_desktop.ui.views.workspace_view import SIDEBAR_WIDGETS, WorkspaceView
 
 DEBOUNCE_MS = 150
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # (case_id, kind, record_id) for a hit; None for a heading
+MAX_ROWS = 30  # rows of hits rendered; the status line says how many more matched
 
 # The tab each kind of hit opens (by the tab's title; a missing tab leaves the case on Profile).
 TAB_FOR_KIND = {
@@ -41,6 +48,55 @@ TAB_FOR_KIND = {
     "appointment": "Appointments",
     "letter": "Letters",
 }
+
+HTML_ROLE = Qt.ItemDataRole.UserRole + 2
+HEADING_ROLE = Qt.ItemDataRole.UserRole + 3
+
+
+class _HtmlDelegate(QStyledItemDelegate):
+    """Paints each row's rich text straight from the model: no widget per row, and only the
+    rows on screen are painted (a widget per row cost ~2 ms each to build and lay out)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.width = 240
+        self._heights: dict[tuple[str, int], int] = {}
+
+    def _doc(self, body: str, width: int, heading: bool) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDocumentMargin(5 if heading else 4)
+        doc.setIndentWidth(0)
+        doc.setHtml(body if heading else f"<div style='margin-left:8px'>{body}</div>")
+        doc.setTextWidth(width)
+        return doc
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        body = str(index.data(HTML_ROLE) or "")
+        heading = bool(index.data(HEADING_ROLE))
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        if heading:
+            painter.fillRect(opt.rect, QColor("#f4f6f8"))
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        doc = self._doc(body, self.width, heading)  # the width the row's height was computed for
+        painter.save()
+        painter.translate(opt.rect.topLeft())
+        doc.drawContents(painter)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
+        body = str(index.data(HTML_ROLE) or "")
+        key = (body, self.width)
+        height = self._heights.get(key)
+        if height is None:
+            height = int(self._doc(body, self.width, bool(index.data(HEADING_ROLE))).size().height()) + 1
+            if len(self._heights) > 2000:
+                self._heights.clear()
+            self._heights[key] = height
+        return QSize(self.width, height)
+
 
 MARK_OPEN = '<b style="background-color:#fde68a;">'
 MARK_CLOSE = "</b>"
@@ -100,6 +156,7 @@ class GlobalSearch(QWidget):
         lay.addWidget(self.field)
         self.status = QLabel()
         self.status.setObjectName("hint")
+        self.status.setWordWrap(True)
         self.status.hide()
         lay.addWidget(self.status)
         self.results = QListWidget()
@@ -107,6 +164,8 @@ class GlobalSearch(QWidget):
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.delegate = _HtmlDelegate(self.results)
+        self.results.setItemDelegate(self.delegate)
         self.results.hide()
         lay.addWidget(self.results)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -141,13 +200,30 @@ class GlobalSearch(QWidget):
             return
         n = sum(len(g.hits) for g in groups)
         cases = len(groups)
-        self._show(groups, f"{n} match{'es' if n != 1 else ''} in {cases} case{'s' if cases != 1 else ''}")
+        status = f"{n} match{'es' if n != 1 else ''} in {cases} case{'s' if cases != 1 else ''}"
+        shown, kept = 0, []
+        for g in groups:  # best-ranked first; a long list in a sidebar helps no one
+            if shown >= MAX_ROWS:
+                break
+            hits = g.hits[: max(1, MAX_ROWS - shown)]
+            kept.append(dataclasses.replace(g, hits=hits))
+            shown += len(hits)
+        if shown < n:
+            status += f"; showing the first {shown}: add a word to narrow it down"
+        self._show(kept, status)
 
     def _refresh_if_shown(self) -> None:
         if self.field.text().strip() and self.session.is_open:
             self.run_search()
 
     def _show(self, groups: list[CaseHits], status: str) -> None:
+        self.results.setUpdatesEnabled(False)
+        try:
+            self._fill(groups, status)
+        finally:
+            self.results.setUpdatesEnabled(True)
+
+    def _fill(self, groups: list[CaseHits], status: str) -> None:
         self.groups = groups
         self.results.clear()
         self.status.setText(status)
@@ -156,13 +232,13 @@ class GlobalSearch(QWidget):
             head = QListWidgetItem()
             head.setFlags(Qt.ItemFlag.NoItemFlags)
             head.setData(HIT_ROLE, None)
-            label = QLabel(
-                f"{html.escape(g.display_name)}  <span style='color:#57606a;font-weight:400'>"
-                f"· {html.escape(g.code)}</span>"
+            self._set_html(
+                head,
+                f"<div style='color:#0b4f5c;font-weight:600'>{html.escape(g.display_name)}  "
+                f"<span style='color:#57606a;font-weight:400'>· {html.escape(g.code)}</span></div>",
+                heading=True,
             )
-            label.setObjectName("searchGroup")
-            label.setTextFormat(Qt.TextFormat.RichText)
-            self._add_row(head, label)
+            self.results.addItem(head)
             for h in g.hits:
                 item = QListWidgetItem()
                 item.setData(HIT_ROLE, (h.case_id, h.kind, h.record_id))
@@ -170,51 +246,37 @@ class GlobalSearch(QWidget):
                 body = f"<span style='color:#57606a'>{html.escape(kind)}:</span> {marked_html(h.title)}"
                 if h.snippet and h.snippet != h.title:
                     body += f"<br><span style='color:#3d444d'>{marked_html(h.snippet)}</span>"
-                hit_label = QLabel(body)
-                hit_label.setObjectName("searchHit")
-                hit_label.setTextFormat(Qt.TextFormat.RichText)
-                hit_label.setWordWrap(True)
-                self._add_row(item, hit_label)
+                self._set_html(item, body)
+                self.results.addItem(item)
         self.results.setVisible(bool(groups))
         self._relayout()
         self.searched.emit(sum(len(g.hits) for g in groups))
 
-    def _add_row(self, item: QListWidgetItem, label: QLabel) -> None:
-        label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.results.addItem(item)
-        self.results.setItemWidget(item, label)
-        self._fit_row(item, label, self._row_width())
+    @staticmethod
+    def _set_html(item: QListWidgetItem, body: str, heading: bool = False) -> None:
+        item.setData(HTML_ROLE, body)
+        item.setData(HEADING_ROLE, heading)
+        doc = QTextDocument()
+        doc.setHtml(body)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, doc.toPlainText())
 
     def _row_width(self) -> int:
-        return max(self.results.viewport().width(), self.field.width() - 4, 200) - 2
-
-    @staticmethod
-    def _fit_row(item: QListWidgetItem, label: QLabel, width: int) -> None:
-        label.setFixedWidth(width)
-        height = label.heightForWidth(width) if label.wordWrap() else label.sizeHint().height()
-        item.setSizeHint(QSize(width, max(height, label.sizeHint().height())))
+        """The text width of a row, leaving room for the scrollbar whether or not it shows
+        (heights are computed for this width, so rows never overlap when it appears)."""
+        bar = self.results.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        frame = 2 * self.results.frameWidth()
+        return max(self.results.width() - frame - bar - 2, 160)
 
     def _relayout(self) -> None:
-        width = self._row_width()
-        total = 0
-        for i in range(self.results.count()):
-            item = self.results.item(i)
-            w = self.results.itemWidget(item)
-            if isinstance(w, QLabel):
-                self._fit_row(item, w, width)
-                total += item.sizeHint().height()
+        self.delegate.width = self._row_width()
+        total = sum(self.results.sizeHintForRow(i) for i in range(self.results.count()))
+        self.results.doItemsLayout()
         # As tall as the hits need, between 120 and 380 pixels; the case list keeps the rest.
         self.results.setFixedHeight(max(120, min(380, total + 4)))
 
     def hit_texts(self) -> list[str]:
-        """The plain text of each row shown (headings and hits), for tests and accessibility."""
-        out = []
-        for i in range(self.results.count()):
-            w = self.results.itemWidget(self.results.item(i))
-            if isinstance(w, QLabel):
-                doc_text = w.text()
-                out.append(doc_text)
-        return out
+        """The marked-up text of each row shown (headings and hits)."""
+        return [str(self.results.item(i).data(HTML_ROLE)) for i in range(self.results.count())]
 
     # ---- opening --------------------------------------------------------------------------
     def _open_first(self) -> None:

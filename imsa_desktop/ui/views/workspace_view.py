@@ -148,7 +148,7 @@ class WorkspaceView(QWidget):
         session.cases_changed.connect(self.reload)
 
     # ---- list ---------------------------------------------------------------------------
-    def reload(self) -> None:
+    def reload(self, refresh_home: bool = True) -> None:
         if not self.session.is_open:
             return
         keep = self.case_view.case_id
@@ -163,7 +163,7 @@ class WorkspaceView(QWidget):
         if keep:
             self._select(keep)
         self._update_count()
-        if hasattr(self.home, "refresh"):
+        if refresh_home and hasattr(self.home, "refresh"):
             try:
                 self.home.refresh()
             except Exception as e:
