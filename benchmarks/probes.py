@@ -44,23 +44,11 @@ def start_bare() -> None:
 
 
 def start_app(vault: str) -> None:
-    from imsa_desktop import logsetup
-    from imsa_desktop.__main__ import build_app, install_excepthook
-
-    logsetup.configure()
-    install_excepthook()
-    from imsa_desktop.services import tempfiles
-
-    tempfiles.cleanup_external_copies()
-    app = build_app()
     from PySide6.QtCore import QTimer
 
-    from imsa_desktop.ui.main_window import MainWindow
-    from imsa_desktop.ui.session import Session
+    from imsa_desktop.__main__ import launch  # exactly what imsa-desktop runs
 
-    session = Session(Path(vault))
-    window = MainWindow(session)
-    window.show()
+    app, window = launch(Path(vault))
     ok = window.stack.currentWidget() is window.unlock_view
     QTimer.singleShot(0, lambda: (_emit({"shown": True, "unlock_view": ok}), app.quit()))
     app.exec()

@@ -42,6 +42,20 @@ def load_stylesheet() -> str:
         return ""
 
 
+def apply_theme(app) -> None:  # type: ignore[no-untyped-def]
+    """Base font size and text colours (cheaper than a universal style-sheet rule)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    font = app.font()
+    font.setPointSizeF(10.5)
+    app.setFont(font)
+    palette = app.palette()
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(role, QColor("#1f2328"))
+    palette.setColor(QPalette.ColorRole.Window, QColor("#f4f6f8"))
+    app.setPalette(palette)
+
+
 def build_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
@@ -49,28 +63,41 @@ def build_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
     app.setApplicationName("IMSA Desktop")
     app.setOrganizationName("IMSA")
     app.setStyle("Fusion")
+    apply_theme(app)
     app.setStyleSheet(load_stylesheet())
     return app  # feature modules load at the first unlock (MainWindow._ensure_features)
+
+
+def launch(path: Path):  # type: ignore[no-untyped-def]
+    """Start the GUI on a vault path: logging, excepthook, app, window shown. Returns (app, window)."""
+    logsetup.configure()
+    install_excepthook()
+    app = build_app()
+    from PySide6.QtCore import QTimer
+
+    from imsa_desktop.ui.main_window import MainWindow
+    from imsa_desktop.ui.session import Session
+
+    window = MainWindow(Session(path))
+    window.show()
+
+    def cleanup() -> None:  # temp copies left by a crash of an earlier run
+        from imsa_desktop.services import tempfiles
+
+        tempfiles.cleanup_external_copies()
+
+    QTimer.singleShot(0, cleanup)
+    return app, window
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="imsa-desktop", description="IMSA Desktop")
     parser.add_argument("--vault", help="vault file (default: $IMSA_VAULT or the per-user data folder)")
     args = parser.parse_args(argv)
-    logsetup.configure()
-    install_excepthook()
-    from imsa_desktop.services import tempfiles
-
-    tempfiles.cleanup_external_copies()  # copies left by a crash of an earlier run
-    app = build_app()
     from imsa_desktop.services import vault as vault_service
-    from imsa_desktop.ui.main_window import MainWindow
-    from imsa_desktop.ui.session import Session
 
     path = Path(args.vault).expanduser() if args.vault else vault_service.default_vault_path()
-    session = Session(path)
-    window = MainWindow(session)
-    window.show()
+    app, _window = launch(path)
     return int(app.exec())
 
 

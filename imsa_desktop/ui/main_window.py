@@ -32,10 +32,10 @@ from imsa_desktop.services import tempfiles
 from imsa_desktop.ui import clipboard, plugins
 from imsa_desktop.ui.common import message_for
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.views.setup_view import RecoveryKeyView, SetupView
 from imsa_desktop.ui.views.unlock_view import UnlockView
 
 if TYPE_CHECKING:
+    from imsa_desktop.ui.views.setup_view import RecoveryKeyView, SetupView
     from imsa_desktop.ui.views.workspace_view import WorkspaceView
 
 DEFAULT_IDLE_MINUTES = 5
@@ -98,11 +98,12 @@ class MainWindow(QMainWindow):
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
-        self.setup_view = SetupView(session, self.keychain)
-        self.recovery_view = RecoveryKeyView()
+        # The first-run pages are built only when there is no vault yet (start-up stays quick).
+        self.setup_view: SetupView | None = None
+        self.recovery_view: RecoveryKeyView | None = None
         self.unlock_view = UnlockView(session, self.keychain)
         self.neutral_view = NeutralView(self.unhide)
-        for w in (self.setup_view, self.recovery_view, self.unlock_view, self.neutral_view):
+        for w in (self.unlock_view, self.neutral_view):
             self.stack.addWidget(w)
         self.workspace: WorkspaceView | None = None  # built at unlock, destroyed at lock
 
@@ -145,8 +146,6 @@ class MainWindow(QMainWindow):
         self.addAction(self.lock_action)
         self.addAction(self.hide_action)
 
-        self.setup_view.vault_created.connect(self._show_recovery_key)
-        self.recovery_view.acknowledged.connect(self._setup_finished)
         self.unlock_view.unlocked.connect(self._unlocked)
 
         self._features_ready = False
@@ -179,9 +178,19 @@ class MainWindow(QMainWindow):
 
     def _show_setup(self) -> None:
         self._set_unlocked_chrome(False)
+        if self.setup_view is None:
+            from imsa_desktop.ui.views.setup_view import RecoveryKeyView, SetupView
+
+            self.setup_view = SetupView(self.session, self.keychain)
+            self.recovery_view = RecoveryKeyView()
+            self.stack.addWidget(self.setup_view)
+            self.stack.addWidget(self.recovery_view)
+            self.setup_view.vault_created.connect(self._show_recovery_key)
+            self.recovery_view.acknowledged.connect(self._setup_finished)
         self.stack.setCurrentWidget(self.setup_view)
 
     def _show_recovery_key(self, key: str) -> None:
+        assert self.recovery_view is not None
         self.recovery_view.show_key(key)
         self.stack.setCurrentWidget(self.recovery_view)
 

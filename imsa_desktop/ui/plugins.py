@@ -27,7 +27,7 @@ _loaded = False
 _preload: threading.Thread | None = None
 
 
-def _import_all() -> None:
+def _import_all() -> None:  # GUI thread only
     for name in FEATURE_MODULES:
         try:
             found = importlib.util.find_spec(name) is not None
@@ -37,11 +37,36 @@ def _import_all() -> None:
             importlib.import_module(name)
 
 
+# Heavy non-Qt modules the features use (PDF, calendar, bundles, holidays). Only these are
+# warmed in the background: importing Qt modules off the GUI thread is not safe (shiboken
+# crashed doing it here, "deallocating None"), and the layering test guarantees these
+# layers never import PySide6.
+WARM_MODULES = (
+    "imsa_desktop.services.deadlines",
+    "imsa_desktop.services.timeline",
+    "imsa_desktop.services.appointments",
+    "imsa_desktop.services.dashboard",
+    "imsa_desktop.services.ics",
+    "imsa_desktop.services.evidence",
+    "imsa_desktop.services.search",
+    "imsa_desktop.services.letters",
+    "imsa_desktop.services.documents",
+    "imsa_desktop.services.organisation",
+    "imsa_desktop.services.bundles",
+    "imsa_desktop.services.identity",
+    "imsa_desktop.services.privacy",
+    "imsa_desktop.documents.letter_pdf",
+    "imsa_desktop.documents.timeline_pdf",
+    "imsa_desktop.documents.summary_pdf",
+)
+
+
 def _warm() -> None:
-    """Import the feature modules and build this year's bank-holiday tables, off the GUI
-    thread, while the advocate types the passphrase. Any error here resurfaces in load()."""
+    """Import the heavy non-Qt modules and build this year's bank-holiday tables, off the GUI
+    thread, while the advocate types the passphrase. Any error here resurfaces later."""
     with contextlib.suppress(Exception):
-        _import_all()
+        for name in WARM_MODULES:
+            importlib.import_module(name)
         from datetime import date
 
         from imsa_desktop.domain.model import Jurisdiction

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -135,18 +136,17 @@ class LettersTab(CaseTab):
         self.pdf_button.setObjectName("viewPdfButton")
         self.delete_button = QPushButton("Delete draft")
         self.delete_button.setObjectName("deleteLetterButton")
-        for b in (
-            self.new_button,
-            self.open_button,
-            self.sent_button,
-            self.response_button,
-            self.outcome_button,
-            self.pdf_button,
-            self.delete_button,
-        ):
+        # Two rows so the tab stays narrow: the letter itself, then what happened to it.
+        for b in (self.new_button, self.open_button, self.pdf_button, self.delete_button):
             row.addWidget(b)
         row.addStretch(1)
         lay.addLayout(row)
+        progress = QHBoxLayout()
+        progress.addWidget(QLabel("Record:"))
+        for b in (self.sent_button, self.response_button, self.outcome_button):
+            progress.addWidget(b)
+        progress.addStretch(1)
+        lay.addLayout(progress)
 
         docs = QGroupBox("Documents")
         drow = QHBoxLayout(docs)
