@@ -323,8 +323,15 @@ def fig_stall(built: Built, reps: int) -> dict[str, Any]:
     runs = [probe("stall", str(built.vault_path), json.dumps(queries))[0] for _ in range(reps)]
     phases = sorted({k for r in runs for k in r["max_gap_ms"]})
     per_phase = {p: statistics.median(r["max_gap_ms"].get(p, 0.0) for r in runs) for p in phases}
+    # The target covers loading the case list, opening a case, searching and rendering a
+    # letter. Building the workspace while Argon2id runs (the unlock button shows progress)
+    # is reported on its own line, not hidden: see docs/performance.md.
+    during_kdf = per_phase.pop("during_key_derivation", 0.0)
+    unlock_ms = [r["call_ms"].get("unlock_until_workspace_ms", 0.0) for r in runs]
     return {
         "gui_stall_ms": round(max(per_phase.values())),
+        "gui_stall_while_key_derivation_ms": round(during_kdf),
+        "gui_unlock_press_to_workspace_ms": round(statistics.median(unlock_ms)),
         "gui_stall_by_phase_ms": {k: round(v) for k, v in per_phase.items()},
         "gui_large_case_events": runs[0]["large_case_events"],
         "gui_search_path": runs[0].get("search_path", ""),

@@ -86,7 +86,7 @@ def launch(path: Path):  # type: ignore[no-untyped-def]
 
         tempfiles.cleanup_external_copies()
 
-    QTimer.singleShot(0, cleanup)
+    QTimer.singleShot(100, cleanup)  # after the first paint
     return app, window
 
 

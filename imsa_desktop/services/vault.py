@@ -10,15 +10,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import platformdirs
-
-from imsa_desktop.crypto import kdf
-from imsa_desktop.crypto.keychain import Keychain
-from imsa_desktop.crypto.strength import assess
 from imsa_desktop.errors import InvalidInput, WeakPassphrase
-from imsa_desktop.store import vault as store_vault
-from imsa_desktop.store.vault import UnwrappedKey, Vault
+
+if TYPE_CHECKING:
+    from imsa_desktop.crypto import kdf
+    from imsa_desktop.crypto.keychain import Keychain
+    from imsa_desktop.store.vault import UnwrappedKey, Vault
+
+# The storage and crypto stack (sqlcipher3, cryptography, argon2) is imported inside the
+# functions that need it: the unlock window can appear before any of it is loaded.
 
 APP_NAME = "IMSA Desktop"
 APP_AUTHOR = "IMSA"
@@ -32,16 +34,22 @@ def default_vault_path() -> Path:
     env = os.environ.get("IMSA_VAULT")
     if env:
         return Path(env).expanduser()
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)) / VAULT_FILENAME
 
 
 def creation_params() -> kdf.Argon2Params:
+    from imsa_desktop.crypto import kdf
+
     if os.environ.get(FAST_KDF_ENV) == "1":
         return kdf.TEST_PARAMS
     return kdf.calibrate()
 
 
 def check_passphrase(passphrase: str, user_inputs: tuple[str, ...] = ()) -> None:
+    from imsa_desktop.crypto.strength import assess
+
     strength = assess(passphrase, user_inputs)
     if not strength.acceptable:
         raise WeakPassphrase(
@@ -58,6 +66,8 @@ def create_vault(
     if not advocate_name.strip():
         raise InvalidInput("Please enter your name (it is recorded in the audit log).")
     check_passphrase(passphrase, (advocate_name,))
+    from imsa_desktop.store.vault import Vault
+
     vault, recovery = Vault.create(path, passphrase, advocate_name.strip(), params or creation_params())
     try:
         # Every vault gets its X25519 (age) and signing identity at creation (for bundles).
@@ -72,18 +82,26 @@ def create_vault(
 
 def unwrap(path: Path, passphrase: str) -> UnwrappedKey:
     """The slow half of unlocking (Argon2id); safe to run in a worker thread."""
+    from imsa_desktop.store import vault as store_vault
+
     return store_vault.unwrap_with_passphrase(path, passphrase)
 
 
 def unwrap_recovery(path: Path, recovery_key: str) -> UnwrappedKey:
+    from imsa_desktop.store import vault as store_vault
+
     return store_vault.unwrap_with_recovery_key(path, recovery_key)
 
 
 def unwrap_keychain(path: Path, keychain: Keychain) -> UnwrappedKey:
+    from imsa_desktop.store import vault as store_vault
+
     return store_vault.unwrap_with_keychain(path, keychain)
 
 
 def open_unwrapped(unwrapped: UnwrappedKey) -> Vault:
+    from imsa_desktop.store.vault import Vault
+
     return Vault.open(unwrapped)
 
 
@@ -114,15 +132,21 @@ def reset_passphrase_with_recovery_key(
 
 
 def keychain_available(keychain: Keychain | None = None) -> bool:
+    from imsa_desktop.crypto.keychain import Keychain
+
     return (keychain or Keychain()).available()
 
 
 def has_keychain_slot(path: Path) -> bool:
+    from imsa_desktop.store import vault as store_vault
+
     return store_vault.has_keychain_slot(path)
 
 
 def vault_exists(path: Path) -> bool:
-    return store_vault.vault_exists(path)
+    """The database or its key file is there (the same test as store.vault.vault_exists,
+    without loading the storage stack: the start-up screen asks this first)."""
+    return path.exists() or path.with_name(path.name + ".keys").exists()
 
 
 @dataclass

@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from imsa_desktop.crypto.keychain import Keychain
-from imsa_desktop.services import settings as settings_service
-from imsa_desktop.services import tempfiles
 from imsa_desktop.ui import clipboard, plugins
 from imsa_desktop.ui.common import message_for
 from imsa_desktop.ui.session import Session
@@ -147,6 +145,8 @@ class MainWindow(QMainWindow):
         self.addAction(self.hide_action)
 
         self.unlock_view.unlocked.connect(self._unlocked)
+        self.unlock_view.unlock_started.connect(lambda: QTimer.singleShot(0, self.prepare_workspace))
+        self._prebuilt: WorkspaceView | None = None
 
         self._features_ready = False
         clipboard.protect_copies(lambda: self.session.is_open)
@@ -166,7 +166,8 @@ class MainWindow(QMainWindow):
             self._show_unlock()
         else:
             self._show_setup()
-        plugins.preload()
+        # Warm the heavy modules once the window has been drawn (not while it is being drawn).
+        QTimer.singleShot(250, plugins.preload)
 
     # ---- pages ----------------------------------------------------------------------------
     def _set_unlocked_chrome(self, on: bool) -> None:
@@ -231,6 +232,19 @@ class MainWindow(QMainWindow):
             self.toolbar.insertAction(self._spacer_action, a)
         self.extra_actions += actions
 
+    def prepare_workspace(self) -> None:
+        """Build the (empty) workspace widgets. Called while Argon2id runs in its worker, so
+        the ~0.3 s of widget construction overlaps key derivation instead of following it.
+        The tree holds no case data until the vault is open and it is filled."""
+        if self.workspace is not None or self._prebuilt is not None:
+            return
+        self._ensure_features()
+        from imsa_desktop.ui.views.workspace_view import WorkspaceView
+
+        self._prebuilt = WorkspaceView(self.session)
+        self.stack.addWidget(self._prebuilt)  # parented but not shown: no case data, not visible
+        self._prebuilt.ensurePolished()  # style it now too (the costly part with a style sheet)
+
     def open_audit_log(self) -> None:
         from imsa_desktop.ui.dialogs.audit_dialog import open_audit_dialog
 
@@ -245,6 +259,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _apply_settings(self) -> None:
+        from imsa_desktop.services import settings as settings_service
+
         try:
             s = settings_service.load_settings(self.session.uow())
         except Exception as e:
@@ -257,10 +273,9 @@ class MainWindow(QMainWindow):
         self.idle.last_activity = self.idle.clock()
         self._ensure_features()
         self._apply_settings()
-        from imsa_desktop.ui.views.workspace_view import WorkspaceView
-
-        self.workspace = WorkspaceView(self.session)
-        self.stack.addWidget(self.workspace)
+        self.prepare_workspace()
+        assert self._prebuilt is not None
+        self.workspace, self._prebuilt = self._prebuilt, None
         self.stack.setCurrentWidget(self.workspace)
         self._set_unlocked_chrome(True)
         self.workspace.reload(refresh_home=False)  # show_home() below refreshes the Today page
@@ -296,6 +311,8 @@ class MainWindow(QMainWindow):
             self.workspace = None
         self.session.lock()
         clipboard.shared().clear_now()
+        from imsa_desktop.services import tempfiles
+
         tempfiles.cleanup_external_copies()
         self._show_unlock("Locked. Your work is safe in the vault.")
 
@@ -336,5 +353,7 @@ class MainWindow(QMainWindow):
             self.workspace.deleteLater()
             self.workspace = None
         self.session.lock()
+        from imsa_desktop.services import tempfiles
+
         tempfiles.cleanup_external_copies()
         super().closeEvent(event)

@@ -9,14 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from imsa_desktop.domain.model import utc_now
 from imsa_desktop.errors import VaultLocked
 from imsa_desktop.services import vault as vault_service
-from imsa_desktop.services.ports import AbstractUnitOfWork
-from imsa_desktop.store.vault import Vault
+
+if TYPE_CHECKING:
+    from imsa_desktop.services.ports import AbstractUnitOfWork
+    from imsa_desktop.store.vault import Vault
+
+
+def utc_now() -> datetime:
+    from datetime import UTC
+
+    return datetime.now(UTC)
 
 
 class Session(QObject):

@@ -190,7 +190,7 @@ def test_remember_on_device_then_unlock_with_keychain(make_window, qtbot, vault_
         window.setup_view.remember.setChecked(True)
         create_vault_through_gui(window, qtbot)
         window.lock()
-        assert window.unlock_view.keychain_button.isVisibleTo(window.unlock_view)
+        qtbot.waitUntil(lambda: window.unlock_view.keychain_button.isVisibleTo(window.unlock_view))
         window.unlock_view.unlock_with_keychain()
         assert window.session.is_open
 
@@ -203,3 +203,27 @@ def test_remember_on_device_then_unlock_with_keychain(make_window, qtbot, vault_
         window.unlock_view.passphrase.setText(PASSPHRASE)
         window.unlock_view.unlock()
         assert window.session.is_open
+
+
+def test_the_case_list_sorts_by_any_column(make_window, vault, vault_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt as _Qt
+
+    from imsa_desktop.services.demo import fill_demo
+
+    fill_demo(vault.unit_of_work)
+    vault.close()
+    window = make_window(vault_path)
+    window.unlock_view.passphrase.setText(PASSPHRASE)
+    window.unlock_view.unlock()
+    ws = window.workspace
+    ws.table.sortByColumn(0, _Qt.SortOrder.AscendingOrder)
+    names = [ws.proxy.index(r, 0).data() for r in range(ws.proxy.rowCount())]
+    assert names == sorted(names, key=str.casefold)
+    ws.table.sortByColumn(2, _Qt.SortOrder.DescendingOrder)
+    stages = [ws.proxy.index(r, 2).data() for r in range(ws.proxy.rowCount())]
+    assert stages == sorted(stages, reverse=True)
+    # Filtering still works on the sorted list, and selecting a row opens that case.
+    ws.filter.setText("hong")
+    assert ws.proxy.rowCount() == 1
+    ws.table.selectRow(0)
+    assert ws.case_view.title.text() == "Nguyễn Thị Hồng (Hồng)"

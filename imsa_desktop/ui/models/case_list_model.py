@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
 
 from imsa_desktop.domain.model import CaseStatus, CaseSummary, Stage
 
@@ -16,17 +18,40 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class CaseListModel(QAbstractTableModel):
+    """Case summaries, sorted here with a Python key (a proxy sorting through data() made
+    tens of thousands of calls for a few thousand cases). Display strings are computed once
+    per reload, so painting asks only for the visible rows and pays a list lookup."""
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[CaseSummary] = []
+        self._display: list[tuple[str, ...]] = []
+        self._sort: tuple[int, Qt.SortOrder] = (6, Qt.SortOrder.DescendingOrder)
 
     def set_rows(self, rows: list[CaseSummary]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = sorted(
+            rows, key=_SORT_KEYS[self._sort[0]], reverse=self._sort[1] == Qt.SortOrder.DescendingOrder
+        )
+        self._display = [_display(r) for r in self._rows]
         self.endResetModel()
 
     def clear(self) -> None:
         self.set_rows([])
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        pairs = sorted(
+            zip(self._rows, self._display, strict=True),
+            key=lambda p: _SORT_KEYS[column](p[0]),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        self._rows = [p[0] for p in pairs]
+        self._display = [p[1] for p in pairs]
+        self.layoutChanged.emit()
 
     def row_of(self, case_id: str) -> int:
         return next((i for i, r in enumerate(self._rows) if r.id == case_id), -1)
@@ -50,30 +75,41 @@ class CaseListModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        r = self._rows[index.row()]
-        col = index.column()
+        row, col = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display[row][col]
         if role == CASE_ID_ROLE:
-            return r.id
-        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
-            values: tuple[Any, ...] = (
-                r.display_name,
-                r.code,
-                r.stage.label,
-                r.status.label,
-                r.nationality,
-                r.jurisdiction.label,
-                r.updated_at.astimezone().strftime("%d %b %Y")
-                if role == Qt.ItemDataRole.DisplayRole
-                else r.updated_at,
-            )
-            return values[col]
+            return self._rows[row].id
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            r = self._rows[row]
             return f"{r.display_name}\nCase code {r.code}"
-        if role == Qt.ItemDataRole.ForegroundRole and r.status is CaseStatus.CLOSED:
-            from PySide6.QtGui import QColor
-
-            return QColor("#7a7f87")
+        if role == Qt.ItemDataRole.ForegroundRole and self._rows[row].status is CaseStatus.CLOSED:
+            return _GREY
         return None
+
+
+def _display(r: CaseSummary) -> tuple[str, ...]:
+    return (
+        r.display_name,
+        r.code,
+        r.stage.label,
+        r.status.label,
+        r.nationality,
+        r.jurisdiction.label,
+        r.updated_at.astimezone().strftime("%d %b %Y"),
+    )
+
+
+_SORT_KEYS: tuple[Callable[[CaseSummary], Any], ...] = (
+    lambda r: r.display_name.casefold(),
+    lambda r: r.code,
+    lambda r: r.stage.label,
+    lambda r: r.status.label,
+    lambda r: r.nationality.casefold(),
+    lambda r: r.jurisdiction.label,
+    lambda r: r.updated_at,
+)
+_GREY = QColor("#7a7f87")
 
 
 class CaseFilterProxy(QSortFilterProxyModel):
@@ -82,8 +118,13 @@ class CaseFilterProxy(QSortFilterProxyModel):
         self.status: CaseStatus | None = None
         self.stage: Stage | None = None
         self.text = ""
-        self.setSortRole(SORT_ROLE)
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting happens in the source model (see CaseListModel.sort); rows pass through in
+        its order."""
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
 
     def set_filters(self, *, status: CaseStatus | None, stage: Stage | None, text: str) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt >= 6.10

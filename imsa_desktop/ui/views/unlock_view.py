@@ -35,8 +35,12 @@ from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.workers import run_task
 
 
+AFTER_FIRST_PAINT_MS = 60  # non-urgent start-up work waits until the window has been drawn
+
+
 class UnlockView(QWidget):
     unlocked = Signal()
+    unlock_started = Signal()  # key derivation is running in a worker; the GUI thread is free
 
     def __init__(self, session: Session, keychain: Keychain, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,16 +91,24 @@ class UnlockView(QWidget):
     def prepare(self, notice: str = "") -> None:
         self.where.setText(f"Vault: {self.session.path}")
         self.passphrase.clear()
-        self.keychain_button.setVisible(
-            vault_service.has_keychain_slot(self.session.path)
-            and vault_service.keychain_available(self.keychain)
-        )
+        # Whether this device can unlock it is checked just after the window shows (reading
+        # the key file and asking the keychain would delay the first paint).
+        self.keychain_button.setVisible(False)
+        QTimer.singleShot(AFTER_FIRST_PAINT_MS, self._check_keychain)
         if notice:
             self.banner.info(notice)
         else:
             self.banner.clear_message()
         self._tick()
         self.passphrase.setFocus()
+
+    def _check_keychain(self) -> None:
+        if self.session.is_open:
+            return
+        self.keychain_button.setVisible(
+            vault_service.has_keychain_slot(self.session.path)
+            and vault_service.keychain_available(self.keychain)
+        )
 
     # ---- attempts -----------------------------------------------------------------------
     def _set_working(self, on: bool) -> None:
@@ -128,6 +140,7 @@ class UnlockView(QWidget):
         path = self.session.path
         self._set_working(True)
         run_task(self, lambda: vault_service.unwrap(path, text), self._unwrapped, self._failed)
+        self.unlock_started.emit()
 
     def unlock_with_keychain(self) -> None:
         path = self.session.path

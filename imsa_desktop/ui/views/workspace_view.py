@@ -113,8 +113,10 @@ class WorkspaceView(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, 7):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed starting widths: ResizeToContents would read every row of a big caseload.
+        for col, width in ((1, 80), (2, 110), (3, 90), (4, 100), (5, 120), (6, 100)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, width)
         for col in (1, 4, 5, 6):
             self.table.setColumnHidden(col, True)
         ll.addWidget(self.table, 1)
