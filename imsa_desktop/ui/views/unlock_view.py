@@ -34,7 +34,6 @@ from imsa_desktop.ui.common import (
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.workers import run_task
 
-
 AFTER_FIRST_PAINT_MS = 60  # non-urgent start-up work waits until the window has been drawn
 
 
