@@ -139,7 +139,9 @@ def stall(vault_path: str, queries: list[str]) -> None:
         def wait_open() -> None:
             if session.is_open and window.workspace is not None:
                 state["phase"] = "after_key_derivation"
-                durations["unlock_until_workspace_ms"] = (time.perf_counter() - state["unlock_started"]) * 1000
+                durations["unlock_until_workspace_ms"] = (
+                    time.perf_counter() - state["unlock_started"]
+                ) * 1000
             else:
                 QTimer.singleShot(1, wait_open)
 
