@@ -44,6 +44,10 @@ class AttachmentSource:
     id: str
     size: int
     open: Callable[[], BinaryIO]
+    # The SHA-256 (hex) when the caller already knows it (the vault keeps each attachment's
+    # hash): the writer then reads the file once, not twice. The bytes streamed are still
+    # hashed and checked against it, so a wrong or stale hash aborts the bundle.
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -234,6 +238,11 @@ def write_bundle(
     # the total is known only once the manifest exists; hashing reports against a provisional one
     ticker.total = plan.hash_bytes
     for att in attachments:
+        if att.sha256 is not None and len(att.sha256) == 64:
+            plan.members.append(
+                {"name": fmt.attachment_member_name(att.id), "size": att.size, "sha256": att.sha256.lower()}
+            )
+            continue
         digest = hashlib.sha256()
         size = 0
         for chunk in _read_chunks(att):

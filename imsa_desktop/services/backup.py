@@ -78,7 +78,10 @@ def backup_vault(
             docs.append(
                 bundle_service.bundle_document(load_document(uow, cid), infos, bundle_service.ShareOptions())
             )
-            sources += [AttachmentSource(i.id, i.size, bundle_service._opener(repo, i.id)) for i in infos]
+            sources += [
+                AttachmentSource(i.id, i.size, bundle_service._opener(repo, i.id), i.sha256 or None)
+                for i in infos
+            ]
             overrides += [to_jsonable(o) for o in uow.overrides.for_case(cid)]
             bases[cid] = uow.settings.get(bundle_service._sync_key(cid)) or {}
         record = {

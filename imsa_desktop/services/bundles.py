@@ -202,7 +202,9 @@ def export_cases(
             docs.append(bundle_document(doc, infos, options))
             stamps[cid] = {r.id: r.updated_at.isoformat() for r in _records_of(doc)}
             for info in infos:
-                sources.append(AttachmentSource(info.id, info.size, _opener(repo, info.id)))
+                sources.append(
+                    AttachmentSource(info.id, info.size, _opener(repo, info.id), info.sha256 or None)
+                )
     if without_consent and not reason:
         raise InvalidInput(
             "The survivor's consent to share information is not recorded for "

@@ -293,3 +293,22 @@ def test_payload_cut_at_any_block_boundary_is_refused() -> None:
 )
 def test_generated_tar_streams_give_only_bundle_errors(members: list[tuple[str, bytes, bytes]]) -> None:
     _only_bundle_errors(craft.tar_stream([craft.member(n, d, kind=k) for n, d, k in members]))
+
+
+def test_a_known_hash_that_is_wrong_aborts_the_bundle() -> None:
+    """A caller-supplied SHA-256 saves a read, but the streamed bytes are still checked."""
+    import io
+
+    import pytest
+
+    from imsa_desktop.bundle import AttachmentSource, Sender, new_identity, write_bundle
+    from imsa_desktop.errors import AttachmentDamaged
+
+    me = new_identity()
+    sender = Sender("Sam Example (fictional)", me.age_secret, me.signing_private)
+    data = b"witness statement, page 1" * 100
+    wrong = AttachmentSource(
+        "3f2b8a1e-0000-4000-8000-000000000001", len(data), lambda: io.BytesIO(data), sha256="0" * 64
+    )
+    with pytest.raises(AttachmentDamaged):
+        write_bundle(io.BytesIO(), cases=[], attachments=[wrong], sender=sender, recipients=[me.age_public])
