@@ -17,6 +17,7 @@ vault files are removed. The audit log is not carried (the new vault records the
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 from collections.abc import Callable, Iterator
@@ -28,8 +29,10 @@ from typing import Any
 
 from imsa_desktop.bundle import AttachmentSource, VerifiedBundle, verify_bundle, write_bundle_file
 from imsa_desktop.domain.codec import from_jsonable, to_jsonable
-from imsa_desktop.domain.model import DeadlineOverride, utc_now
+from imsa_desktop.domain.letter_records import LetterRecord
+from imsa_desktop.domain.model import AuditEntry, DeadlineOverride, utc_now
 from imsa_desktop.errors import BundleCorrupt, InvalidInput
+from imsa_desktop.services import audit as audit_service
 from imsa_desktop.services import bundles as bundle_service
 from imsa_desktop.services import identity as identity_service
 from imsa_desktop.services.cases import load_document
@@ -72,6 +75,8 @@ def backup_vault(
         sources: list[AttachmentSource] = []
         overrides: list[Any] = []
         bases: dict[str, Any] = {}
+        letters: list[Any] = []
+        letter_pdfs: dict[str, str] = {}
         repo = getattr(uow, "attachments", None)
         for cid in uow.cases.ids():
             infos = repo.for_case(cid) if repo is not None else []
@@ -84,13 +89,23 @@ def backup_vault(
             ]
             overrides += [to_jsonable(o) for o in uow.overrides.for_case(cid)]
             bases[cid] = uow.settings.get(bundle_service._sync_key(cid)) or {}
+            for letter in uow.letters.for_case(cid):
+                letters.append(to_jsonable(letter))
+                if uow.letter_pdfs.has(letter.id):
+                    letter_pdfs[letter.id] = base64.b64encode(uow.letter_pdfs.get(letter.id)).decode("ascii")
         record = {
             "kind": VAULT_RECORD_KIND,
-            "version": 1,
+            "version": 2,
             "identity": identity_service.identity_secret_in(uow),
             "contacts": uow.settings.get(identity_service.CONTACTS_KEY) or [],
             "sync_bases": bases,
             "overrides": overrides,
+            # Version 2: everything else a whole vault holds (organisation letterhead and
+            # templates, privacy settings, letters with the exact PDFs sent, the audit log).
+            "settings": [[k, v] for k, v in uow.settings.items() if k != identity_service.IDENTITY_KEY],
+            "letters": letters,
+            "letter_pdfs": letter_pdfs,
+            "audit": [audit_service.entry_json(e) for e in reversed(uow.audit.entries(limit=10**9))],
         }
     data = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
     sources.append(AttachmentSource(VAULT_RECORD_ID, len(data), lambda: BytesIO(data)))
@@ -165,12 +180,35 @@ def restore_into(
             raise BundleCorrupt() from e
         if not isinstance(record, dict) or record.get("kind") != VAULT_RECORD_KIND:
             raise BundleCorrupt()
+        for key, value in record.get("settings") or []:
+            u.settings.set(str(key), value)
         identity_service.replace_identity_in(u, record.get("identity"))
         u.settings.set(identity_service.CONTACTS_KEY, record.get("contacts") or [])
         for cid, base in (record.get("sync_bases") or {}).items():
             u.settings.set(bundle_service._sync_key(str(cid)), base)
         for item in record.get("overrides") or []:
             u.overrides.add(from_jsonable(DeadlineOverride, item))
+        for item in record.get("letters") or []:
+            u.letters.add(from_jsonable(LetterRecord, item))
+        for letter_id, b64 in (record.get("letter_pdfs") or {}).items():
+            try:
+                pdf = base64.b64decode(b64, validate=True)
+            except (ValueError, TypeError) as err:
+                raise BundleCorrupt() from err
+            u.letter_pdfs.put(str(letter_id), pdf)
+        for row in record.get("audit") or []:
+            try:
+                entry = AuditEntry(
+                    0,
+                    datetime.fromisoformat(row["at"]),
+                    str(row["actor"]),
+                    str(row["action"]),
+                    row.get("case_id"),
+                    str(row.get("detail") or ""),
+                )
+            except (KeyError, TypeError, ValueError) as err:
+                raise BundleCorrupt() from err
+            u.audit.restore(entry)
         u.audit.record(
             "restored", None, f"restored from a backup made {verified.manifest.get('created_at', '')}"
         )

@@ -53,6 +53,7 @@ class RecordRepository(Protocol, Generic[R]):
 class SettingsRepository(Protocol):
     def get(self, key: str, default: Any = None) -> Any: ...
     def set(self, key: str, value: Any) -> None: ...
+    def items(self) -> list[tuple[str, Any]]: ...  # every setting (whole-vault backups)
 
 
 class AuditLog(Protocol):
@@ -60,6 +61,7 @@ class AuditLog(Protocol):
     def entries(
         self, case_id: str | None = None, action: str | None = None, limit: int = 1000
     ) -> list[AuditEntry]: ...
+    def restore(self, entry: AuditEntry) -> None: ...  # as it was (restore from a backup)
 
 
 @dataclass(frozen=True)

@@ -227,6 +227,11 @@ class SqlSettings:
                 (key, _dumps(value)),
             )
 
+    def items(self) -> list[tuple[str, Any]]:
+        with storage_errors():
+            rows = self._conn.execute("SELECT key, value FROM settings ORDER BY key").fetchall()
+        return [(k, json.loads(v)) for k, v in rows]
+
 
 class SqlAuditLog:
     def __init__(self, conn: Connection, actor: Callable[[], str], clock: Callable[[], datetime]) -> None:
@@ -239,6 +244,14 @@ class SqlAuditLog:
             self._conn.execute(
                 "INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?, ?, ?, ?, ?)",
                 (self._clock().isoformat(), self._actor(), action, case_id, detail),
+            )
+
+    def restore(self, entry: AuditEntry) -> None:
+        """Insert an entry as it was (who, when): restoring a whole-vault backup."""
+        with storage_errors():
+            self._conn.execute(
+                "INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?, ?, ?, ?, ?)",
+                (entry.at.isoformat(), entry.actor, entry.action, entry.case_id, entry.detail),
             )
 
     def entries(

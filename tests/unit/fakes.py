@@ -179,6 +179,9 @@ class FakeSettings:
     def set(self, key: str, value: Any) -> None:
         self._s.settings[key] = copy.deepcopy(value)
 
+    def items(self) -> list[tuple[str, Any]]:
+        return sorted(copy.deepcopy(self._s.settings).items())
+
 
 class FakeAuditLog:
     def __init__(self, state: State, clock: Any, actor: str) -> None:
@@ -189,6 +192,10 @@ class FakeAuditLog:
     def record(self, action: str, case_id: str | None, detail: str = "") -> None:
         seq = len(self._s.audit) + 1
         self._s.audit.append(AuditEntry(seq, self._clock(), self._actor, action, case_id, detail))
+
+    def restore(self, entry: AuditEntry) -> None:
+        seq = len(self._s.audit) + 1
+        self._s.audit.append(AuditEntry(seq, entry.at, entry.actor, entry.action, entry.case_id, entry.detail))
 
     def entries(
         self, case_id: str | None = None, action: str | None = None, limit: int = 1000

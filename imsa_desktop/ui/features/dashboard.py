@@ -7,6 +7,7 @@ cases with lost contact. Every row opens its case with one click (``open_case``)
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -159,6 +160,7 @@ class TodayDashboard(QWidget):
         self.appts_today = _List("todayAppointments", ["Time", "Case", "Name", "Appointment"])
         self.appts_week = _List("weekAppointments", ["When", "Case", "Name", "Appointment"])
         self.lost = _List("lostContact", ["Case", "Name", "Last changed", "Reason"])
+        self.review = _List("retentionReview", ["Case", "Name", "Closed", "Review due", "Why closed"])
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(6)
@@ -168,6 +170,7 @@ class TodayDashboard(QWidget):
             ("Today's appointments", self.appts_today, 2, 0, 1),
             ("Appointments in the next 7 days", self.appts_week, 2, 1, 1),
             ("Cases with lost contact", self.lost, 3, 0, 2),
+            ("Closed cases due for a retention review", self.review, 4, 0, 2),
         ]
         for title, widget, r, c, span in boxes:
             box = QGroupBox(title)
@@ -185,7 +188,7 @@ class TodayDashboard(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
-        for w in (self.overdue, self.due_week, self.appts_today, self.appts_week, self.lost):
+        for w in (self.overdue, self.due_week, self.appts_today, self.appts_week, self.lost, self.review):
             w.cellClicked.connect(lambda row, _col, w=w: self._clicked(w, row))
         self.refresh_button.clicked.connect(self.refresh)
         self.reminders = ReminderWatcher(session, self)
@@ -214,7 +217,9 @@ class TodayDashboard(QWidget):
         self._generation = getattr(self, "_generation", 0) + 1
         generation = self._generation
 
-        def work() -> tuple[dashboard_service.Today, dict[str, str]]:
+        def work() -> tuple[dashboard_service.Today, dict[str, str], list[Any]]:
+            from imsa_desktop.services import retention
+
             try:
                 t = dashboard_service.today_overview(detached.unit_of_work, today)
                 reasons: dict[str, str] = {}
@@ -222,11 +227,12 @@ class TodayDashboard(QWidget):
                 with uow:
                     for s in t.lost_contact:
                         reasons[s.id] = uow.cases.get(s.id).status_reason
-                return t, reasons
+                due = retention.cases_past_retention(detached.unit_of_work(), today)
+                return t, reasons, due
             finally:
                 detached.close()
 
-        def done(result: tuple[dashboard_service.Today, dict[str, str]]) -> None:
+        def done(result: tuple[dashboard_service.Today, dict[str, str], list[Any]]) -> None:
             if generation == self._generation and self.session.is_open:
                 self._show(today, *result)
 
@@ -236,7 +242,9 @@ class TodayDashboard(QWidget):
 
         run_task(self, work, done, failed)
 
-    def _show(self, today: date, t: dashboard_service.Today, reasons: dict[str, str]) -> None:
+    def _show(
+        self, today: date, t: dashboard_service.Today, reasons: dict[str, str], due: list[Any] | None = None
+    ) -> None:
         self.title.setText(f"Today · {format_date(today)}")
         parts = [
             f"{len(t.overdue)} overdue",
@@ -262,11 +270,27 @@ class TodayDashboard(QWidget):
             ],
             "No cases with lost contact.",
         )
+        self.review.set_rows(
+            [
+                (
+                    d.case_id,
+                    [d.code, d.display_name, format_date(d.closed_on), format_date(d.review_due), d.reason],
+                    "",
+                )
+                for d in (due or [])
+            ],
+            "No closed case has reached the organisation's retention period.",
+        )
+        if due:
+            self.summary.setText(
+                self.summary.text()
+                + f" {len(due)} closed case{'s are' if len(due) != 1 else ' is'} due for a retention review."
+            )
 
     def clear(self) -> None:
         self._generation = getattr(self, "_generation", 0) + 1  # drop results still on their way
         self.reminders.stop()
-        for w in (self.overdue, self.due_week, self.appts_today, self.appts_week, self.lost):
+        for w in (self.overdue, self.due_week, self.appts_today, self.appts_week, self.lost, self.review):
             w.clearContents()
             w.setRowCount(0)
         self.summary.clear()

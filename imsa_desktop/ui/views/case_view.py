@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -11,10 +13,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -46,6 +50,7 @@ from imsa_desktop.services import cases as case_service
 from imsa_desktop.ui.common import Banner, message_for
 from imsa_desktop.ui.forms import DateField, EnumCombo, TriState, split_list
 from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.workers import run_task
 
 
 class CaseTab(QWidget):
@@ -81,6 +86,7 @@ class ProfileTab(CaseTab):
 
     title = "Profile"
     saved = Signal()
+    erased = Signal(str)  # case id
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -178,6 +184,23 @@ class ProfileTab(CaseTab):
         self.notes.setMaximumHeight(80)
         h.addRow("Notes", self.notes)
         lay.addWidget(st)
+
+        rights = QGroupBox("Survivor's data rights (UK GDPR)")
+        r = QHBoxLayout(rights)
+        self.sar_button = QPushButton("Subject access export…")
+        self.sar_button.setObjectName("sarButton")
+        self.sar_button.setToolTip(
+            "Write this case as a readable PDF and a JSON document to a folder you choose"
+        )
+        self.erase_button = QPushButton("Erase case…")
+        self.erase_button.setObjectName("eraseButton")
+        self.erase_button.setToolTip("Remove every trace of this case from the vault, for good")
+        r.addWidget(self.sar_button)
+        r.addStretch(1)
+        r.addWidget(self.erase_button)
+        lay.addWidget(rights)
+        self.sar_button.clicked.connect(self.subject_access_export)
+        self.erase_button.clicked.connect(self.erase)
         lay.addStretch(1)
 
         scroll = QScrollArea()
@@ -294,6 +317,85 @@ class ProfileTab(CaseTab):
         self.banner.info("Saved.")
         self.session.notify_case(case.id)
         self.saved.emit()
+
+    # ---- data rights ----------------------------------------------------------------------
+    def subject_access_export(self) -> None:
+        if self.case_id is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the subject access files")
+        if folder:
+            self.export_subject_access_to(Path(folder))
+
+    def export_subject_access_to(self, folder: Path) -> None:
+        from imsa_desktop.services import privacy
+
+        case_id, clock = self.case_id, self.session.clock
+        detached = self.session.require_vault().detached()
+        self.sar_button.setEnabled(False)
+        self.banner.info("Writing the subject access files…")
+
+        def work() -> Any:
+            try:
+                return privacy.subject_access_export(detached.unit_of_work(), case_id, folder, clock=clock)
+            finally:
+                detached.close()
+
+        def done(files: Any) -> None:
+            self.sar_button.setEnabled(True)
+            self.banner.info(
+                f"Saved {files.summary_pdf.name}, {files.chronology_pdf.name} and {files.json.name}."
+            )
+
+        def failed(exc: BaseException) -> None:
+            self.sar_button.setEnabled(True)
+            self.banner.error(message_for(exc))
+
+        run_task(self, work, done, failed)
+
+    def erase(self) -> None:
+        if self._case is None:
+            return
+        code = self._case.code
+        text, ok = QInputDialog.getText(
+            self,
+            "Erase case",
+            "This removes the case, its timeline, evidence, files, letters and search entries for good,\n"
+            "and compacts the vault so nothing can be recovered. The audit log keeps only the case code.\n\n"
+            f"To confirm, type the case code {code}:",
+        )
+        if not ok:
+            return
+        if text.strip().upper() != code:
+            self.banner.error("The case code did not match, so nothing was erased.")
+            return
+        self.erase_confirmed()
+
+    def erase_confirmed(self) -> None:
+        from imsa_desktop.services import privacy
+
+        case_id = self.case_id
+        if case_id is None:
+            return
+        detached = self.session.require_vault().detached()
+        self.erase_button.setEnabled(False)
+        self.banner.info("Erasing and compacting the vault…")
+
+        def work() -> Any:
+            try:
+                return privacy.erase_case_in_vault(detached, case_id)
+            finally:
+                detached.close()
+
+        def done(_result: Any) -> None:
+            self.erase_button.setEnabled(True)
+            self.erased.emit(case_id)
+            self.session.cases_changed.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.erase_button.setEnabled(True)
+            self.banner.error(message_for(exc))
+
+        run_task(self, work, done, failed)
 
     def clear(self) -> None:
         super().clear()

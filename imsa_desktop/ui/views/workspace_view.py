@@ -149,6 +149,7 @@ class WorkspaceView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.new_button.clicked.connect(self.new_case)
         session.cases_changed.connect(self.reload)
+        self.case_view.tab_list[0].erased.connect(self._case_erased)  # type: ignore[attr-defined]
 
     # ---- list ---------------------------------------------------------------------------
     def reload(self, refresh_home: bool = True) -> None:
@@ -240,6 +241,10 @@ class WorkspaceView(QWidget):
             return
         self.reload()
         self.open_case(case_id, tab=0)
+
+    def _case_erased(self, _case_id: str) -> None:
+        self.show_home()
+        self.banner.info("The case was erased.")
 
     # ---- where the advocate was (restored after unlocking) -------------------------------
     def location(self) -> tuple[str | None, int]:
