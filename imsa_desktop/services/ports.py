@@ -7,7 +7,7 @@ it in memory. As in Cosmic Python, leaving the ``with`` block without ``commit()
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,7 +36,7 @@ class CaseRepository(Protocol):
     def add(self, case: Case) -> None: ...
     def save(self, case: Case) -> None: ...
     def delete(self, case_id: str) -> None: ...
-    def summaries(self) -> list[CaseSummary]: ...
+    def summaries(self, ids: Iterable[str] | None = None) -> list[CaseSummary]: ...  # all, or these
     def ids(self) -> list[str]: ...
 
 

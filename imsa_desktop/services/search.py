@@ -57,7 +57,8 @@ def search_cases(uow: AbstractUnitOfWork, query: str, limit: int = 200) -> list[
         hits = uow.search.search(query, limit=limit)
         if not hits:
             return []
-        names = {s.id: (s.code, s.display_name) for s in uow.cases.summaries()}
+        wanted = {h.case_id for h in hits}
+        names = {s.id: (s.code, s.display_name) for s in uow.cases.summaries(wanted)}
     groups: dict[str, CaseHits] = {}
     terms = _terms(query)
     for h in hits:

@@ -8,7 +8,7 @@ transaction as the record, deletes included.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -93,13 +93,24 @@ class SqlCaseRepository:
             if cur.rowcount == 0:
                 raise UnknownCase()
 
-    def summaries(self) -> list[CaseSummary]:
+    def summaries(self, ids: Iterable[str] | None = None) -> list[CaseSummary]:
+        sql = (
+            "SELECT id, code, display_name, status, stage,"
+            " json_extract(data, '$.jurisdiction'), json_extract(data, '$.survivor.nationality'),"
+            " updated_at FROM cases"
+        )
         with storage_errors():
-            rows = self._conn.execute(
-                "SELECT id, code, display_name, status, stage,"
-                " json_extract(data, '$.jurisdiction'), json_extract(data, '$.survivor.nationality'),"
-                " updated_at FROM cases ORDER BY updated_at DESC"
-            ).fetchall()
+            if ids is None:
+                rows = self._conn.execute(sql + " ORDER BY updated_at DESC").fetchall()
+            else:
+                wanted = list(dict.fromkeys(ids))
+                rows = []
+                for i in range(0, len(wanted), 500):  # stay under SQLite's parameter limit
+                    part = wanted[i : i + 500]
+                    rows += self._conn.execute(
+                        sql + f" WHERE id IN ({','.join('?' * len(part))})", part
+                    ).fetchall()
+                rows.sort(key=lambda r: r[7], reverse=True)
         return [
             CaseSummary(
                 id=r[0],

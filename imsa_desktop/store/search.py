@@ -21,6 +21,7 @@ from typing import Any
 from imsa_desktop.store.connection import Connection, storage_errors
 
 HL_START = "\x02"
+RANK_WINDOW = 2000  # matches ranked per query (the most recent ones); see search()
 HL_END = "\x03"
 
 _EXTRA_FOLD = str.maketrans(
@@ -187,12 +188,20 @@ def search(conn: Connection, query: str, limit: int = 200) -> list[Hit]:
     if not match:
         return []
     with storage_errors():
+        # Ranking scores every match, which for a very common word in a big vault (100,000
+        # matches) costs ~100 ms. Rank within the RANK_WINDOW most recent matches instead: exact
+        # for any query with fewer matches, and recent records first for the common ones.
+        row = conn.execute(
+            "SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (match, RANK_WINDOW - 1),
+        ).fetchone()
+        floor = row[0] if row is not None else 0
         rows = conn.execute(
             f"""SELECT case_id, record_id, kind,
                        highlight(search, 3, '{HL_START}', '{HL_END}'),
                        snippet(search, 4, '{HL_START}', '{HL_END}', '…', 12)
-                FROM search WHERE search MATCH ? ORDER BY rank LIMIT ?""",
-            (match, limit),
+                FROM search WHERE search MATCH ? AND rowid >= ? ORDER BY rank LIMIT ?""",
+            (match, floor, limit),
         ).fetchall()
     return [Hit(*row) for row in rows]
 

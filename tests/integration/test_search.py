@@ -171,3 +171,21 @@ def test_new_and_edited_evidence_is_found(vault: Vault, ids) -> None:
 def test_deleted_case_is_no_longer_found(vault: Vault, ids) -> None:
     case_service.delete_case(vault.unit_of_work(), ids["pawel"])
     assert search_cases(vault.unit_of_work(), "Wisniewski") == []
+
+
+def test_ranking_is_exact_below_the_window_and_recent_first_above_it(vault, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.services import cases as case_service
+    from imsa_desktop.store import search as fts
+
+    ids = [
+        case_service.add_case(
+            vault.unit_of_work(), {"survivor": {"full_name": f"Ilir Krasniqi {n}"}, "notes": "carwash shifts"}
+        )
+        for n in range(5)
+    ]
+    assert vault.conn is not None
+    assert {h.case_id for h in fts.search(vault.conn, "carwash")} == set(ids)  # 5 matches < window
+    monkeypatch.setattr(fts, "RANK_WINDOW", 3)
+    hits = fts.search(vault.conn, "carwash")
+    assert {h.case_id for h in hits} == set(ids[-3:])  # the three most recently written
+    assert {h.case_id for h in fts.search(vault.conn, "Krasniqi 1")} == {ids[1]}  # fewer than 3: exact

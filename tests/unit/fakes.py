@@ -102,7 +102,8 @@ class FakeCaseRepository:
             for rid in [rid for rid, r in recs.items() if getattr(r, "case_id", None) == case_id]:
                 del recs[rid]
 
-    def summaries(self) -> list[CaseSummary]:
+    def summaries(self, ids: Any = None) -> list[CaseSummary]:
+        wanted = None if ids is None else set(ids)
         rows = [
             CaseSummary(
                 id=c.id,
@@ -115,6 +116,7 @@ class FakeCaseRepository:
                 updated_at=c.updated_at,
             )
             for c in self._s.cases.values()
+            if wanted is None or c.id in wanted
         ]
         return sorted(rows, key=lambda r: r.updated_at, reverse=True)
 
@@ -195,7 +197,9 @@ class FakeAuditLog:
 
     def restore(self, entry: AuditEntry) -> None:
         seq = len(self._s.audit) + 1
-        self._s.audit.append(AuditEntry(seq, entry.at, entry.actor, entry.action, entry.case_id, entry.detail))
+        self._s.audit.append(
+            AuditEntry(seq, entry.at, entry.actor, entry.action, entry.case_id, entry.detail)
+        )
 
     def entries(
         self, case_id: str | None = None, action: str | None = None, limit: int = 1000
