@@ -49,8 +49,13 @@ class SqlUnitOfWork(AbstractUnitOfWork):
         conn: Connection,
         actor: Callable[[], str] = lambda: "",
         clock: Callable[[], datetime] = utc_now,
+        *,
+        read_only: bool = False,
     ) -> None:
         self.conn = conn
+        # A read-only unit of work takes no write lock (BEGIN DEFERRED): in WAL mode it then
+        # never makes the GUI thread's writes wait. Writers take the lock at once (IMMEDIATE).
+        self._begin = "BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE"
         self._actor = actor
         self._clock = clock
         self._active = False
@@ -60,7 +65,7 @@ class SqlUnitOfWork(AbstractUnitOfWork):
         if self._active:
             raise RuntimeError("unit of work already active")
         with storage_errors():
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(self._begin)
         self._active = True
         c = self.conn
         self.cases = SqlCaseRepository(c)

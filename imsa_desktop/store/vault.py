@@ -222,8 +222,11 @@ class DetachedVault:
         self._actor = actor
         self._clock = clock
 
-    def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.conn, actor=lambda: self._actor, clock=self._clock)
+    def unit_of_work(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.conn, actor=lambda: self._actor, clock=self._clock, read_only=read_only)
+
+    def read_only_unit_of_work(self) -> SqlUnitOfWork:
+        return self.unit_of_work(read_only=True)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -38,6 +38,9 @@ from imsa_desktop.ui.workers import run_task
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+MAX_ROWS = 100  # per Today table
+
+
 class _List(QTableWidget):
     """A compact clickable list: one row per item, the case id on every cell."""
 
@@ -79,15 +82,23 @@ class _List(QTableWidget):
             self._fit(1)
             return
         self.clearSpans()
-        self.setRowCount(len(rows))
-        for r, (case_id, cells, tip) in enumerate(rows):
+        shown = rows[:MAX_ROWS]  # most urgent first; a list longer than this is read elsewhere
+        more = len(rows) - len(shown)
+        self.setRowCount(len(shown) + (1 if more else 0))
+        for r, (case_id, cells, tip) in enumerate(shown):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(CASE_ROLE, case_id)
                 if tip:
                     item.setToolTip(tip)
                 self.setItem(r, c, item)
-        self._fit(len(rows))
+        if more:
+            note = QTableWidgetItem(f"… and {more} more (the most urgent are shown first)")
+            note.setForeground(QBrush(QColor("#57606a")))
+            note.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.setItem(len(shown), 0, note)
+            self.setSpan(len(shown), 0, 1, self.columnCount())
+        self._fit(len(shown))
 
     def case_at(self, row: int) -> str | None:
         item = self.item(row, 0)
@@ -221,13 +232,14 @@ class TodayDashboard(QWidget):
             from imsa_desktop.services import retention
 
             try:
-                t = dashboard_service.today_overview(detached.unit_of_work, today)
+                # Reads only: no write lock, so the advocate's own saves never wait for this.
+                t = dashboard_service.today_overview(detached.read_only_unit_of_work, today)
                 reasons: dict[str, str] = {}
-                uow = detached.unit_of_work()
+                uow = detached.read_only_unit_of_work()
                 with uow:
                     for s in t.lost_contact:
                         reasons[s.id] = uow.cases.get(s.id).status_reason
-                due = retention.cases_past_retention(detached.unit_of_work(), today)
+                due = retention.cases_past_retention(detached.read_only_unit_of_work(), today)
                 return t, reasons, due
             finally:
                 detached.close()
