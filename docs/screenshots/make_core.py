@@ -62,6 +62,17 @@ def main() -> None:
     ws.case_view.tabs.setCurrentIndex(decisions)
     app.processEvents()
     w.grab().save(str(OUT / "case-decisions.png"))
+    # Search without diacritics, results grouped by case with the matching words marked.
+    from PySide6.QtWidgets import QWidget
+
+    panel = w.findChild(QWidget, "globalSearchPanel")
+    if panel is not None:
+        ws.show_home()
+        panel.field.setText("nguyen")
+        panel.run_search()
+        app.processEvents()
+        w.grab().save(str(OUT / "search.png"))
+        panel.field.clear()
     w.lock()
     w.unlock_view.passphrase.setText("not my passphrase")
     w.unlock_view.unlock()

@@ -178,10 +178,10 @@ class TodayDashboard(QWidget):
         boxes = [
             ("Overdue deadlines", self.overdue, 0, 0, 2),
             ("Deadlines due in the next 7 days", self.due_week, 1, 0, 2),
-            ("Today's appointments", self.appts_today, 2, 0, 1),
-            ("Appointments in the next 7 days", self.appts_week, 2, 1, 1),
-            ("Cases with lost contact", self.lost, 3, 0, 2),
-            ("Closed cases due for a retention review", self.review, 4, 0, 2),
+            ("Today's appointments", self.appts_today, 2, 0, 2),
+            ("Appointments in the next 7 days", self.appts_week, 3, 0, 2),
+            ("Cases with lost contact", self.lost, 4, 0, 2),
+            ("Closed cases due for a retention review", self.review, 5, 0, 2),
         ]
         for title, widget, r, c, span in boxes:
             box = QGroupBox(title)
