@@ -161,8 +161,9 @@ SEARCHABLE_KINDS = frozenset({"event", "appointment", "evidence", "letter"})
 def build_match(query: str) -> str:
     """A safe FTS5 MATCH expression for what the user typed, or '' for nothing to search.
 
-    Each whitespace-separated word becomes a quoted phrase of its letter/digit runs, with a
-    prefix star so results appear as the user types ("Hồn" finds "Hồng"); words are ANDed.
+    Each whitespace-separated word becomes a quoted phrase of its letter/digit runs; the last
+    one gets a prefix star so results appear as the user types ("Hồn" finds "Hồng"); words
+    are ANDed.
     "anti-trafficking" becomes the phrase "anti trafficking".
     """
     phrases: list[str] = []
@@ -170,8 +171,13 @@ def build_match(query: str) -> str:
         tokens = re.findall(r"\w+", fold(unicodedata.normalize("NFC", word)))
         tokens = [t for t in tokens if t.strip("_")]
         if tokens:
-            phrases.append('"' + " ".join(tokens) + '"*')
-    return " AND ".join(phrases[:16])
+            phrases.append('"' + " ".join(tokens) + '"')
+    phrases = phrases[:16]
+    if phrases and not query[-1:].isspace():
+        # Only the word still being typed is a prefix; the words before it are complete (a
+        # prefix on every word made common multi-word queries 2-3x slower at 2,000 cases).
+        phrases[-1] += "*"
+    return " AND ".join(phrases)
 
 
 @dataclass(frozen=True)
