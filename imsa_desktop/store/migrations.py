@@ -141,6 +141,22 @@ MIGRATIONS: tuple[Migration, ...] = (
             " SELECT record_id, case_id, rowid FROM search",
         ),
     ),
+    Migration(
+        6,
+        "prefix indexes (2 and 3 letters) for as-you-type search",
+        (
+            """CREATE VIRTUAL TABLE search_new USING fts5(
+                case_id UNINDEXED, record_id UNINDEXED, kind UNINDEXED, title, body, alt,
+                tokenize = "unicode61 remove_diacritics 2 tokenchars '_'",
+                prefix = '2 3'
+            )""",
+            # Same rowids, so search_map stays valid.
+            "INSERT INTO search_new (rowid, case_id, record_id, kind, title, body, alt)"
+            " SELECT rowid, case_id, record_id, kind, title, body, alt FROM search",
+            "DROP TABLE search",
+            "ALTER TABLE search_new RENAME TO search",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -107,8 +107,16 @@ def _insert_v3(conn: connection.Connection, doc: case_document.CaseDocument) -> 
     )
 
 
+def _insert_v5(conn: connection.Connection, doc: case_document.CaseDocument) -> None:
+    """Version 5 mapped every indexed record to its search row."""
+    _insert_v3(conn, doc)
+    conn.execute(
+        "INSERT INTO search_map (record_id, case_id, fts_rowid) SELECT record_id, case_id, rowid FROM search"
+    )
+
+
 ATTACHMENT = "Dear colleague, Hồng attended today.".encode()
-FILLERS = {1: _insert_v1, 2: _insert_v2, 3: _insert_v3}
+FILLERS = {1: _insert_v1, 2: _insert_v2, 3: _insert_v3, 5: _insert_v5}
 
 
 def _filler(version: int) -> Callable[[connection.Connection, case_document.CaseDocument], None]:
