@@ -5,6 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -141,6 +144,18 @@ class StrengthMeter(QWidget):
             self.hint.setText(s.feedback or ("Good." if s.acceptable else ""))
             self.acceptable = s.acceptable
         self.changed.emit(self.acceptable)
+
+
+def save_cancel_footer(dialog: QDialog, form: QFormLayout) -> Banner:
+    """The end of an edit dialog: an inline message line, then Save and Cancel. Save calls the
+    dialog's ``_accept`` (which validates and accepts); returns the banner for its messages."""
+    banner = Banner()
+    form.addRow(banner)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog._accept)  # type: ignore[attr-defined]
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    return banner
 
 
 def heading(text: str, size: int = 18) -> QLabel:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -37,7 +36,7 @@ from imsa_desktop.domain.model import Appointment, AppointmentKind
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import appointments as appointment_service
 from imsa_desktop.services import ics as ics_service
-from imsa_desktop.ui.common import Banner, hint, message_for
+from imsa_desktop.ui.common import Banner, hint, message_for, save_cancel_footer
 from imsa_desktop.ui.forms import DateField, EnumCombo
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views import case_view
@@ -176,14 +175,7 @@ class AppointmentDialog(QDialog):
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(70)
         f.addRow("Notes", self.notes)
-        self.banner = Banner()
-        f.addRow(self.banner)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        f.addRow(buttons)
+        self.banner = save_cancel_footer(self, f)
         self.has_end.toggled.connect(self.end.setEnabled)
         if appt is not None:
             self.title_edit.setText(appt.title)

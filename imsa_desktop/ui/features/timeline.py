@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -39,7 +38,7 @@ from imsa_desktop.domain.model import EventKind, TimelineEvent
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import timeline as timeline_service
 from imsa_desktop.services.timeline import EvidenceChoice, TimelineEntry
-from imsa_desktop.ui.common import Banner, message_for
+from imsa_desktop.ui.common import Banner, message_for, save_cancel_footer
 from imsa_desktop.ui.features._timeline_canvas import TimelineCanvas
 from imsa_desktop.ui.forms import EnumCombo
 from imsa_desktop.ui.session import Session
@@ -116,14 +115,7 @@ class EventDialog(QDialog):
         if not evidence:
             self.evidence.addItem("No evidence recorded for this case yet.")
         f.addRow("Evidence", self.evidence)
-        self.banner = Banner()
-        f.addRow(self.banner)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        f.addRow(buttons)
+        self.banner = save_cancel_footer(self, f)
         self.date.textChanged.connect(self._preview)
         self.end.textChanged.connect(self._preview)
         if event is not None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -47,7 +46,7 @@ from imsa_desktop.domain.model import (
 )
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.ui.common import Banner, message_for
+from imsa_desktop.ui.common import Banner, message_for, save_cancel_footer
 from imsa_desktop.ui.forms import DateField, EnumCombo, TriState, split_list
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.workers import run_task
@@ -429,14 +428,7 @@ class DecisionDialog(QDialog):
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(80)
         f.addRow("Notes", self.notes)
-        self.banner = Banner()
-        f.addRow(self.banner)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        f.addRow(buttons)
+        self.banner = save_cancel_footer(self, f)
         if decision:
             self.kind.set_value(decision.kind)
             self.outcome.set_value(decision.outcome)
