@@ -104,3 +104,30 @@ def test_reminder_shows_code_and_kind_not_name(setup, qtbot, clock, monkeypatch)
     assert not notice.isModal() and "Arbër" not in notice.text()
     assert dash.banner.text() == f"Reminder: {texts[0]}"
     assert dash.reminders.check() == []  # shown once
+
+
+def test_calendar_export_is_pseudonymous_unless_initials_are_ticked(setup, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    from icalendar import Calendar
+
+    from imsa_desktop.domain.model import Appointment
+    from imsa_desktop.services import appointments as appointment_service
+
+    session, _dash, tab, case_id, _b = setup
+    appointment_service.save_appointment(
+        session.uow(), Appointment(case_id=case_id, start=datetime(2025, 2, 4, 10, 0), title="Solicitor")
+    )
+    tab.load(case_id)
+    plain, initials = tmp_path / "plain.ics", tmp_path / "initials.ics"
+    assert not tab.ics_initials.isChecked()  # pseudonymous unless the advocate opts in
+    tab.write_ics(str(plain), with_initials=tab.ics_initials.isChecked())
+    tab.ics_initials.setChecked(True)
+    tab.write_ics(str(initials), with_initials=tab.ics_initials.isChecked())
+    (plain_summary,), (initials_summary,) = (
+        [str(e.get("SUMMARY")) for e in Calendar.from_ical(p.read_bytes()).walk("VEVENT")]
+        for p in (plain, initials)
+    )
+    assert "Arbër" not in plain_summary and "Hoxha" not in plain_summary and "A.H." not in plain_summary
+    assert "(A.H.)" in initials_summary and "Hoxha" not in initials_summary
+    assert "initials only" in tab.banner.text()

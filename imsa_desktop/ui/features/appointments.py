@@ -259,7 +259,15 @@ class AppointmentsTab(CaseTab):
         self.ics_button = QPushButton("Export to calendar…")
         self.ics_button.setObjectName("exportIcs")
         self.ics_button.setToolTip("An .ics file with the case code instead of the name")
-        for b in (self.ics_button, self.add_button, self.edit_button, self.delete_button):
+        self.ics_initials = QCheckBox("with initials")
+        self.ics_initials.setObjectName("icsInitials")
+        self.ics_initials.setToolTip(
+            "Off by default: a calendar file is easily synced or shared. On: the survivor's "
+            "initials are added to the case code in each event."
+        )
+        row.addWidget(self.ics_button)
+        row.addWidget(self.ics_initials)
+        for b in (self.add_button, self.edit_button, self.delete_button):
             row.addWidget(b)
         lay.addLayout(row)
         self._rows: list[Appointment] = []
@@ -348,7 +356,7 @@ class AppointmentsTab(CaseTab):
         )
         if not path:
             return
-        self.write_ics(path, with_initials=False)
+        self.write_ics(path, with_initials=self.ics_initials.isChecked())
 
     def write_ics(self, path: str, *, with_initials: bool) -> None:
         from pathlib import Path
@@ -364,7 +372,8 @@ class AppointmentsTab(CaseTab):
         except Exception as e:
             self.banner.error(message_for(e))
             return
-        self.banner.info(f"Saved {result.count} appointment(s) to the calendar file (no names in it).")
+        what = "initials only, no names" if with_initials else "no names in it"
+        self.banner.info(f"Saved {result.count} appointment(s) to the calendar file ({what}).")
 
     def clear(self) -> None:
         super().clear()
