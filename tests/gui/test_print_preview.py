@@ -97,3 +97,47 @@ def test_organisation_dialog_saves_letterhead_and_versions_templates(
     assert "your organisation's copy" in dialog.template.source.text()
     dialog.template.reset.click()
     assert org_service.template_text(session.uow()).shipped
+
+
+def test_a_slow_named_render_never_replaces_the_pseudonymous_one(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Ticking "Pseudonymous" while the named version is still rendering: the late named PDF is
+    dropped, and what is saved and audited is the pseudonymous one."""
+    import threading
+
+    from reportlab.pdfgen import canvas
+
+    from imsa_desktop.ui.dialogs.print_preview_dialog import PrintPreviewDialog
+    from imsa_desktop.ui.workers import Runner
+
+    def pdf(text: str) -> bytes:
+        buf = io.BytesIO()
+        c = canvas.Canvas(buf)
+        c.drawString(72, 720, text)
+        c.save()
+        return buf.getvalue()
+
+    release = threading.Event()
+
+    def render(pseudonymous: bool) -> bytes:
+        if not pseudonymous:
+            release.wait(5)  # the named render is slow
+        return pdf("case K7Q-4MX" if pseudonymous else "Nguyen Thi Hong")
+
+    audited: list[tuple[str, bool]] = []
+    Runner.synchronous = False
+    try:
+        dialog = PrintPreviewDialog(
+            "Case chronology", render, None, on_output=lambda action, pseudo: audited.append((action, pseudo))
+        )
+        qtbot.addWidget(dialog)
+        dialog.pseudonymous.setChecked(True)  # starts the pseudonymous render while the named one runs
+        qtbot.waitUntil(lambda: dialog.state == "ready", timeout=5000)
+        release.set()
+        qtbot.wait(300)  # the named render finishes now, late
+    finally:
+        Runner.synchronous = True
+    out = tmp_path / "chronology.pdf"
+    dialog.save_to(out)
+    text = pypdf.PdfReader(out).pages[0].extract_text()
+    assert "K7Q-4MX" in text and "Nguyen" not in text
+    assert audited == [("saved PDF", True)]

@@ -58,6 +58,8 @@ class PrintPreviewDialog(QDialog):
         self._on_output = on_output
         self._file_name = file_name
         self.pdf: bytes | None = None
+        self.pdf_pseudonymous = False  # what the PDF on show was rendered as (not the checkbox)
+        self._generation = 0
         self.state = "loading"
         self._buffer: QBuffer | None = None
 
@@ -118,6 +120,11 @@ class PrintPreviewDialog(QDialog):
 
     # ---- rendering ---------------------------------------------------------------------
     def refresh(self) -> None:
+        # Each render gets a number; a slower, older one that finishes later is dropped, so the
+        # pages shown, printed and saved are always those of the latest choice.
+        self._generation += 1
+        generation = self._generation
+        self.pdf = None
         self.state = "loading"
         self.print_button.setEnabled(False)
         self.save_button.setEnabled(False)
@@ -133,7 +140,16 @@ class PrintPreviewDialog(QDialog):
             progress(90, "Showing the pages…")
             return data
 
-        run_task(self, work, self._loaded, self._failed, self._progress)
+        def loaded(pdf: bytes) -> None:
+            if generation == self._generation:
+                self.pdf_pseudonymous = pseudo
+                self._loaded(pdf)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self._failed(exc)
+
+        run_task(self, work, loaded, failed, self._progress)
 
     def _progress(self, percent: int, text: str) -> None:
         self.progress.setValue(percent)
@@ -201,9 +217,11 @@ class PrintPreviewDialog(QDialog):
     def save_dialog(self) -> None:
         if self.pdf is None:
             return
-        path, _filter = QFileDialog.getSaveFileName(self, "Save as PDF", self._file_name, "PDF (*.pdf)")
-        if path:
-            self.save_to(Path(path))
+        dialog = QFileDialog(self, "Save as PDF", self._file_name, "PDF (*.pdf)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("pdf")  # so the overwrite question is asked about the real name
+        if dialog.exec() and dialog.selectedFiles():
+            self.save_to(Path(dialog.selectedFiles()[0]))
 
     def save_to(self, path: Path) -> None:
         if self.pdf is None:
@@ -222,7 +240,7 @@ class PrintPreviewDialog(QDialog):
         if self._on_output is None:
             return
         try:
-            self._on_output(action, self.pseudonymous.isChecked())
+            self._on_output(action, self.pdf_pseudonymous)
         except Exception as e:
             self.banner.error(message_for(e))
 
