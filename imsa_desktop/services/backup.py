@@ -20,6 +20,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -110,6 +112,9 @@ def backup_vault(
     data = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
     sources.append(AttachmentSource(VAULT_RECORD_ID, len(data), lambda: BytesIO(data)))
     out = Path(out)
+    # Written and verified under a temporary name beside the target; only a verified backup
+    # replaces an earlier one at the same path (a failed run must not cost the last good copy).
+    final, out = out, out.with_name(f".{out.name}.verifying-{uuid.uuid4().hex[:8]}")
     write_bundle_file(
         out,
         cases=docs,
@@ -131,16 +136,23 @@ def backup_vault(
                     verify_bundle(handle, identities=[secret], cancelled=cancelled)
             else:
                 verify_bundle(handle, passphrase=passphrase, cancelled=cancelled)
+        os.replace(out, final)
     except BaseException:
         with contextlib.suppress(OSError):
             out.unlink()
         raise
+    with contextlib.suppress(OSError):  # make the rename durable
+        fd = os.open(final.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     with uow:
         uow.audit.record(
             "backup", None, f"whole-vault backup: {len(docs)} cases, {len(sources) - 1} attachments"
         )
         uow.commit()
-    return BackupResult(out, len(docs), len(sources) - 1)
+    return BackupResult(final, len(docs), len(sources) - 1)
 
 
 def restore_into(

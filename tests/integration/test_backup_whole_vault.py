@@ -118,3 +118,25 @@ def test_a_backup_made_after_erasure_holds_no_trace_of_the_case(tmp_path: Path) 
     record = plain[plain.index(b'"audit": [') :]
     mentions = record.count(gone.encode())
     assert mentions == 1 and b'"detail": "case erased"' in record
+
+
+def test_a_failed_backup_keeps_the_previous_one(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    vault = _vault(tmp_path / "v" / "v.imsa")
+    try:
+        case_service.add_case(vault.unit_of_work(), {"survivor": {"full_name": "Arbër Hoxha"}})
+        out = tmp_path / "vault.backup"
+        backup_service.backup_vault(vault.unit_of_work(), out, passphrase=BACKUP_PASS)
+        good = out.read_bytes()
+
+        def interrupted(*args: object, **kwargs: object) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(backup_service, "verify_bundle", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            backup_service.backup_vault(vault.unit_of_work(), out, passphrase=BACKUP_PASS)
+    finally:
+        vault.close()
+    assert out.read_bytes() == good  # the last good backup is still there, unchanged
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v", "vault.backup"]  # no temp left
