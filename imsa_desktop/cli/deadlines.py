@@ -84,9 +84,12 @@ def cmd_ics(args: argparse.Namespace) -> int:
     vault = main.open_vault(args)
     try:
         result = ics_service.build_ics(vault.unit_of_work(), case_id=args.case, with_initials=args.initials)
+        ics_service.write_ics(out, result.data)
+        ics_service.record_export(
+            vault.unit_of_work(), result, case_id=args.case, with_initials=args.initials
+        )
     finally:
         vault.close()
-    ics_service.write_ics(out, result.data)
     print(f"Wrote {result.count} appointment(s) to {out}", file=sys.stderr)
     return 0
 

@@ -41,6 +41,7 @@ from imsa_desktop.errors import (
 from imsa_desktop.services import identity as identity_service
 from imsa_desktop.services.cases import load_document
 from imsa_desktop.services.ports import AbstractUnitOfWork, AttachmentInfo
+from imsa_desktop.services.tempfiles import safe_file_name
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int, int], None]
@@ -585,7 +586,7 @@ def _run(
                     attachment_id=attachment_id,
                     case_id=case_id,
                     evidence_id=str(a["evidence_id"]),
-                    filename=str(a["filename"])[:500],
+                    filename=safe_file_name(str(a["filename"])),  # a bundle is untrusted
                     media_type=str(a["media_type"])[:200],
                     created_at=created,
                     chunks=chunks,

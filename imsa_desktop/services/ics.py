@@ -81,13 +81,22 @@ def build_ics(
             for a in sorted(uow.appointments.for_case(cid), key=lambda x: x.start):
                 cal.add_component(_event(case, a, with_initials=with_initials, stamp=stamp))
                 count += 1
-        uow.audit.record(
-            "exported", case_id, f"calendar appointments={count} initials={'yes' if with_initials else 'no'}"
-        )
-        uow.commit()
     if count:
         cal.add_missing_timezones()
     return IcsResult(cal.to_ical(), count)
+
+
+def record_export(
+    uow: AbstractUnitOfWork, result: IcsResult, *, case_id: str | None, with_initials: bool
+) -> None:
+    """Audit a calendar export once the file has been written (a failed write leaves no entry)."""
+    with uow:
+        uow.audit.record(
+            "exported",
+            case_id,
+            f"calendar appointments={result.count} initials={'yes' if with_initials else 'no'}",
+        )
+        uow.commit()
 
 
 def write_ics(path: Path, data: bytes) -> None:

@@ -41,6 +41,11 @@ def external_open_dir() -> Path:
     return folder
 
 
+def safe_file_name(filename: str) -> str:
+    """A bare file name (no folders, no control or reserved characters) from any stored name."""
+    return _safe_name(filename)
+
+
 def _safe_name(filename: str) -> str:
     name = Path(filename.replace("\\", "/")).name
     name = re.sub(r"[\x00-\x1f/:*?\"<>|]", "_", name).strip(" .")

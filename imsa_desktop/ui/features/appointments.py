@@ -369,6 +369,9 @@ class AppointmentsTab(CaseTab):
                 clock=self.session.clock,
             )
             ics_service.write_ics(Path(path), result.data)
+            ics_service.record_export(
+                self.session.uow(), result, case_id=self.case_id, with_initials=with_initials
+            )
         except Exception as e:
             self.banner.error(message_for(e))
             return

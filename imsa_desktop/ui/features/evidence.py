@@ -766,7 +766,7 @@ class EvidenceTab(CaseTab):
             return
         dialog = QFileDialog(self, "Save a copy (not encrypted)")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.selectFile(a.filename)
+        dialog.selectFile(Path(a.filename.replace("\\", "/")).name)
         dialog.fileSelected.connect(lambda name: self.save_copy(a.id, Path(name)) if name else None)
         dialog.open()
 
