@@ -8,6 +8,7 @@ log folder.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
@@ -18,6 +19,16 @@ import platformdirs
 
 _configured = False
 log = logging.getLogger("imsa")
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Every log file it opens, rotated ones included, is readable by this user only."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        stream = super()._open()
+        with contextlib.suppress(OSError):
+            os.chmod(self.baseFilename, 0o600)
+        return stream
 
 
 def log_dir() -> Path:
@@ -34,10 +45,10 @@ def configure(level: int = logging.INFO) -> None:
     try:
         folder = log_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        os.chmod(folder, 0o700)
+        handler: logging.Handler = _PrivateRotatingFileHandler(
             folder / "imsa.log", maxBytes=512_000, backupCount=2, encoding="utf-8"
         )
-        os.chmod(folder / "imsa.log", 0o600)
     except OSError:
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

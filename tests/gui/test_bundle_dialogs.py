@@ -64,6 +64,18 @@ def test_export_wizard_shares_to_a_contact_with_consent_shown(setup, qtbot) -> N
     report = bundle_service.import_bundle(other.unit_of_work(), tmp / "to-pawel.imsabundle")
     assert [p.case_id for p in report.cases] == [cid] and report.cases[0].withheld == ["safeguarding"]
 
+    # Sharing again to the same file name asks first; saying No leaves the earlier bundle alone.
+    before = (tmp / "to-pawel.imsabundle").read_bytes()
+    asked: list[str] = []
+    wizard.confirm_overwrite = lambda out: asked.append(out.name) or False  # type: ignore[method-assign]
+    wizard.share.setEnabled(True)
+    wizard.start()
+    assert asked == ["to-pawel.imsabundle"]
+    assert (tmp / "to-pawel.imsabundle").read_bytes() == before
+    wizard.out.setText("  ")
+    wizard.start()
+    assert wizard.banner.text() == "Please choose where to save the bundle."
+
 
 def test_export_wizard_refuses_a_weak_passphrase_in_one_sentence(setup, qtbot) -> None:
     session, cid, _other, tmp = setup

@@ -55,3 +55,31 @@ def test_cli_unexpected_error_logs_no_case_text(monkeypatch, capsys) -> None:
     assert NAME not in err and "Traceback" not in err
     text = _log_text()
     assert "RuntimeError" in text and NAME not in text and "brickworks" not in text
+
+
+def test_log_files_stay_private_after_rotation(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import logging
+    import os
+
+    from imsa_desktop import logsetup
+
+    monkeypatch.setattr(logsetup, "_configured", False)
+    monkeypatch.setattr(logsetup, "log_dir", lambda: tmp_path / "log")
+    logger = logsetup.log
+    old_handlers = list(logger.handlers)
+    logger.handlers.clear()
+    try:
+        logsetup.configure()
+        handler = logger.handlers[0]
+        assert isinstance(handler, logging.handlers.RotatingFileHandler)
+        handler.maxBytes = 200
+        for _ in range(20):
+            logger.info("x" * 50)
+        files = sorted((tmp_path / "log").iterdir())
+        assert len(files) == 3  # rotated twice
+        assert os.stat(tmp_path / "log").st_mode & 0o777 == 0o700
+        assert all(f.stat().st_mode & 0o777 == 0o600 for f in files)
+    finally:
+        for h in logger.handlers:
+            h.close()
+        logger.handlers[:] = old_handlers

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -45,18 +46,16 @@ from imsa_desktop.ui.workers import run_task
 
 
 def _in_worker(session: Session, fn: Callable[[Any], Any]) -> Callable[..., Any]:
-    """Run ``fn(uow)`` on a fresh connection (never the GUI thread's)."""
-    from imsa_desktop.store.uow import SqlUnitOfWork
-
-    vault = session.require_vault()
-    name = vault.advocate_name
+    """Run ``fn(uow)`` on a connection of its own (never the GUI thread's). Call this on the GUI
+    thread: the connection is opened here, so a lock cannot race the key; the returned task
+    runs in the worker and closes it."""
+    detached = session.require_vault().detached()
 
     def task(*_args: Any) -> Any:
-        conn = vault.new_connection()
         try:
-            return fn(SqlUnitOfWork(conn, actor=lambda: name, clock=session.clock))
+            return fn(detached.unit_of_work())
         finally:
-            conn.close()
+            detached.close()
 
     return task
 
@@ -203,6 +202,17 @@ class ExportWizard(QDialog):
         else:
             self.reject()
 
+    def confirm_overwrite(self, out: Path) -> bool:
+        """A file of that name is there already (maybe a bundle a colleague sent): ask first."""
+        answer = QMessageBox.question(
+            self,
+            "Replace the file?",
+            f"{out.name} already exists in that folder. Replace it with this new bundle?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def start(self) -> None:
         self.banner.clear_message()
         ids = self.selected_cases()
@@ -218,7 +228,12 @@ class ExportWizard(QDialog):
         if use_pass:
             recipients = []
         passphrase = self.passphrase.text() if use_pass else None
-        out, reason = Path(self.out.text()), self.reason.text()
+        if not self.out.text().strip():
+            self.banner.error("Please choose where to save the bundle.")
+            return
+        out, reason = Path(self.out.text().strip()).expanduser(), self.reason.text()
+        if out.exists() and not self.confirm_overwrite(out):
+            return
         self._cancel.clear()
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
@@ -240,10 +255,11 @@ class ExportWizard(QDialog):
             )
 
         self._emit: Callable[[int, str], None] | None = None
+        run = _in_worker(self.session, work)  # opened here, on the GUI thread
 
         def task(emit: Callable[[int, str], None]) -> Any:
             self._emit = emit
-            return _in_worker(self.session, work)()
+            return run()
 
         run_task(self, task, self._done, self._failed, self._on_progress)
 
