@@ -260,3 +260,36 @@ def test_save_a_copy_and_remove(tab: EvidenceTab, session: Session, case_id: str
     tab.remove_attachment(info.id)
     assert tab.attachment_list.count() == 0
     assert evidence_service.list_attachments(session.uow(), case_id) == []
+
+
+def test_a_lock_while_the_external_copy_is_written_leaves_no_copy(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The vault locks while "Open with another program" is still writing its temporary copy:
+    the worker removes the copy itself (the lock's clean-up ran before the file existed)."""
+    import pytest
+
+    from imsa_desktop.errors import Cancelled
+    from imsa_desktop.services import tempfiles
+    from imsa_desktop.ui.features import _evidence_io
+
+    class Locked:
+        is_open = False
+
+    written: list[Path] = []
+
+    def fake_runner(fn):  # type: ignore[no-untyped-def]
+        folder = tempfiles.external_open_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        copy = folder / "scan.pdf"
+        copy.write_bytes(b"plaintext evidence")
+        written.append(copy)
+        return copy
+
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr(_evidence_io, "own_uow", lambda session: fake_runner)
+    try:
+        task = _evidence_io.external_copy_task(Locked(), "case", "att")  # type: ignore[arg-type]
+        with pytest.raises(Cancelled):
+            task()
+    finally:
+        monkey.undo()
+    assert written and not written[0].exists()

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from imsa_desktop.errors import Cancelled as LockedMeanwhile
 from imsa_desktop.services import evidence as evidence_service
 from imsa_desktop.services import tempfiles
 from imsa_desktop.services.ports import AbstractUnitOfWork, AttachmentInfo
@@ -84,7 +85,17 @@ def export_task(session: Session, case_id: str, attachment_id: str, out: Path) -
 def external_copy_task(session: Session, case_id: str, attachment_id: str) -> Callable[[], Path]:
     """A worker function making the temporary plaintext copy for "Open with another program"."""
     runner = own_uow(session)
-    return lambda: runner(lambda uow: tempfiles.export_for_external_open(uow, case_id, attachment_id))
+
+    def work() -> Path:
+        path = runner(lambda uow: tempfiles.export_for_external_open(uow, case_id, attachment_id))
+        if not session.is_open:
+            # The vault locked while the copy was being written: the lock's clean-up may have
+            # run before this file existed, so remove it here rather than leave plaintext behind.
+            tempfiles.cleanup_external_copies()
+            raise LockedMeanwhile("The vault was locked, so the file was not opened.")
+        return path
+
+    return work
 
 
 def describe(info: AttachmentInfo) -> str:
