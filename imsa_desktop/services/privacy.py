@@ -47,8 +47,11 @@ class ErasureResult:
 
 
 def erase_case(uow: AbstractUnitOfWork, case_id: str, *, eraser: CaseEraser) -> ErasureResult:
-    """Erase a case for good. Raises UnknownCase; the vault is unchanged on any error before
-    the final commit, and a crash during compaction leaves a consistent, erased vault."""
+    """Erase a case for good. Raises UnknownCase. The case's files are purged first (in
+    bounded batches, each committed); then one transaction removes every other trace and writes
+    the tombstone; then the vault is compacted. A failure after the files went leaves the case
+    without its files (the advocate had asked for it gone): running the erasure again finishes
+    it. A crash during compaction leaves a consistent, erased vault."""
     with uow:
         case = uow.cases.get(case_id)
         repo = getattr(uow, "attachments", None)
@@ -175,9 +178,22 @@ def subject_access_export(
         "audit": [entry_json(e) for e in entries],
     }
     text = json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n"
-    _atomic_write(paths.summary_pdf, summary)
-    _atomic_write(paths.chronology_pdf, chronology)
-    _atomic_write(paths.json, text.encode("utf-8"))
+    # The three files appear together or not at all: a failure part-way removes the ones
+    # already written, so a retry does not stop at "already exist".
+    written: list[Path] = []
+    try:
+        for target, data in (
+            (paths.summary_pdf, summary),
+            (paths.chronology_pdf, chronology),
+            (paths.json, text.encode("utf-8")),
+        ):
+            _atomic_write(target, data)
+            written.append(target)
+    except BaseException:
+        for done in written:
+            with contextlib.suppress(OSError):
+                done.unlink()
+        raise
     with uow:
         uow.audit.record("exported", case_id, "subject access export")
         uow.commit()

@@ -132,3 +132,28 @@ def test_erase_unknown_case_does_nothing(uow: FakeUnitOfWork) -> None:
     with pytest.raises(UnknownCase):
         privacy.erase_case(uow, "nope", eraser=eraser)
     assert eraser.calls == [] and uow.audit.entries() == []
+
+
+def test_subject_access_files_appear_together_or_not_at_all(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from imsa_desktop.errors import DiskFull
+    from imsa_desktop.services import cases as case_service
+    from imsa_desktop.services import privacy
+    from tests.unit.fakes import FakeUnitOfWork
+
+    uow = FakeUnitOfWork()
+    case_id = case_service.add_case(uow, {"survivor": {"full_name": "Олена Коваленко"}})
+    real_write = privacy._atomic_write
+    calls: list[object] = []
+
+    def fail_on_the_json(path, data):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        if str(path).endswith(".json"):
+            raise DiskFull("The disk is full, so the subject access files were not written.")
+        real_write(path, data)
+
+    monkeypatch.setattr(privacy, "_atomic_write", fail_on_the_json)
+    with pytest.raises(DiskFull):
+        privacy.subject_access_export(uow, case_id, tmp_path, clock=lambda: NOW)
+    assert len(calls) == 3 and list(tmp_path.iterdir()) == []
