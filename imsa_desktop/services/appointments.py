@@ -14,6 +14,7 @@ from imsa_desktop.domain.dates import format_date
 from imsa_desktop.domain.model import Appointment, Clock, utc_now
 from imsa_desktop.errors import InvalidInput, NotFound
 from imsa_desktop.services.ports import AbstractUnitOfWork
+from imsa_desktop.services.records import upsert_in_case
 
 
 def _key(d: datetime) -> str:
@@ -79,18 +80,7 @@ def save_appointment(uow: AbstractUnitOfWork, appt: Appointment, *, clock: Clock
     )
     with uow:
         uow.cases.get(appt.case_id)
-        now = clock()
-        held = uow.appointments.find(appt.id)
-        if held is None:
-            appt = dataclasses.replace(appt, created_at=now, updated_at=now)
-            uow.appointments.add(appt)
-            uow.audit.record("changed", appt.case_id, "appointment added")
-        else:
-            if held.case_id != appt.case_id:
-                raise InvalidInput("An appointment cannot be moved to another case.")
-            appt = dataclasses.replace(appt, created_at=held.created_at, updated_at=now)
-            uow.appointments.save(appt)
-            uow.audit.record("changed", appt.case_id, "appointment changed")
+        appt = upsert_in_case(uow, uow.appointments, appt, clock=clock, noun="appointment")
         uow.commit()
     return appt
 

@@ -20,6 +20,7 @@ from imsa_desktop.domain.model import Clock, EventKind, TimelineEvent, utc_now
 from imsa_desktop.errors import InvalidInput, NotFound
 from imsa_desktop.services import deadlines as deadline_service
 from imsa_desktop.services.ports import AbstractUnitOfWork
+from imsa_desktop.services.records import upsert_in_case
 
 
 @dataclass(frozen=True)
@@ -148,35 +149,25 @@ def chronology(
                 )
             )
         for ev in evidence:
-            if ev.date_obtained is not None:
-                entries.append(
-                    TimelineEntry(
-                        id=f"derived:evidence-obtained:{ev.id}",
-                        date=_exact(ev.date_obtained),
-                        end=None,
-                        title=f"Evidence obtained: {ev.title}",
-                        kind=EventKind.EVIDENCE,
-                        source=ev.source,
-                        evidence_ids=(ev.id,),
-                        derived=True,
-                        record_id=ev.id,
+            to = f" to {ev.provided_to}" if ev.provided_to else ""
+            for step, when, label in (
+                ("obtained", ev.date_obtained, "Evidence obtained"),
+                ("provided", ev.date_provided, f"Evidence provided{to}"),
+            ):
+                if when is not None:
+                    entries.append(
+                        TimelineEntry(
+                            id=f"derived:evidence-{step}:{ev.id}",
+                            date=_exact(when),
+                            end=None,
+                            title=f"{label}: {ev.title}",
+                            kind=EventKind.EVIDENCE,
+                            source=ev.source,
+                            evidence_ids=(ev.id,),
+                            derived=True,
+                            record_id=ev.id,
+                        )
                     )
-                )
-            if ev.date_provided is not None:
-                to = f" to {ev.provided_to}" if ev.provided_to else ""
-                entries.append(
-                    TimelineEntry(
-                        id=f"derived:evidence-provided:{ev.id}",
-                        date=_exact(ev.date_provided),
-                        end=None,
-                        title=f"Evidence provided{to}: {ev.title}",
-                        kind=EventKind.EVIDENCE,
-                        source=ev.source,
-                        evidence_ids=(ev.id,),
-                        derived=True,
-                        record_id=ev.id,
-                    )
-                )
     if kinds is not None:
         wanted = set(kinds)
         entries = [e for e in entries if e.kind in wanted]
@@ -207,18 +198,7 @@ def save_event(uow: AbstractUnitOfWork, event: TimelineEvent, *, clock: Clock = 
         uow.cases.get(event.case_id)
         evidence_ids = {e.id for e in uow.evidence.for_case(event.case_id)}
         event = _validate(event, evidence_ids)
-        now = clock()
-        held = uow.events.find(event.id)
-        if held is None:
-            event = dataclasses.replace(event, created_at=now, updated_at=now)
-            uow.events.add(event)
-            uow.audit.record("changed", event.case_id, "timeline event added")
-        else:
-            if held.case_id != event.case_id:
-                raise InvalidInput("An event cannot be moved to another case.")
-            event = dataclasses.replace(event, created_at=held.created_at, updated_at=now)
-            uow.events.save(event)
-            uow.audit.record("changed", event.case_id, "timeline event changed")
+        event = upsert_in_case(uow, uow.events, event, clock=clock, noun="timeline event")
         uow.commit()
     return event
 
