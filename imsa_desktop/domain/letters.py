@@ -310,7 +310,11 @@ def build_draft(
         "decision_date": format_date(decision.date),
         "authority_name": authority_name,
         "authority": decision.authority.value,
-        "organisation": organisation.name,
+        # Without a letterhead yet, the advocate who signs is the one who "acts for" the survivor;
+        # with neither, a bracketed gap that validate() refuses as still to be completed.
+        "organisation": organisation.name.strip()
+        or organisation.signatory_name.strip()
+        or "[your organisation]",
         "requester_capacity": requester_capacity.strip(),
         "consent_date": format_date(consent_date) if consent_date else "[date of consent]",
         "deadline": format_date(deadline),
@@ -463,6 +467,8 @@ def validate(draft: LetterDraft, today: date) -> list[Problem]:
         err("outcome", "Say what outcome is sought.")
     if not draft.organisation.signatory_name.strip():
         err("signature", "The letter has no signatory.")
+    if not draft.organisation.name.strip():
+        warn("letterhead", "No organisation letterhead is set yet (Letters tab, Organisation…).")
     for section, text in draft.all_texts():
         if _UNFINISHED in text or "[date of consent]" in text:
             err(section, f"The {section} section still has a part marked to be completed.")

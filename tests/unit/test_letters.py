@@ -231,3 +231,45 @@ def test_cite_and_fill():
     assert letters.cite([1]) == "Enclosure 1"
     assert letters.cite([1, 2, 4]) == "Enclosure 1, Enclosure 2 and Enclosure 4"
     assert letters.fill("{a} and {b}", {"a": "x"}) == "x and {b}"
+
+
+def test_without_a_letterhead_the_signing_advocate_acts_for_the_survivor() -> None:
+    """A fresh vault has no organisation set: the letter must still read as whole sentences."""
+    import dataclasses
+
+    unnamed = dataclasses.replace(ORG, name="", signatory_name="Sam Example")
+    d = letters.build_draft(
+        make_case(),
+        "d1",
+        evidence=EVIDENCE,
+        chosen_grounds=["new_evidence"],
+        enclose=["e1"],
+        catalogue=CATALOGUE,
+        template=TEMPLATE,
+        organisation=unnamed,
+        requester_capacity="her IMSA",
+        consent_date=date(2025, 1, 27),
+        today=date(2025, 2, 4),
+        deadline=None,
+    )
+    text = repr(dataclasses.asdict(d))
+    assert "Sam Example acts for" in text and " acts for" not in text.replace("Sam Example acts for", "")
+    assert any(
+        p.section == "letterhead" and p.severity == letters.WARNING for p in letters.validate(d, date(2025, 2, 4))
+    )
+    nobody = dataclasses.replace(unnamed, signatory_name="")
+    d2 = letters.build_draft(
+        make_case(),
+        "d1",
+        evidence=EVIDENCE,
+        chosen_grounds=["new_evidence"],
+        enclose=["e1"],
+        catalogue=CATALOGUE,
+        template=TEMPLATE,
+        organisation=nobody,
+        requester_capacity="her IMSA",
+        consent_date=date(2025, 1, 27),
+        today=date(2025, 2, 4),
+        deadline=None,
+    )
+    assert errors(d2, date(2025, 2, 4))  # the gap is refused until someone fills it
