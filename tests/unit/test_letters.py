@@ -255,7 +255,8 @@ def test_without_a_letterhead_the_signing_advocate_acts_for_the_survivor() -> No
     text = repr(dataclasses.asdict(d))
     assert "Sam Example acts for" in text and " acts for" not in text.replace("Sam Example acts for", "")
     assert any(
-        p.section == "letterhead" and p.severity == letters.WARNING for p in letters.validate(d, date(2025, 2, 4))
+        p.section == "letterhead" and p.severity == letters.WARNING
+        for p in letters.validate(d, date(2025, 2, 4))
     )
     nobody = dataclasses.replace(unnamed, signatory_name="")
     d2 = letters.build_draft(
