@@ -24,6 +24,11 @@ system-deps:
 	@command -v age >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq age >/dev/null; \
 	  else echo "Please install the 'age' tool (e.g. sudo apt-get install age) to run the tests."; exit 1; fi; }
+	@# The screen-reader test drives the app over the accessibility bus (AT-SPI) under Xvfb.
+	@{ command -v Xvfb && command -v dbus-launch && /usr/bin/python3 -c 'import pyatspi'; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    apt-get install -y -qq xvfb dbus-x11 at-spi2-core python3-pyatspi >/dev/null; \
+	  else echo "Please install xvfb dbus-x11 at-spi2-core python3-pyatspi (apt-get) to run the tests."; exit 1; fi; }
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check imsa_desktop tests benchmarks
