@@ -199,7 +199,7 @@ def cmd_case_show(args: argparse.Namespace) -> int:
             print(f"  referred: {r['date']} by {r.get('first_responder') or '?'}")
         for d in doc.get("decisions") or []:
             print(
-                f"  decision: {d['kind']} {d['outcome']} {d.get('date') or ''} "
+                f"  decision: {d['kind']} {d.get('outcome') or 'outcome not recorded'} {d.get('date') or ''} "
                 f"{d.get('authority')}  [{d['id']}]"
             )
         print(

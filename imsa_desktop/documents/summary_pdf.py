@@ -100,7 +100,7 @@ def render_case_summary(
         _grid(
             ["Date", "Decision", "Outcome", "Authority", "Reference"],
             [
-                [d(x.date), x.kind.label, x.outcome.label, x.authority.value, x.reference]
+                [d(x.date), x.kind.label, x.outcome_label, x.authority.value, x.reference]
                 for x in case.decisions_sorted()
             ],
             [28 * mm, 0, 22 * mm, 22 * mm, 45 * mm],

@@ -109,6 +109,12 @@ def _validate_case(case: Case, today: date | None) -> None:
         raise InvalidInput("The date of birth is in the future.")
     if case.re_referral_count < 0:
         raise InvalidInput("The re-referral count cannot be negative.")
+    for i, d in enumerate(case.decisions):
+        if d.received_on is not None and d.date is not None and d.received_on < d.date:
+            raise InvalidInput(
+                f"decisions[{i}] was received ({d.received_on.isoformat()}) before the date of the "
+                f"decision letter ({d.date.isoformat()})."
+            )
 
 
 def _validate_record(rec: Record, where: str) -> None:

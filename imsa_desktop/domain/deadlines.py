@@ -187,10 +187,10 @@ def trigger_events(case: Case) -> list[TriggerEvent]:
         text = ""
         if d.kind is DecisionKind.REASONABLE_GROUNDS:
             trigger = Trigger.RG_POSITIVE if positive else Trigger.RG_NEGATIVE
-            text = f"the {d.outcome.value} RG of {when}"
+            text = f"the {d.outcome_label.lower()} RG of {when}"
         elif d.kind is DecisionKind.CONCLUSIVE_GROUNDS:
             trigger = Trigger.CG_POSITIVE if positive else Trigger.CG_NEGATIVE
-            text = f"the {d.outcome.value} CG of {when}"
+            text = f"the {d.outcome_label.lower()} CG of {when}"
         elif d.kind is DecisionKind.RECONSIDERATION:
             if positive:
                 stage = "CG" if _cg_before(case, d) else "RG"
@@ -336,7 +336,7 @@ def _state(
     closing = _closing_decision(case, rule, ev)
     if closing is not None:
         when = f", dated {format_date(closing.date)}" if closing.date else ""
-        note = f"Closed: a {closing.kind.label} decision ({closing.outcome.label.lower()}) is recorded{when}."
+        note = f"Closed: a {closing.kind.label} decision ({closing.outcome_label.lower()}) is recorded{when}."
         return DeadlineState.MET, closing.date, note
     days_left = (due - today).days
     if rule.nature is Nature.MINIMUM and days_left < 0:

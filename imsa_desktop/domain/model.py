@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+_Date = date
+
 from imsa_desktop.domain.dates import FuzzyDate
 
 Clock = Callable[[], datetime]
@@ -98,6 +100,27 @@ class Outcome(StrEnum):
     @property
     def label(self) -> str:
         return self.value.capitalize()
+
+
+class RemovalBar(StrEnum):
+    """Whether the decision letter says para 14.216 applies (from 17 September 2025).
+
+    Modern Slavery: Statutory Guidance para 14.216 (17 September 2025 update): no
+    reconsideration where the Home Secretary intends to remove the person to a country that is
+    party to both ECAT and the ECHR. Then judicial review is the only route.
+    """
+
+    YES = "yes"
+    NO = "no"
+    NOT_KNOWN = "not_known"
+
+    @property
+    def label(self) -> str:
+        return {
+            "yes": "Yes: the letter says para 14.216 applies",
+            "no": "No: the letter does not rely on para 14.216",
+            "not_known": "Not known",
+        }[self.value]
 
 
 class Authority(StrEnum):
@@ -219,12 +242,27 @@ class Referral:
 
 @dataclass(kw_only=True)
 class Decision(Record):
+    """A Competent Authority (or VTS) decision.
+
+    ``date`` is the date OF THE DECISION LETTER: every deadline counts from it.
+    ``received_on`` is when the survivor or advocate actually got the letter (kept to explain
+    a late request; it never moves a deadline). ``outcome`` is None until the advocate chooses
+    (a new decision starts empty so nobody records "positive" by accident).
+    ``removal_bar``: whether the letter relies on guidance para 14.216 (from 17 September 2025).
+    """
+
     kind: DecisionKind
-    outcome: Outcome = Outcome.PENDING
+    outcome: Outcome | None = None
     date: date | None = None
+    received_on: _Date | None = None  # (``date`` is a field name here)
+    removal_bar: RemovalBar = RemovalBar.NOT_KNOWN
     authority: Authority = Authority.SCA
     reference: str = ""
     notes: str = ""
+
+    @property
+    def outcome_label(self) -> str:
+        return self.outcome.label if self.outcome is not None else "Not recorded"
 
 
 @dataclass(kw_only=True)

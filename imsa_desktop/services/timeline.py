@@ -107,13 +107,13 @@ def chronology(
                     id=f"derived:decision:{d.id}",
                     date=_exact(d.date),
                     end=None,
-                    title=f"{d.kind.label} decision: {d.outcome.label.lower()}",
+                    title=f"{d.kind.label} decision: {d.outcome_label.lower()}",
                     kind=EventKind.DECISION,
                     source=f"{d.authority.value} decision letter"
                     + (f" ({d.reference})" if d.reference else ""),
                     derived=True,
                     record_id=d.id,
-                    detail=d.outcome.value,
+                    detail=d.outcome.value if d.outcome else "",
                 )
             )
         for cd in deadline_service.case_deadlines(uow, case_id, today).deadlines:

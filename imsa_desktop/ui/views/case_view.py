@@ -43,6 +43,7 @@ from imsa_desktop.domain.model import (
     Jurisdiction,
     Outcome,
     ReferralRoute,
+    RemovalBar,
 )
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import cases as case_service
@@ -406,6 +407,9 @@ class ProfileTab(CaseTab):
 
 
 class DecisionDialog(QDialog):
+    """One decision. The outcome starts empty (the advocate must choose); every deadline counts
+    from the date of the decision letter, not the day it arrived (the form says so)."""
+
     def __init__(self, decision: Decision | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Decision")
@@ -414,12 +418,30 @@ class DecisionDialog(QDialog):
         self.kind = EnumCombo(DecisionKind)
         self.kind.setObjectName("decisionKind")
         f.addRow("Decision", self.kind)
-        self.outcome = EnumCombo(Outcome)
+        self.outcome = EnumCombo(Outcome, allow_none="— choose the outcome —")
         self.outcome.setObjectName("decisionOutcome")
         f.addRow("Outcome", self.outcome)
         self.date = DateField("decision date")
         self.date.setObjectName("decisionDate")
-        f.addRow("Date of decision", self.date)
+        f.addRow("Date of the decision letter", self.date)
+        self.received_on = DateField("date received")
+        self.received_on.setObjectName("decisionReceivedOn")
+        f.addRow("Date received", self.received_on)
+        hint = QLabel(
+            "Deadlines count from the date written on the decision letter, not from the day it "
+            "arrived. Record the day it arrived too: it explains a late request."
+        )
+        hint.setObjectName("decisionDateHint")
+        hint.setWordWrap(True)
+        f.addRow("", hint)
+        self.removal_bar = EnumCombo(RemovalBar)
+        self.removal_bar.setObjectName("decisionRemovalBar")
+        self.removal_bar.setToolTip(
+            "Modern Slavery: Statutory Guidance para 14.216 (from 17 September 2025): no "
+            "reconsideration where the Home Secretary intends removal to a country party to both "
+            "ECAT and the ECHR. Then judicial review is the only route."
+        )
+        f.addRow("Para 14.216 removal bar", self.removal_bar)
         self.authority = EnumCombo(Authority)
         f.addRow("Competent authority", self.authority)
         self.reference = QLineEdit()
@@ -429,10 +451,13 @@ class DecisionDialog(QDialog):
         self.notes.setMaximumHeight(80)
         f.addRow("Notes", self.notes)
         self.banner = save_cancel_footer(self, f)
+        self.removal_bar.set_value(RemovalBar.NOT_KNOWN)
         if decision:
             self.kind.set_value(decision.kind)
             self.outcome.set_value(decision.outcome)
             self.date.set_value(decision.date)
+            self.received_on.set_value(decision.received_on)
+            self.removal_bar.set_value(decision.removal_bar)
             self.authority.set_value(decision.authority)
             self.reference.setText(decision.reference)
             self.notes.setPlainText(decision.notes)
@@ -442,6 +467,8 @@ class DecisionDialog(QDialog):
             kind=self.kind.value(),
             outcome=self.outcome.value(),
             date=self.date.value(),
+            received_on=self.received_on.value(),
+            removal_bar=self.removal_bar.value(),
             authority=self.authority.value(),
             reference=self.reference.text().strip(),
             notes=self.notes.toPlainText().strip(),
@@ -453,8 +480,12 @@ class DecisionDialog(QDialog):
     def _accept(self) -> None:
         try:
             d = self.value()
+            if d.outcome is None:
+                raise InvalidInput("Please choose the outcome of the decision.")
             if d.outcome in (Outcome.POSITIVE, Outcome.NEGATIVE) and d.date is None:
-                raise InvalidInput("Please enter the date of the decision (it starts the deadlines).")
+                raise InvalidInput("Please enter the date of the decision letter (it starts the deadlines).")
+            if d.received_on is not None and d.date is not None and d.received_on < d.date:
+                raise InvalidInput("The date received is before the date of the decision letter.")
         except InvalidInput as e:
             self.banner.error(e.user_message)
             return
@@ -499,7 +530,7 @@ class DecisionsTab(CaseTab):
         self.table.setRowCount(len(self._decisions))
         for i, d in enumerate(self._decisions):
             self.table.setItem(i, 0, _ro(d.kind.label))
-            self.table.setItem(i, 1, _ro(d.outcome.label))
+            self.table.setItem(i, 1, _ro(d.outcome_label))
             self.table.setItem(i, 2, _ro(format_date(d.date) if d.date else "—"))
             self.table.setItem(i, 3, _ro(d.authority.value))
             self.table.setItem(i, 4, _ro(d.reference))
