@@ -90,10 +90,44 @@ def launch(path: Path):  # type: ignore[no-untyped-def]
     return app, window
 
 
+def _fail_incomplete(message: str) -> int:
+    """An incomplete installation: say so on stderr and in a dialog, and do not start."""
+    print(f"imsa-desktop: {message}", file=sys.stderr)
+    try:
+        from PySide6.QtWidgets import QMessageBox
+
+        build_app()
+        box = QMessageBox(QMessageBox.Icon.Critical, "IMSA Desktop", message)
+        box.setObjectName("featureMissingBox")
+        box.exec()
+    except Exception:
+        pass
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
+    from imsa_desktop.version import app_version
+
     parser = argparse.ArgumentParser(prog="imsa-desktop", description="IMSA Desktop")
+    parser.add_argument("--version", action="version", version=f"IMSA Desktop {app_version()}")
     parser.add_argument("--vault", help="vault file (default: $IMSA_VAULT or the per-user data folder)")
+    parser.add_argument(
+        "--list-features",
+        action="store_true",
+        help="load every feature, list them (feature, role, tab title) and exit",
+    )
     args = parser.parse_args(argv)
+    from imsa_desktop.ui import plugins
+
+    try:
+        plugins.check()  # a missing feature fails loudly here, not silently later
+        if args.list_features:
+            build_app()
+            for line in plugins.describe():
+                print(line)
+            return 0
+    except plugins.FeatureMissing as e:
+        return _fail_incomplete(e.user_message)
     from imsa_desktop.services import vault as vault_service
 
     path = Path(args.vault).expanduser() if args.vault else vault_service.default_vault_path()

@@ -354,6 +354,3 @@ def register(
     p.add_argument("--name", help="your name for the new vault's audit log")
     secret_opts(p, identity=True)
     p.set_defaults(func=cmd_restore)
-
-
-main.EXTENSIONS.append(register)

@@ -110,6 +110,3 @@ def register(sub: argparse._SubParsersAction, add_common: Callable[[argparse.Arg
     p.add_argument("--out", required=True, metavar="FILE.ics")
     p.add_argument("--initials", action="store_true", help="add the survivor's initials to each entry")
     p.set_defaults(func=cmd_ics)
-
-
-main.EXTENSIONS.append(register)

@@ -170,6 +170,3 @@ def register(
         p.add_argument("--today", help="print date, YYYY-MM-DD (default: today)")
         p.add_argument("--quiet", action="store_true", help="do not report the path written")
         p.set_defaults(func=func)
-
-
-main.EXTENSIONS.append(register)

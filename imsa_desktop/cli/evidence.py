@@ -109,6 +109,3 @@ def register(
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, default=200, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_search)
-
-
-main.EXTENSIONS.append(register)

@@ -260,22 +260,75 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 # ---- wiring ------------------------------------------------------------------------------
 
-Extension = Callable[[argparse._SubParsersAction, Callable[[argparse.ArgumentParser], None]], None]  # type: ignore[type-arg]
-EXTENSIONS: list[Extension] = []
+AddCommon = Callable[[argparse.ArgumentParser], None]
+Register = Callable[["argparse._SubParsersAction[Any]", AddCommon], None]
+
+# Command groups in their own modules, registered explicitly: adding one is one entry here
+# (the module defines ``register(sub, add_common)``; importing it changes nothing). A module
+# or ``register`` that is missing is an incomplete installation and stops ``imsa`` with one
+# sentence (a frozen build once ran without them and no error). PyInstaller bundles every
+# module named here (packaging/imsa-desktop.spec); tests/packaging checks the frozen app.
+COMMAND_MODULES: tuple[str, ...] = (
+    "imsa_desktop.cli.deadlines",
+    "imsa_desktop.cli.evidence",
+    "imsa_desktop.cli.documents",
+    "imsa_desktop.cli.bundles",
+    "imsa_desktop.cli.privacy",
+)
+
+
+class CommandsMissing(ImsaError):
+    """A command group the app ships with is missing: the installation is incomplete."""
+
+
+def command_registrars() -> list[Register]:
+    import importlib
+
+    out: list[Register] = []
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if not (e.name and name.startswith(e.name)):
+                raise
+            module = None
+        register = getattr(module, "register", None)
+        if register is None:
+            raise CommandsMissing(
+                f"This installation of IMSA Desktop is incomplete: the commands in {name} are "
+                "missing. Please reinstall the app; your vault has not been touched."
+            )
+        out.append(register)
+    return out
+
+
+def _global_options(parser: argparse.ArgumentParser, *, default: Any) -> None:
+    """The options every command takes. Given before the command (``imsa --vault X init``)
+    or after it (``imsa init --vault X``); after the command wins if both are given."""
+    parser.add_argument(
+        "--vault", default=default, help="vault file (default: $IMSA_VAULT or the per-user data folder)"
+    )
+    parser.add_argument("--passphrase-file", default=default, help="read the passphrase from this file")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from imsa_desktop.version import app_version
+
+    # A subcommand's copy of the global options has no default (SUPPRESS): argparse would
+    # otherwise overwrite what was given before the subcommand with None (issue 13/19: `imsa
+    # --vault A erase ID --yes` erased from the default vault).
     common = _Parser(add_help=False)
-    common.add_argument("--vault", help="vault file (default: $IMSA_VAULT or the per-user data folder)")
-    common.add_argument("--passphrase-file", help="read the passphrase from this file")
+    _global_options(common, default=argparse.SUPPRESS)
 
     def add_common(p: argparse.ArgumentParser) -> None:
         for action in common._actions:
             if action.option_strings and action.dest != "help":
                 p._add_action(action)
 
-    parser = _Parser(prog="imsa", description="IMSA Desktop command-line companion.", parents=[common])
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = _Parser(prog="imsa", description="IMSA Desktop command-line companion.")
+    parser.add_argument("--version", action="version", version=f"imsa (IMSA Desktop) {app_version()}")
+    _global_options(parser, default=None)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
 
     p = sub.add_parser("init", help="create a new empty vault", parents=[common])
     p.add_argument("--name", help="your name, as recorded in the audit log")
@@ -316,26 +369,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_recover)
 
-    for ext in EXTENSIONS:
-        ext(sub, add_common)
+    for register in command_registrars():
+        register(sub, add_common)
     return parser
-
-
-def _load_extensions() -> None:
-    """Command groups in their own modules (cli/<name>.py) register through EXTENSIONS."""
-    import importlib
-    import importlib.util
-
-    for name in ("deadlines", "evidence", "documents", "bundles", "privacy"):
-        module = f"imsa_desktop.cli.{name}"
-        if importlib.util.find_spec(module) is not None:
-            importlib.import_module(module)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logsetup.configure()
-    _load_extensions()
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except CommandsMissing as e:
+        print(f"imsa: {e.user_message}", file=sys.stderr)
+        return 1
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

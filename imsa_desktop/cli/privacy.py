@@ -138,6 +138,3 @@ def register(
     p.add_argument("--today", help=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_retention)
-
-
-main.EXTENSIONS.append(register)

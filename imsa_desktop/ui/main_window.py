@@ -212,14 +212,10 @@ class MainWindow(QMainWindow):
         if self._features_ready:
             return
         self._features_ready = True
-        plugins.load()
+        plugins.load()  # raises FeatureMissing if the installation is incomplete
         actions: list[QAction] = []
-        try:
-            from imsa_desktop.ui.features import bundles
-        except ImportError:  # pragma: no cover - the feature ships with the app
-            bundles = None  # type: ignore[assignment]
-        if bundles is not None:
-            actions += bundles.register_actions(self)
+        for build_actions in plugins.ACTION_BUILDERS:
+            actions += build_actions(self)
         audit = QAction("Audit log", self)
         audit.setObjectName("actionAudit")
         audit.triggered.connect(self.open_audit_log)

@@ -1,7 +1,20 @@
-"""Feature modules register their case tabs, dashboard and toolbar actions on import.
+"""The GUI's feature modules, registered explicitly in one list.
 
-Each module named here is imported if present (a missing one is simply not there yet; an
-import error inside a present one is a real error and is raised).
+Adding a feature is one entry in ``FEATURES``: the module and the names in it that play each
+role. Feature modules have no import side effects; ``load()`` imports each one and puts what
+it names into the workspace's slots. A module or name that is missing is an incomplete
+installation: ``check()`` (called at start) and ``load()`` raise ``FeatureMissing`` instead of
+starting an app without it (a frozen build once started with no letter, deadline or timeline
+features and no error).
+
+Roles:
+- ``tab``: a ``CaseTab`` subclass (or factory ``session -> CaseTab``), shown in every case;
+- ``home``: the home page factory ``session -> QWidget`` (the Today dashboard);
+- ``sidebar``: a factory ``(session, workspace) -> QWidget`` placed above the case list;
+- ``actions``: a function ``window -> list[QAction]`` for the main toolbar.
+
+PyInstaller reads ``FEATURES`` too (packaging/imsa-desktop.spec), so a feature listed here is
+in the frozen app; tests/packaging checks the frozen app lists every one.
 """
 
 from __future__ import annotations
@@ -10,31 +23,91 @@ import contextlib
 import importlib
 import importlib.util
 import threading
+from dataclasses import dataclass
+from typing import Any
 
-FEATURE_MODULES = (
-    "imsa_desktop.ui.features.deadlines",
-    "imsa_desktop.ui.features.timeline",
-    "imsa_desktop.ui.features.appointments",
-    "imsa_desktop.ui.features.dashboard",
-    "imsa_desktop.ui.features.evidence",
-    "imsa_desktop.ui.features.search",
-    "imsa_desktop.ui.features.letters",
-    "imsa_desktop.ui.features.bundles",
-    "imsa_desktop.ui.features.privacy",
+from imsa_desktop.errors import ImsaError
+
+
+class FeatureMissing(ImsaError):
+    """A feature the app ships with could not be found or loaded: the installation is incomplete."""
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str  # what an advocate calls it (shown if it is missing)
+    module: str
+    tab: str | None = None
+    home: str | None = None
+    sidebar: str | None = None
+    actions: str | None = None
+
+    def roles(self) -> dict[str, str]:
+        return {
+            role: attr
+            for role, attr in (
+                ("tab", self.tab),
+                ("home", self.home),
+                ("sidebar", self.sidebar),
+                ("actions", self.actions),
+            )
+            if attr
+        }
+
+
+_F = "imsa_desktop.ui.features."
+
+# Case tabs appear in this order, after Profile and before Decisions and Consent.
+FEATURES: tuple[Feature, ...] = (
+    Feature("Deadlines", _F + "deadlines", tab="DeadlinesTab"),
+    Feature("Timeline", _F + "timeline", tab="TimelineTab"),
+    Feature("Appointments", _F + "appointments", tab="AppointmentsTab"),
+    Feature("Evidence", _F + "evidence", tab="EvidenceTab"),
+    Feature("Letters", _F + "letters", tab="LettersTab"),
+    Feature("Today", _F + "dashboard", home="TodayDashboard"),
+    Feature("Search", _F + "search", sidebar="search_box"),
+    Feature("Sharing", _F + "bundles", actions="register_actions"),
 )
 
 _loaded = False
 _preload: threading.Thread | None = None
+# Toolbar action builders collected by load(); MainWindow calls them with itself.
+ACTION_BUILDERS: list[Any] = []
 
 
-def _import_all() -> None:  # GUI thread only
-    for name in FEATURE_MODULES:
+def _missing(feature: Feature, what: str) -> FeatureMissing:
+    return FeatureMissing(
+        f"This installation of IMSA Desktop is incomplete: the {feature.name} feature ({what}) "
+        "is missing. Please reinstall the app; your vault has not been touched."
+    )
+
+
+def check() -> None:
+    """At start: every feature module can be found (cheap: nothing is imported)."""
+    for feature in FEATURES:
         try:
-            found = importlib.util.find_spec(name) is not None
+            found = importlib.util.find_spec(feature.module) is not None
         except ModuleNotFoundError:
             found = False
-        if found:
-            importlib.import_module(name)
+        if not found:
+            raise _missing(feature, feature.module)
+
+
+def resolve(feature: Feature) -> dict[str, Any]:
+    """Import a feature's module and return its role -> object map; raises FeatureMissing."""
+    try:
+        module = importlib.import_module(feature.module)
+    except ModuleNotFoundError as e:
+        if e.name and feature.module.startswith(e.name):
+            raise _missing(feature, feature.module) from None
+        raise
+    out: dict[str, Any] = {}
+    for role, attr in feature.roles().items():
+        value = getattr(module, attr, None)
+        if value is None:
+            raise _missing(feature, f"{feature.module}.{attr}")
+        out[role] = value
+    return out
 
 
 # Heavy non-Qt modules the features use (PDF, calendar, bundles, holidays). Only these are
@@ -85,17 +158,35 @@ def preload() -> None:
         _preload.start()
 
 
-def load() -> None:
+def load() -> None:  # GUI thread only
+    """Import every feature and fill the workspace slots (once). Raises FeatureMissing."""
     global _loaded
     if _loaded:
         return
-    _loaded = True
     if _preload is not None:
         _preload.join()
-    for name in FEATURE_MODULES:
-        try:
-            found = importlib.util.find_spec(name) is not None
-        except ModuleNotFoundError:
-            found = False
-        if found:
-            importlib.import_module(name)
+    from imsa_desktop.ui.views import case_view, workspace_view
+
+    resolved = [resolve(feature) for feature in FEATURES]  # all or nothing
+    for roles in resolved:
+        if "tab" in roles and roles["tab"] not in case_view.EXTRA_TABS:
+            case_view.EXTRA_TABS.append(roles["tab"])
+        if "home" in roles and roles["home"] not in workspace_view.HOME_FACTORY:
+            workspace_view.HOME_FACTORY.append(roles["home"])
+        if "sidebar" in roles and roles["sidebar"] not in workspace_view.SIDEBAR_WIDGETS:
+            workspace_view.SIDEBAR_WIDGETS.append(roles["sidebar"])
+        if "actions" in roles and roles["actions"] not in ACTION_BUILDERS:
+            ACTION_BUILDERS.append(roles["actions"])
+    _loaded = True
+
+
+def describe() -> list[str]:
+    """One line per feature and role, for ``imsa-desktop --list-features`` (loads them)."""
+    load()
+    lines = []
+    for feature in FEATURES:
+        roles = resolve(feature)
+        for role, value in roles.items():
+            title = getattr(value, "title", "") if role == "tab" else ""
+            lines.append(f"{feature.name}\t{role}\t{title}".rstrip())
+    return lines

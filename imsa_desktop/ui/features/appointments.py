@@ -39,7 +39,6 @@ from imsa_desktop.services import ics as ics_service
 from imsa_desktop.ui.common import Banner, hint, message_for, save_cancel_footer
 from imsa_desktop.ui.forms import DateField, EnumCombo
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.views import case_view
 from imsa_desktop.ui.views.case_view import CaseTab
 
 CHECK_EVERY_MS = 60_000
@@ -384,5 +383,3 @@ class AppointmentsTab(CaseTab):
         self.table.setRowCount(0)
         self.banner.clear_message()
 
-
-case_view.EXTRA_TABS.append(AppointmentsTab)

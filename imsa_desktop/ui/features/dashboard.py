@@ -32,7 +32,6 @@ from imsa_desktop.services.deadlines import CaseDeadline
 from imsa_desktop.ui.common import Banner, heading, hint, message_for
 from imsa_desktop.ui.features.appointments import ReminderWatcher
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.views import workspace_view
 from imsa_desktop.ui.workers import run_task
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -308,5 +307,3 @@ class TodayDashboard(QWidget):
         self.summary.clear()
         self.banner.clear_message()
 
-
-workspace_view.HOME_FACTORY.append(TodayDashboard)

@@ -29,7 +29,6 @@ from imsa_desktop.services.deadlines import CaseDeadline
 from imsa_desktop.ui.common import Banner, hint, message_for
 from imsa_desktop.ui.forms import DateField
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.views import case_view
 from imsa_desktop.ui.views.case_view import CaseTab
 
 STATE_COLOURS = {
@@ -360,5 +359,3 @@ class DeadlinesTab(CaseTab):
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-
-case_view.EXTRA_TABS.append(DeadlinesTab)

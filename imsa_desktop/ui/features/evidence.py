@@ -7,7 +7,7 @@ app from memory (dialogs/preview_dialog.py). "Open with another program" is the 
 plaintext copy is written by the app itself: it asks first, and the copy is deleted when the
 vault locks, when the app quits and at the next start (services/tempfiles.py).
 
-Registers itself on import: ``EXTRA_TABS`` gets the tab factory.
+Registered in ui/plugins.py (FEATURES); importing this module changes nothing.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ from imsa_desktop.ui.features import _evidence_io as io
 from imsa_desktop.ui.features._evidence_chips import ChipGroup
 from imsa_desktop.ui.forms import DateField, EnumCombo
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.views.case_view import EXTRA_TABS, CaseTab
+from imsa_desktop.ui.views.case_view import CaseTab
 from imsa_desktop.ui.workers import Cancelled, run_task
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -857,12 +857,3 @@ def cleanup_at_start() -> int:
     """Copies left by a crash or power cut: call once at start-up (before the vault opens)."""
     return tempfiles.cleanup_external_copies()
 
-
-def _register() -> None:
-    if EvidenceTab not in EXTRA_TABS:
-        EXTRA_TABS.append(EvidenceTab)
-    install_cleanup_hooks()
-    cleanup_at_start()
-
-
-_register()

@@ -36,7 +36,7 @@ from imsa_desktop.ui.dialogs.print_preview_dialog import PrintPreviewDialog
 from imsa_desktop.ui.features._letters_builder import LetterBuilderDialog
 from imsa_desktop.ui.forms import DateField, EnumCombo
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.views.case_view import EXTRA_TABS, CaseTab
+from imsa_desktop.ui.views.case_view import CaseTab
 
 
 def _ro(text: str) -> QTableWidgetItem:
@@ -454,5 +454,3 @@ class LettersTab(CaseTab):
         dialog.open()
         return dialog
 
-
-EXTRA_TABS.append(LettersTab)

@@ -6,7 +6,7 @@ HL_START/HL_END marks: the rest is HTML-escaped and the marks become bold. Click
 its case on the right tab (and, on the Evidence tab, the right item). A failure shows a quiet
 line under the box, never a dialog.
 
-Registers itself on import: ``SIDEBAR_WIDGETS`` gets the search box factory.
+Registered in ui/plugins.py (FEATURES, ``search_box``); importing this module changes nothing.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from imsa_desktop.services.search import HL_END, HL_START, KIND_LABELS, CaseHits, search_cases
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.views.workspace_view import SIDEBAR_WIDGETS, WorkspaceView
+from imsa_desktop.ui.views.workspace_view import WorkspaceView
 
 DEBOUNCE_MS = 150
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # (case_id, kind, record_id) for a hit; None for a heading
@@ -308,13 +308,5 @@ class GlobalSearch(QWidget):
         self._show([], "")
 
 
-def _factory(session: Session, workspace: WorkspaceView) -> QWidget:
+def search_box(session: Session, workspace: WorkspaceView) -> QWidget:
     return GlobalSearch(session, workspace)
-
-
-def _register() -> None:
-    if _factory not in SIDEBAR_WIDGETS:
-        SIDEBAR_WIDGETS.append(_factory)
-
-
-_register()

@@ -42,7 +42,6 @@ from imsa_desktop.ui.common import Banner, message_for, save_cancel_footer
 from imsa_desktop.ui.features._timeline_canvas import TimelineCanvas
 from imsa_desktop.ui.forms import EnumCombo
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.views import case_view
 from imsa_desktop.ui.views.case_view import CaseTab
 
 DATE_HELP = (
@@ -407,5 +406,3 @@ class TimelineTab(CaseTab):
         self.canvas.scene().clear()
         self.banner.clear_message()
 
-
-case_view.EXTRA_TABS.append(TimelineTab)
