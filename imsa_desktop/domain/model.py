@@ -249,6 +249,8 @@ class Decision(Record):
     a late request; it never moves a deadline). ``outcome`` is None until the advocate chooses
     (a new decision starts empty so nobody records "positive" by accident).
     ``removal_bar``: whether the letter relies on guidance para 14.216 (from 17 September 2025).
+    ``reasons``: the reasons the decision letter gives, one per item, as the advocate quotes or
+    summarises them (a reconsideration request answers them point by point).
     """
 
     kind: DecisionKind
@@ -259,6 +261,7 @@ class Decision(Record):
     authority: Authority = Authority.SCA
     reference: str = ""
     notes: str = ""
+    reasons: list[str] = field(default_factory=list)
 
     @property
     def outcome_label(self) -> str:

@@ -450,6 +450,11 @@ class DecisionDialog(QDialog):
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(80)
         f.addRow("Notes", self.notes)
+        self.reasons = QPlainTextEdit()
+        self.reasons.setObjectName("decisionReasons")
+        self.reasons.setMaximumHeight(100)
+        self.reasons.setPlaceholderText("One reason per line, quoted or summarised from the decision letter")
+        f.addRow("Reasons given", self.reasons)
         self.banner = save_cancel_footer(self, f)
         self.removal_bar.set_value(RemovalBar.NOT_KNOWN)
         if decision:
@@ -461,6 +466,7 @@ class DecisionDialog(QDialog):
             self.authority.set_value(decision.authority)
             self.reference.setText(decision.reference)
             self.notes.setPlainText(decision.notes)
+            self.reasons.setPlainText("\n".join(decision.reasons))
 
     def value(self) -> Decision:
         kwargs = dict(
@@ -472,6 +478,7 @@ class DecisionDialog(QDialog):
             authority=self.authority.value(),
             reference=self.reference.text().strip(),
             notes=self.notes.toPlainText().strip(),
+            reasons=[r.strip() for r in self.reasons.toPlainText().splitlines() if r.strip()],
         )
         if self._decision is not None:
             return dataclasses.replace(self._decision, **kwargs)
