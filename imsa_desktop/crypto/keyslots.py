@@ -64,7 +64,15 @@ RECOVERY = "recovery"
 KEYCHAIN = "keychain"
 SLOT_TYPES = (PASSPHRASE, RECOVERY, KEYCHAIN)
 
-_B32_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+_RFC_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_B32_ALPHABET = frozenset(_RFC_B32)
+# Crockford's Base32: the same 5-bit values, written without look-alikes (no I, L, O, U).
+CROCKFORD_B32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CROCKFORD_SET = frozenset(CROCKFORD_B32)
+_RFC_TO_CROCKFORD = str.maketrans(_RFC_B32, CROCKFORD_B32)
+_CROCKFORD_TO_RFC = str.maketrans(CROCKFORD_B32, _RFC_B32)
+_CROCKFORD_ALIASES = str.maketrans("OIL", "011")
+RECOVERY_GROUP_LEN = 4
 _RECOVERY_CHARS = (DATA_KEY_LEN + RECOVERY_CHECK_LEN) * 8 // 5  # 56 base32 characters, no padding
 _SEPARATORS = frozenset("-_.\u2010\u2011\u2012\u2013\u2014\u2212")
 
@@ -196,24 +204,64 @@ def _open_hkdf_slot(slot: dict[str, Any], secret: bytes, slot_type: str, vault_i
 
 
 def format_recovery_key(key: bytes) -> str:
-    """32 bytes -> 14 groups of 4 base32 characters; the last 3 bytes encoded are a SHA-256 check."""
+    """32 bytes -> 14 groups of 4 characters of Crockford's Base32 (no I, L, O or U, so no two
+    characters look alike); the last 3 bytes encoded are a SHA-256 check."""
     if len(key) != DATA_KEY_LEN:
         raise InvalidInput("A recovery key must be 32 bytes long.")
     text = base64.b32encode(key + hashlib.sha256(key).digest()[:RECOVERY_CHECK_LEN]).decode("ascii")
-    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+    text = text.translate(_RFC_TO_CROCKFORD)
+    return "-".join(recovery_key_groups(text))
+
+
+def recovery_key_groups(text: str) -> list[str]:
+    """The groups of four characters a recovery key is read aloud and typed in."""
+    cleaned = _clean(text)
+    return [cleaned[i : i + RECOVERY_GROUP_LEN] for i in range(0, len(cleaned), RECOVERY_GROUP_LEN)]
+
+
+def _clean(text: str) -> str:
+    return "".join(ch for ch in text.upper() if not ch.isspace() and ch not in _SEPARATORS)
+
+
+def _checked(raw: bytes) -> bytes | None:
+    key, check = raw[:DATA_KEY_LEN], raw[DATA_KEY_LEN:]
+    if len(raw) != DATA_KEY_LEN + RECOVERY_CHECK_LEN:
+        return None
+    if not hmac.compare_digest(hashlib.sha256(key).digest()[:RECOVERY_CHECK_LEN], check):
+        return None
+    return key
+
+
+def recovery_key_candidates(text: str) -> list[bytes]:
+    """Every secret a typed recovery key can stand for, whose check bytes match.
+
+    Keys printed since version 0.3 use Crockford's Base32 (``0-9 A-Z`` without ``I L O U``; a
+    typed ``O`` is read as zero, ``I`` and ``L`` as one). Keys printed earlier use the RFC 4648
+    alphabet (``A-Z 2-7``; a typed zero is read as ``O``, one as ``I``); they keep working.
+    Case, spaces and dashes are ignored. Usually one candidate; the slot decides between two."""
+    cleaned = _clean(text)
+    found: list[bytes] = []
+    if len(cleaned) != _RECOVERY_CHARS:
+        return found
+    current = cleaned.translate(_CROCKFORD_ALIASES)
+    if set(current) <= _CROCKFORD_SET:
+        key = _checked(base64.b32decode(current.translate(_CROCKFORD_TO_RFC)))
+        if key is not None:
+            found.append(key)
+    legacy = cleaned.translate(str.maketrans("01", "OI"))
+    if set(legacy) <= _B32_ALPHABET:
+        key = _checked(base64.b32decode(legacy))
+        if key is not None and key not in found:
+            found.append(key)
+    return found
 
 
 def parse_recovery_key(text: str) -> bytes:
-    """Read a typed recovery key back; tolerant of case, spaces, dashes, and 0/O and 1/I mix-ups."""
-    cleaned = "".join(ch for ch in text.upper() if not ch.isspace() and ch not in _SEPARATORS)
-    cleaned = cleaned.translate(str.maketrans("01", "OI"))
-    if len(cleaned) != _RECOVERY_CHARS or not set(cleaned) <= _B32_ALPHABET:
+    """Read a typed recovery key back (current or earlier alphabet); WrongRecoveryKey on a typo."""
+    found = recovery_key_candidates(text)
+    if not found:
         raise WrongRecoveryKey(_RECOVERY_TYPO)
-    raw = base64.b32decode(cleaned)
-    key, check = raw[:DATA_KEY_LEN], raw[DATA_KEY_LEN:]
-    if not hmac.compare_digest(hashlib.sha256(key).digest()[:RECOVERY_CHECK_LEN], check):
-        raise WrongRecoveryKey(_RECOVERY_TYPO)
-    return key
+    return found[0]
 
 
 # --- validation helpers ---------------------------------------------------------------------------
@@ -309,14 +357,18 @@ class KeySlotFile:
 
     def unlock_with_recovery_key(self, text: str) -> bytes:
         """The data key from the typed recovery key; WrongRecoveryKey otherwise."""
-        recovery = parse_recovery_key(text)
+        candidates = recovery_key_candidates(text)
+        if not candidates:
+            raise WrongRecoveryKey(_RECOVERY_TYPO)
         slot = self._slot(RECOVERY)
-        try:
-            if slot is None:
-                raise _SlotInvalid("missing")
-            return _open_hkdf_slot(slot, recovery, RECOVERY, self.vault_id)
-        except _SlotInvalid as e:
-            raise WrongRecoveryKey() from e
+        if slot is None:
+            raise WrongRecoveryKey()
+        for recovery in candidates:  # a key printed in the current or the earlier alphabet
+            try:
+                return _open_hkdf_slot(slot, recovery, RECOVERY, self.vault_id)
+            except _SlotInvalid:
+                continue
+        raise WrongRecoveryKey()
 
     def unlock_with_keychain(self, keychain: Keychain) -> bytes:
         """The data key from this device's keychain; KeychainUnavailable with a plain reason otherwise."""

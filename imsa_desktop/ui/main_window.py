@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 DEFAULT_IDLE_MINUTES = 5
 NEUTRAL_TITLE = "IMSA Desktop"
+# While hidden, the title bar, task bar and window switcher say nothing about the work.
+HIDDEN_TITLE = "Documents"
 
 
 class NeutralView(QWidget):
@@ -322,13 +324,22 @@ class MainWindow(QMainWindow):
         self._hidden_from = self.stack.currentWidget()
         self.stack.setCurrentWidget(self.neutral_view)
         self.toolbar.setVisible(False)
-        self.setWindowTitle(NEUTRAL_TITLE)
+        self.setWindowTitle(HIDDEN_TITLE)
+        self.neutral_view.setFocus()
 
     def unhide(self) -> None:
         if self._hidden_from is not None and self.workspace is not None:
             self.stack.setCurrentWidget(self._hidden_from)
             self.toolbar.setVisible(True)
         self._hidden_from = None
+        self.update_title()
+
+    def update_title(self) -> None:
+        """The app's name, never a case's; a leading mark while an editor holds unsaved changes."""
+        if self.stack.currentWidget() is self.neutral_view:
+            self.setWindowTitle(HIDDEN_TITLE)
+            return
+        self.setWindowTitle(NEUTRAL_TITLE)
 
     def check_idle(self) -> None:
         if (

@@ -26,6 +26,15 @@ def _visible_text(window) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(parts)
 
 
+def read_key_groups(shown: str) -> list[str]:
+    """The recovery key as shown: numbered groups of four (``1 7K2M   2 QX9D ...``)."""
+    import re
+
+    numbered = re.findall(r"(\d+) ([0-9A-Z]{4})(?=\s|$)", shown)
+    assert [int(n) for n, _ in numbered] == list(range(1, 15))
+    return [g for _, g in numbered]
+
+
 def create_vault_through_gui(window, qtbot) -> str:  # type: ignore[no-untyped-def]
     setup = window.setup_view
     assert window.stack.currentWidget() is setup
@@ -40,9 +49,13 @@ def create_vault_through_gui(window, qtbot) -> str:  # type: ignore[no-untyped-d
     qtbot.mouseClick(setup.create_button, Qt.MouseButton.LeftButton)
     recovery = window.recovery_view
     assert window.stack.currentWidget() is recovery
-    key_text = recovery.key_label.text().replace("\n", "-").replace("  ", "-")
+    groups = read_key_groups(recovery.key_label.text())
+    key_text = "-".join(groups)
     assert not recovery.continue_button.isEnabled(), "continue only after confirming the key is kept"
     recovery.confirm.setChecked(True)
+    assert not recovery.continue_button.isEnabled(), "and after typing one group back"
+    asked = int(recovery.check_label.text().split("group ")[1].replace("&", "").rstrip(":"))
+    qtbot.keyClicks(recovery.check_input, groups[asked - 1])
     qtbot.mouseClick(recovery.continue_button, Qt.MouseButton.LeftButton)
     assert recovery.key_label.text() == "", "the recovery key is shown once and then forgotten"
     return key_text

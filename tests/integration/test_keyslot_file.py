@@ -225,3 +225,17 @@ def test_documented_recipe_refuses_a_wrong_or_mistyped_key(tmp_path: Path, saved
     assert result.stdout == ""
     typo = _run_recipe(tmp_path, path, recovery[:-1] + ("A" if recovery[-1] != "A" else "B"))
     assert typo.returncode != 0 and "typo" in typo.stderr
+
+
+def test_documented_recipe_reads_a_key_printed_by_an_earlier_version(
+    tmp_path: Path, saved: tuple[Path, str], data_key: bytes
+) -> None:
+    import base64
+    import hashlib
+
+    path, recovery = saved
+    secret = keyslots.parse_recovery_key(recovery)
+    old = base64.b32encode(secret + hashlib.sha256(secret).digest()[:3]).decode()  # RFC 4648 sheet
+    result = _run_recipe(tmp_path, path, old)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == data_key.hex()

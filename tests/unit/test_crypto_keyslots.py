@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 
 from imsa_desktop.crypto.kdf import TEST_PARAMS, Argon2Params
 from imsa_desktop.crypto.keyslots import (
+    CROCKFORD_B32,
     KeySlotFile,
     format_recovery_key,
     parse_recovery_key,
+    recovery_key_groups,
 )
 from imsa_desktop.errors import (
     InvalidInput,
@@ -67,6 +69,41 @@ def test_recovery_key_looks_like_paper_groups(created: tuple[KeySlotFile, str]) 
     groups = recovery.split("-")
     assert len(groups) == 14
     assert all(len(g) == 4 and g.isalnum() and g.upper() == g for g in groups)
+
+
+def test_recovery_key_has_no_look_alike_characters(created: tuple[KeySlotFile, str]) -> None:
+    _, recovery = created
+    letters = set(recovery.replace("-", ""))
+    assert letters <= set(CROCKFORD_B32)
+    assert not letters & set("ILOU")  # no I/1, L/1, O/0 or U/V to confuse when read aloud
+    assert recovery_key_groups(recovery) == recovery.split("-")
+
+
+def test_recovery_key_read_back_forgives_look_alikes_case_and_spacing(
+    created: tuple[KeySlotFile, str],
+) -> None:
+    file, recovery = created
+    typed = " ".join(recovery_key_groups(recovery)).lower().replace("0", "o").replace("1", "l")
+    assert file.unlock_with_recovery_key(typed) == DATA_KEY
+
+
+def _legacy_format(secret: bytes) -> str:
+    """How keys were printed before this release: RFC 4648 Base32, groups of four."""
+    import hashlib
+
+    text = base64.b32encode(secret + hashlib.sha256(secret).digest()[:3]).decode()
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def test_recovery_key_printed_by_earlier_versions_still_opens_the_vault(
+    created: tuple[KeySlotFile, str],
+) -> None:
+    file, recovery = created
+    old_paper = _legacy_format(parse_recovery_key(recovery))
+    assert old_paper != recovery
+    assert _reload(file).unlock_with_recovery_key(old_paper) == DATA_KEY
+    # as typed from the old sheet, with 0/1 for O/I as before
+    assert _reload(file).unlock_with_recovery_key(old_paper.replace("O", "0").lower()) == DATA_KEY
 
 
 def test_each_vault_gets_a_different_recovery_key() -> None:

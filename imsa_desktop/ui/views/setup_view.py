@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from imsa_desktop.crypto.keychain import Keychain
+from imsa_desktop.crypto.keyslots import recovery_key_groups
 from imsa_desktop.services import vault as vault_service
 from imsa_desktop.ui.common import (
     Banner,
@@ -149,8 +150,36 @@ class SetupView(QWidget):
         self._changed()
 
 
+GROUPS_PER_LINE = 5
+PRINT_TO_FILE_WARNING = (
+    "Print it on a real printer. A \u201cprint to file\u201d (PDF) copy would put the key on "
+    "this laptop, next to the vault it opens."
+)
+
+
+def real_printers() -> list[str]:
+    """Names of the printers that put ink on paper (not PDF or file writers)."""
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    names = []
+    for info in QPrinterInfo.availablePrinters():
+        name = info.printerName()
+        if not any(word in name.lower() for word in ("pdf", "file", "xps")):
+            names.append(name)
+    return names
+
+
+def numbered_groups(groups: list[str]) -> str:
+    """``1 7K2M   2 QX9D ...``: numbered groups of four, five to a line, for reading aloud."""
+    cells = [f"{i + 1:>2} {g}" for i, g in enumerate(groups)]
+    return "\n".join(
+        "   ".join(cells[i : i + GROUPS_PER_LINE]) for i in range(0, len(cells), GROUPS_PER_LINE)
+    )
+
+
 class RecoveryKeyView(QWidget):
-    """Shows the recovery key exactly once, with Print; continues only when acknowledged."""
+    """Shows the recovery key exactly once, with Print; continues only when the advocate has
+    confirmed keeping it and typed one group of it back."""
 
     acknowledged = Signal()
 
@@ -163,11 +192,13 @@ class RecoveryKeyView(QWidget):
             hint(
                 "If the passphrase is ever forgotten, this key opens the vault. It is shown only now. "
                 "Print it or write it down and give it to your organisation to keep locked away, "
-                "never with the laptop. Anyone who has it can open your vault."
+                "never with the laptop. Anyone who has it can open your vault. It has 14 numbered "
+                "groups of four; no two characters look alike (there is no letter O, I, L or U)."
             )
         )
         self.key_label = QLabel()
         self.key_label.setObjectName("recoveryKey")
+        self.key_label.setAccessibleName("Recovery key")
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         f = QFont("DejaVu Sans Mono")
         f.setStyleHint(QFont.StyleHint.Monospace)
@@ -176,50 +207,134 @@ class RecoveryKeyView(QWidget):
         self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key_label.setWordWrap(True)
         box.addWidget(self.key_label)
+        box.addWidget(hint(PRINT_TO_FILE_WARNING))
         row = QHBoxLayout()
-        self.print_button = QPushButton("Print…")
+        self.print_button = QPushButton("&Print on paper\u2026")
+        self.print_button.setObjectName("printRecoveryKey")
         self.print_button.clicked.connect(self._print)
         row.addWidget(self.print_button)
+        self.allow_file = QCheckBox("Also offer \u201cprint to file\u201d (not recommended)")
+        self.allow_file.setObjectName("allowPrintToFile")
+        row.addWidget(self.allow_file)
         row.addStretch(1)
         box.addLayout(row)
+        self.banner = Banner()
+        box.addWidget(self.banner)
         self.confirm = QCheckBox("I have printed or written down the recovery key")
         self.confirm.setObjectName("confirmRecovery")
         box.addWidget(self.confirm)
+        check_row = QHBoxLayout()
+        self.check_label = QLabel()
+        self.check_input = QLineEdit()
+        self.check_input.setObjectName("recoveryCheckGroup")
+        self.check_input.setMaxLength(9)
+        self.check_input.setMaximumWidth(120)
+        self.check_label.setBuddy(self.check_input)
+        check_row.addWidget(self.check_label)
+        check_row.addWidget(self.check_input)
+        check_row.addStretch(1)
+        box.addLayout(check_row)
         row2 = QHBoxLayout()
         row2.addStretch(1)
         self.continue_button = QPushButton("Continue")
         self.continue_button.setObjectName("continueAfterRecovery")
         self.continue_button.setEnabled(False)
+        self.continue_button.setDefault(True)
         row2.addWidget(self.continue_button)
         box.addLayout(row2)
         lay = QVBoxLayout(self)
-        lay.addWidget(centered(card(box), 640))
-        self.confirm.toggled.connect(self.continue_button.setEnabled)
+        lay.addWidget(centered(card(box), 700))
+        self.confirm.toggled.connect(self._update)
+        self.check_input.textChanged.connect(self._update)
+        self.check_input.returnPressed.connect(self._done)
         self.continue_button.clicked.connect(self._done)
         self._key = ""
+        self._check_index = 0
 
-    def show_key(self, key: str) -> None:
+    def show_key(self, key: str, check_index: int | None = None) -> None:
+        import secrets
+
         self._key = key
-        groups = key.split("-")
-        lines = ["  ".join(groups[i : i + 5]) for i in range(0, len(groups), 5)]
-        self.key_label.setText("\n".join(lines))
+        groups = recovery_key_groups(key)
+        self.key_label.setText(numbered_groups(groups))
+        # A screen reader reads the groups one at a time, with their numbers.
+        self.key_label.setAccessibleDescription(
+            "; ".join(f"group {i + 1}: {' '.join(g)}" for i, g in enumerate(groups))
+        )
+        self._check_index = secrets.randbelow(len(groups)) if check_index is None else check_index
+        self.check_label.setText(f"To check your copy, type group &{self._check_index + 1}:")
+        self.check_input.setAccessibleName(f"Group {self._check_index + 1} of the recovery key")
+        self.check_input.clear()
         self.confirm.setChecked(False)
+        self.banner.clear_message()
+        self._update()
+
+    def _typed_group_matches(self) -> bool:
+        if not self._key:
+            return False
+        want = recovery_key_groups(self._key)[self._check_index]
+        typed = recovery_key_groups(self.check_input.text().upper().translate(str.maketrans("OIL", "011")))
+        return "".join(typed) == want
+
+    def _update(self) -> None:
+        ok = self._typed_group_matches()
+        self.continue_button.setEnabled(self.confirm.isChecked() and ok)
+        if self.check_input.text().strip() and len(self.check_input.text().strip()) >= 4 and not ok:
+            self.banner.info(f"That is not group {self._check_index + 1}; please check your copy.")
+        else:
+            self.banner.clear_message()
+
+    def make_print_dialog(self, printer: QPrinter) -> QPrintDialog:
+        """The print dialog: real printers only, unless the advocate asked for print to file."""
+        dialog = QPrintDialog(printer, self)
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintToFile, self.allow_file.isChecked())
+        dialog.setWindowTitle("Print the recovery key")
+        return dialog
 
     def _print(self) -> None:
+        printers = real_printers()
+        if not printers and not self.allow_file.isChecked():
+            self.banner.info(
+                "No printer is set up on this computer. Please write the key down by hand, "
+                "group by group, and check it once more."
+            )
+            return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
+        printer.setOutputFormat(QPrinter.OutputFormat.NativeFormat)
+        if printers and printer.printerName() not in printers:
+            printer.setPrinterName(printers[0])
+        dialog = self.make_print_dialog(printer)
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return
+        to_file = (
+            printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+            or bool(printer.outputFileName())
+            or printer.printerName() not in printers
+        )
+        if to_file and not self.allow_file.isChecked():
+            self.banner.error("Nothing was printed: that printer writes a file. " + PRINT_TO_FILE_WARNING)
+            return
+        groups = recovery_key_groups(self._key)
+        cells = "".join(
+            f"<tr><td style='color:#57606a'>{i + 1}</td><td><b>{g}</b></td></tr>"
+            for i, g in enumerate(groups)
+        )
         doc = QTextDocument()
         doc.setHtml(
             "<h2>IMSA Desktop vault recovery key</h2>"
             "<p>Keep this page locked away, never with the laptop. It opens the vault if the "
-            "passphrase is forgotten.</p>"
-            f"<p style='font-family: monospace; font-size: 16pt'>{self._key}</p>"
+            "passphrase is forgotten. There is no letter O, I, L or U in the key.</p>"
+            f"<table cellpadding='6' style='font-family: monospace; font-size: 16pt'>{cells}</table>"
         )
         doc.print_(printer)
+        if to_file:
+            self.banner.info("Saved as a file. Please print it and then delete the file.")
 
     def _done(self) -> None:
+        if not self.continue_button.isEnabled():
+            return
         self._key = ""
         self.key_label.clear()
+        self.key_label.setAccessibleDescription("")
+        self.check_input.clear()
         self.acknowledged.emit()

@@ -62,9 +62,11 @@ class UnlockView(QWidget):
         self.busy.hide()
         box.addWidget(self.busy)
         row = QHBoxLayout()
-        self.recovery_button = QPushButton("Forgot passphrase?")
+        self.recovery_button = QPushButton("&Forgot passphrase?")  # Alt+F, or a deliberate click
         self.recovery_button.setObjectName("useRecoveryKey")
         self.recovery_button.setFlat(True)
+        self.recovery_button.setAutoDefault(False)
+        self.recovery_button.setToolTip("Unlock with the recovery key and choose a new passphrase (Alt+F)")
         row.addWidget(self.recovery_button)
         row.addStretch(1)
         self.keychain_button = QPushButton("Unlock with this device")
@@ -77,6 +79,10 @@ class UnlockView(QWidget):
         box.addLayout(row)
         lay = QVBoxLayout(self)
         lay.addWidget(centered(card(box), 520))
+        # Tab from the passphrase reaches Unlock first; "Forgot passphrase?" comes last.
+        QWidget.setTabOrder(self.passphrase, self.unlock_button)
+        QWidget.setTabOrder(self.unlock_button, self.keychain_button)
+        QWidget.setTabOrder(self.keychain_button, self.recovery_button)
 
         self.unlock_button.clicked.connect(self.unlock)
         self.passphrase.returnPressed.connect(self.unlock)
@@ -113,7 +119,9 @@ class UnlockView(QWidget):
     def _set_working(self, on: bool) -> None:
         self._working = on
         self.busy.setVisible(on)
-        self.passphrase.setEnabled(not on)
+        # Read-only, not disabled: a disabled field would hand the keyboard focus to the next
+        # button ("Forgot passphrase?"), and the rest of a typed passphrase would press it.
+        self.passphrase.setReadOnly(on)
         self._tick()
 
     def _tick(self) -> None:
@@ -168,13 +176,15 @@ class UnlockView(QWidget):
                 f" For your safety, the next try is possible in {int(delay)} seconds." if delay >= 1 else ""
             )
             self.banner.error(exc.user_message + extra)
-            self.passphrase.selectAll()
         elif isinstance(exc, KeychainUnavailable):
             self.keychain_button.hide()
             self.banner.info(exc.user_message)
         else:
             self.banner.error(message_for(exc))
         self._tick()
+        # Try again at once: the keyboard stays in the passphrase field, its text selected.
+        self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.passphrase.selectAll()
 
     def use_recovery_key(self) -> None:
         dialog = RecoveryDialog(self.session, self)
@@ -217,6 +227,8 @@ class RecoveryDialog(QDialog):
         lay.addWidget(self.banner)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok = self.buttons.addButton("Unlock and set passphrase", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setObjectName("recoverUnlock")
+        self.ok.setDefault(True)
         self.ok.setEnabled(False)
         lay.addWidget(self.buttons)
         self.buttons.rejected.connect(self.reject)
