@@ -33,6 +33,7 @@ from imsa_desktop.bundle import AttachmentSource, VerifiedBundle, verify_bundle,
 from imsa_desktop.domain.codec import from_jsonable, to_jsonable
 from imsa_desktop.domain.letter_records import LetterRecord
 from imsa_desktop.domain.model import AuditEntry, DeadlineOverride, utc_now
+from imsa_desktop.domain.sync import sync_key
 from imsa_desktop.errors import BundleCorrupt, InvalidInput
 from imsa_desktop.services import audit as audit_service
 from imsa_desktop.services import bundles as bundle_service
@@ -71,7 +72,7 @@ def backup_vault(
         raise InvalidInput("Protect the backup with either a passphrase or public keys.")
     identity_service.ensure_identity(uow)  # persisted before it signs anything
     with uow:
-        sender = identity_service.sender_in(uow, bundle_service._advocate_name(uow))
+        sender = identity_service.sender_in(uow, bundle_service.advocate_name(uow))
         age_keys = [k for k, _ in identity_service.resolve_recipients_in(uow, recipients or [])]
         docs: list[dict[str, Any]] = []
         sources: list[AttachmentSource] = []
@@ -86,11 +87,11 @@ def backup_vault(
                 bundle_service.bundle_document(load_document(uow, cid), infos, bundle_service.ShareOptions())
             )
             sources += [
-                AttachmentSource(i.id, i.size, bundle_service._opener(repo, i.id), i.sha256 or None)
+                AttachmentSource(i.id, i.size, bundle_service.attachment_opener(repo, i.id), i.sha256 or None)
                 for i in infos
             ]
             overrides += [to_jsonable(o) for o in uow.overrides.for_case(cid)]
-            bases[cid] = uow.settings.get(bundle_service._sync_key(cid)) or {}
+            bases[cid] = uow.settings.get(sync_key(cid)) or {}
             for letter in uow.letters.for_case(cid):
                 letters.append(to_jsonable(letter))
                 if uow.letter_pdfs.has(letter.id):
@@ -197,7 +198,7 @@ def restore_into(
         identity_service.replace_identity_in(u, record.get("identity"))
         u.settings.set(identity_service.CONTACTS_KEY, record.get("contacts") or [])
         for cid, base in (record.get("sync_bases") or {}).items():
-            u.settings.set(bundle_service._sync_key(str(cid)), base)
+            u.settings.set(sync_key(str(cid)), base)
         for item in record.get("overrides") or []:
             u.overrides.add(from_jsonable(DeadlineOverride, item))
         for item in record.get("letters") or []:
@@ -225,7 +226,7 @@ def restore_into(
             "restored", None, f"restored from a backup made {verified.manifest.get('created_at', '')}"
         )
 
-    return bundle_service._run(
+    return bundle_service.run_import(
         uow,
         Path(backup),
         passphrase=passphrase,

@@ -1,0 +1,232 @@
+"""Bundle export: need to know (what is left out), consent to share, and the signed bundle.
+
+Bundle case documents are ``case_document.render`` output (ids and stamps) plus two keys the
+importer removes before ``case_document.parse``:
+
+- ``attachments``: metadata of the files carried (id, evidence_id, filename, media_type, size,
+  sha256, created_at); the bytes are the bundle's ``attachments/<id>`` members.
+- ``withheld``: which need-to-know groups were left out (``safeguarding``, ``contact_details``,
+  ``attachments``); the importer keeps its own values for those fields.
+
+Export writes the sync base (``domain.sync``) of every record it sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from imsa_desktop.bundle import AttachmentSource, write_bundle_file
+from imsa_desktop.crypto.strength import assess
+from imsa_desktop.domain import case_document
+from imsa_desktop.domain.model import Case, ConsentRecord, Record, utc_now
+from imsa_desktop.domain.sync import WITHHELD_GROUPS, sync_key
+from imsa_desktop.errors import InvalidInput, WeakPassphrase
+from imsa_desktop.services import identity as identity_service
+from imsa_desktop.services.cases import load_document
+from imsa_desktop.services.ports import AbstractUnitOfWork, AttachmentInfo
+
+Clock = Callable[[], datetime]
+Progress = Callable[[int, int], None]
+
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class ShareOptions:
+    """What to include (need to know). Defaults include everything."""
+
+    attachments: bool = True
+    safeguarding: bool = True  # survivor.safe_contact_notes
+    contact_details: bool = True  # survivor voicemail/letters safety, appointment locations
+
+    def withheld(self) -> list[str]:
+        return [g for g in WITHHELD_GROUPS if not getattr(self, g)]
+
+
+@dataclass(frozen=True)
+class ConsentStatus:
+    case_id: str
+    code: str
+    display_name: str
+    consent: ConsentRecord | None  # the latest consent about information sharing, if any
+
+    @property
+    def ok(self) -> bool:
+        return self.consent is not None and self.consent.given
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    case_count: int
+    attachment_count: int
+    recipients: str  # "Paweł Wiśniewski, Arbër Hoxha" or "passphrase"
+
+
+def sharing_consent(case: Case) -> ConsentRecord | None:
+    """The latest consent record about sharing information (purpose mentions sharing)."""
+    found = [c for c in case.consents if "shar" in c.purpose.casefold()]
+    if not found:
+        return None
+    return max(found, key=lambda c: (c.date, c.created_at))
+
+
+def consent_overview(uow: AbstractUnitOfWork, case_ids: list[str]) -> list[ConsentStatus]:
+    with uow:
+        out = []
+        for cid in case_ids:
+            case = uow.cases.get(cid)
+            out.append(ConsentStatus(cid, case.code, case.survivor.display_name(), sharing_consent(case)))
+    return out
+
+
+def check_bundle_passphrase(passphrase: str) -> None:
+    strength = assess(passphrase)
+    if not strength.acceptable:
+        raise WeakPassphrase(
+            "That bundle passphrase is too easy to guess"
+            + (f": {strength.feedback}" if strength.feedback else ".")
+        )
+
+
+def bundle_document(
+    doc: case_document.CaseDocument, attachments: list[AttachmentInfo], options: ShareOptions
+) -> dict[str, Any]:
+    """The case document as it travels in a bundle, with the need-to-know filters applied."""
+    out = case_document.render(doc)
+    if not options.safeguarding:
+        out["survivor"]["safe_contact_notes"] = ""
+    if not options.contact_details:
+        out["survivor"]["voicemail_safe"] = None
+        out["survivor"]["letters_safe"] = None
+        for a in out["appointments"]:
+            a["location"] = ""
+    out["attachments"] = (
+        [
+            {
+                "id": a.id,
+                "evidence_id": a.evidence_id,
+                "filename": a.filename,
+                "media_type": a.media_type,
+                "size": a.size,
+                "sha256": a.sha256,
+                "created_at": a.created_at.isoformat(),
+            }
+            for a in attachments
+        ]
+        if options.attachments
+        else []
+    )
+    out["withheld"] = options.withheld()
+    return out
+
+
+def records_of(doc: case_document.CaseDocument) -> list[Record]:
+    return [doc.case, *doc.case.decisions, *doc.case.consents, *doc.events, *doc.appointments, *doc.evidence]
+
+
+def export_cases(
+    uow: AbstractUnitOfWork,
+    case_ids: list[str],
+    out: Path,
+    *,
+    recipients: list[str] | None = None,
+    passphrase: str | None = None,
+    options: ShareOptions = ShareOptions(),
+    reason: str = "",
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    clock: Clock = utc_now,
+) -> ExportResult:
+    """Write the cases to one bundle for colleagues (``recipients``: age keys, contact cards or
+    contact names) or to a ``passphrase``. A case without a recorded information-sharing
+    consent needs a ``reason`` (kept in the audit log). Call with no unit of work open."""
+    ids = list(dict.fromkeys(case_ids))
+    if not ids:
+        raise InvalidInput("Choose at least one case to share.")
+    if bool(recipients) == bool(passphrase):
+        raise InvalidInput("Share either to colleagues' public keys or with a passphrase, not both.")
+    if passphrase:
+        check_bundle_passphrase(passphrase)
+    reason = " ".join(reason.split())
+    if len(reason) > MAX_REASON:
+        raise InvalidInput("The reason is too long (at most 500 characters).")
+    identity_service.ensure_identity(uow)  # persisted before it signs anything
+    with uow:
+        sender = identity_service.sender_in(uow, advocate_name(uow))
+        if recipients:
+            resolved = identity_service.resolve_recipients_in(uow, recipients)
+            age_keys = list(dict.fromkeys(k for k, _ in resolved))
+            label = ", ".join(dict.fromkeys(n for _, n in resolved))
+        else:
+            age_keys, label = [], "passphrase"
+        docs: list[dict[str, Any]] = []
+        sources: list[AttachmentSource] = []
+        stamps: dict[str, dict[str, str]] = {}
+        without_consent: list[str] = []
+        repo = getattr(uow, "attachments", None)
+        for cid in ids:
+            doc = load_document(uow, cid)
+            consent = sharing_consent(doc.case)
+            if consent is None or not consent.given:
+                without_consent.append(cid)
+            infos = repo.for_case(cid) if (repo is not None and options.attachments) else []
+            docs.append(bundle_document(doc, infos, options))
+            stamps[cid] = {r.id: r.updated_at.isoformat() for r in records_of(doc)}
+            for info in infos:
+                sources.append(
+                    AttachmentSource(
+                        info.id, info.size, attachment_opener(repo, info.id), info.sha256 or None
+                    )
+                )
+    if without_consent and not reason:
+        raise InvalidInput(
+            "The survivor's consent to share information is not recorded for "
+            + ("one of these cases" if len(ids) > 1 else "this case")
+            + "; record a reason to share without it."
+        )
+    write_bundle_file(
+        out,
+        cases=docs,
+        attachments=sources,
+        sender=sender,
+        recipients=age_keys or None,
+        passphrase=passphrase if not age_keys else None,
+        progress=progress,
+        cancelled=cancelled,
+        now=clock(),
+    )
+    withheld = options.withheld()
+    with uow:
+        for d in docs:
+            cid = d["id"]
+            detail = f"to {label}: {len(d['attachments'])} attachments"
+            if withheld:
+                detail += "; left out " + ", ".join(withheld)
+            if cid in without_consent:
+                detail += f"; shared without recorded consent, reason: {reason}"
+            uow.audit.record("exported", cid, detail)
+            base = dict(uow.settings.get(sync_key(cid)) or {})
+            for rid, stamp in stamps[cid].items():
+                base[rid] = [stamp, stamp]
+            uow.settings.set(sync_key(cid), base)
+        uow.commit()
+    return ExportResult(Path(out), len(docs), len(sources), label)
+
+
+def attachment_opener(repo: Any, attachment_id: str) -> Callable[[], Any]:
+    def open_() -> Any:
+        return repo.open(attachment_id)
+
+    return open_
+
+
+def advocate_name(uow: AbstractUnitOfWork) -> str:
+    # the audit actor is the vault's advocate name; the SQL unit of work exposes it
+    actor = getattr(uow, "_actor", None)
+    name = actor() if callable(actor) else ""
+    return str(name or "IMSA advocate")

@@ -1,0 +1,240 @@
+"""Bundle import: verify, preview, and merge every case of a bundle in ONE transaction.
+
+An incoming record that differs from the local one is taken when only the sender changed it,
+kept when only we changed it, and is a conflict (the advocate chooses) when both changed it,
+or when no base exists (``domain.sync``). Nothing is ever deleted by an import; the same bundle
+imported twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from imsa_desktop.bundle import VerifiedBundle, read_bundle
+from imsa_desktop.domain import case_document
+from imsa_desktop.domain.model import utc_now
+from imsa_desktop.domain.sync import Choice, sync_key
+from imsa_desktop.errors import BundleCorrupt, InvalidInput
+from imsa_desktop.services import identity as identity_service
+from imsa_desktop.services.bundles.merge import CaseMerger, CasePreview, ImportReport
+from imsa_desktop.services.ports import AbstractUnitOfWork
+from imsa_desktop.services.tempfiles import safe_file_name
+
+Clock = Callable[[], datetime]
+Progress = Callable[[int, int], None]
+
+SpecialHandler = Callable[[Iterator[bytes]], None]
+
+
+def run_import(
+    uow: AbstractUnitOfWork,
+    path: Path,
+    *,
+    passphrase: str | None,
+    identity: str | None,
+    choices: dict[str, Choice],
+    default: Choice,
+    apply: bool,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+    clock: Clock,
+    special: dict[str, SpecialHandler] | None = None,
+    after: Callable[[AbstractUnitOfWork, VerifiedBundle], None] | None = None,
+    audit: bool = True,
+) -> ImportReport:
+    from imsa_desktop.store import identity as store_identity
+
+    conn = getattr(uow, "conn", None)
+    previews: list[CasePreview] = []
+    meta: dict[str, tuple[str, dict[str, Any]]] = {}  # attachment id -> (case id, metadata)
+    received: set[str] = set()
+    today = clock().date()
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError:
+        raise InvalidInput("The bundle file could not be opened.") from None
+    with handle, uow:
+        if passphrase is None:
+            identities = [identity or identity_service.age_secret_in(uow)]
+        else:
+            identities = None
+        merger = CaseMerger(uow, choices, default, apply)
+
+        def on_case(doc: dict[str, Any]) -> None:
+            doc = dict(doc)
+            atts = doc.pop("attachments", [])
+            withheld = doc.pop("withheld", [])
+            if not isinstance(atts, list) or not isinstance(withheld, list):
+                raise BundleCorrupt()
+            parsed = parse_bundle_doc(doc, today)
+            evidence_ids = {e.id for e in parsed.evidence}
+            local_evidence = set()
+            if uow.cases.find(parsed.case.id) is not None:
+                local_evidence = {e.id for e in uow.evidence.for_case(parsed.case.id)}
+            preview = merger.merge(parsed, [str(w) for w in withheld])
+            for a in atts:
+                if not isinstance(a, dict) or not isinstance(a.get("id"), str):
+                    raise BundleCorrupt()
+                if a.get("evidence_id") not in evidence_ids | local_evidence or a["id"] in meta:
+                    raise BundleCorrupt()
+                meta[a["id"]] = (parsed.case.id, a)
+            previews.append(preview)
+
+        def on_attachment(attachment_id: str, chunks: Iterator[bytes]) -> None:
+            if special and attachment_id in special:
+                special[attachment_id](chunks)
+                received.add(attachment_id)
+                return
+            if attachment_id not in meta:
+                raise BundleCorrupt()
+            case_id, a = meta[attachment_id]
+            received.add(attachment_id)
+            if conn is None or store_identity.attachment_exists(conn, attachment_id):
+                for _ in chunks:
+                    pass
+                return
+            preview = next(p for p in previews if p.case_id == case_id)
+            preview.attachments_new += 1
+            if not apply:
+                for _ in chunks:
+                    pass
+                return
+            try:
+                created = datetime.fromisoformat(str(a["created_at"]))
+                store_identity.write_attachment_in_transaction(
+                    conn,
+                    attachment_id=attachment_id,
+                    case_id=case_id,
+                    evidence_id=str(a["evidence_id"]),
+                    filename=safe_file_name(str(a["filename"])),  # a bundle is untrusted
+                    media_type=str(a["media_type"])[:200],
+                    created_at=created,
+                    chunks=chunks,
+                    expected_size=int(a["size"]),
+                    expected_sha256=str(a["sha256"]),
+                    now=clock(),
+                    cancelled=cancelled,
+                )
+            except (KeyError, TypeError, ValueError) as e:
+                raise BundleCorrupt() from e
+
+        verified = read_bundle(
+            handle,
+            identities=identities,
+            passphrase=passphrase,
+            known_signers=identity_service.known_signers_in(uow),
+            on_case=on_case,
+            on_attachment=on_attachment,
+            progress=progress,
+            cancelled=cancelled,
+        )
+        if set(meta) - received:
+            raise BundleCorrupt()
+        report = ImportReport(
+            verified.sender_name,
+            verified.sender_known,
+            identity_service.fingerprint(verified.signer_key),
+            str(verified.manifest.get("created_at", "")),
+            previews,
+            applied=apply,
+        )
+        if apply:
+            for cid, base in merger.new_bases.items():
+                uow.settings.set(sync_key(cid), base)
+            if after is not None:
+                after(uow, verified)
+            if audit:
+                who = verified.sender_name + ("" if verified.sender_known else " (unverified sender)")
+                for p in previews:
+                    uow.audit.record(
+                        "imported",
+                        p.case_id,
+                        f"from {who}: {p.status}; new={p.new} updated={p.updated} kept={p.kept} "
+                        f"conflicts={len(p.conflicts)} attachments={p.attachments_new}",
+                    )
+            uow.commit()
+    return report
+
+
+def parse_bundle_doc(doc: dict[str, Any], today: date) -> case_document.CaseDocument:
+    try:
+        parsed = case_document.parse(doc, today=today)
+    except InvalidInput as e:
+        raise BundleCorrupt("A case in this bundle is not valid; the vault was not changed.") from e
+    if parsed.case.id != doc.get("id"):
+        raise BundleCorrupt()
+    return parsed
+
+
+def preview_import(
+    uow: AbstractUnitOfWork,
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    clock: Clock = utc_now,
+) -> ImportReport:
+    """Verify the whole bundle and say what an import would do; the vault is not changed."""
+    return run_import(
+        uow,
+        Path(path),
+        passphrase=passphrase,
+        identity=None,
+        choices={},
+        default="mine",
+        apply=False,
+        progress=progress,
+        cancelled=cancelled,
+        clock=clock,
+    )
+
+
+def import_bundle(
+    uow: AbstractUnitOfWork,
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    choices: dict[str, Choice] | None = None,
+    default_choice: Choice = "mine",
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    clock: Clock = utc_now,
+) -> ImportReport:
+    """Import in one transaction: all of the bundle's cases, or (on any error) nothing.
+
+    ``choices`` maps a conflict's ``key`` ("event:<id>") to "mine" or "theirs"; conflicts not
+    listed take ``default_choice``. Call with no unit of work open."""
+    return run_import(
+        uow,
+        Path(path),
+        passphrase=passphrase,
+        identity=None,
+        choices=dict(choices or {}),
+        default=default_choice,
+        apply=True,
+        progress=progress,
+        cancelled=cancelled,
+        clock=clock,
+    )
+
+
+def verify_file(
+    uow: AbstractUnitOfWork, path: Path, *, passphrase: str | None = None, identity: str | None = None
+) -> ImportReport:
+    """Check a bundle end to end (decrypt, signature, every hash) without changing anything."""
+    return run_import(
+        uow,
+        Path(path),
+        passphrase=passphrase,
+        identity=identity,
+        choices={},
+        default="mine",
+        apply=False,
+        progress=None,
+        cancelled=None,
+        clock=utc_now,
+    )
