@@ -105,7 +105,7 @@ def test_set_up_add_edit_lock_unlock(make_window, qtbot, vault_path: Path, monke
     dialog.reference.setText("NRM-12345")
     dialog._accept()
     assert decisions.table.rowCount() == 1
-    assert decisions.table.item(0, 2).text() == "20 January 2025"
+    assert decisions.table.text(0, 2) == "20 January 2025"
     assert "Negative RG" in ws.case_view.badge.text()
 
     # Lock with Ctrl+L: back to the unlock screen, nothing of the case anywhere in the window.

@@ -52,19 +52,19 @@ def test_add_event_filter_and_zoom(qtbot, vault, vault_path, clock) -> None:  # 
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
 
     assert tab.table.rowCount() == before + 1
-    assert tab.table.item(0, 0).text() == "summer 2024 (approx.) – November 2024"
-    assert tab.table.item(0, 1).text() == "Worked on a farm without pay"
-    assert tab.table.item(0, 4).text() == "disputed"
-    assert tab.table.item(0, 5).text() == "Payslips"
+    assert tab.table.text(0, 0) == "summer 2024 (approx.) – November 2024"
+    assert tab.table.text(0, 1) == "Worked on a farm without pay"
+    assert tab.table.text(0, 4) == "disputed"
+    assert tab.table.text(0, 5) == "Payslips"
 
     tab.kind_filter.setCurrentIndex(tab.kind_filter.findData(EventKind.DECISION))
     assert tab.table.rowCount() == 1
-    assert tab.table.item(0, 1).text() == "Reasonable Grounds decision: negative"
+    assert tab.table.text(0, 1) == "Reasonable Grounds decision: negative"
     tab.kind_filter.setCurrentIndex(0)
 
     tab.picture_button.click()
     canvas = tab.canvas
-    assert set(canvas.items_by_id) == {e.id for e in tab._entries}
+    assert set(canvas.items_by_id) == {e.id for e in tab.table.records.rows}
     z = canvas.px_per_day
     tab.zoom_in_button.click()
     assert canvas.px_per_day > z
@@ -84,7 +84,7 @@ def test_add_event_filter_and_zoom(qtbot, vault, vault_path, clock) -> None:  # 
 
     # derived entries cannot be deleted here
     tab._show(0)
-    row = next(i for i, e in enumerate(tab._entries) if e.derived)
+    row = next(i for i, e in enumerate(tab.table.records.rows) if e.derived)
     tab.table.selectRow(row)
     tab.delete_button.click()
     assert "another record" in tab.banner.text()

@@ -11,21 +11,17 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QSystemTrayIcon,
-    QTableWidget,
-    QTableWidgetItem,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -36,10 +32,11 @@ from imsa_desktop.domain.model import Appointment, AppointmentKind
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import appointments as appointment_service
 from imsa_desktop.services import ics as ics_service
-from imsa_desktop.ui.common import Banner, hint, message_for, save_cancel_footer
+from imsa_desktop.ui.case_tab import EditableTab
+from imsa_desktop.ui.common import hint, message_for, save_cancel_footer
 from imsa_desktop.ui.forms import DateField, EnumCombo
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.views.case_view import CaseTab
+from imsa_desktop.ui.tables import Column, RecordTable
 
 CHECK_EVERY_MS = 60_000
 
@@ -113,12 +110,6 @@ class ReminderWatcher(QObject):
         box.finished.connect(lambda _r, b=box: self.notices.remove(b) if b in self.notices else None)
         self.notices.append(box)
         box.show()
-
-
-def _ro(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    return item
 
 
 class AppointmentDialog(QDialog):
@@ -224,37 +215,43 @@ class AppointmentDialog(QDialog):
         self.accept()
 
 
-class AppointmentsTab(CaseTab):
+def _when(a: Appointment) -> str:
+    when = f"{format_date(a.start.date())}, {a.start:%H:%M}"
+    return when + (f"–{a.end:%H:%M}" if a.end is not None else "")
+
+
+def _reminder(a: Appointment) -> str:
+    return f"{a.reminder_minutes} min before" if a.reminder_minutes else "at start"
+
+
+class AppointmentsTab(EditableTab[Appointment]):
     title = "Appointments"
+    saved_message = "Appointment saved."
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         lay = QVBoxLayout(self)
         lay.addWidget(hint("Times are UK local time. Reminders show only the case code and the kind."))
-        self.table = QTableWidget(0, 6)
-        self.table.setObjectName("appointmentsTable")
-        self.table.setHorizontalHeaderLabels(["When", "Kind", "Title", "Place", "Interpreter", "Reminder"])
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        h = self.table.horizontalHeader()
-        for i in range(6):
-            h.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
-        h.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        h.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table = RecordTable(
+            [
+                Column(
+                    "When",
+                    _when,
+                    tooltip=lambda a: "In the past" if a.start.date() < self.session.today() else None,
+                ),
+                Column("Kind", lambda a: a.kind.label),
+                Column("Title", lambda a: a.title),
+                Column("Place", lambda a: a.location),
+                Column("Interpreter", lambda a: a.interpreter_language if a.interpreter_needed else "—"),
+                Column(
+                    "Reminder",
+                    lambda a: f"{a.reminder_minutes} min before" if a.reminder_minutes else "at start",
+                ),
+            ],
+            "appointmentsTable",
+            stretch=(2, 3),
+        )
         lay.addWidget(self.table, 1)
-        row = QHBoxLayout()
-        self.banner = Banner()
-        row.addWidget(self.banner, 1)
-        row.addStretch(1)
-        self.add_button = QPushButton("Add appointment…")
-        self.add_button.setObjectName("addAppointment")
-        self.edit_button = QPushButton("Edit…")
-        self.edit_button.setObjectName("editAppointment")
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setObjectName("deleteAppointment")
         self.ics_button = QPushButton("Export to calendar…")
         self.ics_button.setObjectName("exportIcs")
         self.ics_button.setToolTip("An .ics file with the case code instead of the name")
@@ -264,88 +261,31 @@ class AppointmentsTab(CaseTab):
             "Off by default: a calendar file is easily synced or shared. On: the survivor's "
             "initials are added to the case code in each event."
         )
-        row.addWidget(self.ics_button)
-        row.addWidget(self.ics_initials)
-        for b in (self.add_button, self.edit_button, self.delete_button):
-            row.addWidget(b)
-        lay.addLayout(row)
-        self._rows: list[Appointment] = []
-        self.dialog: AppointmentDialog | None = None
-        self.add_button.clicked.connect(lambda: self.edit(None))
-        self.edit_button.clicked.connect(self._edit_selected)
-        self.table.doubleClicked.connect(self._edit_selected)
-        self.delete_button.clicked.connect(self._delete_selected)
+        lay.addLayout(
+            self.footer(
+                "Add appointment…",
+                ("addAppointment", "editAppointment", "deleteAppointment"),
+                extra=(self.ics_button, self.ics_initials),
+            )
+        )
         self.ics_button.clicked.connect(self.export_ics)
 
-    def load(self, case_id: str) -> None:
-        super().load(case_id)
-        try:
-            self._rows = appointment_service.for_case(self.session.uow(), case_id)
-        except Exception as e:
-            self.banner.error(message_for(e))
-            return
-        today = self.session.today()
-        self.table.setRowCount(len(self._rows))
-        for i, a in enumerate(self._rows):
-            when = f"{format_date(a.start.date())}, {a.start:%H:%M}"
-            if a.end is not None:
-                when += f"–{a.end:%H:%M}"
-            item = _ro(when)
-            if a.start.date() < today:
-                item.setToolTip("In the past")
-            self.table.setItem(i, 0, item)
-            self.table.setItem(i, 1, _ro(a.kind.label))
-            self.table.setItem(i, 2, _ro(a.title))
-            self.table.setItem(i, 3, _ro(a.location))
-            self.table.setItem(i, 4, _ro(a.interpreter_language if a.interpreter_needed else "—"))
-            self.table.setItem(
-                i, 5, _ro(f"{a.reminder_minutes} min before" if a.reminder_minutes else "at start")
-            )
+    def rows(self, case_id: str) -> list[Appointment]:
+        return appointment_service.for_case(self.session.uow(), case_id)
 
-    def _selected(self) -> Appointment | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self._rows[rows[0].row()] if rows else None
-
-    def _edit_selected(self) -> None:
-        a = self._selected()
-        if a is not None:
-            self.edit(a)
-
-    def edit(self, appt: Appointment | None) -> None:
-        if self.case_id is None:
-            return
-        dialog = AppointmentDialog(self.case_id, appt, self)
-        if appt is None:
+    def make_dialog(self, record: Appointment | None) -> AppointmentDialog:
+        assert self.case_id is not None
+        dialog = AppointmentDialog(self.case_id, record, self)
+        if record is None:
             dialog.day.set_value(self.session.today())
-        self.dialog = dialog
+        return dialog
 
-        def done() -> None:
-            try:
-                appointment_service.save_appointment(
-                    self.session.uow(), dialog.value(), clock=self.session.clock
-                )
-            except Exception as e:
-                self.banner.error(message_for(e))
-                return
-            self.banner.info("Appointment saved.")
-            assert self.case_id is not None
-            self.session.notify_case(self.case_id)
-            self.load(self.case_id)
+    def save_record(self, value: Appointment) -> None:
+        appointment_service.save_appointment(self.session.uow(), value, clock=self.session.clock)
 
-        dialog.accepted.connect(done)
-        dialog.open()
-
-    def _delete_selected(self) -> None:
-        a = self._selected()
-        if a is None or self.case_id is None:
-            return
-        try:
-            appointment_service.delete_appointment(self.session.uow(), self.case_id, a.id)
-        except Exception as e:
-            self.banner.error(message_for(e))
-            return
-        self.session.notify_case(self.case_id)
-        self.load(self.case_id)
+    def delete_record(self, record: Appointment) -> None:
+        assert self.case_id is not None
+        appointment_service.delete_appointment(self.session.uow(), self.case_id, record.id)
 
     def export_ics(self) -> None:
         if self.case_id is None:
@@ -360,7 +300,7 @@ class AppointmentsTab(CaseTab):
     def write_ics(self, path: str, *, with_initials: bool) -> None:
         from pathlib import Path
 
-        try:
+        def write() -> ics_service.IcsResult:
             result = ics_service.build_ics(
                 self.session.uow(),
                 case_id=self.case_id,
@@ -371,15 +311,10 @@ class AppointmentsTab(CaseTab):
             ics_service.record_export(
                 self.session.uow(), result, case_id=self.case_id, with_initials=with_initials
             )
-        except Exception as e:
-            self.banner.error(message_for(e))
+            return result
+
+        result = self.fetch(write)
+        if result is None:
             return
         what = "initials only, no names" if with_initials else "no names in it"
         self.banner.info(f"Saved {result.count} appointment(s) to the calendar file ({what}).")
-
-    def clear(self) -> None:
-        super().clear()
-        self._rows = []
-        self.table.setRowCount(0)
-        self.banner.clear_message()
-

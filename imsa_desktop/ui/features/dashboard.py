@@ -306,4 +306,3 @@ class TodayDashboard(QWidget):
             w.setRowCount(0)
         self.summary.clear()
         self.banner.clear_message()
-

@@ -358,4 +358,3 @@ class DeadlinesTab(CaseTab):
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-

@@ -856,4 +856,3 @@ def _cleanup(*_args: object) -> None:
 def cleanup_at_start() -> int:
     """Copies left by a crash or power cut: call once at start-up (before the vault opens)."""
     return tempfiles.cleanup_external_copies()
-

@@ -453,4 +453,3 @@ class LettersTab(CaseTab):
         dialog = OrganisationDialog(self.session, self)
         dialog.open()
         return dialog
-

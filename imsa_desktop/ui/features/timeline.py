@@ -8,18 +8,16 @@ record lives.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -27,8 +25,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -38,12 +34,15 @@ from imsa_desktop.domain.model import EventKind, TimelineEvent
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import timeline as timeline_service
 from imsa_desktop.services.timeline import EvidenceChoice, TimelineEntry
-from imsa_desktop.ui.common import Banner, message_for, save_cancel_footer
+from imsa_desktop.ui.case_tab import EditableTab
+from imsa_desktop.ui.common import save_cancel_footer
 from imsa_desktop.ui.features._timeline_canvas import TimelineCanvas
 from imsa_desktop.ui.forms import EnumCombo
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.views.case_view import CaseTab
+from imsa_desktop.ui.tables import Column, RecordTable
 
+GREY = "#57606a"
+DISPUTED = "#8a1f11"
 DATE_HELP = (
     "YYYY-MM-DD, a month YYYY-MM, a season 2024-summer, a year 2024, a range A/B, "
     "before:2024-06 or after:2024-06"
@@ -182,9 +181,10 @@ class EventDialog(QDialog):
         self.accept()
 
 
-class TimelineTab(CaseTab):
+class TimelineTab(EditableTab[TimelineEntry]):
     title = "Timeline"
-    COLUMNS = ["Date", "What happened", "Kind", "Source", "Flags", "Evidence"]
+    saved_message = "Event saved."
+    reload_after_change = False  # reloads on session.case_changed
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -226,39 +226,15 @@ class TimelineTab(CaseTab):
             bar.addWidget(b)
         lay.addLayout(bar)
 
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setObjectName("timelineTable")
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        h = self.table.horizontalHeader()
-        for i in range(len(self.COLUMNS)):
-            h.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
-        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self._evidence: dict[str, str] = {}
+        self.table: RecordTable[TimelineEntry] = RecordTable(self._columns(), "timelineTable", stretch=(1,))
         self.canvas = TimelineCanvas()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.canvas)
         lay.addWidget(self.stack, 1)
 
-        row = QHBoxLayout()
-        self.banner = Banner()
-        row.addWidget(self.banner, 1)
-        row.addStretch(1)
-        self.add_button = QPushButton("Add event…")
-        self.add_button.setObjectName("addEvent")
-        self.edit_button = QPushButton("Edit…")
-        self.edit_button.setObjectName("editEvent")
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setObjectName("deleteEvent")
-        for b in (self.add_button, self.edit_button, self.delete_button):
-            row.addWidget(b)
-        lay.addLayout(row)
-        self._entries: list[TimelineEntry] = []
-        self.dialog: EventDialog | None = None
+        lay.addLayout(self.footer("Add event…", ("addEvent", "editEvent", "deleteEvent")))
 
         self.table_button.clicked.connect(lambda: self._show(0))
         self.picture_button.clicked.connect(lambda: self._show(1))
@@ -267,10 +243,6 @@ class TimelineTab(CaseTab):
         self.zoom_in_button.clicked.connect(self.canvas.zoom_in)
         self.zoom_out_button.clicked.connect(self.canvas.zoom_out)
         self.fit_button.clicked.connect(self.canvas.fit)
-        self.add_button.clicked.connect(lambda: self.edit(None))
-        self.edit_button.clicked.connect(self._edit_selected)
-        self.table.doubleClicked.connect(self._edit_selected)
-        self.delete_button.clicked.connect(self._delete_selected)
         self.canvas.entry_clicked.connect(self._select_id)
         session.case_changed.connect(self._case_changed)
         self._show(0)
@@ -280,7 +252,7 @@ class TimelineTab(CaseTab):
         (self.table_button if index == 0 else self.picture_button).setChecked(True)
         for b in (self.zoom_in_button, self.zoom_out_button, self.fit_button):
             b.setVisible(index == 1)
-        if index == 1 and self._entries:
+        if index == 1 and self.table.rowCount():
             self.canvas.fit()
 
     def _case_changed(self, case_id: str) -> None:
@@ -288,121 +260,91 @@ class TimelineTab(CaseTab):
             self.load(case_id)
 
     def _reload(self) -> None:
-        if self.case_id:
-            self.load(self.case_id)
+        self.reload()
+
+    def _columns(self) -> list[Column[TimelineEntry]]:
+        def derived_grey(e: TimelineEntry) -> str | None:
+            return GREY if e.derived else None
+
+        def tip(e: TimelineEntry) -> str | None:
+            return "From another record: change it there." if e.derived else (e.notes or None)
+
+        def italic(e: TimelineEntry) -> bool:
+            return e.derived
+
+        def col(header: str, text: Callable[[TimelineEntry], str]) -> Column[TimelineEntry]:
+            return Column(header, text, tooltip=tip, colour=derived_grey, italic=italic)
+
+        return [
+            col("Date", lambda e: e.date.display() + (f" – {e.end.display()}" if e.end else "")),
+            col(
+                "What happened",
+                lambda e: (
+                    e.title
+                    + (f" · {e.detail}" if e.detail and e.kind.value in ("deadline", "appointment") else "")
+                ),
+            ),
+            col("Kind", lambda e: e.kind.label + (" (from record)" if e.derived else "")),
+            col("Source", lambda e: e.source),
+            Column(
+                "Flags",
+                _flags,
+                tooltip=tip,
+                colour=lambda e: DISPUTED if e.disputed else derived_grey(e),
+                italic=italic,
+            ),
+            col("Evidence", lambda e: ", ".join(self._evidence.get(x, "?") for x in e.evidence_ids)),
+        ]
+
+    def rows(self, case_id: str) -> list[TimelineEntry]:
+        kind = self.kind_filter.currentData()
+        entries = timeline_service.chronology(
+            self.session.uow(),
+            case_id,
+            self.session.today(),
+            kinds=[kind] if kind is not None else None,
+            include_derived=self.derived.isChecked(),
+        )
+        self._evidence = {
+            e.id: e.title for e in timeline_service.evidence_choices(self.session.uow(), case_id)
+        }
+        return entries
 
     def load(self, case_id: str) -> None:
         super().load(case_id)
-        kind = self.kind_filter.currentData()
-        try:
-            entries = timeline_service.chronology(
-                self.session.uow(),
-                case_id,
-                self.session.today(),
-                kinds=[kind] if kind is not None else None,
-                include_derived=self.derived.isChecked(),
-            )
-            evidence = {e.id: e.title for e in timeline_service.evidence_choices(self.session.uow(), case_id)}
-        except Exception as e:
-            self.banner.error(message_for(e))
-            return
-        self._entries = entries
-        self.table.setRowCount(len(entries))
-        grey = QBrush(QColor("#57606a"))
-        for i, e in enumerate(entries):
-            when = e.date.display() + (f" – {e.end.display()}" if e.end else "")
-            flags = ", ".join(
-                n for n, on in (("key", e.key), ("disputed", e.disputed), ("material", e.material)) if on
-            )
-            title = e.title + (
-                f" · {e.detail}" if e.detail and e.kind.value in ("deadline", "appointment") else ""
-            )
-            cells = [
-                when,
-                title,
-                e.kind.label + (" (from record)" if e.derived else ""),
-                e.source,
-                flags,
-                ", ".join(evidence.get(x, "?") for x in e.evidence_ids),
-            ]
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, e.id)
-                if e.derived:
-                    item.setForeground(grey)
-                    f = QFont(item.font())
-                    f.setItalic(True)
-                    item.setFont(f)
-                    item.setToolTip("From another record: change it there.")
-                elif e.notes:
-                    item.setToolTip(e.notes)
-                if c == 4 and e.disputed:
-                    item.setForeground(QBrush(QColor("#8a1f11")))
-                self.table.setItem(i, c, item)
-        self.canvas.set_entries(entries, self.session.today())
-
-    def _selected(self) -> TimelineEntry | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self._entries[rows[0].row()] if rows else None
+        self.canvas.set_entries(self.table.records.rows, self.session.today())
 
     def _select_id(self, entry_id: str) -> None:
-        for i, e in enumerate(self._entries):
+        for i, e in enumerate(self.table.records.rows):
             if e.id == entry_id:
                 self.table.selectRow(i)
 
-    def _edit_selected(self) -> None:
-        e = self._selected()
-        if e is None:
-            return
-        if e.derived:
+    def record_to_edit(self, row: TimelineEntry) -> TimelineEvent | None:
+        if row.derived:
             self.banner.info("This entry comes from another record; change it in its own tab.")
-            return
-        try:
-            assert self.case_id is not None
-            self.edit(timeline_service.get_event(self.session.uow(), self.case_id, e.id))
-        except Exception as exc:
-            self.banner.error(message_for(exc))
+            return None
+        assert self.case_id is not None
+        return timeline_service.get_event(self.session.uow(), self.case_id, row.id)
 
-    def edit(self, event: TimelineEvent | None) -> None:
-        if self.case_id is None:
-            return
-        try:
-            choices = timeline_service.evidence_choices(self.session.uow(), self.case_id)
-        except Exception as e:
-            self.banner.error(message_for(e))
-            return
-        dialog = EventDialog(self.case_id, event, choices, self)
-        self.dialog = dialog
+    def make_dialog(self, record: TimelineEvent | None) -> EventDialog:
+        assert self.case_id is not None
+        choices = timeline_service.evidence_choices(self.session.uow(), self.case_id)
+        return EventDialog(self.case_id, record, choices, self)
 
-        def done() -> None:
-            try:
-                timeline_service.save_event(self.session.uow(), dialog.value(), clock=self.session.clock)
-            except Exception as e:
-                self.banner.error(message_for(e))
-                return
-            assert self.case_id is not None
-            self.banner.info("Event saved.")
-            self.session.notify_case(self.case_id)
+    def save_record(self, value: TimelineEvent) -> None:
+        timeline_service.save_event(self.session.uow(), value, clock=self.session.clock)
 
-        dialog.accepted.connect(done)
-        dialog.open()
-
-    def _delete_selected(self) -> None:
-        e = self._selected()
-        if e is None or self.case_id is None:
-            return
-        try:
-            timeline_service.delete_event(self.session.uow(), self.case_id, e.id)
-        except Exception as exc:
-            self.banner.error(message_for(exc))
-            return
-        self.session.notify_case(self.case_id)
+    def delete_record(self, record: TimelineEntry) -> None:
+        assert self.case_id is not None
+        timeline_service.delete_event(self.session.uow(), self.case_id, record.id)
 
     def clear(self) -> None:
         super().clear()
-        self._entries = []
-        self.table.setRowCount(0)
         self.canvas.entries = []
         self.canvas.scene().clear()
-        self.banner.clear_message()
 
+
+def _flags(e: TimelineEntry) -> str:
+    return ", ".join(
+        n for n, on in (("key", e.key), ("disputed", e.disputed), ("material", e.material)) if on
+    )

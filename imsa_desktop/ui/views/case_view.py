@@ -7,16 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -24,8 +22,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -47,38 +43,16 @@ from imsa_desktop.domain.model import (
 )
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import cases as case_service
+from imsa_desktop.ui.case_tab import CaseTab, EditableTab, attempt, fetch
 from imsa_desktop.ui.common import Banner, message_for, save_cancel_footer
 from imsa_desktop.ui.forms import DateField, EnumCombo, TriState, split_list
 from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.tables import Column, RecordTable
 from imsa_desktop.ui.workers import run_task
-
-
-class CaseTab(QWidget):
-    """A tab of the case workspace. ``load`` fills it for a case; ``clear`` empties it."""
-
-    title = ""
-
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.case_id: str | None = None
-
-    def load(self, case_id: str) -> None:
-        self.case_id = case_id
-
-    def clear(self) -> None:
-        self.case_id = None
-
 
 # Other modules (deadlines, timeline, appointments, evidence, letters) append factories here.
 TabFactory = Callable[[Session], CaseTab]
 EXTRA_TABS: list[TabFactory] = []
-
-
-def _ro(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    return item
 
 
 class ProfileTab(CaseTab):
@@ -499,93 +473,42 @@ class DecisionDialog(QDialog):
         self.accept()
 
 
-class DecisionsTab(CaseTab):
+class DecisionsTab(EditableTab[Decision]):
     title = "Decisions"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         lay = QVBoxLayout(self)
-        self.table = QTableWidget(0, 5)
-        self.table.setObjectName("decisionsTable")
-        self.table.setHorizontalHeaderLabels(["Decision", "Outcome", "Date", "Authority", "Reference"])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = RecordTable(
+            [
+                Column("Decision", lambda d: d.kind.label),
+                Column("Outcome", lambda d: d.outcome_label),
+                Column("Date", lambda d: format_date(d.date) if d.date else "—"),
+                Column("Authority", lambda d: d.authority.value),
+                Column("Reference", lambda d: d.reference),
+            ],
+            "decisionsTable",
+            single=False,
+            alternating=False,
+        )
         lay.addWidget(self.table, 1)
-        row = QHBoxLayout()
-        self.banner = Banner()
-        row.addWidget(self.banner, 1)
-        row.addStretch(1)
-        self.add_button = QPushButton("Add decision…")
-        self.add_button.setObjectName("addDecision")
-        self.edit_button = QPushButton("Edit…")
-        self.delete_button = QPushButton("Delete")
-        for b in (self.add_button, self.edit_button, self.delete_button):
-            row.addWidget(b)
-        lay.addLayout(row)
-        self.add_button.clicked.connect(lambda: self.edit(None))
-        self.edit_button.clicked.connect(self._edit_selected)
-        self.table.doubleClicked.connect(self._edit_selected)
-        self.delete_button.clicked.connect(self._delete_selected)
-        self._decisions: list[Decision] = []
+        lay.addLayout(self.footer("Add decision…", ("addDecision", None, None)))
 
-    def load(self, case_id: str) -> None:
-        super().load(case_id)
-        case = case_service.load_case(self.session.uow(), case_id)
-        self._decisions = case.decisions_sorted()
-        self.table.setRowCount(len(self._decisions))
-        for i, d in enumerate(self._decisions):
-            self.table.setItem(i, 0, _ro(d.kind.label))
-            self.table.setItem(i, 1, _ro(d.outcome_label))
-            self.table.setItem(i, 2, _ro(format_date(d.date) if d.date else "—"))
-            self.table.setItem(i, 3, _ro(d.authority.value))
-            self.table.setItem(i, 4, _ro(d.reference))
+    def rows(self, case_id: str) -> list[Decision]:
+        return case_service.load_case(self.session.uow(), case_id).decisions_sorted()
 
-    def _selected(self) -> Decision | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self._decisions[rows[0].row()] if rows else None
-
-    def _edit_selected(self) -> None:
-        d = self._selected()
-        if d is not None:
-            self.edit(d)
-
-    def edit(self, decision: Decision | None) -> None:
-        dialog = DecisionDialog(decision, self)
+    def make_dialog(self, record: Decision | None) -> DecisionDialog:
+        dialog = DecisionDialog(record, self)
         dialog.setObjectName("decisionDialog")
+        return dialog
 
-        def done() -> None:
-            assert self.case_id is not None
-            try:
-                case_service.upsert_decision(
-                    self.session.uow(), self.case_id, dialog.value(), clock=self.session.clock
-                )
-            except Exception as e:
-                self.banner.error(message_for(e))
-                return
-            self.session.notify_case(self.case_id)
-            self.load(self.case_id)
+    def save_record(self, value: Decision) -> None:
+        assert self.case_id is not None
+        case_service.upsert_decision(self.session.uow(), self.case_id, value, clock=self.session.clock)
 
-        dialog.accepted.connect(done)
-        dialog.open()
-
-    def _delete_selected(self) -> None:
-        d = self._selected()
-        if d is None or self.case_id is None:
-            return
-        try:
-            case_service.delete_decision(self.session.uow(), self.case_id, d.id, clock=self.session.clock)
-        except Exception as e:
-            self.banner.error(message_for(e))
-            return
-        self.session.notify_case(self.case_id)
-        self.load(self.case_id)
-
-    def clear(self) -> None:
-        super().clear()
-        self._decisions = []
-        self.table.setRowCount(0)
+    def delete_record(self, record: Decision) -> None:
+        assert self.case_id is not None
+        case_service.delete_decision(self.session.uow(), self.case_id, record.id, clock=self.session.clock)
 
 
 class ConsentTab(CaseTab):
@@ -594,12 +517,16 @@ class ConsentTab(CaseTab):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         lay = QVBoxLayout(self)
-        self.table = QTableWidget(0, 4)
-        self.table.setObjectName("consentTable")
-        self.table.setHorizontalHeaderLabels(["Purpose", "Date", "Given / withdrawn", "Notes"])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table: RecordTable[ConsentRecord] = RecordTable(
+            [
+                Column("Purpose", lambda c: c.purpose),
+                Column("Date", lambda c: format_date(c.date)),
+                Column("Given / withdrawn", lambda c: "Given" if c.given else "Withdrawn"),
+                Column("Notes", lambda c: c.notes),
+            ],
+            "consentTable",
+            alternating=False,
+        )
         lay.addWidget(self.table, 1)
         box = QGroupBox("Record consent")
         f = QFormLayout(box)
@@ -628,19 +555,16 @@ class ConsentTab(CaseTab):
 
     def load(self, case_id: str) -> None:
         super().load(case_id)
-        case = case_service.load_case(self.session.uow(), case_id)
-        rows = sorted(case.consents, key=lambda c: (c.date, c.created_at))
-        self.table.setRowCount(len(rows))
-        for i, c in enumerate(rows):
-            self.table.setItem(i, 0, _ro(c.purpose))
-            self.table.setItem(i, 1, _ro(format_date(c.date)))
-            self.table.setItem(i, 2, _ro("Given" if c.given else "Withdrawn"))
-            self.table.setItem(i, 3, _ro(c.notes))
+        case = fetch(self.banner, lambda: case_service.load_case(self.session.uow(), case_id))
+        if case is not None:
+            self.table.set_rows(sorted(case.consents, key=lambda c: (c.date, c.created_at)))
 
     def add(self) -> None:
         if self.case_id is None:
             return
-        try:
+        case_id = self.case_id
+
+        def record() -> None:
             if not self.purpose.text().strip():
                 raise InvalidInput("Please say what the consent is for.")
             d = self.date.value()
@@ -651,9 +575,9 @@ class ConsentTab(CaseTab):
                 given=self.given.isChecked(),
                 notes=self.notes.text(),
             )
-            case_service.add_consent(self.session.uow(), self.case_id, consent, clock=self.session.clock)
-        except Exception as e:
-            self.banner.error(message_for(e))
+            case_service.add_consent(self.session.uow(), case_id, consent, clock=self.session.clock)
+
+        if not attempt(self.banner, record):
             return
         self.purpose.clear()
         self.notes.clear()
@@ -663,7 +587,7 @@ class ConsentTab(CaseTab):
 
     def clear(self) -> None:
         super().clear()
-        self.table.setRowCount(0)
+        self.table.clear_rows()
         self.purpose.clear()
         self.notes.clear()
 

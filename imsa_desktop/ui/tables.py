@@ -1,0 +1,161 @@
+"""Tables of records as Qt models (the shape of ``models/case_list_model.py``).
+
+A tab describes its columns once (``Column``: header, text, and optionally tooltip, colour,
+italics); ``RecordTableModel`` computes the display strings once per ``set_rows`` and
+``RecordTable`` is the read-only, row-selecting view every case tab uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+T = TypeVar("T")
+Index = QModelIndex | QPersistentModelIndex
+RECORD_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _none(_r: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    header: str
+    text: Callable[[T], str]
+    tooltip: Callable[[T], str | None] = _none
+    colour: Callable[[T], str | None] = _none  # "#rrggbb" for the text, or None
+    italic: Callable[[T], bool] = lambda _r: False
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    tooltip: str | None
+    colour: str | None
+    italic: bool
+
+
+class RecordTableModel(QAbstractTableModel, Generic[T]):
+    """Rows of records, one ``Column`` each; cells are computed once per ``set_rows``."""
+
+    def __init__(self, columns: Sequence[Column[T]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self._rows: list[T] = []
+        self._cells: list[list[_Cell]] = []
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._cells = [
+            [_Cell(c.text(r), c.tooltip(r), c.colour(r), c.italic(r)) for c in self.columns]
+            for r in self._rows
+        ]
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    @property
+    def rows(self) -> list[T]:
+        return list(self._rows)
+
+    def record(self, row: int) -> T:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].header
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        cell = self._cells[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cell.tooltip or None
+        if role == Qt.ItemDataRole.ForegroundRole and cell.colour:
+            return QBrush(QColor(cell.colour))
+        if role == Qt.ItemDataRole.FontRole and cell.italic:
+            f = QFont()
+            f.setItalic(True)
+            return f
+        if role == RECORD_ID_ROLE:
+            return getattr(self._rows[index.row()], "id", None)
+        return None
+
+
+class RecordTable(QTableView, Generic[T]):
+    """A read-only table of records: whole rows selected, one at a time; double-click edits."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column[T]],
+        object_name: str,
+        *,
+        stretch: Sequence[int] | None = None,  # None: every column shares the width
+        single: bool = True,
+        alternating: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.records: RecordTableModel[T] = RecordTableModel(columns, self)
+        self.setModel(self.records)
+        self.verticalHeader().hide()
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        if single:
+            self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(alternating)
+        h = self.horizontalHeader()
+        if stretch is None:
+            h.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        else:
+            for i in range(len(columns)):
+                h.setSectionResizeMode(
+                    i,
+                    QHeaderView.ResizeMode.Stretch
+                    if i in stretch
+                    else QHeaderView.ResizeMode.ResizeToContents,
+                )
+
+    # ---- what a reader (and a test) checks --------------------------------------------------
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.records.set_rows(rows)
+
+    def rowCount(self) -> int:
+        return self.records.rowCount()
+
+    def text(self, row: int, column: int) -> str:
+        return str(self.records.index(row, column).data() or "")
+
+    def tooltip(self, row: int, column: int) -> str:
+        return str(self.records.index(row, column).data(Qt.ItemDataRole.ToolTipRole) or "")
+
+    def colour(self, row: int, column: int) -> str:
+        brush = self.records.index(row, column).data(Qt.ItemDataRole.ForegroundRole)
+        return brush.color().name() if brush is not None else ""
+
+    def selected(self) -> T | None:
+        rows = self.selectionModel().selectedRows()
+        return self.records.record(rows[0].row()) if rows else None
+
+    def clear_rows(self) -> None:
+        self.records.clear()
