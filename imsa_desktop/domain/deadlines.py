@@ -20,6 +20,14 @@ How it decides:
   after the trigger (for example an RG decision meets the RG target; a reconsideration
   decision closes the reconsideration request deadline); a ``minimum`` period is MET once it has
   ended; otherwise OVERDUE after the due date, DUE_SOON within ``due_soon_days``, else UPCOMING.
+  A target or time limit met after its due date is MET with ``met_late_days`` set: it is shown
+  as "met late (34 days after the target)", never as a plain tick.
+* Counting: each rule says how its source counts (``Counting``): "after" the trigger day (day 1
+  is the next day) or "beginning with" it (the trigger day is day 1, one day earlier).
+* Para 14.216 (17 September 2025): a rule with ``not_when = ["removal_bar"]`` gives no date
+  when the decision records that the bar applies; a note says why and points to judicial
+  review (which runs from the decision itself). When the bar is "not known" the date is shown
+  with a caution to check the decision letter.
 """
 
 from __future__ import annotations
@@ -40,8 +48,18 @@ from imsa_desktop.domain.model import (
     Jurisdiction,
     Outcome,
     ReferralRoute,
+    RemovalBar,
 )
-from imsa_desktop.domain.rules import MetWhen, Nature, PeriodUnit, Rule, Trigger, rules_in_force
+from imsa_desktop.domain.rules import (
+    Counting,
+    MetWhen,
+    Nature,
+    NotWhen,
+    PeriodUnit,
+    Rule,
+    Trigger,
+    rules_in_force,
+)
 from imsa_desktop.errors import InvalidInput
 
 
@@ -71,22 +89,50 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, last))
 
 
+def _months_beginning_with(start: date, months: int) -> date:
+    """The last day of ``months`` months beginning with ``start``: the day before the
+    corresponding date (1 October -> 31 December for 3 months); where that month has no
+    corresponding date, its last day (30 November -> 28 February)."""
+    index = start.year * 12 + (start.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    if not 1 <= year <= 9999:
+        raise InvalidInput("That date is too far in the future to calculate a deadline.")
+    last = _calendar.monthrange(year, month)[1]
+    if start.day > last:
+        return date(year, month, last)
+    return date(year, month, start.day) - timedelta(days=1)
+
+
 def add_period(
     start: date,
     amount: int,
     unit: PeriodUnit | str,
     jurisdiction: Jurisdiction,
     calendar: HolidayCalendar,
+    counting: Counting | str = Counting.AFTER,
 ) -> date:
-    """The date ``amount`` units after ``start``.
+    """The last day of a period of ``amount`` units counted from ``start``.
 
-    Calendar days count every day (day 1 is the day after ``start``) and are not moved off a
-    weekend. Working days skip Saturdays, Sundays and the bank holidays (substitute days
-    included) of ``jurisdiction``. Months keep the day of the month, clamped to the month's end.
+    ``counting="after"`` (the default): day 1 is the day after ``start``, so 30 calendar days
+    after 1 March end on 31 March, and 3 months after 15 January end on 15 April.
+    ``counting="beginning_with"``: ``start`` itself is day 1, so the period ends one day
+    earlier (3 months beginning with 15 January end on 14 April; beginning with 1 October, on
+    31 December; beginning with 30 November, on 28 February). Calendar days are not moved
+    off a weekend. Working days skip Saturdays, Sundays and the bank holidays (substitute days
+    included) of ``jurisdiction``. Months keep the day of the month, clamped to the month's end
+    (31 January + 1 month = 28/29 February).
     """
     if amount < 0:
         raise InvalidInput("A deadline period cannot be negative.")
     unit = PeriodUnit(unit)
+    if Counting(counting) is Counting.BEGINNING_WITH and amount > 0:
+        try:
+            if unit is PeriodUnit.MONTHS:
+                return _months_beginning_with(start, amount)
+            start = start - timedelta(days=1)  # so that ``start`` itself is day 1
+        except OverflowError:
+            raise InvalidInput("That date is too far away to calculate a deadline.") from None
     try:
         if unit is PeriodUnit.CALENDAR_DAYS:
             return start + timedelta(days=amount)
@@ -131,6 +177,24 @@ class Deadline:
     state: DeadlineState
     met_on: date | None
     met_note: str  # why it counts as met ("" unless MET)
+    met_late_days: int | None = None  # MET after the due date: how many days after
+    caution: str = ""  # e.g. para 14.216 not known: check the decision letter
+    dismissed_reason: str = ""  # an overdue limit the advocate dismissed, with the reason
+
+    @property
+    def status_text(self) -> str:
+        """What a row says: "Met late (34 days after the target)", never a plain "Met"."""
+        if self.state is DeadlineState.MET and self.met_late_days:
+            n = self.met_late_days
+            what = "the target" if self.rule.nature is Nature.TARGET else "the time limit"
+            return f"Met late ({n} day{'s' if n != 1 else ''} after {what})"
+        if self.dismissed_reason:
+            return f"Dismissed: {self.dismissed_reason}"
+        return self.state.label
+
+    @property
+    def met_late(self) -> bool:
+        return bool(self.met_late_days)
 
     @property
     def title(self) -> str:
@@ -156,6 +220,7 @@ class DeadlineNote:
     trigger_date: date
     trigger_description: str
     closed: bool  # a record named in the rule's met_when exists (e.g. reconsideration already asked)
+    barred: bool = False  # para 14.216 applies: no reconsideration; judicial review instead
 
     @property
     def title(self) -> str:
@@ -168,6 +233,7 @@ class TriggerEvent:
     record_id: str
     on: date
     description: str
+    decision: Decision | None = None  # None for the referral
 
 
 def trigger_events(case: Case) -> list[TriggerEvent]:
@@ -203,7 +269,7 @@ def trigger_events(case: Case) -> list[TriggerEvent]:
             trigger = Trigger.VTS_DECISION
             text = f"the VTS refusal of {when}"
         if trigger is not None:
-            events.append(TriggerEvent(trigger, d.id, d.date, text))
+            events.append(TriggerEvent(trigger, d.id, d.date, text, d))
     return events
 
 
@@ -228,13 +294,22 @@ def compute_deadlines(
     out: list[Deadline] = []
     for ev in trigger_events(case):
         for rule in rules_in_force(rule_list, ev.trigger, case.jurisdiction, ev.on):
-            if rule.period is None:
+            if rule.period is None or _barred(rule, ev):
                 continue
             key = f"{rule.id}:{ev.record_id}"
-            computed = add_period(ev.on, rule.period.amount, rule.period.unit, case.jurisdiction, calendar)
+            computed = add_period(
+                ev.on, rule.period.amount, rule.period.unit, case.jurisdiction, calendar, rule.counting
+            )
             ov = chosen.get(key)
+            if ov is None:  # an override saved under an earlier id of this rule still applies
+                ov = next(
+                    (chosen[k] for k in (f"{old}:{ev.record_id}" for old in rule.formerly) if k in chosen),
+                    None,
+                )
             due = ov.due if ov is not None and ov.due is not None else computed
             state, met_on, note = _state(case, rule, ev, due, today, due_soon_days, ov, evidence.get(key))
+            late = (met_on - due).days if state is DeadlineState.MET and met_on is not None else 0
+            met_late_days = late if late > 0 and rule.nature is not Nature.MINIMUM else None
             out.append(
                 Deadline(
                     key=key,
@@ -250,10 +325,43 @@ def compute_deadlines(
                     state=state,
                     met_on=met_on,
                     met_note=note,
+                    met_late_days=met_late_days,
+                    caution=_caution(rule, ev),
+                    dismissed_reason=(ov.dismissed_reason if ov is not None else "")
+                    if state is DeadlineState.OVERDUE
+                    else "",
                 )
             )
     out.sort(key=lambda d: (d.due, d.trigger_date, d.rule.id))
     return out
+
+
+REMOVAL_BAR_SOURCE = (
+    "Modern Slavery: Statutory Guidance para 14.216 (17 September 2025 update): no reconsideration "
+    "where the Home Secretary intends to remove the person to a country party to both ECAT and the ECHR"
+)
+
+
+def _barred(rule: Rule, ev: TriggerEvent) -> bool:
+    return (
+        NotWhen.REMOVAL_BAR in rule.not_when
+        and ev.decision is not None
+        and ev.decision.removal_bar is RemovalBar.YES
+    )
+
+
+def _caution(rule: Rule, ev: TriggerEvent) -> str:
+    if (
+        NotWhen.REMOVAL_BAR in rule.not_when
+        and ev.decision is not None
+        and ev.decision.removal_bar is RemovalBar.NOT_KNOWN
+    ):
+        return (
+            "Check the decision letter: if it says para 14.216 applies (intended removal to a "
+            "country party to both ECAT and the ECHR), there is no reconsideration and judicial "
+            "review is the only route."
+        )
+    return ""
 
 
 def deadline_notes(case: Case, rules: Iterable[Rule]) -> list[DeadlineNote]:
@@ -262,7 +370,8 @@ def deadline_notes(case: Case, rules: Iterable[Rule]) -> list[DeadlineNote]:
     notes: list[DeadlineNote] = []
     for ev in trigger_events(case):
         for rule in rules_in_force(rule_list, ev.trigger, case.jurisdiction, ev.on):
-            if rule.period is not None:
+            barred = rule.period is not None and _barred(rule, ev)
+            if rule.period is not None and not barred:
                 continue
             notes.append(
                 DeadlineNote(
@@ -273,6 +382,7 @@ def deadline_notes(case: Case, rules: Iterable[Rule]) -> list[DeadlineNote]:
                     trigger_date=ev.on,
                     trigger_description=ev.description,
                     closed=_closing_decision(case, rule, ev) is not None,
+                    barred=barred,
                 )
             )
     return notes
@@ -281,6 +391,12 @@ def deadline_notes(case: Case, rules: Iterable[Rule]) -> list[DeadlineNote]:
 def explain(item: Deadline | DeadlineNote) -> str:
     """One line for a tooltip: the period, what it counts from, the source and since when."""
     rule = item.rule
+    if isinstance(item, DeadlineNote) and item.barred:
+        return (
+            f"No reconsideration of {item.trigger_description}: the decision records that para "
+            f"14.216 applies ({REMOVAL_BAR_SOURCE}). Judicial review is the route: see its time "
+            "limit, which runs from this decision."
+        )
     if isinstance(item, DeadlineNote) or rule.period is None:
         until = f", until {format_date(rule.effective_until)}" if rule.effective_until else ""
         return (
@@ -296,9 +412,11 @@ def explain(item: Deadline | DeadlineNote) -> str:
     if rule.period.unit is PeriodUnit.WORKING_DAYS:
         holidays = f" (weekends and {item.jurisdiction.label} bank holidays skipped)"
     line = (
-        f"{period} after {item.trigger_description}{holidays}; "
+        f"{period} {rule.counting.label} {item.trigger_description}{holidays}; "
         f"{rule.source}, in force since {format_date(rule.effective_from)}"
     )
+    if rule.to_be_confirmed:
+        line += f"; to be confirmed: {rule.to_be_confirmed}"
     if item.overridden:
         reason = f": {item.override_reason}" if item.override_reason else ""
         line += f"; date changed by the advocate from {format_date(item.computed_due)}{reason}"
@@ -394,4 +512,115 @@ def _cg_before(case: Case, d: Decision) -> bool:
         and d.date is not None
         and x.date <= d.date
         for x in case.decisions
+    )
+
+
+# ---- what a letter (or any screen) may print about a reconsideration window ----------------
+
+
+class WindowStatus(StrEnum):
+    DATED = "dated"  # a fixed limit applies: ``due`` is its last day
+    NO_FIXED_LIMIT = "no_fixed_limit"  # decision before 12 February 2024: never print a date
+    BARRED = "barred"  # para 14.216 applies: no reconsideration, judicial review instead
+    NOT_APPLICABLE = "not_applicable"  # not a negative RG/CG or VTS refusal, or not dated
+
+
+@dataclass(frozen=True)
+class ReconsiderationWindow:
+    """Whether a reconsideration request has a time limit for ``decision``, and which.
+
+    Print a date only when ``status is WindowStatus.DATED`` (then ``due`` is set). ``reason``
+    is one sentence for the advocate; ``caution`` is set when para 14.216 is "not known".
+    ``rule`` is the rule in force on the decision date (its ``guidance_version``, ``source``
+    and ``wording`` are what a letter cites), or None.
+    """
+
+    status: WindowStatus
+    due: date | None
+    rule: Rule | None
+    reason: str
+    caution: str = ""
+
+    @property
+    def guidance_version(self) -> str:
+        return self.rule.guidance_version if self.rule is not None else ""
+
+
+def reconsideration_window(
+    decision: Decision,
+    jurisdiction: Jurisdiction,
+    rules: Iterable[Rule],
+    calendar: HolidayCalendar | None = None,
+) -> ReconsiderationWindow:
+    """The reconsideration window of one decision (no clock, no disk: pure).
+
+    Counts from the date of the decision letter (``decision.date``), never the date received.
+    A negative reconsideration decision is challenged by judicial review, not reconsidered
+    again.
+    """
+    cal = calendar or NoHolidays()
+    if decision.date is None:
+        return ReconsiderationWindow(
+            WindowStatus.NOT_APPLICABLE, None, None, "The decision has no date, so no window can be counted."
+        )
+    if decision.outcome is not Outcome.NEGATIVE:
+        return ReconsiderationWindow(
+            WindowStatus.NOT_APPLICABLE,
+            None,
+            None,
+            f"Only a negative decision can be reconsidered; this one is {decision.outcome_label.lower()}.",
+        )
+    trigger = {
+        DecisionKind.REASONABLE_GROUNDS: Trigger.RG_NEGATIVE,
+        DecisionKind.CONCLUSIVE_GROUNDS: Trigger.CG_NEGATIVE,
+        DecisionKind.VTS: Trigger.VTS_DECISION,
+    }.get(decision.kind)
+    if trigger is None:
+        return ReconsiderationWindow(
+            WindowStatus.NOT_APPLICABLE,
+            None,
+            None,
+            f"A {decision.kind.label} decision has no reconsideration window in the rules; "
+            "a refused reconsideration is challenged by judicial review.",
+        )
+    ev = TriggerEvent(
+        trigger, decision.id, decision.date, f"the decision of {format_date(decision.date)}", decision
+    )
+    found = [
+        r
+        for r in rules_in_force(list(rules), trigger, jurisdiction, decision.date)
+        if r.nature is Nature.HARD_LIMIT and "reconsideration" in r.series
+    ]
+    if not found:
+        return ReconsiderationWindow(
+            WindowStatus.NOT_APPLICABLE,
+            None,
+            None,
+            f"No reconsideration rule was in force on {format_date(decision.date)}.",
+        )
+    rule = found[0]
+    if rule.period is None:
+        return ReconsiderationWindow(
+            WindowStatus.NO_FIXED_LIMIT,
+            None,
+            rule,
+            f"No fixed time limit applied to a decision of {format_date(decision.date)} "
+            f"(the limit began on 12 February 2024; {rule.source}). Ask promptly and explain any delay.",
+        )
+    if _barred(rule, ev):
+        return ReconsiderationWindow(
+            WindowStatus.BARRED,
+            None,
+            rule,
+            f"No reconsideration: the decision records that para 14.216 applies ({REMOVAL_BAR_SOURCE}). "
+            "Judicial review, which runs from this decision, is the only route.",
+        )
+    due = add_period(decision.date, rule.period.amount, rule.period.unit, jurisdiction, cal, rule.counting)
+    return ReconsiderationWindow(
+        WindowStatus.DATED,
+        due,
+        rule,
+        f"{rule.period.describe().capitalize()} {rule.counting.label} the decision of "
+        f"{format_date(decision.date)}: by {format_date(due)} ({rule.source}).",
+        _caution(rule, ev),
     )

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-_Date = date
-
 from imsa_desktop.domain.dates import FuzzyDate
+
+_Date = date  # for fields declared after a field named ``date``
 
 Clock = Callable[[], datetime]
 
@@ -469,6 +469,7 @@ class DeadlineOverride(Record):
     due: date | None = None  # None: only marks met/unmet without moving the date
     reason: str = ""
     met_on: date | None = None
+    dismissed_reason: str = ""  # an overdue limit the advocate dismissed (kept, shown with it)
 
 
 @dataclass(frozen=True)

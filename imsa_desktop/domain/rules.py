@@ -14,6 +14,9 @@ A rules file holds ``[[rule]]`` tables::
     trigger = "rg_negative"
     jurisdictions = ["england-wales", "scotland", "northern-ireland"]
     period = { amount = 30, unit = "calendar_days" }   # or: no_fixed_deadline = true
+    counting = "after"                         # "after": day 1 is the day after the trigger;
+                                               # "beginning_with": the trigger day is day 1
+    wording = "..."                            # the source's own words, quoted
     nature = "hard_limit"                      # target | hard_limit | minimum
     effective_from = 2024-02-12                # the rule in force ON THE TRIGGER DATE applies
     effective_until = 2025-09-16               # optional, inclusive (last day in force)
@@ -21,6 +24,12 @@ A rules file holds ``[[rule]]`` tables::
     source = "..."                             # citation shown to the user
     guidance_version = "3.7"
     explanation = "..."
+    to_be_confirmed = "..."                    # optional: what is not confirmed, shown as such
+    formerly = ["old_rule_id"]                 # optional: ids whose overrides this rule inherits
+    not_when = ["removal_bar"]                 # optional: no date when the decision says so
+
+``trigger`` may also be a list of triggers (one rule counting from several kinds of decision,
+e.g. judicial review from a negative RG, a negative CG or a refused reconsideration).
 """
 
 from __future__ import annotations
@@ -61,6 +70,28 @@ class Trigger(StrEnum):
             "vts_decision": "the VTS refusal",
             "reconsideration_refused": "the refused reconsideration",
         }[self.value]
+
+
+class Counting(StrEnum):
+    """How the words of the source count a period from its trigger day.
+
+    ``after``: "within 3 months after", "within 30 days of": day 1 is the day after the trigger.
+    ``beginning_with``: "3 months beginning with the date": the trigger day itself is day 1, so
+    the period ends one day earlier than the same period counted ``after``.
+    """
+
+    AFTER = "after"
+    BEGINNING_WITH = "beginning_with"
+
+    @property
+    def label(self) -> str:
+        return {"after": "after", "beginning_with": "beginning with"}[self.value]
+
+
+class NotWhen(StrEnum):
+    """Facts on the trigger decision that mean this rule gives no date."""
+
+    REMOVAL_BAR = "removal_bar"  # guidance para 14.216 (17 September 2025): no reconsideration
 
 
 class PeriodUnit(StrEnum):
@@ -107,7 +138,7 @@ class Rule:
     id: str
     series: str
     title: str
-    trigger: Trigger
+    triggers: tuple[Trigger, ...]
     jurisdictions: tuple[Jurisdiction, ...]
     period: Period | None  # None: no fixed deadline applied while this rule was in force
     nature: Nature
@@ -117,12 +148,21 @@ class Rule:
     guidance_version: str
     explanation: str
     met_when: tuple[MetWhen, ...] = ()
+    counting: Counting = Counting.AFTER
+    wording: str = ""  # the source's own words
+    to_be_confirmed: str = ""  # what could not be confirmed (shown to the advocate as such)
+    formerly: tuple[str, ...] = ()
+    not_when: tuple[NotWhen, ...] = ()
+
+    @property
+    def trigger(self) -> Trigger:
+        return self.triggers[0]
 
     def in_force_on(self, d: date) -> bool:
         return self.effective_from <= d and (self.effective_until is None or d <= self.effective_until)
 
     def applies(self, trigger: Trigger | str, jurisdiction: Jurisdiction | str, on: date) -> bool:
-        return self.trigger == trigger and jurisdiction in self.jurisdictions and self.in_force_on(on)
+        return trigger in self.triggers and jurisdiction in self.jurisdictions and self.in_force_on(on)
 
 
 _E = TypeVar("_E", bound=StrEnum)
@@ -139,7 +179,17 @@ _REQUIRED = (
     "guidance_version",
     "explanation",
 )
-_OPTIONAL = ("period", "no_fixed_deadline", "effective_until", "met_when")
+_OPTIONAL = (
+    "period",
+    "no_fixed_deadline",
+    "effective_until",
+    "met_when",
+    "counting",
+    "wording",
+    "to_be_confirmed",
+    "formerly",
+    "not_when",
+)
 _MAX_AMOUNT = {PeriodUnit.CALENDAR_DAYS: 3660, PeriodUnit.WORKING_DAYS: 2600, PeriodUnit.MONTHS: 120}
 
 
@@ -250,7 +300,14 @@ def _parse_rule(table: Any, label: str, index: int) -> Rule:
     series = text("series")
     if not _ID.fullmatch(series):
         raise bad("needs a series of lower-case letters, digits and underscores")
-    trigger = _enum(Trigger, table["trigger"], bad, "trigger")
+    raw_triggers = table["trigger"]
+    if isinstance(raw_triggers, str):
+        raw_triggers = [raw_triggers]
+    if not isinstance(raw_triggers, list) or not raw_triggers:
+        raise bad("needs a trigger (or a non-empty list of triggers)")
+    triggers = tuple(_enum(Trigger, t, bad, "trigger") for t in raw_triggers)
+    if len(set(triggers)) != len(triggers):
+        raise bad("lists a trigger twice")
     nature = _enum(Nature, table["nature"], bad, "nature")
 
     js = table["jurisdictions"]
@@ -285,11 +342,36 @@ def _parse_rule(table: Any, label: str, index: int) -> Rule:
         raise bad("needs a list for 'met_when'")
     met_when = tuple(_enum(MetWhen, m, bad, "met_when value") for m in raw_met)
 
+    if period is not None and "counting" not in table:
+        raise bad('needs counting = "after" or "beginning_with", as the words of its source say')
+    counting = _enum(Counting, table.get("counting", "after"), bad, "counting")
+    if period is not None and "wording" not in table:
+        raise bad("needs the wording of its source, quoted (or say what is to be confirmed)")
+
+    def optional_text(key: str) -> str:
+        if key not in table:
+            return ""
+        v = table[key]
+        if not isinstance(v, str) or not v.strip():
+            raise bad(f"needs a non-empty text for '{key}'")
+        return " ".join(v.split())
+
+    def id_list(key: str) -> tuple[str, ...]:
+        v = table.get(key, [])
+        if not isinstance(v, list) or not all(isinstance(x, str) and _ID.fullmatch(x) for x in v):
+            raise bad(f"needs a list of rule ids for '{key}'")
+        return tuple(v)
+
+    raw_not = table.get("not_when", [])
+    if not isinstance(raw_not, list):
+        raise bad("needs a list for 'not_when'")
+    not_when = tuple(_enum(NotWhen, x, bad, "not_when value") for x in raw_not)
+
     return Rule(
         id=rid,
         series=series,
         title=text("title"),
-        trigger=trigger,
+        triggers=triggers,
         jurisdictions=jurisdictions,
         period=period,
         nature=nature,
@@ -299,6 +381,11 @@ def _parse_rule(table: Any, label: str, index: int) -> Rule:
         guidance_version=text("guidance_version"),
         explanation=" ".join(text("explanation").split()),
         met_when=met_when,
+        counting=counting,
+        wording=optional_text("wording"),
+        to_be_confirmed=optional_text("to_be_confirmed"),
+        formerly=id_list("formerly"),
+        not_when=not_when,
     )
 
 
@@ -339,7 +426,7 @@ def _check_series(rules: Sequence[Rule]) -> None:
     for r in rules:
         by_series.setdefault(r.series, []).append(r)
     for series, members in by_series.items():
-        triggers = {r.trigger for r in members}
+        triggers = {r.triggers for r in members}
         if len(triggers) > 1:
             raise InvalidInput(
                 f"The deadline rules in series '{series}' have different triggers; "

@@ -13,15 +13,25 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from imsa_desktop.domain import deadlines as _engine
 from imsa_desktop.domain.deadlines import (
     Deadline,
     DeadlineNote,
     DeadlineState,
+    ReconsiderationWindow,
     compute_deadlines,
     deadline_notes,
     explain,
 )
-from imsa_desktop.domain.model import Case, CaseStatus, Clock, DeadlineOverride, utc_now
+from imsa_desktop.domain.model import (
+    Case,
+    CaseStatus,
+    Clock,
+    DeadlineOverride,
+    Decision,
+    Jurisdiction,
+    utc_now,
+)
 from imsa_desktop.domain.rules import Rule, default_rules_folder, load_rule_files
 from imsa_desktop.errors import InvalidInput, NotFound
 from imsa_desktop.services.ports import AbstractUnitOfWork
@@ -37,6 +47,15 @@ def rules() -> tuple[Rule, ...]:
 @lru_cache(maxsize=1)
 def holiday_calendar() -> UkHolidayCalendar:
     return UkHolidayCalendar()
+
+
+def reconsideration_window(decision: Decision, jurisdiction: Jurisdiction) -> ReconsiderationWindow:
+    """What may be printed about ``decision``'s reconsideration window (shipped rules, UK holidays).
+
+    Print a date only when ``window.status is WindowStatus.DATED``: never for a decision before
+    12 February 2024 (no fixed limit) or one the para 14.216 removal bar applies to.
+    """
+    return _engine.reconsideration_window(decision, jurisdiction, rules(), holiday_calendar())
 
 
 @dataclass(frozen=True)

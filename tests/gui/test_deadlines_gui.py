@@ -42,11 +42,15 @@ def _save(dialog) -> None:  # type: ignore[no-untyped-def]
 
 def test_rule_and_source_are_visible(tab) -> None:  # type: ignore[no-untyped-def]
     t, _cid, _s = tab
-    assert t.table.rowCount() == 1
+    assert t.table.rowCount() == 2
     assert t.table.item(0, 0).text() == "Reconsideration request (negative RG)"
     assert t.table.item(0, 1).text() == "19 February 2025"
     assert "Statutory Guidance" in t.table.item(0, 4).text()
     assert "30 calendar days" in t.table.item(0, 1).toolTip()
+    # Judicial review runs from the negative RG itself, shown beside the reconsideration.
+    assert t.table.item(1, 0).text() == "Judicial review claim (outer limit)"
+    assert t.table.item(1, 1).text() == "20 April 2025"
+    assert "Civil Procedure Rules 54.5(1)" in t.table.item(1, 4).text()
     t.table.selectRow(0)
     assert "30 calendar days" in t.details.text()
 

@@ -29,8 +29,10 @@ title = "Reconsideration request (negative RG)"
 trigger = "rg_negative"
 jurisdictions = ["england-wales"]
 period = { amount = 30, unit = "calendar_days" }
+counting = "after"
 nature = "hard_limit"
 effective_from = 2024-02-12
+wording = "within 30 calendar days of the decision"
 source = "Statutory Guidance v3.7"
 guidance_version = "3.7"
 explanation = "Ask within 30 days."
@@ -53,7 +55,7 @@ def test_shipped_rules_load_and_cover_the_required_facts() -> None:
         Nature.TARGET,
     )
     assert set(rg.jurisdictions) == {EW, SCT, NI}
-    assert by_id["recovery_period_ew_2022"].nature is Nature.MINIMUM
+    assert by_id["recovery_period_ew_2023"].nature is Nature.MINIMUM
     assert by_id["recovery_period_ew_2009"].effective_until == date(2022, 12, 12)
     assert by_id["reconsideration_rg_before_2024"].period is None
     assert "54.5(1)" in by_id["judicial_review_ew"].source
@@ -66,11 +68,46 @@ def test_rule_in_force_is_chosen_by_the_trigger_date() -> None:
     def ids(trigger: Trigger, j: Jurisdiction, on: date) -> set[str]:
         return {r.id for r in rules_in_force(rules, trigger, j, on)}
 
-    assert ids(Trigger.RG_NEGATIVE, EW, date(2024, 2, 11)) == {"reconsideration_rg_before_2024"}
-    assert ids(Trigger.RG_NEGATIVE, EW, date(2024, 2, 12)) == {"reconsideration_rg_2024"}
-    assert ids(Trigger.RG_NEGATIVE, SCT, date(2025, 9, 17)) == {"reconsideration_rg_2025"}
+    assert ids(Trigger.RG_NEGATIVE, EW, date(2024, 2, 11)) == {
+        "reconsideration_rg_before_2024",
+        "judicial_review_ew",
+    }
+    assert ids(Trigger.RG_NEGATIVE, EW, date(2024, 2, 12)) == {
+        "reconsideration_rg_2024",
+        "judicial_review_ew",
+    }
+    assert ids(Trigger.RG_NEGATIVE, EW, date(2025, 1, 15)) == {
+        "reconsideration_rg_2024",
+        "judicial_review_ew",
+    }
+    assert ids(Trigger.RG_NEGATIVE, EW, date(2025, 1, 16)) == {
+        "reconsideration_rg_2025_jan",
+        "judicial_review_ew",
+    }
+    assert ids(Trigger.RG_NEGATIVE, EW, date(2025, 5, 1)) == {
+        "reconsideration_rg_2025_may",
+        "judicial_review_ew",
+    }
+    assert ids(Trigger.RG_NEGATIVE, SCT, date(2025, 9, 16)) == {
+        "reconsideration_rg_2025_may",
+        "judicial_review_scotland",
+    }
+    assert ids(Trigger.RG_NEGATIVE, SCT, date(2025, 9, 17)) == {
+        "reconsideration_rg_2025",
+        "judicial_review_scotland",
+    }
+    assert ids(Trigger.CG_NEGATIVE, NI, date(2018, 1, 7)) == {
+        "reconsideration_cg_before_2024",
+        "judicial_review_ni_2009",
+    }
+    assert ids(Trigger.CG_NEGATIVE, NI, date(2018, 1, 8)) == {
+        "reconsideration_cg_before_2024",
+        "judicial_review_ni",
+    }
     assert ids(Trigger.RG_POSITIVE, EW, date(2022, 12, 12)) == {"recovery_period_ew_2009", "earliest_cg_2009"}
     assert ids(Trigger.RG_POSITIVE, EW, date(2022, 12, 13)) == {"recovery_period_ew_2022", "earliest_cg_2022"}
+    assert ids(Trigger.RG_POSITIVE, EW, date(2023, 1, 29)) == {"recovery_period_ew_2022", "earliest_cg_2022"}
+    assert ids(Trigger.RG_POSITIVE, EW, date(2023, 1, 30)) == {"recovery_period_ew_2023", "earliest_cg_2023"}
     assert ids(Trigger.RG_POSITIVE, SCT, date(2025, 3, 3)) == {"support_period_scotland_2018"}
     assert ids(Trigger.RG_POSITIVE, NI, date(2025, 3, 3)) == {"support_period_ni_2015"}
     assert ids(Trigger.CG_POSITIVE, NI, date(2025, 3, 3)) == set()

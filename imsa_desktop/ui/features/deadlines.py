@@ -37,6 +37,7 @@ STATE_COLOURS = {
     DeadlineState.UPCOMING: ("#ffffff", "#1f2328"),
     DeadlineState.MET: ("#eef7ee", "#1a5e2a"),
 }
+MET_LATE_COLOURS = ("#fff8e1", "#7a5400")  # amber, never the green of "met in time"
 
 
 def _ro(text: str, tip: str = "") -> QTableWidgetItem:
@@ -202,7 +203,7 @@ class DeadlinesTab(CaseTab):
             due = format_date(d.due) + (" ✎" if d.overridden else "")
             left = d.days_left(today)
             if d.state is DeadlineState.MET:
-                state = "Met" + (f" {format_date(d.met_on)}" if d.met_on else "")
+                state = d.status_text + (f" {format_date(d.met_on)}" if d.met_on else "")
             elif left == 0:
                 state = f"{d.state.label} · today"
             elif left > 0:
@@ -216,13 +217,15 @@ class DeadlinesTab(CaseTab):
                 _ro(d.trigger_description, tip),
                 _ro(d.rule.source, tip),
             ]
-            bg, fg = STATE_COLOURS[d.state]
+            bg, fg = MET_LATE_COLOURS if d.met_late else STATE_COLOURS[d.state]
+            if d.caution:
+                cells[1].setText(due + " ⚠")
             for c, item in enumerate(cells):
                 if c in (1, 2):
                     item.setBackground(QBrush(QColor(bg)))
                     item.setForeground(QBrush(QColor(fg)))
                 self.table.setItem(i, c, item)
-        lines = [f"• {explain(n)}" for n in got.notes if not n.closed]
+        lines = [f"• {explain(n)}" for n in got.notes if n.barred or not n.closed]
         self.notes.setText("\n".join(lines))
         self.notes.setVisible(bool(lines))
         if keep_key:
@@ -253,6 +256,10 @@ class DeadlinesTab(CaseTab):
         parts = [f"{head}: due {format_date(d.due)}.", cd.explanation]
         if d.met_note:
             parts.append(d.met_note)
+        if d.met_late:
+            parts.append(d.status_text + ".")
+        if d.caution:
+            parts.append("⚠ " + d.caution)
         self.details.setText("<br>".join(_esc(p) if i else p for i, p in enumerate(parts)))
 
     # ---- actions -------------------------------------------------------------------------
