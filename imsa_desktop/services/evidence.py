@@ -102,9 +102,25 @@ def add_evidence(uow: AbstractUnitOfWork, item: EvidenceItem, *, clock: Clock = 
         for event_id in clean.event_ids:
             _check_event(uow, clean.case_id, event_id)
         uow.evidence.add(clean)
+        # the events it supports list it too, in the same transaction
+        for event_id in dict.fromkeys(clean.event_ids):
+            event = uow.events.get(event_id)
+            if clean.id not in event.evidence_ids:
+                event.evidence_ids.append(clean.id)
+                event.updated_at = now
+                uow.events.save(event)
         uow.audit.record("changed", clean.case_id, "evidence added")
         uow.commit()
     return clean.id
+
+
+def save_evidence(uow: AbstractUnitOfWork, item: EvidenceItem, *, new: bool, clock: Clock = utc_now) -> str:
+    """Add (*new*) or change an evidence item with its timeline links, in one transaction;
+    returns its id."""
+    if new:
+        return add_evidence(uow, item, clock=clock)
+    update_evidence(uow, item, clock=clock)
+    return item.id
 
 
 def update_evidence(uow: AbstractUnitOfWork, item: EvidenceItem, *, clock: Clock = utc_now) -> None:

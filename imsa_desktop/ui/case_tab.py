@@ -41,6 +41,15 @@ class CaseTab(QWidget):
     def clear(self) -> None:
         self.case_id = None
 
+    # A tab with a ``banner`` reports failures there in one sentence:
+    def attempt(self, action: Callable[[], Any]) -> bool:
+        return attempt(self.banner, action)
+
+    def fetch(self, read: Callable[[], V]) -> V | None:
+        return fetch(self.banner, read)
+
+    banner: Banner
+
 
 def attempt(banner: Banner, action: Callable[[], Any]) -> bool:
     """Run *action*; if it fails, say so in *banner* in one sentence. True when it worked."""
@@ -119,12 +128,6 @@ class EditableTab(CaseTab, Generic[T]):
         self.table.doubleClicked.connect(self._edit_selected)
         self.delete_button.clicked.connect(self._delete_selected)
         return row
-
-    def attempt(self, action: Callable[[], Any]) -> bool:
-        return attempt(self.banner, action)
-
-    def fetch(self, read: Callable[[], V]) -> V | None:
-        return fetch(self.banner, read)
 
     # ---- behaviour --------------------------------------------------------------------------
     def load(self, case_id: str) -> None:

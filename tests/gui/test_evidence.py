@@ -47,10 +47,10 @@ def test_registered_as_case_tab() -> None:
 
 def test_shows_existing_item_with_its_indicators(tab: EvidenceTab) -> None:
     assert tab.table.rowCount() == 1
-    assert tab.table.item(0, 0).text() == "GP letter on trauma symptoms"
-    assert tab.table.item(0, 1).text() == "Medical"
-    assert tab.table.item(0, 2).text() == "25 Jan 2025"
-    assert tab.table.item(0, 2).toolTip() == "25 January 2025"
+    assert tab.table.text(0, 0) == "GP letter on trauma symptoms"
+    assert tab.table.text(0, 1) == "Medical"
+    assert tab.table.text(0, 2) == "25 Jan 2025"
+    assert tab.table.tooltip(0, 2) == "25 January 2025"
     assert tab.title_edit.text() == "GP letter on trauma symptoms"
     assert tab.indicator_chips.labels_checked() == ["Isolation"]
     assert tab.exploitation_chips.labels_checked() == []
@@ -115,7 +115,7 @@ def test_attachment_added_by_service_is_listed(
     tab.load(case_id)
     assert _attachment_names(tab) == ["gp-letter.pdf"]
     assert "PDF" in tab.attachment_list.item(0).text()
-    assert tab.table.item(0, 3).text() == "1"
+    assert tab.table.text(0, 3) == "1"
     assert tab.preview_button.isEnabled()
 
 
@@ -146,17 +146,17 @@ def test_drop_on_a_row_attaches_to_that_item(
     )
     tab.load(case_id)
     assert tab.table.rowCount() == 2
-    gp_row = next(r for r in range(2) if tab.table.item(r, 0).text() == "GP letter on trauma symptoms")
+    gp_row = next(r for r in range(2) if tab.table.text(r, 0) == "GP letter on trauma symptoms")
     other_row = 1 - gp_row
     tab.table.selectRow(other_row)
     pdf = make_pdf(tmp_path / "gp-letter.pdf")
-    pos = tab.table.visualItemRect(tab.table.item(gp_row, 0)).center()
+    pos = tab.table.visualRect(tab.table.model().index(gp_row, 0)).center()
     with qtbot.waitSignal(tab.attach_finished):
         drop_files(tab.table, [pdf], pos)
     assert [a.filename for a in evidence_service.list_attachments(session.uow(), case_id, "ev-gp")] == [
         "gp-letter.pdf"
     ]
-    assert tab.table.item(gp_row, 3).text() == "1"
+    assert tab.table.text(gp_row, 3) == "1"
 
 
 def test_drop_of_a_folder_or_web_link_is_refused(

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -36,8 +35,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -56,13 +53,14 @@ from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import evidence as evidence_service
 from imsa_desktop.services import tempfiles
 from imsa_desktop.services.ports import AttachmentInfo
+from imsa_desktop.ui.case_tab import CaseTab
 from imsa_desktop.ui.common import Banner, hint, message_for
 from imsa_desktop.ui.dialogs.preview_dialog import PreviewDialog
 from imsa_desktop.ui.features import _evidence_io as io
 from imsa_desktop.ui.features._evidence_chips import ChipGroup
 from imsa_desktop.ui.forms import DateField, EnumCombo
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.views.case_view import CaseTab
+from imsa_desktop.ui.tables import Column, RecordTable
 from imsa_desktop.ui.workers import Cancelled, run_task
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -124,22 +122,20 @@ class DropZone(QFrame):
         self.files_dropped.emit(paths)
 
 
-class EvidenceTable(QTableWidget):
+class EvidenceTable(RecordTable[EvidenceItem]):
     """The list of evidence items; a file dropped on a row is attached to that item."""
 
     files_dropped = Signal(str, list)  # evidence id, paths
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, 4, parent)
+    def __init__(self, columns: list[Column[EvidenceItem]], parent: QWidget | None = None) -> None:
+        super().__init__(columns, "evidenceTable", stretch=(0,), parent=parent)
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
 
     def _evidence_at(self, event: QDropEvent | QDragMoveEvent) -> str | None:
         row = self.rowAt(int(event.position().y()))
-        item = self.item(row, 0) if row >= 0 else None
-        value = item.data(ID_ROLE) if item is not None else None
-        return str(value) if value else None
+        return self.records.record(row).id if 0 <= row < self.rowCount() else None
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if local_file_paths(event.mimeData()):
@@ -187,10 +183,12 @@ def _short_date(d: date) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
-def _ro(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    return item
+def _obtained(e: EvidenceItem) -> str:
+    return _short_date(e.date_obtained) if e.date_obtained else "—"
+
+
+def _obtained_tip(e: EvidenceItem) -> str:
+    return format_date(e.date_obtained) if e.date_obtained else "Date not recorded"
 
 
 class EvidenceTab(CaseTab):
@@ -217,20 +215,25 @@ class EvidenceTab(CaseTab):
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 6, 0)
-        self.table = EvidenceTable()
-        self.table.setObjectName("evidenceTable")
-        self.table.setHorizontalHeaderLabels(["Evidence", "Kind", "Obtained", "Files"])
+        self.table = EvidenceTable(
+            [
+                Column("Evidence", lambda e: e.title),
+                Column("Kind", lambda e: e.kind.label),
+                Column(
+                    "Obtained",
+                    lambda e: _short_date(e.date_obtained) if e.date_obtained else "—",
+                    tooltip=lambda e: (
+                        format_date(e.date_obtained) if e.date_obtained else "Date not recorded"
+                    ),
+                ),
+                Column(
+                    "Files",
+                    lambda e: str(len(self._attachments.get(e.id, []))) if e.id in self._attachments else "",
+                ),
+            ]
+        )
         self.table.setWordWrap(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
-        self.table.setAlternatingRowColors(True)
         ll.addWidget(self.table, 1)
         ll.addWidget(hint("Drop files onto an item to attach them."))
         row = QHBoxLayout()
@@ -387,7 +390,7 @@ class EvidenceTab(CaseTab):
         lay.setContentsMargins(8, 8, 8, 8)
         lay.addWidget(split)
 
-        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.table.files_dropped.connect(self.attach_files)
         self.drop_zone.files_dropped.connect(self._dropped_on_current)
         self.new_button.clicked.connect(self.new_item)
@@ -427,20 +430,10 @@ class EvidenceTab(CaseTab):
         for a in attachments:
             self._attachments.setdefault(a.evidence_id, []).append(a)
         self.table.blockSignals(True)
+        self.table.selectionModel().blockSignals(True)
         self.table.clearSelection()
-        self.table.setRowCount(len(self._items))
-        for i, item in enumerate(self._items):
-            title = _ro(item.title)
-            title.setData(ID_ROLE, item.id)
-            self.table.setItem(i, 0, title)
-            self.table.setItem(i, 1, _ro(item.kind.label))
-            obtained = _ro(_short_date(item.date_obtained) if item.date_obtained else "—")
-            obtained.setToolTip(
-                format_date(item.date_obtained) if item.date_obtained else "Date not recorded"
-            )
-            self.table.setItem(i, 2, obtained)
-            n = len(self._attachments.get(item.id, []))
-            self.table.setItem(i, 3, _ro(str(n) if n else ""))
+        self.table.set_rows(self._items)
+        self.table.selectionModel().blockSignals(False)
         self.table.blockSignals(False)
         self._fill_events()
         target = select if select and any(e.id == select for e in self._items) else None
@@ -464,21 +457,16 @@ class EvidenceTab(CaseTab):
 
     def select_record(self, evidence_id: str) -> None:
         """Show the evidence item *evidence_id* (used by search hits)."""
-        for row in range(self.table.rowCount()):
-            cell = self.table.item(row, 0)
-            if cell is not None and cell.data(ID_ROLE) == evidence_id:
+        for row, item in enumerate(self.table.records.rows):
+            if item.id == evidence_id:
                 self.table.selectRow(row)
                 self._selection_changed()
                 return
 
     def _selection_changed(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return
-        cell = self.table.item(rows[0].row(), 0)
-        evidence_id = cell.data(ID_ROLE) if cell is not None else None
-        item = next((e for e in self._items if e.id == evidence_id), None)
-        self._show_item(item)
+        item = self.table.selected()
+        if item is not None:
+            self._show_item(item)
 
     def _show_item(self, item: EvidenceItem | None) -> None:
         self._current = item
@@ -560,23 +548,13 @@ class EvidenceTab(CaseTab):
     def save(self) -> str | None:
         if self.case_id is None:
             return None
-        try:
-            item = self.edited_item()
-            before = set(self._current.event_ids) if self._current else set()
-            if self._current is None:
-                evidence_id = evidence_service.add_evidence(
-                    self.session.uow(), item, clock=self.session.clock
-                )
-            else:
-                evidence_service.update_evidence(self.session.uow(), item, clock=self.session.clock)
-                evidence_id = item.id
-            for event_id in item.event_ids:
-                if event_id not in before:  # the event remembers the link too
-                    evidence_service.link_event(
-                        self.session.uow(), self.case_id, evidence_id, event_id, clock=self.session.clock
-                    )
-        except Exception as e:
-            self.banner.error(message_for(e))
+        new = self._current is None
+        evidence_id = self.fetch(
+            lambda: evidence_service.save_evidence(
+                self.session.uow(), self.edited_item(), new=new, clock=self.session.clock
+            )
+        )
+        if evidence_id is None:
             return None
         self._current = None
         self.session.notify_case(self.case_id)
@@ -605,10 +583,10 @@ class EvidenceTab(CaseTab):
     def delete_current(self) -> None:
         if self._current is None or self.case_id is None:
             return
-        try:
-            evidence_service.delete_evidence(self.session.uow(), self.case_id, self._current.id)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        case_id, evidence_id = self.case_id, self._current.id
+        if not self.attempt(
+            lambda: evidence_service.delete_evidence(self.session.uow(), case_id, evidence_id)
+        ):
             return
         self._current = None
         self.session.notify_case(self.case_id)
@@ -708,10 +686,9 @@ class EvidenceTab(CaseTab):
         if not io.can_preview(a.media_type):
             self.banner.info("This kind of file cannot be previewed; use Open with another program.")
             return None
-        try:
-            loader = io.preview_task(self.session, self.case_id, a.id)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        case_id = self.case_id
+        loader = self.fetch(lambda: io.preview_task(self.session, case_id, a.id))
+        if loader is None:
             return None
         if self.preview is not None:
             self.preview.close()
@@ -743,10 +720,9 @@ class EvidenceTab(CaseTab):
         """Make the temporary copy (in a worker) and hand it to the system's default program."""
         if self.case_id is None:
             return
-        try:
-            task = io.external_copy_task(self.session, self.case_id, attachment_id)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        case_id = self.case_id
+        task = self.fetch(lambda: io.external_copy_task(self.session, case_id, attachment_id))
+        if task is None:
             return
 
         def opened(path: Path) -> None:
@@ -773,10 +749,9 @@ class EvidenceTab(CaseTab):
     def save_copy(self, attachment_id: str, out: Path) -> None:
         if self.case_id is None:
             return
-        try:
-            task = io.export_task(self.session, self.case_id, attachment_id, out)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        case_id = self.case_id
+        task = self.fetch(lambda: io.export_task(self.session, case_id, attachment_id, out))
+        if task is None:
             return
         run_task(
             self,
@@ -806,10 +781,10 @@ class EvidenceTab(CaseTab):
     def remove_attachment(self, attachment_id: str) -> None:
         if self.case_id is None:
             return
-        try:
-            evidence_service.delete_attachment(self.session.uow(), self.case_id, attachment_id)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        case_id = self.case_id
+        if not self.attempt(
+            lambda: evidence_service.delete_attachment(self.session.uow(), case_id, attachment_id)
+        ):
             return
         keep = self._current.id if self._current else None
         self._current = None
@@ -825,7 +800,7 @@ class EvidenceTab(CaseTab):
         self._items = []
         self._attachments = {}
         self._events = []
-        self.table.setRowCount(0)
+        self.table.clear_rows()
         self.event_list.clear()
         self._show_item(None)
 
