@@ -115,6 +115,8 @@ def _validate_case(case: Case, today: date | None) -> None:
                 f"decisions[{i}] was received ({d.received_on.isoformat()}) before the date of the "
                 f"decision letter ({d.date.isoformat()})."
             )
+    for i, c in enumerate(case.consents):
+        c.validate(f"consents[{i}]")
 
 
 def _validate_record(rec: Record, where: str) -> None:

@@ -75,6 +75,9 @@ def _convert(tp: Any, value: Any, where: str) -> Any:
             raise InvalidInput(f"{where} should be a date written as text.")
         return FuzzyDate.parse(value, what=where)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        upgrade = getattr(tp, "upgrade_data", None)  # older shapes of a record (see ConsentRecord)
+        if callable(upgrade):
+            value = upgrade(value)
         if not isinstance(value, dict):
             raise InvalidInput(f"{where} should be an object.")
         hints = _hints(tp)

@@ -14,8 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
+from imsa_desktop.domain.consent import (
+    ConsentPurpose,
+    ConsentType,
+    check_scope,
+    is_in_force,
+    upgrade_consent_data,
+)
 from imsa_desktop.domain.dates import FuzzyDate
+from imsa_desktop.errors import InvalidInput
 
 _Date = date  # for fields declared after a field named ``date``
 
@@ -270,10 +279,34 @@ class Decision(Record):
 
 @dataclass(kw_only=True)
 class ConsentRecord(Record):
-    purpose: str
+    """What the survivor agreed to (see domain/consent.py for the vocabulary and old records)."""
+
+    purpose: ConsentPurpose
     date: date
     given: bool = True
+    consent_type: ConsentType = ConsentType.NOT_RECORDED  # written / verbal
+    witness: str = ""
+    scope: list[str] = field(default_factory=list)  # keys of consent.INFORMATION_GROUPS
+    expires_on: _Date | None = None  # (``date`` is a field name in this class)
+    withdrawn_on: _Date | None = None
+    purpose_detail: str = ""  # who exactly (the firm, the colleague), or an old free-text purpose
     notes: str = ""
+
+    @staticmethod
+    def upgrade_data(data: Any) -> Any:
+        """Older records had a free-text purpose: read as "to be confirmed", never as sharing."""
+        return upgrade_consent_data(data)
+
+    def in_force(self, today: _Date) -> bool:
+        return is_in_force(self.given, self.withdrawn_on, self.expires_on, today)
+
+    def validate(self, where: str = "The consent") -> None:
+        """One clear sentence for the first problem (unknown scope group, dates out of order)."""
+        self.scope = check_scope(self.scope, f"{where}.scope")
+        if self.withdrawn_on is not None and self.withdrawn_on < self.date:
+            raise InvalidInput(f"{where} is withdrawn before it was given.")
+        if self.expires_on is not None and self.expires_on < self.date:
+            raise InvalidInput(f"{where} expires before it was given.")
 
 
 @dataclass(kw_only=True)
@@ -303,6 +336,11 @@ class Case(Record):
 
     def decision(self, decision_id: str) -> Decision | None:
         return next((d for d in self.decisions if d.id == decision_id), None)
+
+    def consent_for(self, purpose: ConsentPurpose, today: date) -> ConsentRecord | None:
+        """The latest consent in force on ``today`` for exactly this purpose, if any."""
+        found = [c for c in self.consents if c.purpose is purpose and c.in_force(today)]
+        return max(found, key=lambda c: (c.date, c.created_at)) if found else None
 
     @property
     def stage(self) -> Stage:

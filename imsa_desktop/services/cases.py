@@ -229,13 +229,33 @@ def delete_decision(
 def add_consent(
     uow: AbstractUnitOfWork, case_id: str, consent: ConsentRecord, *, clock: Clock = utc_now
 ) -> None:
+    consent = dataclasses.replace(consent, scope=list(consent.scope))
+    consent.validate()
     with uow:
         case = uow.cases.get(case_id)
         now = clock()
         case.consents.append(dataclasses.replace(consent, created_at=now, updated_at=now))
         case.touch(clock)
         uow.cases.save(case)
-        uow.audit.record("changed", case_id, "consent recorded")
+        uow.audit.record("changed", case_id, f"consent recorded: {consent.purpose.value}")
+        uow.commit()
+
+
+def withdraw_consent(
+    uow: AbstractUnitOfWork, case_id: str, consent_id: str, on: date, *, clock: Clock = utc_now
+) -> None:
+    """Record that the survivor withdrew a consent on ``on`` (UK GDPR Art. 7(3)); the record stays."""
+    with uow:
+        case = uow.cases.get(case_id)
+        consent = next((c for c in case.consents if c.id == consent_id), None)
+        if consent is None:
+            raise NotFound("There is no consent record with that id in this case.")
+        dataclasses.replace(consent, withdrawn_on=on, scope=list(consent.scope)).validate()
+        consent.withdrawn_on = on
+        consent.touch(clock)
+        case.touch(clock)
+        uow.cases.save(case)
+        uow.audit.record("changed", case_id, f"consent withdrawn: {consent.purpose.value}")
         uow.commit()
 
 

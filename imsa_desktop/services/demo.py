@@ -59,7 +59,22 @@ def demo_documents(today: date) -> list[dict[str, Any]]:
                     "reference": "SCA-DEMO-2025-0001",
                 }
             ],
-            "consents": [{"purpose": "Share case with solicitor and SCA", "date": d(-40), "given": True}],
+            "consents": [
+                {
+                    "purpose": "share_solicitor",
+                    "purpose_detail": "Example Law LLP (fictional)",
+                    "date": d(-40),
+                    "consent_type": "written",
+                    "witness": "Interpreter (Vietnamese)",
+                    "scope": ["case", "attachments"],
+                },
+                {
+                    "purpose": "share_competent_authority",
+                    "date": d(-40),
+                    "consent_type": "written",
+                    "scope": ["case"],
+                },
+            ],
             "events": [
                 {
                     "date": "2023-summer",

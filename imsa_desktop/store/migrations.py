@@ -40,6 +40,51 @@ def _backfill_search_v2(conn: Connection) -> None:
             conn.execute(insert, (cid, rid, kind, title, body, _alt(f"{title}\n{body}")))
 
 
+def _consent_vocabulary_v7(conn: Connection) -> None:
+    """Migration 7, frozen as it was: free-text consent purposes become "to_be_confirmed" with
+    the old words kept in ``purpose_detail``; type, witness, scope, expiry and withdrawal are
+    added empty. A guessed purpose must never become consent to share."""
+    import json
+
+    known = {
+        "nrm_referral", "share_competent_authority", "share_advocate", "share_solicitor",
+        "share_police", "share_health", "share_support_provider", "share_local_authority",
+        "contact_phone", "contact_letter", "to_be_confirmed",
+    }  # fmt: skip
+    rows = conn.execute("SELECT id, data FROM cases").fetchall()
+    for cid, data in rows:
+        doc = json.loads(data)
+        consents = doc.get("consents")
+        if not isinstance(consents, list) or not consents:
+            continue
+        changed = False
+        for c in consents:
+            if not isinstance(c, dict):
+                continue
+            purpose = c.get("purpose")
+            if isinstance(purpose, str) and purpose not in known:
+                c["purpose"] = "to_be_confirmed"
+                if purpose.strip() and not c.get("purpose_detail"):
+                    c["purpose_detail"] = purpose.strip()
+                changed = True
+            for key, empty in (
+                ("consent_type", "not_recorded"),
+                ("witness", ""),
+                ("scope", []),
+                ("expires_on", None),
+                ("withdrawn_on", None),
+                ("purpose_detail", ""),
+            ):
+                if key not in c:
+                    c[key] = empty
+                    changed = True
+        if changed:
+            conn.execute(
+                "UPDATE cases SET data = ? WHERE id = ?",
+                (json.dumps(doc, ensure_ascii=False, separators=(",", ":")), cid),
+            )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -156,6 +201,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             "DROP TABLE search",
             "ALTER TABLE search_new RENAME TO search",
         ),
+    ),
+    Migration(
+        7,
+        "consent records: purpose from a fixed vocabulary (old free text: to be confirmed), type,"
+        " witness, scope, expiry, withdrawal",
+        (),
+        _consent_vocabulary_v7,
     ),
 )
 

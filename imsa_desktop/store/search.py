@@ -118,7 +118,7 @@ def case_text(data: dict[str, Any]) -> tuple[str, str]:
         r.get("reference"),
         [d.get("reference") for d in decisions],
         [d.get("notes") for d in decisions],
-        [c.get("purpose") for c in consents],
+        [c.get("purpose_detail") for c in consents],
         data.get("status_reason"),
         data.get("notes"),
     )

@@ -34,7 +34,14 @@ def setup(vault, vault_path, clock, tmp_path, qtbot):  # type: ignore[no-untyped
         vault.unit_of_work(),
         {
             "survivor": {"full_name": "Nguyễn Thị Hồng"},
-            "consents": [{"purpose": "Information sharing with IMSA colleagues", "date": "2025-01-10"}],
+            "consents": [
+                {
+                    "purpose": "share_advocate",
+                    "date": "2025-01-10",
+                    "consent_type": "written",
+                    "scope": ["case", "attachments", "safeguarding", "contact_details"],
+                }
+            ],
             "events": [{"date": "2024-06-01", "title": "Recruited with a false job offer"}],
         },
         clock=clock,
@@ -52,7 +59,8 @@ def test_export_wizard_shares_to_a_contact_with_consent_shown(setup, qtbot) -> N
     session, cid, other, tmp = setup
     wizard = feature.ExportWizard(session, preselect=[cid])
     qtbot.addWidget(wizard)
-    assert "Information sharing with IMSA colleagues" in wizard.consent.text()
+    assert "“Share with another advocate or organisation”" in wizard.consent.text()
+    assert wizard.inc_attachments.isChecked() and wizard.inc_contact.isChecked()
     assert not wizard.reason.isVisibleTo(wizard)
     wizard.contacts.item(0).setCheckState(Qt.CheckState.Checked)
     wizard.inc_safeguarding.setChecked(False)

@@ -62,7 +62,14 @@ def two_vaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any
             a.unit_of_work(),
             {
                 "survivor": {"full_name": "Nguyễn Thị Hồng", "safe_contact_notes": "Call only after 6pm"},
-                "consents": [{"purpose": "Information sharing with IMSA colleagues", "date": "2025-01-10"}],
+                "consents": [
+                    {
+                        "purpose": "share_advocate",
+                        "date": "2025-01-10",
+                        "consent_type": "written",
+                        "scope": ["case", "attachments", "safeguarding", "contact_details"],
+                    }
+                ],
                 "decisions": [{"kind": "reasonable_grounds", "outcome": "negative", "date": "2025-01-20"}],
                 "events": [{"date": "2024-06-01", "title": "Recruited with a false job offer"}],
                 "evidence": [{"title": "GP letter", "source": "Dr Example (fictional)"}],

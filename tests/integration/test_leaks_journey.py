@@ -94,7 +94,14 @@ def test_a_whole_journey_leaves_no_case_data_outside_the_vault(tmp_path: Path) -
                 "reference": REFERENCE,
             }
         ],
-        "consents": [{"purpose": "Information sharing with colleagues", "date": "2025-01-06", "given": True}],
+        "consents": [
+            {
+                "purpose": "share_advocate",
+                "date": "2025-01-06",
+                "given": True,
+                "scope": ["case", "attachments", "safeguarding", "contact_details"],
+            }
+        ],
         "events": [{"date": "2024-03/2025-01", "title": NOTE, "kind": "exploitation"}],
         "appointments": [{"start": "2025-02-03T10:00", "title": "Solicitor about Wexcombe", "kind": "legal"}],
         "evidence": [

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from imsa_desktop.domain.codec import from_jsonable, to_jsonable
+from imsa_desktop.domain.consent import ConsentPurpose, ConsentType
 from imsa_desktop.domain.dates import FuzzyDate
 from imsa_desktop.domain.model import (
     Appointment,
@@ -52,7 +53,16 @@ def full_case() -> Case:
         decisions=[
             Decision(kind=DecisionKind.REASONABLE_GROUNDS, outcome=Outcome.NEGATIVE, date=date(2025, 1, 20))
         ],
-        consents=[ConsentRecord(purpose="Share with solicitor", date=date(2025, 1, 7))],
+        consents=[
+            ConsentRecord(
+                purpose=ConsentPurpose.SHARE_SOLICITOR,
+                date=date(2025, 1, 7),
+                consent_type=ConsentType.WRITTEN,
+                witness="Trần Thị Mai (interpreter)",
+                scope=["case", "attachments"],
+                expires_on=date(2026, 1, 7),
+            )
+        ],
     )
 
 

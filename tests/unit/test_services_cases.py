@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from imsa_desktop.domain.consent import ConsentPurpose
 from imsa_desktop.domain.model import (
     Case,
     CaseStatus,
@@ -208,11 +209,32 @@ def test_delete_decision(uow: FakeUnitOfWork, case_id: str, clock: FixedClock) -
 
 def test_add_consent_is_stamped(uow: FakeUnitOfWork, case_id: str, clock: FixedClock) -> None:
     clock.advance(minutes=5)
-    cases.add_consent(
-        uow, case_id, ConsentRecord(purpose="Share with GP", date=date(2025, 2, 1)), clock=clock
-    )
+    gp = ConsentRecord(purpose=ConsentPurpose.SHARE_HEALTH, date=date(2025, 2, 1), scope=["case"])
+    cases.add_consent(uow, case_id, gp, clock=clock)
     (c,) = cases.load_case(uow, case_id).consents
-    assert c.purpose == "Share with GP" and c.created_at == clock.now
+    assert c.purpose is ConsentPurpose.SHARE_HEALTH and c.created_at == clock.now
+    assert "consent recorded: share_health" in [e.detail for e in uow.audit.entries(case_id=case_id)]
+
+
+def test_withdrawing_consent_keeps_the_record_and_ends_it(
+    uow: FakeUnitOfWork, case_id: str, clock: FixedClock
+) -> None:
+    c = ConsentRecord(purpose=ConsentPurpose.SHARE_ADVOCATE, date=date(2025, 1, 10))
+    cases.add_consent(uow, case_id, c, clock=clock)
+    assert cases.load_case(uow, case_id).consent_for(ConsentPurpose.SHARE_ADVOCATE, date(2025, 2, 1))
+    cases.withdraw_consent(uow, case_id, c.id, date(2025, 2, 1), clock=clock)
+    case = cases.load_case(uow, case_id)
+    assert case.consents[0].withdrawn_on == date(2025, 2, 1)
+    assert case.consent_for(ConsentPurpose.SHARE_ADVOCATE, date(2025, 2, 1)) is None
+    with pytest.raises(InvalidInput, match="withdrawn before it was given"):
+        cases.withdraw_consent(uow, case_id, c.id, date(2025, 1, 1), clock=clock)
+
+
+def test_a_consent_with_an_unknown_scope_is_refused(uow: FakeUnitOfWork, case_id: str) -> None:
+    bad = ConsentRecord(purpose=ConsentPurpose.SHARE_ADVOCATE, date=date(2025, 1, 10), scope=["diary"])
+    with pytest.raises(InvalidInput, match="'diary' is not one of"):
+        cases.add_consent(uow, case_id, bad)
+    assert cases.load_case(uow, case_id).consents == []
 
 
 def test_save_case_validates_and_restamps_changed_only(

@@ -20,6 +20,7 @@ from imsa_desktop.services.bundles.export import (
     bundle_document,
     check_bundle_passphrase,
     consent_overview,
+    consent_status,
     export_cases,
     sharing_consent,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "bundle_document",
     "check_bundle_passphrase",
     "consent_overview",
+    "consent_status",
     "export_cases",
     "import_bundle",
     "preview_import",

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from imsa_desktop.bundle import AttachmentSource, write_bundle_file
 from imsa_desktop.crypto.strength import assess
 from imsa_desktop.domain import case_document
+from imsa_desktop.domain.consent import ConsentPurpose
 from imsa_desktop.domain.model import Case, ConsentRecord, Record, utc_now
 from imsa_desktop.domain.sync import WITHHELD_GROUPS, sync_key
 from imsa_desktop.errors import InvalidInput, WeakPassphrase
@@ -52,11 +53,29 @@ class ConsentStatus:
     case_id: str
     code: str
     display_name: str
-    consent: ConsentRecord | None  # the latest consent about information sharing, if any
+    consent: ConsentRecord | None  # the consent in force to share with a colleague, if any
+    others: tuple[ConsentRecord, ...] = ()  # other consents in force (e.g. only "share with the SCA")
 
     @property
     def ok(self) -> bool:
         return self.consent is not None and self.consent.given
+
+    @property
+    def scope(self) -> list[str]:
+        """The information groups the consent covers (empty: none recorded)."""
+        return list(self.consent.scope) if self.consent is not None else []
+
+    def problem(self) -> str:
+        """One sentence saying why this case may not be shared with a colleague ("" if it may)."""
+        if self.ok:
+            return ""
+        if self.others:
+            labels = ", ".join(dict.fromkeys(f"“{c.purpose.label}”" for c in self.others))
+            return (
+                f"The consent recorded for {self.display_name} covers only: {labels}; "
+                "it does not cover sharing with another advocate or organisation."
+            )
+        return f"No consent to share {self.display_name}'s information with a colleague is recorded."
 
 
 @dataclass(frozen=True)
@@ -67,21 +86,30 @@ class ExportResult:
     recipients: str  # "Paweł Wiśniewski, Arbër Hoxha" or "passphrase"
 
 
-def sharing_consent(case: Case) -> ConsentRecord | None:
-    """The latest consent record about sharing information (purpose mentions sharing)."""
-    found = [c for c in case.consents if "shar" in c.purpose.casefold()]
-    if not found:
-        return None
-    return max(found, key=lambda c: (c.date, c.created_at))
+SHARE_PURPOSE = ConsentPurpose.SHARE_ADVOCATE  # a bundle goes to another advocate or organisation
 
 
-def consent_overview(uow: AbstractUnitOfWork, case_ids: list[str]) -> list[ConsentStatus]:
+def sharing_consent(case: Case, today: date) -> ConsentRecord | None:
+    """The latest consent in force on ``today`` to share with another advocate or organisation.
+
+    Only that purpose counts: consent to share with the SCA/IECA or a solicitor, or an old
+    free-text record ("purpose to be confirmed"), is not consent to share with a colleague."""
+    return case.consent_for(SHARE_PURPOSE, today)
+
+
+def consent_status(case: Case, today: date) -> ConsentStatus:
+    others = tuple(c for c in case.consents if c.in_force(today) and c.purpose is not SHARE_PURPOSE)
+    return ConsentStatus(
+        case.id, case.code, case.survivor.display_name(), sharing_consent(case, today), others
+    )
+
+
+def consent_overview(
+    uow: AbstractUnitOfWork, case_ids: list[str], *, clock: Callable[[], datetime] = utc_now
+) -> list[ConsentStatus]:
+    today = clock().date()
     with uow:
-        out = []
-        for cid in case_ids:
-            case = uow.cases.get(cid)
-            out.append(ConsentStatus(cid, case.code, case.survivor.display_name(), sharing_consent(case)))
-    return out
+        return [consent_status(uow.cases.get(cid), today) for cid in case_ids]
 
 
 def check_bundle_passphrase(passphrase: str) -> None:
@@ -168,12 +196,15 @@ def export_cases(
         sources: list[AttachmentSource] = []
         stamps: dict[str, dict[str, str]] = {}
         without_consent: list[str] = []
+        problems: list[str] = []
+        today = clock().date()
         repo = getattr(uow, "attachments", None)
         for cid in ids:
             doc = load_document(uow, cid)
-            consent = sharing_consent(doc.case)
-            if consent is None or not consent.given:
+            status = consent_status(doc.case, today)
+            if not status.ok:
                 without_consent.append(cid)
+                problems.append(status.problem())
             infos = repo.for_case(cid) if (repo is not None and options.attachments) else []
             docs.append(bundle_document(doc, infos, options))
             stamps[cid] = {r.id: r.updated_at.isoformat() for r in records_of(doc)}
@@ -185,9 +216,7 @@ def export_cases(
                 )
     if without_consent and not reason:
         raise InvalidInput(
-            "The survivor's consent to share information is not recorded for "
-            + ("one of these cases" if len(ids) > 1 else "this case")
-            + "; record a reason to share without it."
+            problems[0].rstrip(".") + "; record that consent, or give a reason to share without it."
         )
     write_bundle_file(
         out,

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imsa_desktop.domain.dates import format_date
 from imsa_desktop.services import bundles as bundle_service
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import identity as identity_service
@@ -107,14 +108,19 @@ class ExportWizard(QDialog):
         self.inc_attachments = QCheckBox("Attached files")
         self.inc_safeguarding = QCheckBox("Safeguarding notes (safe contact method)")
         self.inc_contact = QCheckBox("Contact details (voicemail / letters safety, appointment places)")
+        self._groups = {
+            "attachments": self.inc_attachments,
+            "safeguarding": self.inc_safeguarding,
+            "contact_details": self.inc_contact,
+        }
         for name, cb in (
             ("incAttachments", self.inc_attachments),
             ("incSafeguarding", self.inc_safeguarding),
             ("incContact", self.inc_contact),
         ):
             cb.setObjectName(name)
-            cb.setChecked(True)
             bl.addWidget(cb)
+        bl.addWidget(hint("Ticked: what the survivor's consent covers. Tick more only if they agreed to it."))
         lay.addWidget(box)
 
         box = QGroupBox("3. Who can open it")
@@ -178,16 +184,29 @@ class ExportWizard(QDialog):
             self.reason.setVisible(False)
             return
         lines, missing = [], 0
-        for st in bundle_service.consent_overview(self.session.uow(), ids):
+        statuses = bundle_service.consent_overview(self.session.uow(), ids, clock=self.session.clock)
+        for st in statuses:
             if st.ok and st.consent is not None:
+                c = st.consent
+                detail = f" — {c.purpose_detail}" if c.purpose_detail else ""
                 lines.append(
-                    f"✓ {st.display_name}: consent “{st.consent.purpose}” ({st.consent.date.isoformat()})"
+                    f"✓ {st.display_name}: {c.consent_type.label.lower()} consent “{c.purpose.label}”"
+                    f"{detail} ({format_date(c.date)})"
                 )
             else:
                 missing += 1
-                lines.append(f"⚠ {st.display_name}: no consent to share information is recorded")
+                lines.append(f"⚠ {st.problem()}")
         self.consent.setText("\n".join(lines))
         self.reason.setVisible(missing > 0)
+        # Need to know: start from what every chosen case's consent covers, nothing more.
+        covered = set.intersection(*(set(st.scope) for st in statuses)) if statuses else set()
+        for group, cb in self._groups.items():
+            cb.setChecked(group in covered)
+            cb.setToolTip(
+                "Covered by the recorded consent"
+                if group in covered
+                else "Not covered by the recorded consent"
+            )
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imsa_desktop.domain.consent import INFORMATION_GROUPS, ConsentPurpose, ConsentType
 from imsa_desktop.domain.dates import format_date
 from imsa_desktop.domain.model import (
     EXPLOITATION_TYPES,
@@ -511,7 +512,24 @@ class DecisionsTab(EditableTab[Decision]):
         case_service.delete_decision(self.session.uow(), self.case_id, record.id, clock=self.session.clock)
 
 
+def _consent_purpose(c: ConsentRecord) -> str:
+    return c.purpose.label + (f" — {c.purpose_detail}" if c.purpose_detail else "")
+
+
+def _consent_kind(c: ConsentRecord) -> str:
+    return c.consent_type.label + (f", witness {c.witness}" if c.witness else "")
+
+
+def _consent_covers(c: ConsentRecord) -> str:
+    return (
+        ", ".join(INFORMATION_GROUPS[g].split(" (")[0] for g in c.scope if g in INFORMATION_GROUPS)
+        or "Not stated"
+    )
+
+
 class ConsentTab(CaseTab):
+    """Consent records: purpose from a fixed list, written or verbal, witness, scope, expiry."""
+
     title = "Consent"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -519,25 +537,62 @@ class ConsentTab(CaseTab):
         lay = QVBoxLayout(self)
         self.table: RecordTable[ConsentRecord] = RecordTable(
             [
-                Column("Purpose", lambda c: c.purpose),
+                Column("Purpose", _consent_purpose, tooltip=_consent_purpose),
                 Column("Date", lambda c: format_date(c.date)),
-                Column("Given / withdrawn", lambda c: "Given" if c.given else "Withdrawn"),
-                Column("Notes", lambda c: c.notes),
+                Column("Type", _consent_kind, tooltip=_consent_kind),
+                Column("Covers", _consent_covers, tooltip=_consent_covers),
+                Column("In force", self._consent_state, tooltip=self._consent_state),
+                Column("Notes", lambda c: c.notes, tooltip=lambda c: c.notes or None),
             ],
             "consentTable",
+            stretch=[0, 3, 5],
             alternating=False,
         )
         lay.addWidget(self.table, 1)
         box = QGroupBox("Record consent")
         f = QFormLayout(box)
-        self.purpose = QLineEdit()
+        self.purpose = EnumCombo(ConsentPurpose)
         self.purpose.setObjectName("consentPurpose")
-        self.purpose.setPlaceholderText("e.g. Share case with solicitor; NRM referral; information sharing")
         f.addRow("Purpose", self.purpose)
+        self.detail = QLineEdit()
+        self.detail.setObjectName("consentDetail")
+        self.detail.setPlaceholderText("Who exactly, e.g. the solicitor's firm or the colleague's name")
+        f.addRow("Details", self.detail)
         self.date = DateField("consent date", required=True)
         self.date.setObjectName("consentDate")
         f.addRow("Date", self.date)
-        self.given = QCheckBox("Given (untick to record a withdrawal)")
+        type_row = QHBoxLayout()
+        self.consent_type = EnumCombo(ConsentType)
+        self.consent_type.setObjectName("consentType")
+        self.witness = QLineEdit()
+        self.witness.setObjectName("consentWitness")
+        self.witness.setPlaceholderText("Witness (e.g. the interpreter), if any")
+        type_row.addWidget(self.consent_type)
+        type_row.addWidget(self.witness, 1)
+        f.addRow("Written or verbal", type_row)
+        scope_row = QHBoxLayout()
+        self.scope: dict[str, QCheckBox] = {}
+        for key, label in INFORMATION_GROUPS.items():
+            cb = QCheckBox(label.split(" (")[0])
+            cb.setToolTip(label)
+            cb.setObjectName(f"consentScope_{key}")
+            cb.setChecked(key == "case")
+            self.scope[key] = cb
+            scope_row.addWidget(cb)
+        scope_row.addStretch(1)
+        f.addRow("Covers", scope_row)
+        end_row = QHBoxLayout()
+        self.expires = DateField("expiry date")
+        self.expires.setObjectName("consentExpires")
+        self.withdrawn = DateField("withdrawal date")
+        self.withdrawn.setObjectName("consentWithdrawn")
+        end_row.addWidget(QLabel("Expires"))
+        end_row.addWidget(self.expires)
+        end_row.addWidget(QLabel("Withdrawn on"))
+        end_row.addWidget(self.withdrawn)
+        end_row.addStretch(1)
+        f.addRow("Until", end_row)
+        self.given = QCheckBox("Given (untick if the survivor refused)")
         self.given.setChecked(True)
         f.addRow("", self.given)
         self.notes = QLineEdit()
@@ -553,6 +608,16 @@ class ConsentTab(CaseTab):
         lay.addWidget(box)
         self.add_button.clicked.connect(self.add)
 
+    def _consent_state(self, c: ConsentRecord) -> str:
+        if not c.given:
+            return "Refused"
+        if c.withdrawn_on is not None:
+            return f"Withdrawn {format_date(c.withdrawn_on)}"
+        if c.expires_on is not None:
+            today = self.session.clock().date()
+            return ("Until " if c.in_force(today) else "Expired ") + format_date(c.expires_on)
+        return "Yes"
+
     def load(self, case_id: str) -> None:
         super().load(case_id)
         case = fetch(self.banner, lambda: case_service.load_case(self.session.uow(), case_id))
@@ -565,22 +630,28 @@ class ConsentTab(CaseTab):
         case_id = self.case_id
 
         def record() -> None:
-            if not self.purpose.text().strip():
-                raise InvalidInput("Please say what the consent is for.")
             d = self.date.value()
             assert d is not None
             consent = ConsentRecord(
-                purpose=self.purpose.text().strip(),
+                purpose=self.purpose.value(),
+                purpose_detail=self.detail.text().strip(),
                 date=d,
                 given=self.given.isChecked(),
+                consent_type=self.consent_type.value(),
+                witness=self.witness.text().strip(),
+                scope=[k for k, cb in self.scope.items() if cb.isChecked()],
+                expires_on=self.expires.value(),
+                withdrawn_on=self.withdrawn.value(),
                 notes=self.notes.text(),
             )
             case_service.add_consent(self.session.uow(), case_id, consent, clock=self.session.clock)
 
         if not attempt(self.banner, record):
             return
-        self.purpose.clear()
-        self.notes.clear()
+        for w in (self.detail, self.notes, self.witness):
+            w.clear()
+        self.expires.set_value(None)
+        self.withdrawn.set_value(None)
         self.banner.info("Recorded.")
         self.session.notify_case(self.case_id)
         self.load(self.case_id)
@@ -588,8 +659,8 @@ class ConsentTab(CaseTab):
     def clear(self) -> None:
         super().clear()
         self.table.clear_rows()
-        self.purpose.clear()
-        self.notes.clear()
+        for w in (self.detail, self.notes, self.witness):
+            w.clear()
 
 
 class CaseView(QWidget):
