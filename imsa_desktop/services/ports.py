@@ -29,6 +29,18 @@ if TYPE_CHECKING:
 
 R = TypeVar("R", bound=Record)
 
+# Case fields ``CaseRepository.statistics_rows`` leaves out (services.stats never reads them).
+STATISTICS_DROPPED = (
+    "survivor",
+    "notes",
+    "status_reason",
+    "consents",
+    "code",
+    "referral.reference",
+    "referral.first_responder",
+    "exploitation_location",
+)
+
 
 class CaseRepository(Protocol):
     def get(self, case_id: str) -> Case: ...  # raises UnknownCase
@@ -38,6 +50,9 @@ class CaseRepository(Protocol):
     def delete(self, case_id: str) -> None: ...
     def summaries(self, ids: Iterable[str] | None = None) -> list[CaseSummary]: ...  # all, or these
     def ids(self) -> list[str]: ...
+    # Every case as JSON without the fields in STATISTICS_DROPPED; the survivor's nationality
+    # as typed is under "nationality" (for services.stats).
+    def statistics_rows(self) -> list[dict[str, Any]]: ...
 
 
 class RecordRepository(Protocol, Generic[R]):

@@ -23,7 +23,7 @@ from imsa_desktop.domain.model import (
     Stage,
 )
 from imsa_desktop.errors import NotFound, UnknownCase
-from imsa_desktop.services.ports import SearchHit
+from imsa_desktop.services.ports import STATISTICS_DROPPED, SearchHit
 from imsa_desktop.store import search as fts
 from imsa_desktop.store.connection import Connection, storage_errors
 
@@ -128,6 +128,20 @@ class SqlCaseRepository:
     def ids(self) -> list[str]:
         with storage_errors():
             return [r[0] for r in self._conn.execute("SELECT id FROM cases ORDER BY created_at")]
+
+    def statistics_rows(self) -> list[dict[str, Any]]:
+        """One narrow read of every case for the statistics (no names, notes or references)."""
+        with storage_errors():
+            rows = self._conn.execute(
+                "SELECT json_remove(data, " + ", ".join(f"'$.{k}'" for k in STATISTICS_DROPPED) + "),"
+                " json_extract(data, '$.survivor.nationality') FROM cases"
+            ).fetchall()
+        out = []
+        for data, nationality in rows:
+            row = json.loads(data)
+            row["nationality"] = nationality or ""
+            out.append(row)
+        return out
 
 
 class SqlRecordRepository(Generic[R]):

@@ -30,7 +30,7 @@ from imsa_desktop.domain.model import (
     TimelineEvent,
 )
 from imsa_desktop.errors import NotFound, UnknownCase
-from imsa_desktop.services.ports import AbstractUnitOfWork, SearchHit
+from imsa_desktop.services.ports import STATISTICS_DROPPED, AbstractUnitOfWork, SearchHit
 
 R = TypeVar("R", bound=Record)
 
@@ -122,6 +122,20 @@ class FakeCaseRepository:
 
     def ids(self) -> list[str]:
         return [c.id for c in sorted(self._s.cases.values(), key=lambda c: c.created_at)]
+
+    def statistics_rows(self) -> list[dict[str, Any]]:
+        out = []
+        for c in self._s.cases.values():
+            row = to_jsonable(c)
+            for key in STATISTICS_DROPPED:
+                head, _, tail = key.partition(".")
+                if tail:
+                    row[head].pop(tail, None)
+                else:
+                    row.pop(head, None)
+            row["nationality"] = c.survivor.nationality
+            out.append(row)
+        return out
 
 
 class FakeRecordRepository(Generic[R]):
