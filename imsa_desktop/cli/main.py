@@ -274,6 +274,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "imsa_desktop.cli.documents",
     "imsa_desktop.cli.bundles",
     "imsa_desktop.cli.privacy",
+    "imsa_desktop.cli.stats",
 )
 
 

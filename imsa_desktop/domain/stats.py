@@ -34,6 +34,7 @@ from imsa_desktop.errors import InvalidInput
 SCHEMA = "imsa-stats/1"
 DEFAULT_THRESHOLD = 5
 MAX_THRESHOLD = 1000
+P90_MIN_DECISIONS = 10  # below this the nearest-rank 90th percentile is the longest single wait
 
 # ---- what a case contributes -----------------------------------------------------------------
 
@@ -474,21 +475,23 @@ DISTRIBUTIONS = {
 DISTRIBUTION_DEFINITION = (
     "Calendar days from the NRM referral date to the decision date, for decisions dated in the "
     "period. Median: the middle value (the mean of the two middle values when their number is "
-    "even). 90th percentile: the smallest wait that at least 90% of decisions did not exceed."
+    "even). 90th percentile: the smallest wait that at least 90% of decisions did not exceed. In a "
+    "published report the median needs at least as many decisions as the suppression threshold, "
+    "and the 90th percentile at least 10 (with fewer it is the single longest wait)."
 )
 BUCKETS = {
     "referral_to_rg_days": (
-        (0, 7, "up to 7 days"),
+        (0, 7, "0-7 days"),
         (8, 30, "8-30 days"),
         (31, 90, "31-90 days"),
         (91, 180, "91-180 days"),
-        (181, None, "over 180 days"),
+        (181, None, "181+ days"),
     ),
     "referral_to_cg_days": (
-        (0, 182, "up to 6 months"),
+        (0, 182, "0-6 months"),
         (183, 365, "6-12 months"),
         (366, 730, "1-2 years"),
-        (731, None, "over 2 years"),
+        (731, None, "2+ years"),
     ),
 }
 
@@ -949,13 +952,16 @@ def publish(counts: Counts, threshold: int = DEFAULT_THRESHOLD) -> Published:
     for dist, (_label, base) in DISTRIBUTIONS.items():
         hist = counts.distributions[dist]
         n = sum(hist.values())
+        m, p90 = median(hist), percentile(hist, 90)
         if n >= threshold and ok(base):
-            m, p90 = median(hist), percentile(hist, 90)
             out.derived[f"{dist}.median"] = Cell(m, fmt_days(m))
+        else:
+            out.derived[f"{dist}.median"] = Cell(None, "not shown", "base")
+        # With fewer than 10 decisions the 90th percentile is the single longest wait: one person's.
+        if n >= max(threshold, P90_MIN_DECISIONS) and ok(base) or threshold == 1:
             out.derived[f"{dist}.p90"] = Cell(p90, fmt_days(p90))
         else:
-            for suffix in ("median", "p90"):
-                out.derived[f"{dist}.{suffix}"] = Cell(None, "not shown", "base")
+            out.derived[f"{dist}.p90"] = Cell(None, "not shown", "base")
     return out
 
 

@@ -109,7 +109,7 @@ def _deadline_case(row: dict[str, Any], jurisdiction: str, referral_date: date |
     for d in row.get("decisions") or []:
         try:
             kind = DecisionKind(d.get("kind"))
-            outcome = Outcome(d.get("outcome") or "pending")
+            outcome = Outcome(d["outcome"]) if d.get("outcome") else None
         except ValueError:
             continue
         stamp = _stamp(d.get("created_at"))

@@ -241,6 +241,7 @@ def test_published_report_hides_small_cells_and_what_would_reveal_them(uow: Lett
     assert cell["rereferral.highest"].text == "not shown"  # only 1 person referred more than once
     assert pub.derived["recon.overturn_rate"].text == "not shown"
     assert pub.derived["referral_to_rg_days.median"].text == "4 days"  # 5 decisions: shown
+    assert pub.derived["referral_to_rg_days.p90"].text == "not shown"  # 42 days: one person's wait
     assert pub.derived["referral_to_cg_days.median"].text == "not shown"  # 2 decisions
     assert all(c.text != "0" or c.value == 0 for c in cell.values())
     # threshold 2: only the ones are hidden
