@@ -55,7 +55,10 @@ from imsa_desktop.services.ports import AbstractUnitOfWork
 
 VAULT_ID_LABEL = b"IMSA Desktop statistics: pseudonymous vault id, v1"
 MAX_EXPORT_BYTES = 2_000_000  # an export is a few kilobytes; refuse anything far larger
-_DEADLINE_TRIGGERS = (Trigger.RG_NEGATIVE, Trigger.CG_NEGATIVE, Trigger.VTS_DECISION)
+# The time limits counted as "deadlines met and missed": asking for reconsideration of a negative
+# RG, CG or VTS decision (resources/rules/reconsideration.toml). Judicial review backstops are
+# left out: not bringing a claim is usually the right outcome, not a missed deadline.
+RECONSIDERATION_SERIES = ("reconsideration_rg", "reconsideration_cg", "vts_reconsideration")
 
 
 def app_version() -> str:
@@ -91,8 +94,8 @@ def _day(value: Any) -> date | None:
 def _deadline_rules() -> tuple[list[Rule], list[Rule]]:
     """(the RG target rules, the reconsideration-request time limits)."""
     all_rules = rules()
-    target = [r for r in all_rules if r.trigger is Trigger.REFERRAL and r.nature is Nature.TARGET]
-    limits = [r for r in all_rules if r.nature is Nature.HARD_LIMIT and r.trigger in _DEADLINE_TRIGGERS]
+    target = [r for r in all_rules if Trigger.REFERRAL in r.triggers and r.nature is Nature.TARGET]
+    limits = [r for r in all_rules if r.nature is Nature.HARD_LIMIT and r.series in RECONSIDERATION_SERIES]
     return target, limits
 
 
@@ -159,7 +162,12 @@ def _case_facts(
         for rule in rules_in_force(target_rules, Trigger.REFERRAL, jurisdiction, referral_date):
             if rule.period is not None:
                 rg_due = add_period(
-                    referral_date, rule.period.amount, rule.period.unit, Jurisdiction(jurisdiction), calendar
+                    referral_date,
+                    rule.period.amount,
+                    rule.period.unit,
+                    Jurisdiction(jurisdiction),
+                    calendar,
+                    rule.counting,
                 )
                 break
     deadlines: tuple[st.DeadlineFact, ...] = ()
