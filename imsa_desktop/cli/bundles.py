@@ -92,6 +92,8 @@ def cmd_contacts_list(args: argparse.Namespace) -> int:
                     "name": c.name,
                     "public_key": c.age_public,
                     "signing_key": c.signing_public_b64 or None,
+                    "fingerprint": c.fingerprint or None,
+                    "verified": c.verified,
                     "contact_card": identity_service.contact_card(c.age_public, c.signing_public_b64)
                     if c.signing_public_b64
                     else None,
@@ -101,10 +103,21 @@ def cmd_contacts_list(args: argparse.Namespace) -> int:
         )
         return 0
     for c in contacts:
-        mark = "" if c.verifiable else "  (unverified: age key only)"
+        mark = "  (verified)" if c.verified else ("" if c.verifiable else "  (unverified: age key only)")
         print(f"{c.name}  {c.age_public}{mark}")
     if not contacts:
         print("No contacts yet. Add one with: imsa contacts add NAME KEY")
+    return 0
+
+
+def cmd_contacts_verify(args: argparse.Namespace) -> int:
+    age, _ = identity_service.parse_key(args.key)
+    vault = main.open_vault(args)
+    try:
+        c = identity_service.set_verified(vault.unit_of_work(), age, not args.undo)
+    finally:
+        vault.close()
+    print(f"{c.name}: {'verified' if c.verified else 'not verified'} (fingerprint {c.fingerprint}).")
     return 0
 
 
@@ -310,6 +323,11 @@ def register(
     add_common(p)
     p.add_argument("key")
     p.set_defaults(func=cmd_contacts_remove)
+    p = csub.add_parser("verify", help="mark a colleague verified after comparing the fingerprint")
+    add_common(p)
+    p.add_argument("key")
+    p.add_argument("--undo", action="store_true", help="mark them not verified")
+    p.set_defaults(func=cmd_contacts_verify)
 
     p = sub.add_parser("export", help="write cases to an encrypted bundle")
     add_common(p)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -57,10 +58,18 @@ class Contact:
     name: str
     age_public: str
     signing_public_b64: str = ""  # "" when only the age key is known
+    # The advocate compared the fingerprint with the colleague (in person or by phone) and
+    # marked it so. Changing the contact's keys clears it. Only a signing key can be verified.
+    verified: bool = False
 
     @property
     def verifiable(self) -> bool:
         return bool(self.signing_public_b64)
+
+    @property
+    def fingerprint(self) -> str:
+        """The signing key's check value in groups of four ("" for an age key only)."""
+        return fingerprint(self.signing_public_b64) if self.signing_public_b64 else ""
 
 
 def contact_card(age_public: str, signing_public_b64: str) -> str:
@@ -187,14 +196,19 @@ def _load_contacts(uow: AbstractUnitOfWork) -> list[Contact]:
     out: list[Contact] = []
     for item in raw if isinstance(raw, list) else []:
         if isinstance(item, dict) and isinstance(item.get("name"), str) and isinstance(item.get("age"), str):
-            out.append(Contact(item["name"], item["age"], str(item.get("signing") or "")))
+            signing = str(item.get("signing") or "")
+            verified = item.get("verified") is True and bool(signing)
+            out.append(Contact(item["name"], item["age"], signing, verified))
     return out
 
 
 def _save_contacts(uow: AbstractUnitOfWork, contacts: list[Contact]) -> None:
     uow.settings.set(
         CONTACTS_KEY,
-        [{"name": c.name, "age": c.age_public, "signing": c.signing_public_b64} for c in contacts],
+        [
+            {"name": c.name, "age": c.age_public, "signing": c.signing_public_b64, "verified": c.verified}
+            for c in contacts
+        ],
     )
 
 
@@ -219,10 +233,14 @@ def add_contact(uow: AbstractUnitOfWork, name: str, key: str) -> Contact:
         mine = ensure_identity_in(uow)
         if age == mine["age_public"]:
             raise InvalidInput("That is this vault's own public key, not a colleague's.")
-        contacts = [c for c in _load_contacts(uow) if c.age_public != age]
+        existing = _load_contacts(uow)
+        before = next((c for c in existing if c.age_public == age), None)
+        contacts = [c for c in existing if c.age_public != age]
         if signing and any(c.signing_public_b64 == signing for c in contacts):
             raise InvalidInput("That signing key already belongs to another contact.")
-        contact = Contact(name, age, signing)
+        # Renaming keeps a verification; new keys need comparing again.
+        keep = before is not None and before.verified and before.signing_public_b64 == signing
+        contact = Contact(name, age, signing, keep)
         contacts.append(contact)
         _save_contacts(uow, contacts)
         uow.audit.record("contacts", None, f"contact added: {name}")
@@ -240,6 +258,30 @@ def remove_contact(uow: AbstractUnitOfWork, age_public: str) -> None:
         removed = next(c for c in contacts if c.age_public == age_public)
         uow.audit.record("contacts", None, f"contact removed: {removed.name}")
         uow.commit()
+
+
+def set_verified(uow: AbstractUnitOfWork, age_public: str, verified: bool = True) -> Contact:
+    """Mark a contact verified (fingerprint compared with the colleague) or not verified."""
+    with uow:
+        contacts = _load_contacts(uow)
+        found = next((c for c in contacts if c.age_public == age_public), None)
+        if found is None:
+            raise NotFound("There is no contact with that public key.")
+        if verified and not found.verifiable:
+            raise InvalidInput(
+                f"{found.name} was added with an age key only; add their contact card to verify them."
+            )
+        updated = dataclasses.replace(found, verified=verified)
+        _save_contacts(uow, [updated if c is found else c for c in contacts])
+        state = "verified" if verified else "marked not verified"
+        uow.audit.record("contacts", None, f"contact {state}: {found.name}")
+        uow.commit()
+    return updated
+
+
+def verified_signers_in(uow: AbstractUnitOfWork) -> dict[str, str]:
+    """Signing public key (base64) -> name, for contacts the advocate marked verified."""
+    return {c.signing_public_b64: c.name for c in _load_contacts(uow) if c.signing_public_b64 and c.verified}
 
 
 def known_signers_in(uow: AbstractUnitOfWork) -> dict[str, str]:
