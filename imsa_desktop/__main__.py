@@ -128,9 +128,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     except plugins.FeatureMissing as e:
         return _fail_incomplete(e.user_message)
-    from imsa_desktop.services import vault as vault_service
+    from imsa_desktop.services import first_run
 
-    path = Path(args.vault).expanduser() if args.vault else vault_service.default_vault_path()
+    path = Path(args.vault).expanduser() if args.vault else first_run.start_vault_path()
     app, _window = launch(path)
     return int(app.exec())
 

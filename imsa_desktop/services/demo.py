@@ -8,13 +8,23 @@ exercised the way real caseloads exercise them.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from imsa_desktop.domain.model import Clock, utc_now
 from imsa_desktop.services.cases import add_case
 from imsa_desktop.services.ports import AbstractUnitOfWork
 
+if TYPE_CHECKING:
+    from imsa_desktop.store.vault import Vault
+
 DEMO_NOTE = "FICTIONAL DEMO CASE - not a real person."
+# A vault filled by fill_demo carries this setting: the GUI puts DEMO in the title bar.
+DEMO_SETTING = "demo_vault"
+# The demo vault ("Try the demo vault" on the welcome screen) holds only fictional cases, so
+# its passphrase is printed on screen; it lives in its own folder, apart from any real vault.
+DEMO_PASSPHRASE = "fictional demo cases only"
+DEMO_ADVOCATE = "Demo Advocate"
 
 
 def demo_documents(today: date) -> list[dict[str, Any]]:
@@ -313,10 +323,44 @@ def demo_documents(today: date) -> list[dict[str, Any]]:
 
 
 def fill_demo(uow_factory: Any, *, clock: Clock = utc_now) -> list[str]:
-    """Add the demo cases; returns their ids."""
+    """Add the demo cases and mark the vault as a demo; returns the case ids."""
     today = clock().date()
+    mark: AbstractUnitOfWork = uow_factory()
+    with mark:
+        mark.settings.set(DEMO_SETTING, True)
+        mark.commit()
     ids = []
     for doc in demo_documents(today):
         uow: AbstractUnitOfWork = uow_factory()
         ids.append(add_case(uow, doc, clock=clock))
     return ids
+
+
+def is_demo(uow: AbstractUnitOfWork) -> bool:
+    with uow:
+        return bool(uow.settings.get(DEMO_SETTING, False))
+
+
+def demo_vault_path() -> Path:
+    """Beside the real vault's folder, never the same file: <data folder>/demo/demo-vault.imsa."""
+    import platformdirs
+
+    from imsa_desktop.services import vault as vault_service
+
+    base = Path(platformdirs.user_data_dir(vault_service.APP_NAME, vault_service.APP_AUTHOR))
+    return base / "demo" / "demo-vault.imsa"
+
+
+def open_or_create_demo_vault(path: Path, *, clock: Clock = utc_now) -> Vault:
+    """The demo vault at *path*, opened with the demo passphrase; made and filled first if new."""
+    from imsa_desktop.services import vault as vault_service
+
+    if vault_service.vault_exists(path):
+        return vault_service.unlock(path, DEMO_PASSPHRASE)
+    vault, _recovery = vault_service.create_vault(path, DEMO_PASSPHRASE, DEMO_ADVOCATE)
+    try:
+        fill_demo(vault.unit_of_work, clock=clock)
+    except BaseException:
+        vault.close()
+        raise
+    return vault

@@ -34,12 +34,14 @@ from imsa_desktop.ui.views.unlock_view import UnlockView
 
 if TYPE_CHECKING:
     from imsa_desktop.ui.views.setup_view import RecoveryKeyView, SetupView
+    from imsa_desktop.ui.views.welcome_view import RestoreView, WelcomeView
     from imsa_desktop.ui.views.workspace_view import WorkspaceView
 
 DEFAULT_IDLE_MINUTES = 5
 NEUTRAL_TITLE = "IMSA Desktop"
 # While hidden, the title bar, task bar and window switcher say nothing about the work.
 HIDDEN_TITLE = "Documents"
+DEMO_TITLE = "IMSA Desktop — DEMO (fictional cases only)"
 
 
 class NeutralView(QWidget):
@@ -99,8 +101,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         # The first-run pages are built only when there is no vault yet (start-up stays quick).
+        self.welcome_view: WelcomeView | None = None
+        self.restore_view: RestoreView | None = None
         self.setup_view: SetupView | None = None
         self.recovery_view: RecoveryKeyView | None = None
+        self.is_demo = False  # the open (or last opened) vault is the demo: DEMO in the title
         self.unlock_view = UnlockView(session, self.keychain)
         self.neutral_view = NeutralView(self.unhide)
         for w in (self.unlock_view, self.neutral_view):
@@ -180,17 +185,84 @@ class MainWindow(QMainWindow):
         self.who.setText(f"{self.session.advocate_name}  " if on else "")
 
     def _show_setup(self) -> None:
+        """First run: the welcome screen (create, open, restore, demo)."""
         self._set_unlocked_chrome(False)
-        if self.setup_view is None:
+        if self.welcome_view is None:
+            from imsa_desktop.services.demo import demo_vault_path
             from imsa_desktop.ui.views.setup_view import RecoveryKeyView, SetupView
+            from imsa_desktop.ui.views.welcome_view import RestoreView, WelcomeView
 
+            self.welcome_view = WelcomeView(self.session, demo_vault_path())
             self.setup_view = SetupView(self.session, self.keychain)
+            self.restore_view = RestoreView(self.session)
             self.recovery_view = RecoveryKeyView()
-            self.stack.addWidget(self.setup_view)
-            self.stack.addWidget(self.recovery_view)
+            for w in (self.welcome_view, self.setup_view, self.restore_view, self.recovery_view):
+                self.stack.addWidget(w)
+            self.welcome_view.create_requested.connect(self._show_create)
+            self.welcome_view.open_requested.connect(self.open_existing)
+            self.welcome_view.restore_requested.connect(self._show_restore)
+            self.welcome_view.demo_requested.connect(self.open_demo)
+            self.setup_view.back.connect(self._show_setup)
+            self.restore_view.back.connect(self._show_setup)
             self.setup_view.vault_created.connect(self._show_recovery_key)
+            self.restore_view.restored.connect(self._show_recovery_key)
             self.recovery_view.acknowledged.connect(self._setup_finished)
+        self.welcome_view.refresh()
+        self.stack.setCurrentWidget(self.welcome_view)
+
+    def _show_create(self) -> None:
+        assert self.setup_view is not None
         self.stack.setCurrentWidget(self.setup_view)
+        self.setup_view.name.setFocus()
+
+    def _show_restore(self) -> None:
+        assert self.restore_view is not None
+        self.restore_view.refresh()
+        self.stack.setCurrentWidget(self.restore_view)
+
+    def open_existing(self, name: str) -> None:
+        """Use a vault file the advocate already has (remembered for the next start)."""
+        from pathlib import Path
+
+        from imsa_desktop.services import first_run
+        from imsa_desktop.services import vault as vault_service
+
+        path = Path(name)
+        if not path.is_file() or not vault_service.vault_exists(path):
+            if self.welcome_view is not None:
+                self.welcome_view.banner.error(
+                    "That file is not an IMSA Desktop vault (no vault was found there)."
+                )
+            return
+        self.session.path = path
+        self.is_demo = False
+        first_run.remember_vault_location(path)
+        self._show_unlock()
+
+    def open_demo(self) -> None:
+        """Open (or make, the first time) the demo vault in its own folder; DEMO in the title."""
+        from imsa_desktop.services import demo
+        from imsa_desktop.ui.workers import run_task
+
+        path = demo.demo_vault_path()
+        assert self.welcome_view is not None
+        self.welcome_view.set_busy(True, "Opening the demo vault of fictional cases…")
+
+        def done(vault) -> None:  # type: ignore[no-untyped-def]
+            assert self.welcome_view is not None
+            self.welcome_view.set_busy(False)
+            self.welcome_view.banner.clear_message()
+            self.session.path = path
+            self.is_demo = True
+            self.session.attach(vault)
+            self._unlocked()
+
+        def failed(exc: BaseException) -> None:
+            assert self.welcome_view is not None
+            self.welcome_view.set_busy(False)
+            self.welcome_view.banner.error(message_for(exc))
+
+        run_task(self, lambda: demo.open_or_create_demo_vault(path), done, failed)
 
     def _show_recovery_key(self, key: str) -> None:
         assert self.recovery_view is not None
@@ -205,6 +277,13 @@ class MainWindow(QMainWindow):
 
     def _show_unlock(self, notice: str = "") -> None:
         self._set_unlocked_chrome(False)
+        if self.is_demo:
+            from imsa_desktop.services.demo import DEMO_PASSPHRASE
+
+            notice = (notice + " " if notice else "") + (
+                f"This is the demo vault; its passphrase is: {DEMO_PASSPHRASE}"
+            )
+        self.update_title()
         self.unlock_view.prepare(notice)
         self.stack.setCurrentWidget(self.unlock_view)
 
@@ -276,12 +355,25 @@ class MainWindow(QMainWindow):
         self.workspace, self._prebuilt = self._prebuilt, None
         self.stack.setCurrentWidget(self.workspace)
         self._set_unlocked_chrome(True)
+        self._check_demo()
         self.workspace.reload(refresh_home=False)  # show_home() below refreshes the Today page
         case_id, tab = self._restore
         if case_id:
             self.workspace.open_case(case_id, tab)
         else:
             self.workspace.show_home()
+
+    def _check_demo(self) -> None:
+        """A vault filled with demo cases (also by `imsa demo`) says DEMO in the title bar."""
+        from imsa_desktop.services import demo
+
+        try:
+            self.is_demo = demo.is_demo(self.session.uow())
+        except Exception:
+            self.is_demo = False
+        if self.is_demo:
+            self.who.setText(f"DEMO (fictional cases) · {self.session.advocate_name}  ")
+        self.update_title()
 
     def _go_home(self) -> None:
         if self.workspace is not None:
@@ -339,7 +431,7 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is self.neutral_view:
             self.setWindowTitle(HIDDEN_TITLE)
             return
-        self.setWindowTitle(NEUTRAL_TITLE)
+        self.setWindowTitle(DEMO_TITLE if self.is_demo else NEUTRAL_TITLE)
 
     def check_idle(self) -> None:
         if (

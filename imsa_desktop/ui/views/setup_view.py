@@ -40,6 +40,7 @@ class SetupView(QWidget):
     """Name, passphrase (with strength feedback), optional keychain; creates the vault."""
 
     vault_created = Signal(str)  # the recovery key, to show once
+    back = Signal()  # to the welcome screen
 
     def __init__(self, session: Session, keychain: Keychain, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,7 +48,7 @@ class SetupView(QWidget):
         self.keychain = keychain
         box = QVBoxLayout()
         box.setSpacing(12)
-        box.addWidget(heading("Welcome to IMSA Desktop"))
+        box.addWidget(heading("Create your vault"))
         box.addWidget(
             hint(
                 "Your cases are kept in an encrypted vault on this computer and never leave it unless "
@@ -82,6 +83,10 @@ class SetupView(QWidget):
         self.busy.hide()
         box.addWidget(self.busy)
         row = QHBoxLayout()
+        self.back_button = QPushButton("Back")
+        self.back_button.setObjectName("setupBack")
+        self.back_button.clicked.connect(self.back)
+        row.addWidget(self.back_button)
         row.addStretch(1)
         self.create_button = QPushButton("Create my vault")
         self.create_button.setObjectName("createVault")
