@@ -283,9 +283,9 @@ class MainWindow(QMainWindow):
             notice = (notice + " " if notice else "") + (
                 f"This is the demo vault; its passphrase is: {DEMO_PASSPHRASE}"
             )
-        self.update_title()
         self.unlock_view.prepare(notice)
         self.stack.setCurrentWidget(self.unlock_view)
+        self.update_title()
 
     def _ensure_features(self) -> None:
         """Load the feature modules and their toolbar actions once, at the first unlock
