@@ -120,7 +120,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from imsa_desktop.services.demo import fill_demo
+    from imsa_desktop.services.demo import fill_demo, mark_demo
 
     path = vault_path(args)
     if vault_service.vault_exists(path):
@@ -130,6 +130,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     passphrase = get_passphrase(args, confirm=True, prompt="New passphrase: ")
     vault, recovery = vault_service.create_vault(path, passphrase, args.name or "Demo Advocate")
     try:
+        mark_demo(vault.unit_of_work())
         ids = fill_demo(vault.unit_of_work)
     finally:
         vault.close()

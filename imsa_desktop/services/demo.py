@@ -323,17 +323,20 @@ def demo_documents(today: date) -> list[dict[str, Any]]:
 
 
 def fill_demo(uow_factory: Any, *, clock: Clock = utc_now) -> list[str]:
-    """Add the demo cases and mark the vault as a demo; returns the case ids."""
+    """Add the demo cases; returns their ids. (``mark_demo`` marks a vault made only for them.)"""
     today = clock().date()
-    mark: AbstractUnitOfWork = uow_factory()
-    with mark:
-        mark.settings.set(DEMO_SETTING, True)
-        mark.commit()
     ids = []
     for doc in demo_documents(today):
         uow: AbstractUnitOfWork = uow_factory()
         ids.append(add_case(uow, doc, clock=clock))
     return ids
+
+
+def mark_demo(uow: AbstractUnitOfWork) -> None:
+    """This vault is a demo (``imsa demo``, "Try the demo vault"): the GUI says DEMO."""
+    with uow:
+        uow.settings.set(DEMO_SETTING, True)
+        uow.commit()
 
 
 def is_demo(uow: AbstractUnitOfWork) -> bool:
@@ -359,6 +362,7 @@ def open_or_create_demo_vault(path: Path, *, clock: Clock = utc_now) -> Vault:
         return vault_service.unlock(path, DEMO_PASSPHRASE)
     vault, _recovery = vault_service.create_vault(path, DEMO_PASSPHRASE, DEMO_ADVOCATE)
     try:
+        mark_demo(vault.unit_of_work())
         fill_demo(vault.unit_of_work, clock=clock)
     except BaseException:
         vault.close()

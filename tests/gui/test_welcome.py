@@ -138,3 +138,15 @@ def test_restore_from_a_backup(make_window, qtbot, tmp_path, vault_path: Path) -
     window.recovery_view.continue_button.click()
     assert window.session.is_open and vault_path.exists()
     assert [r.id for r in case_service.list_cases(window.session.uow())] == [case_id]
+
+
+def test_a_vault_made_by_imsa_demo_says_demo(make_window, qtbot, vault_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.cli import main as cli
+
+    monkeypatch.setenv("IMSA_PASSPHRASE", PASSPHRASE)
+    assert cli.main(["demo", "--vault", str(vault_path)]) == 0
+    window = make_window(vault_path)
+    qtbot.keyClicks(window.unlock_view.passphrase, PASSPHRASE)
+    window.unlock_view.unlock()
+    qtbot.waitUntil(lambda: window.session.is_open)
+    assert window.windowTitle() == "IMSA Desktop — DEMO (fictional cases only)"
