@@ -35,9 +35,9 @@ MAX_CASE_BYTES = 64 * MIB
 MAX_CASES = 10_000
 MAX_ATTACHMENTS = 100_000
 MAX_ATTACHMENT_BYTES = 64 * GIB
-# pyrage (1.4) offers passphrase encryption only on whole byte strings, so a passphrase bundle
-# is held in memory while it is encrypted or decrypted: its size is capped. Bundles to public
-# keys ("age1...") stream and have no such cap.
+# Passphrase files of the first layout (one age scrypt file, decrypted whole because pyrage 1.4
+# has no streaming passphrase API) are still read up to this size. New passphrase files use a
+# one-time identity (wrapped.py) and have no cap.
 MAX_PASSPHRASE_BUNDLE_BYTES = 128 * MIB
 # A pax extended header we write holds one short record ("size"); anything longer is refused.
 MAX_PAX_HEADER_BYTES = 4 * KIB

@@ -19,6 +19,7 @@ from pyrage import passphrase as age_passphrase
 from pyrage import x25519
 
 from imsa_desktop.bundle import format as fmt
+from imsa_desktop.bundle import wrapped
 from imsa_desktop.bundle.keys import parse_identities
 from imsa_desktop.bundle.payload import CHUNK, VerifiedBundle, read_payload
 from imsa_desktop.bundle.pipe import BoundedPipe, PipeAborted
@@ -32,6 +33,7 @@ from imsa_desktop.errors import (
 )
 
 NOT_A_BUNDLE = "This file is not an IMSA bundle."
+PASSPHRASE_NEEDED = "This bundle is protected by a passphrase; open it with its passphrase."
 UNREADABLE = "The bundle file could not be read to the end; the vault was not changed."
 
 _WRONG_KEY_MESSAGES = ("No matching keys found", "Decryption failed", "Failed to decrypt an encrypted key")
@@ -166,10 +168,25 @@ def read_bundle(
         prefix = inp.read(len(fmt.AGE_MAGIC))
     except OSError as e:
         raise BundleCorrupt(UNREADABLE) from e
+    view: wrapped.PayloadView | None = None
     if prefix != fmt.AGE_MAGIC:
-        raise BundleCorrupt(NOT_A_BUNDLE)
-
-    source = _CountingReader(inp, bytes(prefix))
+        # A passphrase bundle of any size: a tar holding key.age and payload.age (wrapped.py).
+        try:
+            block = bytes(prefix) + bytes(inp.read(wrapped.BLOCK - len(prefix)))
+        except OSError as e:
+            raise BundleCorrupt(UNREADABLE) from e
+        if len(block) != wrapped.BLOCK or not wrapped.looks_like_container(block):
+            raise BundleCorrupt(NOT_A_BUNDLE)
+        if passphrase is None:
+            raise BundleWrongKey(PASSPHRASE_NEEDED)
+        try:
+            one_time, view = wrapped.open_container(inp, block, passphrase)
+        except OSError as e:
+            raise BundleCorrupt(UNREADABLE) from e
+        source = _CountingReader(view, b"")  # type: ignore[arg-type]
+        age_identities, passphrase = [one_time], None
+    else:
+        source = _CountingReader(inp, bytes(prefix))
     pipe = BoundedPipe()
     worker = threading.Thread(
         target=_decrypt_into,
@@ -198,6 +215,11 @@ def read_bundle(
         worker.join()
         raise
     worker.join()
+    if view is not None:
+        try:
+            view.check_trailer()
+        except OSError as e:
+            raise BundleCorrupt(UNREADABLE) from e
     if progress is not None:
         progress(source.count, total)
     return result

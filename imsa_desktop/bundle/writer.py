@@ -22,6 +22,7 @@ import pyrage
 from pyrage import passphrase as age_passphrase
 
 from imsa_desktop.bundle import format as fmt
+from imsa_desktop.bundle import wrapped
 from imsa_desktop.bundle.keys import Sender, age_public_of, parse_recipients, sign, signing_public_b64
 from imsa_desktop.bundle.payload import CHUNK, end_of_archive, member_header, padding
 from imsa_desktop.errors import (
@@ -158,6 +159,16 @@ class _GuardedWriter:
             self.error = e
             raise
 
+    def tell(self) -> int:
+        return self._out.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        try:
+            return self._out.seek(offset, whence)
+        except OSError as e:
+            self.error = e
+            raise
+
 
 def _storage_error(e: OSError) -> StorageError:
     if e.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -283,14 +294,20 @@ def write_bundle(
     plan.payload_bytes = offset + len(end_of_archive(offset))
     ticker.total = plan.hash_bytes + plan.payload_bytes
 
+    container: wrapped.ContainerWriter | None = None
     if passphrase is not None:
-        # ciphertext = header (< 1 KiB) + 16-byte nonce + payload + 16 bytes per 64 KiB chunk
-        estimate = plan.payload_bytes + 16 * (plan.payload_bytes // (64 * 1024) + 1) + 2048
-        if estimate > fmt.MAX_PASSPHRASE_BUNDLE_BYTES:
-            raise BundleTooLarge(
-                "This bundle is too large to protect with a passphrase (128 MiB); "
-                "send it to the colleague's public key instead."
-            )
+        # Any size: stream to a one-time identity, and protect that identity with the
+        # passphrase (age scrypt). Both travel in one tar (wrapped.py, docs/bundle-format.md).
+        try:
+            seekable = out.seekable()
+        except (AttributeError, OSError, ValueError):
+            seekable = False
+        if not seekable:
+            raise InvalidInput("A passphrase bundle must be written to a file.")
+        one_time, identity_file = wrapped.new_file_identity()
+        key_age = age_passphrase.encrypt(identity_file, passphrase)
+        del identity_file
+        age_recipients = [one_time.to_public()]
 
     def payload() -> Iterator[bytes]:
         written = 0
@@ -331,15 +348,13 @@ def write_bundle(
     reader = _GeneratorReader(payload())
     writer = _GuardedWriter(out)
     try:
-        if passphrase is None:
-            pyrage.encrypt_io(reader, writer, age_recipients)
+        if passphrase is not None:
+            container = wrapped.ContainerWriter(writer, key_age, mtime)  # type: ignore[arg-type]
+            pyrage.encrypt_io(reader, container, age_recipients)
+            if reader.error is None and writer.error is None:
+                container.finish()
         else:
-            plaintext = b"".join(iter(lambda: reader.read(1024 * 1024), b""))
-            ciphertext = age_passphrase.encrypt(plaintext, passphrase)
-            del plaintext
-            view = memoryview(ciphertext)
-            for start in range(0, len(view), 1024 * 1024):
-                writer.write(view[start : start + 1024 * 1024].tobytes())
+            pyrage.encrypt_io(reader, writer, age_recipients)
         writer.flush()
     except BaseException as e:
         if reader.error is not None and reader.error is not e:

@@ -6,8 +6,8 @@ with a fixed id (``VAULT_RECORD_ID``) carrying the vault-level data as JSON: the
 (secret keys, so colleagues' bundles still open after a restore), the address book, the sync
 bases and the deadline overrides. It is encrypted either
 
-- to a passphrase (age scrypt; by default the vault passphrase in use when the backup is made),
-  limited to 128 MiB by pyrage, or
+- to a passphrase (by default the vault passphrase in use when the backup is made), any size:
+  a one-time age identity protected by the passphrase (docs/bundle-format.md, section 1), or
 - to one or more age public keys (e.g. an organisation's backup key kept offline), any size.
 
 We derive no keys of our own. After writing, the backup is read back and verified end to end.

@@ -12,7 +12,9 @@ import tarfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pyrage
 from pyrage import passphrase as age_passphrase
+from pyrage import x25519
 
 from imsa_desktop.crypto.kdf import TEST_PARAMS
 from imsa_desktop.services import backup as backup_service
@@ -83,10 +85,21 @@ def test_restore_brings_back_letters_settings_and_audit(tmp_path: Path) -> None:
 
 
 def _plaintext_of(backup: Path) -> bytes:
-    payload = age_passphrase.decrypt(backup.read_bytes(), BACKUP_PASS)
+    """Decrypt as docs/bundle-format.md says: split the tar, unwrap key.age, decrypt payload.age."""
+    with tarfile.open(backup) as outer:
+        assert outer.getnames() == ["key.age", "payload.age"]
+        key_file = age_passphrase.decrypt(_member(outer, "key.age"), BACKUP_PASS).decode("ascii")
+        (secret,) = [line for line in key_file.splitlines() if line.startswith("AGE-SECRET-KEY-")]
+        payload = pyrage.decrypt(_member(outer, "payload.age"), [x25519.Identity.from_str(secret)])
     with tarfile.open(fileobj=io.BytesIO(payload)) as tar:  # it is a valid tar underneath
         assert tar.getnames()[0] == "manifest.json"
     return payload
+
+
+def _member(archive: tarfile.TarFile, name: str) -> bytes:
+    handle = archive.extractfile(name)
+    assert handle is not None
+    return handle.read()
 
 
 def test_a_backup_made_after_erasure_holds_no_trace_of_the_case(tmp_path: Path) -> None:

@@ -53,9 +53,21 @@ def _controlling_tty() -> None:
 
 
 def _age_decrypt_with_passphrase(age: str, bundle: Path, out: Path, passphrase: str) -> int:
+    """Split the one file with tar, then ``age -d -i key.age payload.age`` (docs/bundle-format.md)."""
+    parts = bundle.parent / "parts"
+    parts.mkdir(exist_ok=True)
+    subprocess.run(["tar", "-xf", str(bundle), "-C", str(parts)], check=True, timeout=60)
+    assert sorted(p.name for p in parts.iterdir()) == ["key.age", "payload.age"]
+    return _age_with_tty(
+        [age, "-d", "-i", str(parts / "key.age"), "-o", str(out), str(parts / "payload.age")], passphrase
+    )
+
+
+def _age_with_tty(argv: list[str], passphrase: str) -> int:
+    """Run age with a pseudo-terminal as its /dev/tty and type the passphrase at its prompt."""
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [age, "--decrypt", "--output", str(out), str(bundle)],
+        argv,
         stdin=slave,
         stdout=slave,
         stderr=slave,

@@ -388,13 +388,38 @@ def test_golden_bundle_gives_its_documented_result(entry: dict[str, Any]) -> Non
             assert type(info.value).__name__ == entry["expect"]
 
 
-def test_passphrase_bundles_over_the_cap_are_refused_before_any_work(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_passphrase_bundles_stream_past_the_old_cap_and_damage_anywhere_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from imsa_desktop.bundle import format as fmt
     from imsa_desktop.errors import BundleTooLarge
 
+    # the old whole-file cap applies only to passphrase files made before one-time keys
     monkeypatch.setattr(fmt, "MAX_PASSPHRASE_BUNDLE_BYTES", 64 * 1024)
-    with pytest.raises(BundleTooLarge) as info:
-        make(passphrase="a long enough passphrase")
-    assert "public key" in info.value.user_message
+    data = make(passphrase="a long enough passphrase")
+    assert len(data) > 64 * 1024
+    result, sink = read(data, passphrase="a long enough passphrase")
+    assert sink.cases == CASES and sink.attachments == ATTACHMENTS
+    assert result.case_count == 3
     with pytest.raises(BundleTooLarge):
         verify_bundle(io.BytesIO(b"age-encryption.org/v1\n" + bytes(200_000)), passphrase="x")
+    # cut short, one byte changed in the key or the payload, or anything appended: refused
+    for damaged in (
+        data[: len(data) // 2],
+        data[:600],
+        data[:-1],
+        data + b"\x00" * 20_000,
+        data + b"x",
+        data[:-15_000] + bytes([data[-15_000] ^ 1]) + data[-14_999:],
+    ):
+        with pytest.raises(BundleCorrupt):
+            verify_bundle(io.BytesIO(damaged), passphrase="a long enough passphrase")
+    with pytest.raises(BundleWrongKey):
+        verify_bundle(io.BytesIO(data), passphrase="not the passphrase")
+    # a changed byte in the passphrase-protected key cannot be told from a wrong passphrase
+    with pytest.raises((BundleCorrupt, BundleWrongKey)):
+        key_flipped = data[:700] + bytes([data[700] ^ 1]) + data[701:]
+        verify_bundle(io.BytesIO(key_flipped), passphrase="a long enough passphrase")
+    with pytest.raises(BundleWrongKey) as info:
+        verify_bundle(io.BytesIO(data), identities=[BOB.age_secret])
+    assert "passphrase" in info.value.user_message
