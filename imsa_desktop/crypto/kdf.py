@@ -25,10 +25,13 @@ SALT_LEN = 16
 ARGON2_VERSION_NUMBER = ARGON2_VERSION  # 19 (0x13), the only version we write or read
 MIN_MEMORY_KIB = 65536  # 64 MiB: calibrate() never goes below this
 
-# Upper limits accepted from a key file, so a tampered file cannot ask for absurd work.
-MAX_TIME_COST = 1000
-MAX_MEMORY_KIB = 4 * 1024 * 1024  # 4 GiB
+# Upper limits accepted from a key file, so a tampered file cannot make unlocking hang (issue
+# 19, hole 11: 1,000 passes over 4 GiB did). calibrate() stays far inside them (256 MiB, a few
+# passes); a key file beyond them is reported as damaged.
+MAX_TIME_COST = 64
+MAX_MEMORY_KIB = 2 * 1024 * 1024  # 2 GiB
 MAX_PARALLELISM = 64
+MAX_WORK_KIB_PASSES = 64 * 262144  # time_cost x memory_kib: 64 passes of 256 MiB, 8 of 2 GiB
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class Argon2Params:
         if not (1 <= self.parallelism <= MAX_PARALLELISM):
             raise InvalidInput("The key-derivation settings are not valid.")
         if not (8 * self.parallelism <= self.memory_kib <= MAX_MEMORY_KIB):
+            raise InvalidInput("The key-derivation settings are not valid.")
+        if self.time_cost * self.memory_kib > MAX_WORK_KIB_PASSES:
             raise InvalidInput("The key-derivation settings are not valid.")
 
 
@@ -119,8 +124,9 @@ def calibrate(
     per_pass = max(two - one, one / 4, 1e-6)
     fixed = max(one - per_pass, 0.0)
     passes = math.ceil(max(target_seconds - fixed, 0.0) / per_pass - 1e-9)
-    time_cost = min(MAX_TIME_COST, max(floor, passes))
+    most = min(MAX_TIME_COST, MAX_WORK_KIB_PASSES // memory)
+    time_cost = min(most, max(floor, passes))
     measured = timed(time_cost)
-    if 0 < measured < target_seconds and time_cost < MAX_TIME_COST:
-        time_cost = min(MAX_TIME_COST, math.ceil(time_cost * target_seconds / measured - 1e-9))
+    if 0 < measured < target_seconds and time_cost < most:
+        time_cost = min(most, math.ceil(time_cost * target_seconds / measured - 1e-9))
     return Argon2Params(time_cost=time_cost, memory_kib=memory, parallelism=lanes)

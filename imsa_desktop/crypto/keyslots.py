@@ -58,6 +58,10 @@ KEY_CHECK_LEN = 16
 RECOVERY_CHECK_LEN = 3
 MAX_FILE_BYTES = 1024 * 1024
 MAX_VAULT_ID_LEN = 200
+KEY_FILE_WORK = (
+    "The vault's key file is damaged: it asks for more key-derivation work than IMSA Desktop "
+    "ever uses; restore the vault from a backup."
+)
 
 PASSPHRASE = "passphrase"
 RECOVERY = "recovery"
@@ -167,7 +171,8 @@ def _argon2_params(slot: dict[str, Any]) -> Argon2Params:
             parallelism=_int_field(slot, "parallelism"),
         )
     except InvalidInput as e:
-        raise _SlotInvalid("params") from e
+        # Not a wrong passphrase: the file asks for work no vault of ours is made with.
+        raise VaultDamaged(KEY_FILE_WORK) from e
 
 
 def _passphrase_slot(data_key: bytes, vault_id: str, passphrase: str, params: Argon2Params) -> dict[str, Any]:
@@ -340,7 +345,7 @@ class KeySlotFile:
         slot = self._slot(PASSPHRASE)
         try:
             return _argon2_params(slot) if slot is not None else None
-        except _SlotInvalid:
+        except (_SlotInvalid, VaultDamaged):
             return None
 
     def unlock_with_passphrase(self, passphrase: str) -> bytes:

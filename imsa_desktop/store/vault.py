@@ -24,7 +24,7 @@ from imsa_desktop.crypto.keychain import Keychain
 from imsa_desktop.crypto.keyslots import KeySlotFile
 from imsa_desktop.crypto.memory import wipe
 from imsa_desktop.domain.model import utc_now
-from imsa_desktop.errors import VaultExists, VaultLocked, VaultNotFound
+from imsa_desktop.errors import VaultDamaged, VaultExists, VaultLocked, VaultNotFound
 from imsa_desktop.store import connection, migrations
 from imsa_desktop.store.attachments import AttachmentStore
 from imsa_desktop.store.uow import SqlUnitOfWork
@@ -79,18 +79,68 @@ def _require_db(path: Path) -> None:
         raise VaultNotFound()
 
 
+DAMAGED_FILE = (
+    "The vault file is damaged (it is empty or not an IMSA Desktop vault), so nothing was "
+    "opened or changed; restore it from your latest backup."
+)
+
+
+def _require_vault_file(path: Path) -> None:
+    """An existing vault file that is empty or shorter than one database page is damage, never
+    a new vault (SQLite would happily start a fresh database in it)."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise VaultNotFound() from None
+    except OSError:
+        raise VaultDamaged(DAMAGED_FILE) from None
+    if size < 1024:
+        raise VaultDamaged(DAMAGED_FILE)
+
+
+def _require_this_vault(conn: connection.Connection, vault_id: str) -> None:
+    """The database must be the one the key file belongs to, with its schema already there."""
+    try:
+        with connection.storage_errors():
+            has_meta = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+            ).fetchone()[0]
+            row = (
+                conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone() if has_meta else None
+            )
+    except VaultDamaged:
+        raise VaultDamaged(DAMAGED_FILE) from None
+    if row is None or row[0] != vault_id:
+        raise VaultDamaged(DAMAGED_FILE)
+
+
 class Vault:
     """An open vault. ``unit_of_work()`` gives a fresh transaction on the vault's connection."""
 
     def __init__(
-        self, path: Path, slots: KeySlotFile, key: bytearray, clock: Callable[[], datetime] = utc_now
+        self,
+        path: Path,
+        slots: KeySlotFile,
+        key: bytearray,
+        clock: Callable[[], datetime] = utc_now,
+        *,
+        new: bool = False,
     ):
         self.path = path
         self.slots = slots
         self._key: bytearray | None = key
         self._clock = clock
-        self.conn: connection.Connection | None = connection.connect(path, key)
+        if not new:
+            _require_vault_file(path)
         try:
+            self.conn: connection.Connection | None = connection.connect(path, key)
+        except VaultDamaged:
+            if new:
+                raise
+            raise VaultDamaged(DAMAGED_FILE) from None
+        try:
+            if not new:
+                _require_this_vault(self.conn, slots.vault_id)
             migrations.migrate(self.conn)
             AttachmentStore(self.conn, clock=clock).cleanup_incomplete()
         except BaseException:
@@ -115,15 +165,18 @@ class Vault:
         path = Path(path)
         if vault_exists(path):
             raise VaultExists()
+        # Only folders we create become private (0700); an existing one (even /tmp) is left as is.
+        missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
         path.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(OSError):
-            os.chmod(path.parent, 0o700)
+        for folder in missing:
+            with contextlib.suppress(OSError):
+                os.chmod(folder, 0o700)
         key = bytearray(secrets.token_bytes(32))
         vault_id = str(uuid.uuid4())
         slots, recovery_key = KeySlotFile.create(bytes(key), vault_id, passphrase, params)
         vault: Vault | None = None
         try:
-            vault = cls(path, slots, key, clock)
+            vault = cls(path, slots, key, clock, new=True)
             assert vault.conn is not None
             with connection.storage_errors():
                 vault.conn.execute("BEGIN IMMEDIATE")
