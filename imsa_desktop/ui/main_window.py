@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from imsa_desktop.crypto.keychain import Keychain
-from imsa_desktop.ui import clipboard, plugins
+from imsa_desktop.ui import clipboard, editing, keyboard, plugins
 from imsa_desktop.ui.common import message_for
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.unlock_view import UnlockView
@@ -145,11 +145,26 @@ class MainWindow(QMainWindow):
         self.who = QLabel()
         self.who.setObjectName("hint")
         self.toolbar.addWidget(self.who)
+        self.help_action = QAction("Help", self)
+        self.help_action.setObjectName("helpAction")
+        self.help_action.setShortcut(QKeySequence(keyboard.HELP.keys))
+        self.help_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.help_action.setToolTip("Keyboard shortcuts (F1)")
+        self.help_action.triggered.connect(self.show_shortcuts)
+        self.toolbar.addAction(self.help_action)
         self.toolbar.addAction(self.hide_action)
         self.toolbar.addAction(self.lock_action)
         # Shortcuts work even while the toolbar is hidden.
         self.addAction(self.lock_action)
         self.addAction(self.hide_action)
+        self.addAction(self.help_action)
+        self.search_action = self._shortcut(keyboard.SEARCH, self.focus_search, "searchAction")
+        self.save_action = self._shortcut(keyboard.SAVE, self.save_focused, "saveAction")
+        self.close_case_action = self._shortcut(keyboard.CLOSE_CASE, self.close_case, "closeCaseAction")
+        self.quit_action = self._shortcut(keyboard.QUIT, self.close, "quitAction")
+        self.print_action = self._shortcut(keyboard.PRINT, self.print_current, "printAction")
+        self.new_action.setToolTip(f"New case ({keyboard.NEW_CASE.keys})")
+        self.keyboard_policy = keyboard.KeyboardPolicy(self)
 
         self.unlock_view.unlocked.connect(self._unlocked)
         self.unlock_view.unlock_started.connect(lambda: QTimer.singleShot(0, self.prepare_workspace))
@@ -162,6 +177,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+            app.installEventFilter(self.keyboard_policy)
             if isinstance(app, QGuiApplication):
                 app.applicationStateChanged.connect(self._app_state_changed)
         self.idle_timer = QTimer(self)
@@ -176,10 +192,91 @@ class MainWindow(QMainWindow):
         # Warm the heavy modules once the window has been drawn (not while it is being drawn).
         QTimer.singleShot(250, plugins.preload)
 
+    # ---- keyboard shortcuts -------------------------------------------------------------------
+    def _shortcut(self, shortcut: keyboard.Shortcut, slot: Callable[[], object], name: str) -> QAction:
+        action = QAction(shortcut.what, self)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(shortcut.keys))
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def show_shortcuts(self) -> QDialog:
+        dialog = keyboard.ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def focus_search(self) -> None:
+        """Ctrl+F: the search box above the case list (or the case filter without it)."""
+        if self.workspace is None or self.stack.currentWidget() is not self.workspace:
+            return
+        from PySide6.QtWidgets import QLineEdit
+
+        field = self.workspace.findChild(QLineEdit, "globalSearch") or self.workspace.filter
+        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        field.selectAll()
+
+    def save_focused(self) -> None:
+        """Ctrl+S: save the form the keyboard is in: an edit dialog's Save, else the editor
+        around the focused control, else the case tab on screen."""
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        active = QApplication.activeWindow()
+        if isinstance(active, QDialog) and active is not self:
+            for box in active.findChildren(QDialogButtonBox):
+                button = box.button(QDialogButtonBox.StandardButton.Save)
+                if button is not None and button.isVisible() and button.isEnabled():
+                    button.click()
+                    return
+            return
+        if self.workspace is None or self.stack.currentWidget() is not self.workspace:
+            return
+        editor = editing.editor_around(QApplication.focusWidget())
+        if editor is None:
+            editor = editing.as_editor(self.workspace.case_view.tabs.currentWidget())
+        if editor is not None:
+            editor.save()
+
+    def close_case(self) -> None:
+        """Ctrl+W: back to the Today page (unsaved changes are saved or the advocate is asked)."""
+        if self.workspace is None or self.workspace.case_view.case_id is None:
+            return
+        self.workspace.show_home()
+
+    def print_current(self) -> None:
+        """Ctrl+P: print from the preview on screen, else open the case summary's preview."""
+        active = QApplication.activeWindow()
+        button = active.findChild(QPushButton, "printButton") if active is not None else None
+        if active is not self and button is not None and button.isEnabled():
+            button.click()
+            return
+        if self.workspace is None or self.workspace.case_view.case_id is None:
+            return
+        for tab in self.workspace.case_view.tab_list:
+            print_document = getattr(tab, "print_document", None)
+            if callable(print_document):
+                if tab.case_id != self.workspace.case_view.case_id:
+                    tab.load(self.workspace.case_view.case_id)
+                from imsa_desktop.services.documents import SUMMARY
+
+                print_document(SUMMARY)
+                return
+
     # ---- pages ----------------------------------------------------------------------------
     def _set_unlocked_chrome(self, on: bool) -> None:
         self.toolbar.setVisible(on)
-        for a in (self.today_action, self.new_action, self.hide_action, *self.extra_actions):
+        for a in (
+            self.today_action,
+            self.new_action,
+            self.hide_action,
+            self.search_action,
+            self.save_action,
+            self.close_case_action,
+            self.print_action,
+            *self.extra_actions,
+        ):
             a.setEnabled(on)
         self.lock_action.setEnabled(on)
         self.who.setText(f"{self.session.advocate_name}  " if on else "")

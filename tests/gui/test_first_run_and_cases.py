@@ -237,8 +237,13 @@ def test_the_case_list_sorts_by_any_column(make_window, vault, vault_path: Path)
     ws.table.sortByColumn(2, _Qt.SortOrder.DescendingOrder)
     stages = [ws.proxy.index(r, 2).data() for r in range(ws.proxy.rowCount())]
     assert stages == sorted(stages, reverse=True)
-    # Filtering still works on the sorted list, and selecting a row opens that case.
+    # Filtering still works on the sorted list, and Enter on a row opens that case.
     ws.filter.setText("hong")
     assert ws.proxy.rowCount() == 1
     ws.table.selectRow(0)
+    assert ws.case_view.case_id is None, "highlighting a row does not open the case"
+    ws.table.setFocus()
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(ws.table, _Qt.Key.Key_Return)
     assert ws.case_view.title.text() == "Nguyễn Thị Hồng (Hồng)"

@@ -15,8 +15,8 @@ import dataclasses
 import html
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QResizeEvent, QTextDocument
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -178,6 +178,9 @@ class GlobalSearch(QWidget):
         self.field.returnPressed.connect(self._open_first)
         self.results.itemClicked.connect(self._open_item)
         self.results.itemActivated.connect(self._open_item)
+        self.results.setAccessibleName("Search results")
+        self.field.setAccessibleName("Search all cases")
+        self.field.installEventFilter(self)  # Down from the box goes into the results
         session.cases_changed.connect(self._refresh_if_shown)
 
     # ---- searching ------------------------------------------------------------------------
@@ -277,6 +280,23 @@ class GlobalSearch(QWidget):
     def hit_texts(self) -> list[str]:
         """The marked-up text of each row shown (headings and hits)."""
         return [str(self.results.item(i).data(HTML_ROLE)) for i in range(self.results.count())]
+
+    # ---- keyboard -------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            watched is self.field
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+        ):
+            if self.timer.isActive():
+                self.run_search()
+            for i in range(self.results.count()):
+                if self.results.item(i).data(HIT_ROLE):
+                    self.results.setCurrentRow(i)
+                    self.results.setFocus(Qt.FocusReason.TabFocusReason)
+                    return True
+        return super().eventFilter(watched, event)
 
     # ---- opening --------------------------------------------------------------------------
     def _open_first(self) -> None:

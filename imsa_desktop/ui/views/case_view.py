@@ -716,6 +716,14 @@ class CaseView(QWidget):
         except Exception as e:  # one tab failing must not blank the others
             message_for(e)
 
+    def focus_first_field(self) -> None:
+        """After creating a case: the keyboard goes to the first field of its profile."""
+        self.tabs.setCurrentIndex(0)
+        profile = self.tab_list[0]
+        if isinstance(profile, ProfileTab):
+            profile.full_name.setFocus(Qt.FocusReason.OtherFocusReason)
+            profile.full_name.selectAll()
+
     def _refresh_header(self, case_id: str) -> None:
         if case_id != self.case_id or not self.session.is_open:
             return

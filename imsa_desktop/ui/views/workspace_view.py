@@ -146,7 +146,10 @@ class WorkspaceView(QWidget):
         self.filter.textChanged.connect(self._filters_changed)
         self.status_filter.currentIndexChanged.connect(self._filters_changed)
         self.stage_filter.currentIndexChanged.connect(self._filters_changed)
-        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        # Arrow keys only move the highlight (no case is opened, nothing is audited as viewed);
+        # Enter, a double-click or a click opens the case.
+        self.table.activated.connect(self._row_activated)
+        self.table.clicked.connect(self._row_activated)
         self.new_button.clicked.connect(self.new_case)
         session.cases_changed.connect(self.reload)
         self.case_view.tab_list[0].erased.connect(self._case_erased)  # type: ignore[attr-defined]
@@ -196,11 +199,11 @@ class WorkspaceView(QWidget):
             )
             self.table.selectionModel().blockSignals(False)
 
-    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+    def _row_activated(self, current: QModelIndex) -> None:
         if not current.isValid():
             return
-        case_id = current.data(CASE_ID_ROLE)
-        if case_id:
+        case_id = current.sibling(current.row(), 0).data(CASE_ID_ROLE)
+        if case_id and case_id != self.case_view.case_id:
             self.open_case(case_id)
 
     def open_case(self, case_id: str, tab: int | None = None) -> None:
@@ -241,6 +244,7 @@ class WorkspaceView(QWidget):
             return
         self.reload()
         self.open_case(case_id, tab=0)
+        self.case_view.focus_first_field()
 
     def _case_erased(self, _case_id: str) -> None:
         self.show_home()

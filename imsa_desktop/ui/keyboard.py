@@ -1,0 +1,134 @@
+"""Keyboard habits for the whole app (KeePassXC's are the model), and the shortcuts sheet.
+
+* Tab moves from control to control: never cell by cell through a table or list (arrow keys
+  move inside them), and it leaves multi-line text fields (Ctrl+Tab types a tab there).
+* Enter presses the focused button, in dialogs and in the main window alike.
+* The shortcuts below work everywhere; the sheet (F1, or Help in the toolbar) lists them.
+
+The policy is applied once per widget, when Qt first polishes it, so every view and dialog
+any feature module builds gets it without having to remember.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    keys: str  # QKeySequence text, e.g. "Ctrl+Shift+H"
+    what: str  # what it does, for the sheet
+
+
+SEARCH = Shortcut("Ctrl+F", "Search all cases")
+SAVE = Shortcut("Ctrl+S", "Save the form you are in")
+CLOSE_CASE = Shortcut("Ctrl+W", "Close the open case (asks about unsaved changes)")
+QUIT = Shortcut("Ctrl+Q", "Quit (asks about unsaved changes)")
+LOCK = Shortcut("Ctrl+L", "Lock the vault now")
+HIDE = Shortcut("Ctrl+Shift+H", "Hide everything at once; again to come back")
+NEW_CASE = Shortcut("Ctrl+N", "New case")
+PRINT = Shortcut("Ctrl+P", "Print: the preview you are in, or the open case's summary")
+HELP = Shortcut("F1", "This list of shortcuts")
+
+GLOBAL_SHORTCUTS = (SEARCH, SAVE, CLOSE_CASE, QUIT, LOCK, HIDE, NEW_CASE, PRINT, HELP)
+
+MOVING_AROUND = (
+    Shortcut("Tab / Shift+Tab", "Next / previous control (leaves tables and multi-line fields)"),
+    Shortcut("Up / Down", "Move inside a list, table or the search results"),
+    Shortcut("Enter", "Open the highlighted case or result; press the focused button"),
+    Shortcut("Space", "Tick a box; press the focused button"),
+    Shortcut("Ctrl+Tab", "In a multi-line field: type a tab character"),
+    Shortcut("Ctrl+Page Down / Up", "Next / previous tab of a case"),
+    Shortcut("Alt + underlined letter", "The control with that letter"),
+    Shortcut("Escape", "Close a dialog without saving"),
+)
+
+
+class KeyboardPolicy(QObject):
+    """An application-wide event filter that gives every widget the habits above."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind == QEvent.Type.Polish and isinstance(watched, QWidget):
+            apply_policy(watched)
+        elif (
+            kind == QEvent.Type.KeyPress
+            and isinstance(watched, QPlainTextEdit | QTextEdit)
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Tab
+            and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+            and not watched.isReadOnly()
+        ):
+            watched.insertPlainText("\t")
+            return True
+        return False
+
+
+def apply_policy(w: QWidget) -> None:
+    if isinstance(w, QAbstractItemView):
+        w.setTabKeyNavigation(False)
+    elif isinstance(w, QPlainTextEdit | QTextEdit):
+        w.setTabChangesFocus(True)
+    elif isinstance(w, QPushButton) and w.property("imsaNoEnter") is not True:
+        w.setAutoDefault(True)  # Enter presses the focused button, not only in dialogs
+
+
+class ShortcutsDialog(QDialog):
+    """Help: every keyboard shortcut, in a table a screen reader reads row by row."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        lay = QVBoxLayout(self)
+        intro = QLabel("Everything in IMSA Desktop can be done with the keyboard.")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        rows = [*GLOBAL_SHORTCUTS, *MOVING_AROUND]
+        self.table = QTableWidget(len(rows), 2)
+        self.table.setObjectName("shortcutsTable")
+        self.table.setAccessibleName("Keyboard shortcuts")
+        self.table.setHorizontalHeaderLabels(["Keys", "What it does"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(True)
+        for i, s in enumerate(rows):
+            keys = QTableWidgetItem(s.keys)
+            f = keys.font()
+            f.setBold(True)
+            keys.setFont(f)
+            self.table.setItem(i, 0, keys)
+            self.table.setItem(i, 1, QTableWidgetItem(s.what))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        lay.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setDefault(True)
+        lay.addWidget(buttons)
+        self.resize(640, 560)
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        return [
+            (self.table.item(r, 0).text(), self.table.item(r, 1).text()) for r in range(self.table.rowCount())
+        ]
