@@ -36,3 +36,88 @@ def editor_around(w: QWidget | None) -> Editor | None:
             return w
         w = w.parentWidget()
     return None
+
+
+# ---- form snapshots: what a form holds, to compare (dirty?) and to carry across a lock ------
+
+FormState = list[Any]
+
+
+def _fields(root: QWidget) -> list[QWidget]:
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit
+
+    out: list[QWidget] = []
+    for w in root.findChildren(QWidget):
+        if w.property("imsaNotEdited") is True:
+            continue
+        if isinstance(w, QLineEdit) and not w.isReadOnly():
+            if isinstance(w.parentWidget(), QAbstractSpinBox | QComboBox):
+                continue  # the line edit inside a spin box or an editable combo
+            out.append(w)
+        elif isinstance(w, QPlainTextEdit) and not w.isReadOnly():
+            out.append(w)
+        elif isinstance(w, QAbstractButton) and w.isCheckable():
+            out.append(w)
+        elif isinstance(w, QComboBox | QAbstractSpinBox):
+            out.append(w)
+    return out
+
+
+def form_state(root: QWidget) -> FormState:
+    """The value of every editable field under *root*, in a fixed order."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit
+
+    values: FormState = []
+    for w in _fields(root):
+        if isinstance(w, QLineEdit):
+            values.append(w.text())
+        elif isinstance(w, QPlainTextEdit):
+            values.append(w.toPlainText())
+        elif isinstance(w, QAbstractButton):
+            values.append(w.isChecked())
+        elif isinstance(w, QComboBox):
+            values.append(w.currentIndex())
+        elif isinstance(w, QAbstractSpinBox):
+            values.append(w.text())
+    return values
+
+
+def restore_form_state(root: QWidget, values: FormState) -> bool:
+    """Put *values* (from ``form_state`` of the same form) back; False if the form differs."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit
+
+    fields = _fields(root)
+    if len(fields) != len(values):
+        return False
+    for w, v in zip(fields, values, strict=True):
+        if isinstance(w, QLineEdit):
+            w.setText(str(v))
+        elif isinstance(w, QPlainTextEdit):
+            w.setPlainText(str(v))
+        elif isinstance(w, QAbstractButton):
+            w.setChecked(bool(v))
+        elif isinstance(w, QComboBox):
+            w.setCurrentIndex(int(v))
+        elif isinstance(w, QAbstractSpinBox):
+            w.lineEdit().setText(str(v)) if w.lineEdit() is not None else None  # type: ignore[func-returns-value]
+            w.interpretText()
+    return True
+
+
+def watch_changes(root: QWidget, changed: Any) -> None:
+    """Call *changed()* whenever any editable field under *root* is edited."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit
+
+    for w in _fields(root):
+        if isinstance(w, QLineEdit):
+            w.textChanged.connect(changed)
+        elif isinstance(w, QPlainTextEdit):
+            w.textChanged.connect(changed)
+        elif isinstance(w, QAbstractButton):
+            w.toggled.connect(changed)
+        elif isinstance(w, QComboBox):
+            w.currentIndexChanged.connect(changed)
+        elif isinstance(w, QAbstractSpinBox):
+            w.editingFinished.connect(changed)
+            if hasattr(w, "valueChanged"):
+                w.valueChanged.connect(changed)

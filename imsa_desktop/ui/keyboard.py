@@ -11,10 +11,11 @@ any feature module builds gets it without having to remember.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -62,12 +63,22 @@ MOVING_AROUND = (
 
 
 class KeyboardPolicy(QObject):
-    """An application-wide event filter that gives every widget the habits above."""
+    """An application-wide event filter that gives every widget the habits above.
+
+    *actions* are the window-wide shortcuts; each dialog gets them too, since Qt does not
+    deliver a main window's shortcuts while a modal dialog covers it (Ctrl+L must lock, and
+    Ctrl+S save, from inside a dialog)."""
+
+    def __init__(self, parent: QObject | None = None, actions: Sequence[QAction] = ()) -> None:
+        super().__init__(parent)
+        self.actions = list(actions)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
         if kind == QEvent.Type.Polish and isinstance(watched, QWidget):
             apply_policy(watched)
+            if isinstance(watched, QDialog) and self.actions:
+                watched.addActions([a for a in self.actions if a not in watched.actions()])
         elif (
             kind == QEvent.Type.KeyPress
             and isinstance(watched, QPlainTextEdit | QTextEdit)

@@ -164,7 +164,17 @@ class MainWindow(QMainWindow):
         self.quit_action = self._shortcut(keyboard.QUIT, self.close, "quitAction")
         self.print_action = self._shortcut(keyboard.PRINT, self.print_current, "printAction")
         self.new_action.setToolTip(f"New case ({keyboard.NEW_CASE.keys})")
-        self.keyboard_policy = keyboard.KeyboardPolicy(self)
+        self.keyboard_policy = keyboard.KeyboardPolicy(
+            self,
+            [
+                self.lock_action,
+                self.hide_action,
+                self.help_action,
+                self.save_action,
+                self.print_action,
+                self.quit_action,
+            ],
+        )
 
         self.unlock_view.unlocked.connect(self._unlocked)
         self.unlock_view.unlock_started.connect(lambda: QTimer.singleShot(0, self.prepare_workspace))
@@ -225,10 +235,19 @@ class MainWindow(QMainWindow):
 
         active = QApplication.activeWindow()
         if isinstance(active, QDialog) and active is not self:
+            dialog_editor = editing.as_editor(active)
+            if dialog_editor is not None:
+                dialog_editor.save()
+                return
             for box in active.findChildren(QDialogButtonBox):
                 button = box.button(QDialogButtonBox.StandardButton.Save)
                 if button is not None and button.isVisible() and button.isEnabled():
                     button.click()
+                    return
+            for button in active.findChildren(QPushButton):  # e.g. "Save draft"
+                if button.text().replace("&", "").startswith("Save") and button.isVisible():
+                    if button.isEnabled():
+                        button.click()
                     return
             return
         if self.workspace is None or self.stack.currentWidget() is not self.workspace:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -44,6 +44,7 @@ from imsa_desktop.domain.model import (
 )
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import cases as case_service
+from imsa_desktop.ui import editing
 from imsa_desktop.ui.case_tab import CaseTab, EditableTab, attempt, fetch
 from imsa_desktop.ui.common import Banner, message_for, save_cancel_footer
 from imsa_desktop.ui.forms import DateField, EnumCombo, TriState, split_list
@@ -61,6 +62,7 @@ class ProfileTab(CaseTab):
 
     title = "Profile"
     saved = Signal()
+    dirty_changed = Signal(bool)
     erased = Signal(str)  # case id
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -193,8 +195,46 @@ class ProfileTab(CaseTab):
         self.save_button.setDefault(True)
         bar.addStretch(1)
         bar.addWidget(self.save_button)
+        self.unsaved_mark = QLabel("Unsaved changes")
+        self.unsaved_mark.setObjectName("unsavedMark")
+        self.unsaved_mark.hide()
+        bar.insertWidget(bar.count() - 1, self.unsaved_mark)
         outer.addLayout(bar)
         self.save_button.clicked.connect(self.save)
+        self._saved_state: editing.FormState = []
+        self._dirty = False
+        editing.watch_changes(inner, self._edited)
+
+    # ---- unsaved changes (ui/editing.py) --------------------------------------------------
+    def _edited(self) -> None:
+        dirty = self.has_unsaved_changes()
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.unsaved_mark.setVisible(dirty)
+            self.dirty_changed.emit(dirty)
+
+    def _mark_saved(self) -> None:
+        self._saved_state = editing.form_state(self)
+        self._edited()
+
+    def has_unsaved_changes(self) -> bool:
+        return (
+            self.case_id is not None
+            and self._case is not None
+            and editing.form_state(self) != self._saved_state
+        )
+
+    def discard_changes(self) -> None:
+        if self.case_id is not None:
+            self.load(self.case_id)
+
+    def draft(self) -> dict[str, Any]:
+        return {"form": editing.form_state(self)}
+
+    def restore_draft(self, draft: dict[str, Any]) -> None:
+        form = draft.get("form")
+        if isinstance(form, list):
+            editing.restore_form_state(self, form)
 
     def load(self, case_id: str) -> None:
         super().load(case_id)
@@ -231,6 +271,7 @@ class ProfileTab(CaseTab):
         self.re_referrals.setValue(case.re_referral_count)
         self.notes.setPlainText(case.notes)
         self.banner.clear_message()
+        self._mark_saved()
 
     def edited_case(self) -> Case:
         if self._case is None:
@@ -282,16 +323,18 @@ class ProfileTab(CaseTab):
             notes=self.notes.toPlainText().strip(),
         )
 
-    def save(self) -> None:
+    def save(self) -> bool:
         try:
             case = self.edited_case()
             self._case = case_service.save_case(self.session.uow(), case, clock=self.session.clock)
         except Exception as e:
             self.banner.error(message_for(e))
-            return
+            return False
+        self._mark_saved()
         self.banner.info("Saved.")
         self.session.notify_case(case.id)
         self.saved.emit()
+        return True
 
     # ---- data rights ----------------------------------------------------------------------
     def subject_access_export(self) -> None:
@@ -379,6 +422,7 @@ class ProfileTab(CaseTab):
             w.clear()
         for t in self.findChildren(QPlainTextEdit):
             t.clear()
+        self._mark_saved()
 
 
 class DecisionDialog(QDialog):
