@@ -227,12 +227,21 @@ def collect(uow: AbstractUnitOfWork, period: st.Period, filters: st.Filters, tod
     return st.count(facts, period, filters, today)
 
 
-def make_export(uow: AbstractUnitOfWork, period: st.Period, filters: st.Filters, today: date) -> st.Export:
+def make_export(
+    uow: AbstractUnitOfWork,
+    period: st.Period,
+    filters: st.Filters,
+    today: date,
+    *,
+    read_uow: AbstractUnitOfWork | None = None,
+) -> st.Export:
+    """This vault's export. ``read_uow`` (a read-only unit of work) does the counting if given,
+    so a long count never holds the write lock; ``uow`` only creates the identity if missing."""
     return st.Export(
         app_version=app_version(),
         vault=vault_id(uow),
         generated_on=today,
-        counts=collect(uow, period, filters, today),
+        counts=collect(read_uow or uow, period, filters, today),
     )
 
 
@@ -300,9 +309,14 @@ def export_statistics(
     """Count, write the file, and note the export in the audit log."""
     _suffix(path, (".json", ".csv"), "statistics")
     export = make_export(uow, period, filters, today)
+    save_export(uow, export, path)
+    return export
+
+
+def save_export(uow: AbstractUnitOfWork, export: st.Export, path: Path) -> None:
+    """Write an export already made (the GUI shows it first) and note it in the audit log."""
     write_export(export, path)
     record_export(uow, export)
-    return export
 
 
 def read_export(path: Path) -> st.Export:

@@ -67,6 +67,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("Today", _F + "dashboard", home="TodayDashboard"),
     Feature("Search", _F + "search", sidebar="search_box"),
     Feature("Sharing", _F + "bundles", actions="register_actions"),
+    Feature("Statistics", _F + "stats", actions="register_actions"),
 )
 
 _loaded = False
