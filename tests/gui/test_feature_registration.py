@@ -48,7 +48,11 @@ def test_load_fills_every_slot_from_the_list(app) -> None:
     titles = [t.title for t in case_view.EXTRA_TABS]
     assert titles == ["Deadlines", "Timeline", "Appointments", "Evidence", "Letters"]
     assert [f.__name__ for f in workspace_view.HOME_FACTORY] == ["TodayDashboard"]
-    assert len(workspace_view.SIDEBAR_WIDGETS) == 1 and len(plugins.ACTION_BUILDERS) == 1
+    assert len(workspace_view.SIDEBAR_WIDGETS) == 1
+    assert [f.__module__ for f in plugins.ACTION_BUILDERS] == [
+        "imsa_desktop.ui.features.bundles",
+        "imsa_desktop.ui.features.stats",
+    ]
 
 
 def test_a_missing_feature_module_stops_the_app_with_one_sentence(monkeypatch, capsys) -> None:
