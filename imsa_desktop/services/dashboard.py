@@ -8,21 +8,47 @@ from datetime import date, timedelta
 
 from imsa_desktop.domain.deadlines import DeadlineState
 from imsa_desktop.domain.model import CaseStatus, CaseSummary
+from imsa_desktop.domain.rules import Nature
+from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import appointments as appointment_service
 from imsa_desktop.services import deadlines as deadline_service
 from imsa_desktop.services.appointments import AgendaItem
 from imsa_desktop.services.deadlines import CaseDeadline
 from imsa_desktop.services.ports import AbstractUnitOfWork
 
+LOOKAHEAD_KEY = "deadlines.lookahead_days"
+DEFAULT_LOOKAHEAD_DAYS = 30
+LOOKAHEAD_RANGE = (1, 365)
+
+
+def lookahead_days(uow: AbstractUnitOfWork) -> int:
+    """The Today page's deadline look-ahead (a vault setting; default 30 days)."""
+    with uow:
+        v = uow.settings.get(LOOKAHEAD_KEY)
+    if isinstance(v, bool) or not isinstance(v, int) or not LOOKAHEAD_RANGE[0] <= v <= LOOKAHEAD_RANGE[1]:
+        return DEFAULT_LOOKAHEAD_DAYS
+    return v
+
+
+def set_lookahead_days(uow: AbstractUnitOfWork, days: int) -> None:
+    low, high = LOOKAHEAD_RANGE
+    if isinstance(days, bool) or not isinstance(days, int) or not low <= days <= high:
+        raise InvalidInput(f"The look-ahead must be between {low} and {high} days.")
+    with uow:
+        uow.settings.set(LOOKAHEAD_KEY, days)
+        uow.audit.record("settings", None, "deadline look-ahead changed")
+        uow.commit()
+
 
 @dataclass(frozen=True)
 class Today:
     today: date
-    overdue: list[CaseDeadline]
-    due_this_week: list[CaseDeadline]  # due today up to 7 days ahead
+    overdue: list[CaseDeadline]  # hard limits first (red until met or dismissed), then targets
+    due_this_week: list[CaseDeadline]  # due within the look-ahead, or a time limit whose window is open
     appointments_today: list[AgendaItem]
     appointments_week: list[AgendaItem]  # tomorrow up to 7 days ahead
     lost_contact: list[CaseSummary]
+    lookahead_days: int = DEFAULT_LOOKAHEAD_DAYS
 
     @property
     def is_quiet(self) -> bool:
@@ -35,11 +61,36 @@ class Today:
         )
 
 
-def today_overview(uow_factory: Callable[[], AbstractUnitOfWork], today: date, *, days: int = 7) -> Today:
-    """Build the dashboard. ``uow_factory`` is a callable giving a fresh unit of work."""
+def today_overview(
+    uow_factory: Callable[[], AbstractUnitOfWork],
+    today: date,
+    *,
+    days: int = 7,
+    lookahead: int | None = None,
+) -> Today:
+    """Build the dashboard. ``uow_factory`` is a callable giving a fresh unit of work.
+
+    Deadlines: every overdue one (hard limits first; an overdue limit the advocate dismissed with
+    a reason leaves the page), every deadline due within the look-ahead (``lookahead`` or the
+    vault setting, default 30 days), and every time limit whose window is open today, for its
+    whole window: a new negative decision's reconsideration or judicial review limit is on the
+    page from the day it is recorded. ``days``: the appointments window.
+    """
     make = uow_factory
-    deadlines = deadline_service.all_deadlines(make(), today, within_days=days)
+    ahead = lookahead if lookahead is not None else lookahead_days(make())
+    deadlines = deadline_service.all_deadlines(make(), today)
+    limit = today + timedelta(days=ahead)
+
+    def shown(cd: CaseDeadline) -> bool:
+        d = cd.deadline
+        if d.state is DeadlineState.OVERDUE:
+            return not d.dismissed_reason
+        open_window = d.rule.nature is Nature.HARD_LIMIT and d.trigger_date <= today <= d.due
+        return d.due <= limit or open_window
+
+    deadlines = [d for d in deadlines if shown(d)]
     overdue = [d for d in deadlines if d.deadline.state is DeadlineState.OVERDUE]
+    overdue.sort(key=lambda d: (d.deadline.rule.nature is not Nature.HARD_LIMIT, d.deadline.due, d.case_code))
     soon = [d for d in deadlines if d.deadline.state is not DeadlineState.OVERDUE]
     agenda = appointment_service.agenda(make(), today, days + 1)
     todays = [a for a in agenda if a.appointment.start.date() == today]
@@ -48,4 +99,4 @@ def today_overview(uow_factory: Callable[[], AbstractUnitOfWork], today: date, *
     with uow:
         lost = [s for s in uow.cases.summaries() if s.status is CaseStatus.LOST_CONTACT]
     lost.sort(key=lambda s: s.updated_at)
-    return Today(today, overdue, soon, todays, week, lost)
+    return Today(today, overdue, soon, todays, week, lost, ahead)

@@ -215,3 +215,36 @@ def mark_met(
         {"met_on": met_on},
         "deadline marked met" if met_on is not None else "deadline met mark removed",
     )
+
+
+def dismiss_overdue(
+    uow: AbstractUnitOfWork,
+    case_id: str,
+    key: str,
+    reason: str,
+    *,
+    today: date,
+    clock: Clock = utc_now,
+) -> DeadlineOverride:
+    """Take an overdue deadline off the Today page, with the reason (kept and shown with it).
+
+    Only an overdue deadline can be dismissed; ``reason=""`` brings it back.
+    """
+    reason = " ".join(reason.split())
+    if reason:
+        with uow:
+            case = uow.cases.get(case_id)
+            current = _known_key(case, uow.overrides.for_case(case_id), key, today)
+        if current.state is not DeadlineState.OVERDUE:
+            raise InvalidInput("Only an overdue deadline can be dismissed.")
+        if len(reason) > 500:
+            raise InvalidInput("Please keep the reason under 500 characters.")
+    return _upsert(
+        uow,
+        case_id,
+        key,
+        today,
+        clock,
+        {"dismissed_reason": reason},
+        "overdue deadline dismissed" if reason else "overdue deadline restored",
+    )

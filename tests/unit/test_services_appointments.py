@@ -103,7 +103,11 @@ def test_dashboard_lists_overdue_week_appointments_and_lost_contact(vault, clock
     svc.save_appointment(vault.unit_of_work(), _appt(overdue, "2025-03-05T15:00"), clock=clock)
     t = today_overview(vault.unit_of_work, TODAY)
     assert [d.case_id for d in t.overdue] == [overdue]
-    assert [d.case_id for d in t.due_this_week] == [soon]  # reconsideration due 4 February
+    # One month from 5 January 2025 (the 12 Feb 2024 rule): 5 February; JR's window is open too.
+    assert [(d.case_id, d.deadline.rule.id, d.deadline.due) for d in t.due_this_week] == [
+        (soon, "reconsideration_rg_2024", date(2025, 2, 5)),
+        (soon, "judicial_review_ew", date(2025, 4, 5)),
+    ]
     assert [a.case_id for a in t.appointments_today] == [soon]
     assert [a.case_id for a in t.appointments_week] == [overdue]
     assert [s.id for s in t.lost_contact] == [lost]

@@ -1,7 +1,10 @@
 """The Today dashboard: the first screen after unlocking.
 
-Overdue and due-this-week deadlines, today's and this week's appointments across cases, and
-cases with lost contact. Every row opens its case with one click (``open_case``).
+Overdue deadlines (time limits first, in red, until met or dismissed with a reason), deadlines
+within the look-ahead (a vault setting, default 30 days) and every time limit whose window is
+open (a new negative decision's reconsideration or judicial review limit is shown from the day
+it is recorded), today's and this week's appointments across cases, and cases with lost contact.
+Every row opens its case with one click (``open_case``).
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from imsa_desktop.domain.dates import format_date
+from imsa_desktop.domain.rules import Nature
 from imsa_desktop.services import dashboard as dashboard_service
 from imsa_desktop.services.appointments import AgendaItem
 from imsa_desktop.services.deadlines import CaseDeadline
@@ -68,8 +74,10 @@ class _List(QTableWidget):
         head_h = self.horizontalHeader().sizeHint().height()
         self.setFixedHeight(head_h + row_h * min(max(rows, 1), 8) + 6)
 
-    def set_rows(self, rows: list[tuple[str, list[str], str]], empty: str) -> None:
-        """``rows``: (case id, cells, tooltip)."""
+    def set_rows(
+        self, rows: list[tuple[str, list[str], str]], empty: str, red: set[int] | None = None
+    ) -> None:
+        """``rows``: (case id, cells, tooltip); ``red``: indexes of rows to show in red."""
         self.clearContents()
         if not rows:
             self.setRowCount(1)
@@ -90,6 +98,9 @@ class _List(QTableWidget):
                 item.setData(CASE_ROLE, case_id)
                 if tip:
                     item.setToolTip(tip)
+                if red and r in red:
+                    item.setBackground(QBrush(QColor("#fff1f0")))
+                    item.setForeground(QBrush(QColor("#8a1f11")))
                 self.setItem(r, c, item)
         if more:
             note = QTableWidgetItem(f"… and {more} more (the most urgent are shown first)")
@@ -109,9 +120,23 @@ def _deadline_rows(items: list[CaseDeadline], today: date) -> list[tuple[str, li
     for cd in items:
         d = cd.deadline
         title = d.title + (" (date changed)" if d.overridden else "")
-        cells = [format_date(d.due), _days(d.days_left(today)), cd.case_code, cd.display_name, title]
-        rows.append((cd.case_id, cells, cd.explanation))
+        if d.caution:
+            title += " ⚠ check para 14.216"
+        tip = cd.explanation + (f"\n⚠ {d.caution}" if d.caution else "")
+        cells = [
+            format_date(d.due),
+            _days(d.days_left(today)),
+            cd.case_code,
+            cd.display_name,
+            title,
+            d.rule.source,
+        ]
+        rows.append((cd.case_id, cells, tip))
     return rows
+
+
+def _hard_limits(items: list[CaseDeadline]) -> set[int]:
+    return {i for i, cd in enumerate(items) if cd.deadline.rule.nature is Nature.HARD_LIMIT}
 
 
 def _days(n: int) -> str:
@@ -155,6 +180,18 @@ class TodayDashboard(QWidget):
         self.title.setObjectName("heading")
         top.addWidget(self.title)
         top.addStretch(1)
+        top.addWidget(QLabel("Look ahead"))
+        self.lookahead = QSpinBox()
+        self.lookahead.setObjectName("deadlineLookahead")
+        self.lookahead.setRange(*dashboard_service.LOOKAHEAD_RANGE)
+        self.lookahead.setValue(dashboard_service.DEFAULT_LOOKAHEAD_DAYS)
+        self.lookahead.setSuffix(" days")
+        self.lookahead.setAccessibleName("Deadline look-ahead in days")
+        self.lookahead.setToolTip(
+            "How far ahead the Today page lists deadlines (kept in the vault). Open time limits "
+            "(reconsideration, judicial review) are always listed for their whole window."
+        )
+        top.addWidget(self.lookahead)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setObjectName("refreshDashboard")
         top.addWidget(self.refresh_button)
@@ -165,8 +202,9 @@ class TodayDashboard(QWidget):
         self.banner = Banner()
         lay.addWidget(self.banner)
 
-        self.overdue = _List("overdueDeadlines", ["Due", "", "Case", "Name", "Deadline"])
-        self.due_week = _List("dueThisWeek", ["Due", "", "Case", "Name", "Deadline"])
+        headers = ["Due", "", "Case", "Name", "Deadline", "Source"]
+        self.overdue = _List("overdueDeadlines", headers)
+        self.due_week = _List("dueThisWeek", headers)
         self.appts_today = _List("todayAppointments", ["Time", "Case", "Name", "Appointment"])
         self.appts_week = _List("weekAppointments", ["When", "Case", "Name", "Appointment"])
         self.lost = _List("lostContact", ["Case", "Name", "Last changed", "Reason"])
@@ -176,7 +214,7 @@ class TodayDashboard(QWidget):
         grid.setVerticalSpacing(6)
         boxes = [
             ("Overdue deadlines", self.overdue, 0, 0, 2),
-            ("Deadlines due in the next 7 days", self.due_week, 1, 0, 2),
+            ("Deadlines ahead and open time limits", self.due_week, 1, 0, 2),
             ("Today's appointments", self.appts_today, 2, 0, 2),
             ("Appointments in the next 7 days", self.appts_week, 3, 0, 2),
             ("Cases with lost contact", self.lost, 4, 0, 2),
@@ -201,12 +239,23 @@ class TodayDashboard(QWidget):
         for w in (self.overdue, self.due_week, self.appts_today, self.appts_week, self.lost, self.review):
             w.cellClicked.connect(lambda row, _col, w=w: self._clicked(w, row))
         self.refresh_button.clicked.connect(self.refresh)
+        self.lookahead.editingFinished.connect(self._lookahead_changed)
         self.reminders = ReminderWatcher(session, self)
         self.reminders.reminded.connect(self.banner.info)
         session.unlocked.connect(self.reminders.start)
         session.locked.connect(self.reminders.stop)
         if session.is_open:
             self.reminders.start()
+
+    def _lookahead_changed(self) -> None:
+        if not self.session.is_open:
+            return
+        try:
+            dashboard_service.set_lookahead_days(self.session.uow(), self.lookahead.value())
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self.refresh()
 
     def _clicked(self, table: _List, row: int) -> None:
         case_id = table.case_at(row)
@@ -257,9 +306,12 @@ class TodayDashboard(QWidget):
         self, today: date, t: dashboard_service.Today, reasons: dict[str, str], due: list[Any] | None = None
     ) -> None:
         self.title.setText(f"Today · {format_date(today)}")
+        self.lookahead.blockSignals(True)
+        self.lookahead.setValue(t.lookahead_days)
+        self.lookahead.blockSignals(False)
         parts = [
             f"{len(t.overdue)} overdue",
-            f"{len(t.due_this_week)} due this week",
+            f"{len(t.due_this_week)} ahead or open",
             f"{len(t.appointments_today)} appointment{'s' if len(t.appointments_today) != 1 else ''} today",
             f"{len(t.lost_contact)} lost contact",
         ]
@@ -268,8 +320,13 @@ class TodayDashboard(QWidget):
             if not t.is_quiet
             else "Nothing needs you today."
         )
-        self.overdue.set_rows(_deadline_rows(t.overdue, today), "No overdue deadlines.")
-        self.due_week.set_rows(_deadline_rows(t.due_this_week, today), "Nothing due in the next 7 days.")
+        self.overdue.set_rows(
+            _deadline_rows(t.overdue, today), "No overdue deadlines.", red=_hard_limits(t.overdue)
+        )
+        self.due_week.set_rows(
+            _deadline_rows(t.due_this_week, today),
+            f"Nothing due in the next {t.lookahead_days} days and no time limit open.",
+        )
         self.appts_today.set_rows(_agenda_rows(t.appointments_today, False), "No appointments today.")
         self.appts_week.set_rows(
             _agenda_rows(t.appointments_week, True), "No appointments in the next 7 days."
