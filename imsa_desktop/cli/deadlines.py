@@ -53,6 +53,14 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
                     "days_left": r.deadline.days_left(today),
                     "state": r.deadline.state.value,
                     "met_on": r.deadline.met_on.isoformat() if r.deadline.met_on else None,
+                    "met_late_days": r.deadline.met_late_days,
+                    "status": r.deadline.status_text,
+                    "dismissed_reason": r.deadline.dismissed_reason,
+                    "counting": r.deadline.rule.counting.value,
+                    "wording": r.deadline.rule.wording,
+                    "to_be_confirmed": r.deadline.rule.to_be_confirmed,
+                    "caution": r.deadline.caution,
+                    "guidance_version": r.deadline.rule.guidance_version,
                     "nature": r.deadline.rule.nature.value,
                     "trigger": r.deadline.trigger_description,
                     "source": r.deadline.rule.source,
@@ -69,7 +77,9 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         left = d.days_left(today)
         when = "today" if left == 0 else (f"in {left} days" if left > 0 else f"{-left} days ago")
         mark = " (date changed)" if d.overridden else ""
-        print(f"{d.due.isoformat()}  {d.state.label:<9} {when:<13} {r.case_code}  {d.title}{mark}")
+        status = d.status_text if d.state.value == "met" else d.state.label
+        caution = "  (check para 14.216)" if d.caution else ""
+        print(f"{d.due.isoformat()}  {status:<9} {when:<13} {r.case_code}  {d.title}{mark}{caution}")
     if rows:
         print(f"As of {format_date(today)}.", file=sys.stderr)
     return 0
@@ -83,14 +93,22 @@ def cmd_ics(args: argparse.Namespace) -> int:
         raise InvalidInput("The folder for the calendar file does not exist.")
     vault = main.open_vault(args)
     try:
-        result = ics_service.build_ics(vault.unit_of_work(), case_id=args.case, with_initials=args.initials)
+        result = ics_service.build_ics(
+            vault.unit_of_work(),
+            case_id=args.case,
+            with_initials=args.initials,
+            with_deadlines=args.deadlines,
+            today=_today(args) if args.deadlines else None,
+            uow_factory=vault.unit_of_work,
+        )
         ics_service.write_ics(out, result.data)
         ics_service.record_export(
             vault.unit_of_work(), result, case_id=args.case, with_initials=args.initials
         )
     finally:
         vault.close()
-    print(f"Wrote {result.count} appointment(s) to {out}", file=sys.stderr)
+    extra = f" and {result.deadline_count} deadline(s)" if args.deadlines else ""
+    print(f"Wrote {result.count} appointment(s){extra} to {out}", file=sys.stderr)
     return 0
 
 
@@ -109,4 +127,8 @@ def register(sub: argparse._SubParsersAction, add_common: Callable[[argparse.Arg
     p.add_argument("--case", metavar="CASE_ID", help="only this case")
     p.add_argument("--out", required=True, metavar="FILE.ics")
     p.add_argument("--initials", action="store_true", help="add the survivor's initials to each entry")
+    p.add_argument(
+        "--deadlines", action="store_true", help="add open deadlines as all-day events with a reminder"
+    )
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="with --deadlines: which are still open")
     p.set_defaults(func=cmd_ics)

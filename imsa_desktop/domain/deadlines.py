@@ -180,6 +180,7 @@ class Deadline:
     met_late_days: int | None = None  # MET after the due date: how many days after
     caution: str = ""  # e.g. para 14.216 not known: check the decision letter
     dismissed_reason: str = ""  # an overdue limit the advocate dismissed, with the reason
+    instead_of: str = ""  # a judicial review limit shown because reconsideration is barred: why
 
     @property
     def status_text(self) -> str:
@@ -293,7 +294,9 @@ def compute_deadlines(
     evidence = met_evidence or {}
     out: list[Deadline] = []
     for ev in trigger_events(case):
-        for rule in rules_in_force(rule_list, ev.trigger, case.jurisdiction, ev.on):
+        in_force = rules_in_force(rule_list, ev.trigger, case.jurisdiction, ev.on)
+        barred_here = any(r.period is not None and _barred(r, ev) for r in in_force)
+        for rule in in_force:
             if rule.period is None or _barred(rule, ev):
                 continue
             key = f"{rule.id}:{ev.record_id}"
@@ -309,7 +312,17 @@ def compute_deadlines(
             due = ov.due if ov is not None and ov.due is not None else computed
             state, met_on, note = _state(case, rule, ev, due, today, due_soon_days, ov, evidence.get(key))
             late = (met_on - due).days if state is DeadlineState.MET and met_on is not None else 0
-            met_late_days = late if late > 0 and rule.nature is not Nature.MINIMUM else None
+            # "Late" only where the date is when the thing was done: the advocate's mark, a sent
+            # letter, or the authority's own decision against its target. A later decision that
+            # closes a time limit (a reconsideration decided after the request) says nothing about
+            # when the request went in.
+            done_date_known = (ov is not None and ov.met_on is not None) or key in evidence
+            met_late_days = (
+                late
+                if late > 0
+                and (rule.nature is Nature.TARGET or (rule.nature is Nature.HARD_LIMIT and done_date_known))
+                else None
+            )
             out.append(
                 Deadline(
                     key=key,
@@ -330,6 +343,9 @@ def compute_deadlines(
                     dismissed_reason=(ov.dismissed_reason if ov is not None else "")
                     if state is DeadlineState.OVERDUE
                     else "",
+                    instead_of=INSTEAD_OF_RECONSIDERATION
+                    if barred_here and rule.series.startswith("judicial_review")
+                    else "",
                 )
             )
     out.sort(key=lambda d: (d.due, d.trigger_date, d.rule.id))
@@ -339,6 +355,12 @@ def compute_deadlines(
 REMOVAL_BAR_SOURCE = (
     "Modern Slavery: Statutory Guidance para 14.216 (17 September 2025 update): no reconsideration "
     "where the Home Secretary intends to remove the person to a country party to both ECAT and the ECHR"
+)
+
+
+INSTEAD_OF_RECONSIDERATION = (
+    "Instead of reconsideration: the decision records that para 14.216 applies, so judicial "
+    "review is the only route."
 )
 
 
@@ -416,7 +438,7 @@ def explain(item: Deadline | DeadlineNote) -> str:
         f"{rule.source}, in force since {format_date(rule.effective_from)}"
     )
     if rule.to_be_confirmed:
-        line += f"; to be confirmed: {rule.to_be_confirmed}"
+        line += f"; to be confirmed: {rule.to_be_confirmed.rstrip('.')}"
     if item.overridden:
         reason = f": {item.override_reason}" if item.override_reason else ""
         line += f"; date changed by the advocate from {format_date(item.computed_due)}{reason}"

@@ -67,6 +67,7 @@ class CaseDeadline:
     case_code: str
     display_name: str
     explanation: str
+    full_name: str = ""  # for initials on an opted-in calendar export
 
     @property
     def key(self) -> str:
@@ -84,7 +85,7 @@ class CaseDeadlines:
 def _compute(case: Case, overrides: list[DeadlineOverride], today: date) -> list[CaseDeadline]:
     found = compute_deadlines(case, rules(), holiday_calendar(), today, overrides)
     name = case.survivor.display_name()
-    return [CaseDeadline(d, case.id, case.code, name, explain(d)) for d in found]
+    return [CaseDeadline(d, case.id, case.code, name, explain(d), case.survivor.full_name) for d in found]
 
 
 def case_deadlines(uow: AbstractUnitOfWork, case_id: str, today: date) -> CaseDeadlines:

@@ -5,22 +5,31 @@ title: the summary is the appointment kind plus the case's short code. With ``in
 survivor's initials are added (the advocate opts in). Times are Europe/London wall-clock times
 with a TZID and a VTIMEZONE, so they import at the right local time on both sides of the clock
 change. The location is kept (the advocate needs to know where to go); notes never are.
+
+With ``with_deadlines=True`` the open deadlines (not met, not dismissed) are added as all-day
+events on their due date with a reminder three days before: the summary is the deadline's
+title and the case code (initials only on opt-in), the description the rule's source.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from imsa_desktop.domain.model import Appointment, Case, Clock, utc_now
 from imsa_desktop.errors import InvalidInput, StorageError
 from imsa_desktop.services.ports import AbstractUnitOfWork
+
+if TYPE_CHECKING:
+    from imsa_desktop.services.deadlines import CaseDeadline
 
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//IMSA Desktop//Appointments//EN"
@@ -36,7 +45,33 @@ def initials(full_name: str) -> str:
 @dataclass(frozen=True)
 class IcsResult:
     data: bytes
-    count: int
+    count: int  # appointments
+    deadline_count: int = 0
+
+
+REMINDER_BEFORE = timedelta(days=3)
+
+
+def _deadline_event(cd: CaseDeadline, *, with_initials: bool, stamp: datetime) -> Event:
+    d = cd.deadline
+    ev = Event()
+    who = f"case {cd.case_code}"
+    if with_initials:
+        who += f" ({initials(cd.full_name)})"
+    ev.add("uid", f"{d.key}@imsa-desktop-deadline")
+    ev.add("dtstamp", stamp)
+    ev.add("summary", f"Deadline: {d.title}: {who}")
+    ev.add("dtstart", d.due)  # a DATE value: an all-day event
+    ev.add("dtend", d.due + timedelta(days=1))
+    ev.add("transp", "TRANSPARENT")
+    ev.add("description", f"{d.rule.nature.label}. {d.rule.source}. Check the date in IMSA Desktop.")
+    ev.add("categories", ["Deadline"])
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"Deadline in 3 days: {d.title} ({who})")
+    alarm.add("trigger", -REMINDER_BEFORE)
+    ev.add_component(alarm)
+    return ev
 
 
 def _event(case: Case, a: Appointment, *, with_initials: bool, stamp: datetime) -> Event:
@@ -65,8 +100,15 @@ def build_ics(
     case_id: str | None = None,
     with_initials: bool = False,
     clock: Clock = utc_now,
+    with_deadlines: bool = False,
+    today: date | None = None,
+    uow_factory: Callable[[], AbstractUnitOfWork] | None = None,
 ) -> IcsResult:
-    """The appointments of one case (or all cases) as an iCalendar file's bytes."""
+    """The appointments of one case (or all cases) as an iCalendar file's bytes.
+
+    ``with_deadlines``: add the open deadlines (``uow_factory`` gives the unit of work they are
+    read in; ``today`` decides which are still open, default the clock's date).
+    """
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -83,7 +125,19 @@ def build_ics(
                 count += 1
     if count:
         cal.add_missing_timezones()
-    return IcsResult(cal.to_ical(), count)
+    deadline_count = 0
+    if with_deadlines:
+        from imsa_desktop.services import deadlines as deadline_service
+
+        if uow_factory is None:
+            raise InvalidInput("Deadlines need a unit of work to be read in.")
+        on = today or clock().date()
+        for cd in deadline_service.all_deadlines(uow_factory(), on, case_id=case_id):
+            if cd.deadline.dismissed_reason:
+                continue
+            cal.add_component(_deadline_event(cd, with_initials=with_initials, stamp=stamp))
+            deadline_count += 1
+    return IcsResult(cal.to_ical(), count, deadline_count)
 
 
 def record_export(
@@ -94,7 +148,8 @@ def record_export(
         uow.audit.record(
             "exported",
             case_id,
-            f"calendar appointments={result.count} initials={'yes' if with_initials else 'no'}",
+            f"calendar appointments={result.count} deadlines={result.deadline_count} "
+            f"initials={'yes' if with_initials else 'no'}",
         )
         uow.commit()
 

@@ -106,3 +106,56 @@ def test_ics_writes_a_pseudonymous_calendar(cli_vault, capsys, tmp_path: Path) -
     code, _out, err = run(capsys, "ics", "--vault", str(path), "--out", str(tmp_path / "x.txt"))
     assert code == 1 and ".ics" in err
     assert not (tmp_path / "x.txt").exists()
+
+
+def test_ics_can_include_deadlines_as_all_day_events_with_a_reminder(
+    cli_vault, capsys, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date, timedelta
+
+    path, a, _b = cli_vault
+    out_file = tmp_path / "agenda.ics"
+    code, _out, err = run(
+        capsys,
+        "ics",
+        "--vault",
+        str(path),
+        "--case",
+        a,
+        "--deadlines",
+        "--today",
+        "2025-02-01",
+        "--out",
+        str(out_file),
+    )
+    assert code == 0, err
+    assert "2 appointment(s) and 2 deadline(s)" in err
+    data = out_file.read_bytes()
+    assert b"Nguy" not in data and "Hồng".encode() not in data
+    cal = Calendar.from_ical(data)
+    deadlines = [e for e in cal.walk("VEVENT") if str(e.get("summary")).startswith("Deadline:")]
+    by_summary = {str(e.get("summary")): e for e in deadlines}
+    recon = next(e for s, e in by_summary.items() if "Reconsideration request" in s)
+    assert recon.decoded("dtstart") == date(2025, 2, 19)  # a DATE: an all-day event
+    assert recon.decoded("dtend") == date(2025, 2, 20)
+    [alarm] = recon.walk("VALARM")
+    assert alarm.decoded("trigger") == -timedelta(days=3)
+    assert "case " in str(recon.get("summary")) and "Modern Slavery: Statutory Guidance" in str(
+        recon.get("description")
+    )
+    assert any("Judicial review" in s for s in by_summary)
+
+
+def test_cli_json_gives_counting_wording_and_what_is_to_be_confirmed(cli_vault, capsys) -> None:  # type: ignore[no-untyped-def]
+    path, a, _b = cli_vault
+    code, out, err = run(
+        capsys, "deadlines", "--vault", str(path), "--today", "2025-02-01", "--case", a, "--json"
+    )
+    assert code == 0, err
+    rows = {r["rule"]: r for r in json.loads(out)}
+    jr = rows["judicial_review_ew"]
+    assert (jr["due"], jr["counting"]) == ("2025-04-20", "after")
+    assert "not later than 3 months after" in jr["wording"]
+    recon = rows["reconsideration_rg_2025_jan"]
+    assert recon["guidance_version"] == "16 January 2025 update" and recon["to_be_confirmed"]
+    assert recon["caution"] == ""  # the para 14.216 bar only exists from 17 September 2025

@@ -189,6 +189,7 @@ def test_removal_bar_shows_judicial_review_instead_of_reconsideration(rules: lis
     ds = compute_deadlines(case, rules, CAL, date(2025, 10, 2))
     assert [x.rule.id for x in ds] == ["judicial_review_ew"]
     assert ds[0].due == date(2026, 1, 1)
+    assert "para 14.216 applies" in ds[0].instead_of
     [note] = deadline_notes(case, rules)
     assert note.barred
     line = explain(note)
@@ -294,3 +295,14 @@ def test_the_service_window_uses_the_shipped_rules() -> None:
     assert deadline_service.reconsideration_window(old, EW).due is None
     new = Decision(kind=CG, outcome=NEG, date=date(2025, 2, 3))
     assert deadline_service.reconsideration_window(new, EW).due == date(2025, 3, 5)
+
+
+def test_a_time_limit_marked_met_after_its_date_says_late(rules: list[Rule]) -> None:
+    d = Decision(kind=RG, outcome=NEG, date=date(2025, 3, 3))
+    case = _case(EW, d)
+    key = f"reconsideration_rg_2025_jan:{d.id}"
+    ov = DeadlineOverride(case_id=case.id, deadline_key=key, met_on=date(2025, 4, 7))
+    recon = next(x for x in compute_deadlines(case, rules, CAL, date(2025, 4, 8), [ov]) if x.key == key)
+    assert recon.status_text == "Met late (5 days after the time limit)"
+    sent = compute_deadlines(case, rules, CAL, date(2025, 4, 8), met_evidence={key: date(2025, 3, 20)})
+    assert next(x for x in sent if x.key == key).status_text == "Met"

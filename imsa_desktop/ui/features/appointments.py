@@ -261,11 +261,17 @@ class AppointmentsTab(EditableTab[Appointment]):
             "Off by default: a calendar file is easily synced or shared. On: the survivor's "
             "initials are added to the case code in each event."
         )
+        self.ics_deadlines = QCheckBox("with deadlines")
+        self.ics_deadlines.setObjectName("icsDeadlines")
+        self.ics_deadlines.setToolTip(
+            "Add this case's open deadlines as all-day events with a reminder 3 days before "
+            "(the case code, not the name)."
+        )
         lay.addLayout(
             self.footer(
                 "Add appointment…",
                 ("addAppointment", "editAppointment", "deleteAppointment"),
-                extra=(self.ics_button, self.ics_initials),
+                extra=(self.ics_button, self.ics_initials, self.ics_deadlines),
             )
         )
         self.ics_button.clicked.connect(self.export_ics)
@@ -295,9 +301,11 @@ class AppointmentsTab(EditableTab[Appointment]):
         )
         if not path:
             return
-        self.write_ics(path, with_initials=self.ics_initials.isChecked())
+        self.write_ics(
+            path, with_initials=self.ics_initials.isChecked(), with_deadlines=self.ics_deadlines.isChecked()
+        )
 
-    def write_ics(self, path: str, *, with_initials: bool) -> None:
+    def write_ics(self, path: str, *, with_initials: bool, with_deadlines: bool = False) -> None:
         from pathlib import Path
 
         def write() -> ics_service.IcsResult:
@@ -306,6 +314,9 @@ class AppointmentsTab(EditableTab[Appointment]):
                 case_id=self.case_id,
                 with_initials=with_initials,
                 clock=self.session.clock,
+                with_deadlines=with_deadlines,
+                today=self.session.today(),
+                uow_factory=self.session.uow,
             )
             ics_service.write_ics(Path(path), result.data)
             ics_service.record_export(
@@ -317,4 +328,5 @@ class AppointmentsTab(EditableTab[Appointment]):
         if result is None:
             return
         what = "initials only, no names" if with_initials else "no names in it"
-        self.banner.info(f"Saved {result.count} appointment(s) to the calendar file ({what}).")
+        extra = f" and {result.deadline_count} deadline(s)" if with_deadlines else ""
+        self.banner.info(f"Saved {result.count} appointment(s){extra} to the calendar file ({what}).")

@@ -122,7 +122,13 @@ def _deadline_rows(items: list[CaseDeadline], today: date) -> list[tuple[str, li
         title = d.title + (" (date changed)" if d.overridden else "")
         if d.caution:
             title += " ⚠ check para 14.216"
-        tip = cd.explanation + (f"\n⚠ {d.caution}" if d.caution else "")
+        if d.instead_of:
+            title += " (no reconsideration: para 14.216)"
+        tip = (
+            cd.explanation
+            + (f"\n⚠ {d.caution}" if d.caution else "")
+            + (f"\n{d.instead_of}" if d.instead_of else "")
+        )
         cells = [
             format_date(d.due),
             _days(d.days_left(today)),
@@ -192,6 +198,9 @@ class TodayDashboard(QWidget):
             "(reconsideration, judicial review) are always listed for their whole window."
         )
         top.addWidget(self.lookahead)
+        self.all_button = QPushButton("All deadlines…")
+        self.all_button.setObjectName("allDeadlines")
+        top.addWidget(self.all_button)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setObjectName("refreshDashboard")
         top.addWidget(self.refresh_button)
@@ -239,6 +248,7 @@ class TodayDashboard(QWidget):
         for w in (self.overdue, self.due_week, self.appts_today, self.appts_week, self.lost, self.review):
             w.cellClicked.connect(lambda row, _col, w=w: self._clicked(w, row))
         self.refresh_button.clicked.connect(self.refresh)
+        self.all_button.clicked.connect(self.show_all_deadlines)
         self.lookahead.editingFinished.connect(self._lookahead_changed)
         self.reminders = ReminderWatcher(session, self)
         self.reminders.reminded.connect(self.banner.info)
@@ -246,6 +256,14 @@ class TodayDashboard(QWidget):
         session.locked.connect(self.reminders.stop)
         if session.is_open:
             self.reminders.start()
+
+    def show_all_deadlines(self) -> None:
+        from imsa_desktop.ui.features.deadlines import AllDeadlinesDialog
+
+        if not self.session.is_open:
+            return
+        self.all_dialog = AllDeadlinesDialog(self.session, self.open_case.emit, self)
+        self.all_dialog.open()
 
     def _lookahead_changed(self) -> None:
         if not self.session.is_open:

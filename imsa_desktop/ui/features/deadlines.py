@@ -1,4 +1,6 @@
-"""The Deadlines tab: every computed deadline with its rule and source, overrides and "met" marks."""
+"""Deadlines: the case tab (every computed deadline with its rule and source, overrides, "met"
+marks and dismissing an overdue one with a reason) and the all-cases view (``AllDeadlinesDialog``,
+sortable, the same rule and source on every row)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -117,6 +120,36 @@ class MetDialog(QDialog):
         self.accept()
 
 
+class DismissDialog(QDialog):
+    """Take an overdue deadline off the Today page, with a reason that is kept and shown."""
+
+    def __init__(self, cd: CaseDeadline, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dismissDialog")
+        self.setWindowTitle("Dismiss an overdue deadline")
+        f = QFormLayout(self)
+        f.addRow(QLabel(f"<b>{_esc(cd.deadline.title)}</b> was due {format_date(cd.deadline.due)}."))
+        self.reason = QLineEdit()
+        self.reason.setObjectName("dismissReason")
+        self.reason.setPlaceholderText("e.g. Survivor decided not to ask; solicitor advised on JR")
+        self.reason.setMinimumWidth(380)
+        f.addRow("Reason", self.reason)
+        self.banner = Banner()
+        f.addRow(self.banner)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        f.addRow(buttons)
+
+    def _accept(self) -> None:
+        if not self.reason.text().strip():
+            self.banner.error("Please give the reason for dismissing it.")
+            return
+        self.accept()
+
+
 class DeadlinesTab(CaseTab):
     title = "Deadlines"
     COLUMNS = ["Deadline", "Due", "State", "Counts from", "Source"]
@@ -168,7 +201,16 @@ class DeadlinesTab(CaseTab):
         self.override_button.setObjectName("overrideDeadline")
         self.reset_button = QPushButton("Use computed date")
         self.reset_button.setObjectName("resetDeadline")
-        for b in (self.met_button, self.unmet_button, self.override_button, self.reset_button):
+        self.dismiss_button = QPushButton("Dismiss…")
+        self.dismiss_button.setObjectName("dismissDeadline")
+        self.dismiss_button.setToolTip("Take an overdue deadline off the Today page, with a reason")
+        for b in (
+            self.met_button,
+            self.unmet_button,
+            self.override_button,
+            self.reset_button,
+            self.dismiss_button,
+        ):
             row.addWidget(b)
         lay.addLayout(row)
         self._rows: list[CaseDeadline] = []
@@ -178,6 +220,7 @@ class DeadlinesTab(CaseTab):
         self.unmet_button.clicked.connect(self.unmark_met)
         self.override_button.clicked.connect(self.change_date)
         self.reset_button.clicked.connect(self.reset_date)
+        self.dismiss_button.clicked.connect(self.dismiss)
         session.case_changed.connect(self._case_changed)
         self._selection_changed()
 
@@ -211,7 +254,10 @@ class DeadlinesTab(CaseTab):
             else:
                 state = f"{d.state.label} · {-left} day{'s' if left != -1 else ''} late"
             cells = [
-                _ro(d.title, d.rule.explanation.strip()),
+                _ro(
+                    d.title + (" (no reconsideration: para 14.216)" if d.instead_of else ""),
+                    d.rule.explanation.strip(),
+                ),
                 _ro(due, tip),
                 _ro(state, d.met_note or tip),
                 _ro(d.trigger_description, tip),
@@ -242,7 +288,13 @@ class DeadlinesTab(CaseTab):
 
     def _selection_changed(self) -> None:
         cd = self._selected()
-        for b in (self.met_button, self.unmet_button, self.override_button, self.reset_button):
+        for b in (
+            self.met_button,
+            self.unmet_button,
+            self.override_button,
+            self.reset_button,
+            self.dismiss_button,
+        ):
             b.setEnabled(cd is not None)
         if cd is None:
             self.details.setText("Choose a deadline to see how it was worked out.")
@@ -251,6 +303,8 @@ class DeadlinesTab(CaseTab):
         self.met_button.setEnabled(d.state is not DeadlineState.MET)
         self.unmet_button.setEnabled(d.met_on is not None and d.met_note == "Marked met by the advocate.")
         self.reset_button.setEnabled(d.overridden)
+        self.dismiss_button.setEnabled(d.state is DeadlineState.OVERDUE)
+        self.dismiss_button.setText("Restore" if d.dismissed_reason else "Dismiss…")
         nature = d.rule.nature.label.lower()
         head = f"<b>{_esc(d.title)}</b>" + ("" if nature in d.title.lower() else f" ({nature})")
         parts = [f"{head}: due {format_date(d.due)}.", cd.explanation]
@@ -260,6 +314,8 @@ class DeadlinesTab(CaseTab):
             parts.append(d.status_text + ".")
         if d.caution:
             parts.append("⚠ " + d.caution)
+        if d.instead_of:
+            parts.append(d.instead_of)
         self.details.setText("<br>".join(_esc(p) if i else p for i, p in enumerate(parts)))
 
     # ---- actions -------------------------------------------------------------------------
@@ -343,6 +399,34 @@ class DeadlinesTab(CaseTab):
             "Back to the computed date.",
         )
 
+    def dismiss(self) -> None:
+        cd = self._selected()
+        if cd is None:
+            return
+
+        def run(reason: str, text: str) -> None:
+            self._apply(
+                lambda: deadline_service.dismiss_overdue(
+                    self.session.uow(),
+                    cd.case_id,
+                    cd.key,
+                    reason,
+                    today=self.session.today(),
+                    clock=self.session.clock,
+                ),
+                text,
+            )
+
+        if cd.deadline.dismissed_reason:
+            run("", "Back on the Today page.")
+            return
+        dialog = DismissDialog(cd, self)
+        self.dialog = dialog
+        dialog.accepted.connect(
+            lambda: run(dialog.reason.text(), "Dismissed; the reason is kept with the deadline.")
+        )
+        dialog.open()
+
     def _apply(self, action: object, done_text: str) -> None:
         assert callable(action)
         try:
@@ -365,3 +449,120 @@ class DeadlinesTab(CaseTab):
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class _SortItem(QTableWidgetItem):
+    """Sorts by a hidden key (ISO dates, numbers) instead of the shown text."""
+
+    def __init__(self, text: str, key: object, tip: str = "") -> None:
+        super().__init__(text)
+        self._key = key
+        self.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
+        if tip:
+            self.setToolTip(tip)
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        if isinstance(other, _SortItem):
+            return bool(self._key < other._key)  # type: ignore[operator]
+        return super().__lt__(other)
+
+
+class AllDeadlinesDialog(QDialog):
+    """Every open deadline across cases (or all, with met ones), sortable by any column.
+
+    Each row carries the same rule, counting and source as the case tab. Double-click opens
+    the case (``open_case`` is called with its id).
+    """
+
+    COLUMNS = ["Due", "State", "Case", "Name", "Deadline", "Counts from", "Rule", "Source"]
+
+    def __init__(self, session: Session, open_case: object = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._open_case = open_case
+        self.setObjectName("allDeadlinesDialog")
+        self.setWindowTitle("All deadlines")
+        self.resize(1100, 560)
+        lay = QVBoxLayout(self)
+        lay.addWidget(
+            hint(
+                "Every case's deadlines from the dated rules. Click a column heading to sort; "
+                "double-click a row to open its case. Hover for how each date was worked out."
+            )
+        )
+        top = QHBoxLayout()
+        self.include_met = QCheckBox("Include met and dismissed deadlines")
+        self.include_met.setObjectName("includeMet")
+        top.addWidget(self.include_met)
+        top.addStretch(1)
+        lay.addLayout(top)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("allDeadlinesTable")
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        h = self.table.horizontalHeader()
+        for i in range(len(self.COLUMNS)):
+            h.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        lay.addWidget(self.table, 1)
+        self.banner = Banner()
+        lay.addWidget(self.banner)
+        self.rows: list[CaseDeadline] = []
+        self.include_met.toggled.connect(self.load)
+        self.table.cellDoubleClicked.connect(self._open)
+        self.load()
+
+    def load(self) -> None:
+        today = self.session.today()
+        try:
+            found = deadline_service.all_deadlines(
+                self.session.uow(), today, include_met=self.include_met.isChecked()
+            )
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        if not self.include_met.isChecked():
+            found = [cd for cd in found if not cd.deadline.dismissed_reason]
+        self.rows = found
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(len(found))
+        for i, cd in enumerate(found):
+            d = cd.deadline
+            tip = cd.explanation + (f"\n⚠ {d.caution}" if d.caution else "")
+            left = d.days_left(today)
+            if d.state is DeadlineState.MET or d.dismissed_reason:
+                state = d.status_text
+            elif left >= 0:
+                state = f"{d.state.label} · {left} day{'s' if left != 1 else ''} left"
+            else:
+                state = f"{d.state.label} · {-left} day{'s' if left != -1 else ''} late"
+            cells = [
+                _SortItem(format_date(d.due) + (" ✎" if d.overridden else ""), d.due.isoformat(), tip),
+                _SortItem(state, (d.state is not DeadlineState.OVERDUE, left), d.met_note or tip),
+                _SortItem(cd.case_code, cd.case_code),
+                _SortItem(cd.display_name, cd.display_name.casefold()),
+                _SortItem(d.title + (" ⚠" if d.caution else ""), d.title, d.rule.explanation),
+                _SortItem(d.trigger_description, d.trigger_date.isoformat(), tip),
+                _SortItem(
+                    f"{d.rule.id} ({d.rule.counting.label})", d.rule.id, d.rule.wording or d.rule.source
+                ),
+                _SortItem(d.rule.source, d.rule.source, tip),
+            ]
+            bg, fg = MET_LATE_COLOURS if d.met_late else STATE_COLOURS[d.state]
+            for c, item in enumerate(cells):
+                item.setData(Qt.ItemDataRole.UserRole, cd.case_id)
+                if c in (0, 1):
+                    item.setBackground(QBrush(QColor(bg)))
+                    item.setForeground(QBrush(QColor(fg)))
+                self.table.setItem(i, c, item)
+        self.table.setSortingEnabled(True)
+        self.table.sortItems(0, Qt.SortOrder.AscendingOrder)
+
+    def _open(self, row: int, _col: int) -> None:
+        item = self.table.item(row, 0)
+        if item is not None and callable(self._open_case):
+            self._open_case(item.data(Qt.ItemDataRole.UserRole))
+            self.accept()
