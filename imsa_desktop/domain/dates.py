@@ -199,9 +199,11 @@ def parse_human(text: str, today: date, what: str = "date") -> FuzzyDate:
     low = _SPACES.sub(" ", raw.lower().replace(",", " ")).strip()
     try:
         return FuzzyDate.parse(low, what)
-    except InvalidInput:
-        pass
+    except InvalidInput as e:
+        stored_form_error = e
     out = _human(low, today)
+    if out is None and (re.match(r"\d{4}-\d", low) or ":" in low):
+        raise stored_form_error  # "2024-31" is a month that does not exist: say so
     if out is None:
         raise InvalidInput(
             f"The {what} '{_clip(raw)}' is not a date this app understands "

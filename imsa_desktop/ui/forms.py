@@ -2,42 +2,78 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+from PySide6.QtCore import QDate, QLocale, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QCalendarWidget, QComboBox, QLineEdit, QWidget
 
-from imsa_desktop.domain.dates import format_date, parse_iso_date
+from imsa_desktop.domain.dates import FuzzyDate, describe, parse_human, parse_human_exact
 from imsa_desktop.errors import InvalidInput
 
 
+def _today() -> date:
+    return date.today()
+
+
+# Tests (and the composition root, if it wants the session clock) may replace this.
+TODAY: Callable[[], date] = _today
+
+
 class DateField(QLineEdit):
-    """A date typed as YYYY-MM-DD, or empty. Shows "20 January 2025" as a tooltip when valid."""
+    """A date as people type it ("12/3/2025", "12 March 2025", "next Tuesday"), or empty.
+
+    While typing, the field shows how it understood the text, with the weekday, in grey at its
+    right edge ("Wednesday 12 March 2025"), so it is seen before saving; a calendar button picks a
+    day instead. With ``fuzzy=True`` uncertain dates are accepted too ("summer 2023", "around May
+    2024", "before 2020"). Errors are a tooltip and a red edge here and one sentence in the form's
+    banner: the field never grows, so a message cannot widen a dialog off-screen.
+    """
 
     validity_changed = Signal(bool)
 
-    def __init__(self, what: str = "date", parent: QWidget | None = None, required: bool = False) -> None:
+    def __init__(
+        self,
+        what: str = "date",
+        parent: QWidget | None = None,
+        required: bool = False,
+        *,
+        fuzzy: bool = False,
+        today: Callable[[], date] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.what = what
         self.required = required
-        self.setPlaceholderText("YYYY-MM-DD")
-        self.setMaximumWidth(150)
+        self.fuzzy = fuzzy
+        self._today = today
+        self._understood = ""
+        self._ok = True
+        self.setPlaceholderText(
+            "e.g. summer 2023 or 12/3/2025" if fuzzy else "e.g. 12/3/2025 or next Tuesday"
+        )
+        self.setMinimumWidth(260)
+        self.setMaximumWidth(420)
+        self.calendar_action = QAction(_calendar_icon(), "Choose from a calendar", self)
+        self.calendar_action.setToolTip("Choose from a calendar")
+        self.calendar_action.triggered.connect(self.open_calendar)
+        self.addAction(self.calendar_action, QLineEdit.ActionPosition.TrailingPosition)
+        self.popup: QCalendarWidget | None = None
         self.textChanged.connect(self._check)
 
-    def _check(self) -> None:
-        ok = True
-        try:
-            d = self.value()
-            self.setToolTip(format_date(d) if d else "")
-        except InvalidInput as e:
-            ok = False
-            self.setToolTip(e.user_message)
-        self.setProperty("invalid", not ok)
-        self.style().unpolish(self)
-        self.style().polish(self)
-        self.validity_changed.emit(ok)
+    def today(self) -> date:
+        return (self._today or TODAY)()
+
+    # ---- reading --------------------------------------------------------------------------
+    def fuzzy_value(self) -> FuzzyDate | None:
+        text = self.text().strip()
+        if not text:
+            if self.required:
+                raise InvalidInput(f"Please enter the {self.what}.")
+            return None
+        return parse_human(text, self.today(), self.what)
 
     def value(self) -> date | None:
         text = self.text().strip()
@@ -45,10 +81,109 @@ class DateField(QLineEdit):
             if self.required:
                 raise InvalidInput(f"Please enter the {self.what}.")
             return None
-        return parse_iso_date(text, what=self.what)
+        return parse_human_exact(text, self.today(), self.what)
 
-    def set_value(self, d: date | None) -> None:
-        self.setText(d.isoformat() if d else "")
+    def understood(self) -> str:
+        """How the text was understood ("Wednesday 12 March 2025"), or the error sentence."""
+        return self._understood
+
+    def set_value(self, d: date | FuzzyDate | None) -> None:
+        if d is None:
+            self.setText("")
+        elif isinstance(d, FuzzyDate):
+            self.setText(d.text)
+        else:
+            self.setText(d.isoformat())
+
+    # ---- feedback -------------------------------------------------------------------------
+    def _check(self) -> None:
+        ok = True
+        try:
+            v = self.fuzzy_value() if self.fuzzy else self.value()
+            if v is None:
+                self._understood = ""
+            elif isinstance(v, FuzzyDate):
+                self._understood = describe(v)
+            else:
+                self._understood = describe(FuzzyDate.exact(v))
+        except InvalidInput as e:
+            ok = False
+            self._understood = e.user_message
+        self._ok = ok
+        self.setToolTip(self._understood)
+        self.setAccessibleDescription(self._understood)
+        self.setProperty("invalid", not ok)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.update()
+        self.validity_changed.emit(ok)
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        if not self.text().strip() or not self._understood:
+            return
+        p = QPainter(self)
+        fm = self.fontMetrics()
+        used = fm.horizontalAdvance(self.text()) + 14
+        right = 28 if self.actions() else 6
+        room = self.width() - used - right
+        if room < 40:
+            p.end()
+            return
+        hint_text = self._understood if self._ok else "not a date: see the tooltip"
+        shown = fm.elidedText(hint_text, Qt.TextElideMode.ElideRight, room)
+        p.setPen(QColor("#57606a") if self._ok else QColor("#b42318"))
+        p.drawText(
+            QRect(used, 0, room, self.height()),
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            shown,
+        )
+        p.end()
+
+    # ---- calendar -------------------------------------------------------------------------
+    def open_calendar(self) -> None:
+        cal = QCalendarWidget(self)
+        cal.setWindowFlags(Qt.WindowType.Popup)
+        cal.setObjectName("datePicker")
+        cal.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+        cal.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        cal.setGridVisible(True)
+        try:
+            v = self.fuzzy_value() if self.fuzzy else self.value()
+        except InvalidInput:
+            v = None
+        start = v.earliest if isinstance(v, FuzzyDate) else (v or self.today())
+        cal.setSelectedDate(QDate(start.year, start.month, start.day))
+        cal.clicked.connect(self._picked)
+        cal.activated.connect(self._picked)
+        cal.move(self.mapToGlobal(self.rect().bottomLeft()))
+        self.popup = cal
+        cal.show()
+
+    def _picked(self, qd: QDate) -> None:
+        self.set_value(date(qd.year(), qd.month(), qd.day()))
+        if self.popup is not None:
+            self.popup.close()
+            self.popup.deleteLater()
+            self.popup = None
+        self.setFocus()
+
+
+def _calendar_icon() -> QIcon:
+    pix = QPixmap(32, 32)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QPen(QColor("#57606a"), 2.5))
+    p.drawRoundedRect(4, 7, 24, 21, 3, 3)
+    p.drawLine(4, 13, 28, 13)
+    p.drawLine(10, 3, 10, 9)
+    p.drawLine(22, 3, 22, 9)
+    p.setBrush(QColor("#57606a"))
+    for x in (9, 15, 21):
+        p.drawRect(x, 17, 3, 3)
+    p.end()
+    return QIcon(pix)
 
 
 class EnumCombo(QComboBox):

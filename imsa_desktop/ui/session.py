@@ -46,6 +46,9 @@ class Session(QObject):
         self._today = today
         self.vault: Vault | None = None
         self.throttle = vault_service.UnlockThrottle()
+        from imsa_desktop.ui import forms
+
+        forms.TODAY = self.today  # "next Tuesday" in any date field counts from the session's today
 
     # ---- state ------------------------------------------------------------------------
     @property

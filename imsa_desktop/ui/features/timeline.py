@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imsa_desktop.domain.dates import FuzzyDate
 from imsa_desktop.domain.model import EventKind, TimelineEvent
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import timeline as timeline_service
@@ -37,15 +36,15 @@ from imsa_desktop.services.timeline import EvidenceChoice, TimelineEntry
 from imsa_desktop.ui.case_tab import EditableTab
 from imsa_desktop.ui.common import save_cancel_footer
 from imsa_desktop.ui.features._timeline_canvas import TimelineCanvas
-from imsa_desktop.ui.forms import EnumCombo
+from imsa_desktop.ui.forms import DateField, EnumCombo
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
 
 GREY = "#57606a"
 DISPUTED = "#8a1f11"
 DATE_HELP = (
-    "YYYY-MM-DD, a month YYYY-MM, a season 2024-summer, a year 2024, a range A/B, "
-    "before:2024-06 or after:2024-06"
+    "Type it as you would say it: 12/3/2025 (day first), 12 March 2025, March 2024, summer 2023, "
+    "early 2023, around May 2024, before 2020, after June 2024, between March and June 2024"
 )
 
 
@@ -60,20 +59,21 @@ class EventDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("eventDialog")
         self.setWindowTitle("Timeline event")
+        self.setMinimumWidth(600)
         self.case_id = case_id
         self._event = event
         f = QFormLayout(self)
-        self.date = QLineEdit()
+        self.date = DateField("date", required=True, fuzzy=True)
         self.date.setObjectName("eventDate")
-        self.date.setPlaceholderText("e.g. 2024-06, 2023-summer, before:2024-03")
-        self.date.setToolTip(DATE_HELP)
+        self.date.setWhatsThis(DATE_HELP)
         f.addRow("Date", self.date)
-        self.end = QLineEdit()
+        self.end = DateField("end date", fuzzy=True)
         self.end.setObjectName("eventEnd")
         self.end.setPlaceholderText("only for a period (optional)")
-        self.end.setToolTip(DATE_HELP)
+        self.end.setWhatsThis(DATE_HELP)
         f.addRow("Until", self.end)
         self.shown = QLabel("")
+        self.shown.setWordWrap(True)  # a long message wraps; it never widens the dialog
         self.shown.setObjectName("hint")
         f.addRow("", self.shown)
         self.title_edit = QLineEdit()
@@ -129,8 +129,8 @@ class EventDialog(QDialog):
 
     def _preview(self) -> None:
         try:
-            start = FuzzyDate.parse(self.date.text(), "date") if self.date.text().strip() else None
-            end = FuzzyDate.parse(self.end.text(), "end date") if self.end.text().strip() else None
+            start = self.date.fuzzy_value() if self.date.text().strip() else None
+            end = self.end.fuzzy_value()
         except InvalidInput as e:
             self.shown.setText(e.user_message)
             self.date.setProperty("invalid", True)
@@ -144,8 +144,9 @@ class EventDialog(QDialog):
         self.date.style().polish(self.date)
 
     def value(self) -> TimelineEvent:
-        start = FuzzyDate.parse(self.date.text(), "date")
-        end = FuzzyDate.parse(self.end.text(), "end date") if self.end.text().strip() else None
+        start = self.date.fuzzy_value()
+        assert start is not None  # required
+        end = self.end.fuzzy_value()
         ids = []
         for i in range(self.evidence.count()):
             item = self.evidence.item(i)
