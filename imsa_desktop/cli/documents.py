@@ -68,6 +68,18 @@ def cmd_letter_reconsideration(args: argparse.Namespace) -> int:
                 "and --why-not-earlier."
             )
         grounds = args.ground or (["new_evidence"] if args.enclose else [])
+        answers: dict[str, list[int]] = {}
+        for key, values in (_pairs(args.answers, "--answers") or {}).items():
+            for v in values:
+                if not v.isdigit():
+                    raise InvalidInput("--answers takes GROUND=N, N the number of a reason of the decision.")
+                answers.setdefault(key, []).append(int(v))
+        shows = {k: " ".join(v) for k, v in (_pairs(args.shows, "--shows") or {}).items()}
+        before = set(args.before_decision_maker or [])
+        notes = {
+            ev: letters.EnclosureNote(shows=shows.get(ev, ""), before_decision_maker=ev in before)
+            for ev in set(shows) | before
+        }
         choices = letter_service.LetterChoices(
             grounds=grounds,
             enclose=list(args.enclose or []),
@@ -76,6 +88,9 @@ def cmd_letter_reconsideration(args: argparse.Namespace) -> int:
             exceptional=exceptional if ctx.late else None,
             ground_enclosures=_pairs(args.cite, "--cite"),
             ground_facts=_pairs(args.fact, "--fact"),
+            ground_reasons=answers or None,
+            enclosure_notes=notes or None,
+            mode=args.mode or "",
         )
         draft = letter_service.build(ctx, choices, today)
         problems = letter_service.errors(draft, today)
@@ -145,6 +160,20 @@ def register(
     )
     p.add_argument("--cite", action="append", metavar="GROUND=EVIDENCE_ID", help="evidence a ground cites")
     p.add_argument("--fact", action="append", metavar="GROUND=TEXT", help="a chronology fact a ground cites")
+    p.add_argument(
+        "--answers", action="append", metavar="GROUND=N", help="a ground answers reason N of the decision"
+    )
+    p.add_argument("--shows", action="append", metavar="EVIDENCE_ID=TEXT", help="what an enclosure shows")
+    p.add_argument(
+        "--before-decision-maker",
+        action="extend",
+        nargs="+",
+        metavar="EVIDENCE_ID",
+        help="enclosures that were before the decision maker when the decision was made",
+    )
+    p.add_argument(
+        "--mode", choices=("full", "holding", "late"), help="default: full, or late once out of time"
+    )
     p.add_argument("--out", required=True, help="the PDF to write")
     p.add_argument("--today", help="letter date, YYYY-MM-DD (default: today)")
     p.add_argument(

@@ -1,7 +1,10 @@
 """A reconsideration request as a PDF a solicitor would sign: the draft in, PDF bytes out.
 
 The letter prints the draft exactly as edited. Page headers and the PDF's metadata carry the
-NRM reference and the decision date, not the survivor's name, unless asked to.
+NRM reference and the decision date, not the survivor's name, unless asked to. A draft (any
+render that is not ``strict``) carries a DRAFT watermark on every page. A character no shipped
+font can draw refuses the PDF with a sentence naming the field. ``render_file_note`` prints the
+note for the survivor's file (never sent to the authority).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from imsa_desktop.documents.pdfbase import (
     tstyle,
 )
 from imsa_desktop.domain.dates import format_date
-from imsa_desktop.domain.letters import ERROR, LetterDraft, validate
+from imsa_desktop.domain.letters import ERROR, FileNote, LetterDraft, cite, validate
 from imsa_desktop.errors import LetterRefused
 
 MARGIN_X = 25 * mm
@@ -54,13 +57,17 @@ def render_letter(
         errors = [p for p in validate(draft, today or draft.letter_date) if p.severity == ERROR]
         if errors:
             raise LetterRefused(errors[0].message)
+    fonts.check_drawable(_printed_fields(draft))
+    watermark = not strict
     st = styles()
     story: list[Flowable] = []
+    story += _marking(draft, st)
     story += _letterhead(draft, st)
     story += _addressee(draft, st)
     story += _references(draft, st)
-    story += _body(draft, st)
-    story += _signature(draft, st)
+    body = _body(draft, st)
+    # The sign-off never stands alone on a page: it keeps the last lines of the body with it.
+    story += body[:-3] + [KeepTogether(body[-3:] + _signature(draft, st))]
     story += _enclosure_index(draft, st)
 
     ref = draft.nrm_reference or draft.decision_reference
@@ -73,6 +80,8 @@ def render_letter(
 
     def on_page(canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
+        if watermark:
+            draw_watermark(canvas)
         draw_paragraph(
             canvas, draft.header_reference, footer, MARGIN_X, 12 * mm + 8, PAGE_W - 2 * MARGIN_X - 30 * mm
         )
@@ -96,7 +105,56 @@ def render_letter(
     )
 
 
+def draw_watermark(canvas: Canvas, text: str = "DRAFT") -> None:
+    """A large pale diagonal mark across the page (drawn first, under the text)."""
+    from reportlab.lib import colors
+
+    canvas.saveState()
+    canvas.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.13))
+    canvas.setFont(fonts.SANS_BOLD, 110)
+    canvas.translate(PAGE_W / 2, PAGE_H / 2)
+    canvas.rotate(50)
+    canvas.drawCentredString(0, -40, text)
+    canvas.restoreState()
+
+
+def _printed_fields(d: LetterDraft) -> list[tuple[str, str]]:
+    """Every text the letter prints, named as the advocate knows it."""
+    org = d.organisation
+    out = [
+        ("survivor's name", d.survivor_name),
+        ("nationality", d.nationality),
+        ("NRM reference", d.nrm_reference),
+        ("decision reference", d.decision_reference),
+        ("organisation name", org.name),
+        ("organisation address", "\n".join(org.address_lines)),
+        ("signatory", org.signatory_name),
+        ("signatory's role", org.signatory_role),
+        ("organisation phone", org.phone),
+        ("organisation email", org.email),
+        ("addressee", "\n".join(d.addressee_lines)),
+        ("exceptional circumstances", d.exceptional.reason_for_delay),
+        ("exceptional circumstances", d.exceptional.why_material),
+        ("exceptional circumstances", d.exceptional.why_not_earlier),
+    ]
+    out += [
+        (section if section.startswith(("ground", "enclosure")) else f"{section} section", text)
+        for section, text in d.all_texts()
+    ]
+    out += [(f"ground {i} title", g.title) for i, g in enumerate(d.grounds, 1)]
+    out += [(f"ground {i} facts", "\n".join(g.fact_refs)) for i, g in enumerate(d.grounds, 1)]
+    out += [(f"enclosure {e.number} title", e.title) for e in d.enclosures]
+    return out
+
+
 # ---- sections ----------------------------------------------------------------------------
+
+
+def _marking(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
+    if not d.marking.strip():
+        return []
+    mark = st["sans_bold"].clone("marking", fontSize=10, leading=13, spaceAfter=4)
+    return [para(d.marking, mark)]
 
 
 def _letterhead(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
@@ -180,14 +238,40 @@ def _body(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
     h = st["heading"]
     body = st["body"]
     out: list[Flowable] = [para(d.heading("introduction", "Introduction"), h)]
-    for text in (d.opening, d.capacity_statement, d.consent_statement):
+    for text in (d.opening, d.capacity_statement, d.consent_statement, d.legal_referral):
         if text.strip():
             out.append(para(text, body))
+
+    if d.framework.strip() or d.stage_test.strip():
+        out.append(para(d.heading("framework", "The legal framework and the test"), h))
+        for text in (d.framework, d.stage_test):
+            if text.strip():
+                out.append(para(text, body))
+
+    if d.decision_reasons:
+        out.append(para(d.heading("decision", "The decision and its reasons"), h))
+    if d.decision_reasons and d.reasons_intro.strip():
+        out.append(para(d.reasons_intro, body))
+    if d.decision_reasons:
+        quoted = st["body"].clone("reason", spaceAfter=3, fontName=fonts.SERIF_ITALIC)
+        items = [para(f"Reason {i}: \u201c{r}\u201d", quoted) for i, r in enumerate(d.decision_reasons, 1)]
+        out.append(_bullets(items))
+        out.append(Spacer(1, 4))
 
     out.append(para(d.heading("timeliness", "Timeliness"), h))
     if d.timeliness.strip():
         out.append(para(d.timeliness, body))
-    if d.late:
+    if d.mode == "holding":
+        hd = d.holding
+        out.append(para(d.heading("holding", "More time for the evidence"), h))
+        out.append(para(hd.reason or "[to be completed]", body))
+        if hd.awaited:
+            out.append(para("The evidence awaited is:", st["body_tight"]))
+            out.append(_bullets([para(a, st["body_tight"]) for a in hd.awaited]))
+            out.append(Spacer(1, 4))
+        if hd.evidence_by:
+            out.append(para(f"We will send it by {format_date(hd.evidence_by)}.", body))
+    if d.mode == "late":
         ex = d.exceptional
         out.append(para(d.heading("exceptional", "Exceptional circumstances"), h))
         for key, default, text in (
@@ -197,17 +281,24 @@ def _body(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
         ):
             out.append(para(d.heading(key, default), st["subheading"]))
             out.append(para(text or "[to be completed]", body))
+        if ex.enclosure_numbers:
+            out.append(para(f"The circumstances are shown by {cite(ex.enclosure_numbers)}.", body))
 
-    out.append(para(d.heading("grounds", "Grounds for reconsideration"), h))
-    if d.grounds_intro.strip():
-        out.append(para(d.grounds_intro, body))
+    if d.grounds:
+        out.append(para(d.heading("grounds", "Grounds for reconsideration"), h))
+        if d.grounds_intro.strip():
+            out.append(para(d.grounds_intro, body))
+    quoted = st["body"].clone("answers", spaceAfter=4, fontName=fonts.SERIF_ITALIC, leftIndent=6 * mm)
     for i, g in enumerate(d.grounds, 1):
         block: list[Flowable] = [para(f"Ground {i}: {g.title}", st["ground_title"])]
+        for n in g.answers:
+            if 1 <= n <= len(d.decision_reasons):
+                block.append(
+                    para(f"This answers reason {n}: \u201c{d.decision_reasons[n - 1]}\u201d", quoted)
+                )
         text = g.text
         uncited = [n for n in g.enclosure_numbers if not re.search(rf"\bEnclosure {n}\b", text)]
         if uncited:
-            from imsa_desktop.domain.letters import cite
-
             text = f"{text.rstrip()} See {cite(uncited)}.".strip()
         block.append(para(text, body))
         if g.fact_refs:
@@ -220,14 +311,14 @@ def _body(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
 
     out.append(para(d.heading("outcome", "Outcome sought"), h))
     if d.outcome_intro.strip():
-        out.append(para(d.outcome_intro, st["body"].clone("oi", spaceAfter=3)))
+        out.append(para(d.outcome_intro, st["body"].clone("oi", spaceAfter=3, keepWithNext=1)))
     if d.outcome_sought:
         items = [para(t, st["body"].clone("li", spaceAfter=3)) for t in d.outcome_sought]
         out.append(_bullets(items, kind="a"))
         out.append(Spacer(1, 4))
 
     if d.jr_note.strip():
-        out.append(para(d.heading("legal", "Legal advice and time limits"), h))
+        out.append(para(d.heading("legal", "Time limits"), h))
         out.append(para(d.jr_note, body))
     if d.guidance_version:
         versions = f"This letter relies on the {d.guidance_version}."
@@ -270,28 +361,37 @@ def _signature(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
 
 
 def _enclosure_index(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
-    out: list[Flowable] = [Spacer(1, 9 * mm), para(d.heading("enclosures", "Enclosures"), st["heading"])]
+    head = para(d.heading("enclosures", "Enclosures"), st["heading"])
     if not d.enclosures:
-        out.append(para("None.", st["body"]))
-        return out
+        return [Spacer(1, 9 * mm), KeepTogether([head, para("None.", st["body"])])]
+    out: list[Flowable] = [Spacer(1, 9 * mm), head]
     cell, bold = (
         st["cell"].clone("c", fontSize=9.5, leading=12),
         st["cell_bold"].clone("cb", fontSize=9.5, leading=12),
     )
     rows: list[list[Any]] = [
-        [para("No.", bold), para("Document", bold), para("Type", bold), para("Date obtained", bold)]
+        [para("No.", bold), para("Document", bold), para("Date", bold), para("What it shows", bold)]
     ]
     for e in d.enclosures:
+        shows = e.shows
+        if e.new and e.date_obtained is not None and e.date_obtained > d.decision_date:
+            shows += " New: dated after the decision."
+        elif e.new and e.why_not_earlier:
+            shows += f" New: not available earlier because {e.why_not_earlier.rstrip('.')}."
+        elif e.before_decision_maker:
+            shows += " Before the decision maker when the decision was made."
+        shows = shows.strip()
+        title = f"{e.title} ({e.kind.lower()})" if e.kind else e.title
         rows.append(
             [
-                para(f"Enclosure {e.number}", cell),
-                para(e.title, cell),
-                para(e.kind, cell),
-                para(format_date(e.date_obtained) if e.date_obtained else "", cell),
+                para(f"Encl.\u00a0{e.number}", cell),
+                para(title, cell),
+                para(format_date(e.date_obtained).replace(" ", "\u00a0") if e.date_obtained else "", cell),
+                para(shows, cell),
             ]
         )
     width = WIDTH
-    t = Table(rows, colWidths=[26 * mm, width - 26 * mm - 30 * mm - 32 * mm, 30 * mm, 32 * mm], repeatRows=1)
+    t = Table(rows, colWidths=[17 * mm, 44 * mm, 31 * mm, width - 92 * mm], repeatRows=1)
     t.setStyle(
         tstyle(
             [
@@ -306,3 +406,35 @@ def _enclosure_index(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
     )
     out.append(t)
     return out
+
+
+def render_file_note(note: FileNote, *, organisation: str = "") -> bytes:
+    """The note for the survivor's file as PDF bytes (CONFIDENTIAL; never sent to the authority)."""
+    from imsa_desktop.documents.pdfbase import draw_confidential_header
+
+    fonts.check_drawable(
+        [("survivor's name", note.survivor_name), *(("file note", p) for p in note.paragraphs)]
+    )
+    st = styles()
+    story: list[Flowable] = [
+        para(note.title, st["title"]),
+        para(f"{note.survivor_name} - written {format_date(note.written_on)}", st["sans_muted"]),
+        Spacer(1, 5 * mm),
+    ]
+    story += [para(p, st["body"]) for p in note.paragraphs]
+    story.append(
+        para("For the case file only. Not to be sent to the Competent Authority.", st["small_muted"])
+    )
+
+    def on_page(canvas: Canvas, doc: Any) -> None:
+        draw_confidential_header(canvas, "File note", MARGIN_X)
+
+    return build_pdf(
+        story,
+        title="File note",
+        author=organisation,
+        subject="File note (confidential)",
+        keywords="file note, confidential",
+        on_page=on_page,
+        margins=(MARGIN_X, MARGIN_X, 24 * mm, 24 * mm),
+    )

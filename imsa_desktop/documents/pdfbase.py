@@ -102,8 +102,8 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text (escaped, with script fallback)."""
-    return Paragraph(fonts.markup(text), style)
+    """A paragraph of plain text (escaped, with script fallback; Arabic shaped)."""
+    return Paragraph(fonts.markup(text), fonts.style_for(text, style))
 
 
 def numbered_canvas(
@@ -163,7 +163,7 @@ def build_pdf(
         keywords=keywords,
         creator="IMSA Desktop",
         producer="IMSA Desktop (reportlab)",
-        invariant=1,
+        invariant=0,  # the real creation date in the metadata
     )
     try:
         doc.build(
@@ -183,7 +183,7 @@ def draw_paragraph(
     canvas: Canvas, text: str, style: ParagraphStyle, x: float, y: float, width: float
 ) -> None:
     """Draw one line of marked-up text on the canvas with its top-left at (x, y)."""
-    p = Paragraph(fonts.markup(text), style)
+    p = Paragraph(fonts.markup(text), fonts.style_for(text, style))
     _, h = p.wrapOn(canvas, width, 100)
     p.drawOn(canvas, x, y - h)
 

@@ -21,6 +21,13 @@ from imsa_desktop.paths import resource
 RESOURCES = resource("letters")
 TODAY = date(2025, 2, 4)
 
+_REASONS = [
+    "There is no objective evidence that you were held or controlled by others.",
+    "You did not mention the debt or the cannabis house when first encountered by police, "
+    "which damages your credibility.",
+    "Your account of when you left Vietnam is inconsistent.",
+]
+
 
 @dataclass
 class DemoCase:
@@ -166,7 +173,24 @@ def demo_case(full_name: str = "Nguyễn Thị Hồng") -> DemoCase:
             source="Witness (name withheld)",
             date_obtained=date(2025, 2, 1),
         ),
+        model.EvidenceItem(
+            id="ev-referral",
+            case_id=case.id,
+            title="NRM referral form",
+            kind=model.EvidenceKind.DOCUMENTS,
+            source="First Responder",
+            date_obtained=date(2025, 1, 6),
+        ),
+        model.EvidenceItem(
+            id="ev-hospital",
+            case_id=case.id,
+            title="Hospital discharge summary",
+            kind=model.EvidenceKind.MEDICAL,
+            source="Example Hospital",
+            date_obtained=date(2025, 2, 28),
+        ),
     ]
+    rg.reasons = list(_REASONS)
     appointments = [
         model.Appointment(
             case_id=case.id,
@@ -205,30 +229,228 @@ def demo_case(full_name: str = "Nguyễn Thị Hồng") -> DemoCase:
     return DemoCase(case, events, evidence, appointments, deadlines, organisation)
 
 
-def demo_draft(demo: DemoCase | None = None, *, today: date = TODAY) -> letters.LetterDraft:
+CATALOGUE = RESOURCES / "grounds.toml"
+TEMPLATE = RESOURCES / "template.toml"
+
+
+def _rule_for(case: model.Case, decision: model.Decision) -> Any:
+    """The reconsideration rule in force on the decision date (the letter cites its version)."""
+    from imsa_desktop.domain.rules import Trigger, default_rules_folder, load_rule_files, rules_in_force
+
+    assert decision.date is not None
+    trigger = (
+        Trigger.RG_NEGATIVE if decision.kind is model.DecisionKind.REASONABLE_GROUNDS else Trigger.CG_NEGATIVE
+    )
+    found = [
+        r
+        for r in rules_in_force(
+            load_rule_files(default_rules_folder()), trigger, case.jurisdiction, decision.date
+        )
+        if r.series.startswith("reconsideration")
+    ]
+    return found[0] if found else None
+
+
+def demo_draft(
+    demo: DemoCase | None = None,
+    *,
+    today: date = TODAY,
+    mode: str = "full",
+) -> letters.LetterDraft:
+    """A letter for the demo case in ``mode`` (full, holding or late), dated ``today``."""
+    from datetime import timedelta
+
+    from imsa_desktop.domain.deadlines import add_months
+
     demo = demo or demo_case()
+    decision = demo.case.decisions[0]
+    assert decision.date is not None
+    rule = _rule_for(demo.case, decision)
+    deadline = None
+    if rule is not None and rule.period is not None:
+        p = rule.period
+        deadline = (
+            add_months(decision.date, p.amount)
+            if p.unit.value == "months"
+            else decision.date + timedelta(days=p.amount)
+        )
+    notes = {
+        "ev-gp": letters.EnclosureNote(
+            shows="Symptoms of post-traumatic stress disorder, and that these affect recall of dates.",
+        ),
+        "ev-police": letters.EnclosureNote(
+            shows="The crime reference for the house where she was found, and that the police are "
+            "investigating it as a modern slavery offence.",
+        ),
+        "ev-statement": letters.EnclosureNote(
+            shows="A former co-worker saw her locked in the house and heard the debt demanded.",
+        ),
+        "ev-referral": letters.EnclosureNote(
+            shows="The First Responder recorded restriction of movement and debt bondage at referral.",
+            before_decision_maker=True,
+        ),
+        "ev-hospital": letters.EnclosureNote(
+            shows="She was admitted to hospital from 3 to 24 February, so could not give instructions.",
+        ),
+    }
+    holding = None
+    exceptional = None
+    if mode == "holding":
+        holding = letters.Holding(
+            reason="The medico-legal assessment is booked for 14 February and the report will follow "
+            "within two weeks of it; the police have agreed to confirm the investigation in writing.",
+            awaited=[
+                "A medico-legal report on her physical and psychological injuries.",
+                "A letter from the police confirming the crime reference and the investigation.",
+            ],
+            evidence_by=today + timedelta(days=35),
+        )
+    grounds = ["new_evidence", "not_considered", "wrong_threshold", "trauma_late_disclosure"]
+    enclose = ["ev-gp", "ev-police", "ev-statement", "ev-referral"]
+    if mode == "holding":
+        grounds = ["wrong_threshold", "trauma_late_disclosure"]
+        enclose = ["ev-referral"]
+    if mode == "late":
+        enclose = [*enclose, "ev-hospital"]
+    ground_enclosures = {
+        "new_evidence": ["ev-gp", "ev-police", "ev-statement"],
+        "not_considered": ["ev-referral"],
+        "wrong_threshold": [],
+        "trauma_late_disclosure": ["ev-referral"],
+    }
+    if mode == "holding":
+        ground_enclosures = {"wrong_threshold": [], "trauma_late_disclosure": ["ev-referral"]}
     draft = letters.build_draft(
         demo.case,
-        "dec-rg-1",
+        decision.id,
         evidence=demo.evidence,
-        chosen_grounds=["new_evidence", "wrong_threshold", "trauma_late_disclosure"],
-        enclose=["ev-gp", "ev-police", "ev-statement"],
-        catalogue=letters.load_catalogue(RESOURCES / "grounds.toml"),
-        template=letters.load_template(RESOURCES / "template.toml"),
+        chosen_grounds=grounds,
+        enclose=enclose,
+        catalogue=letters.load_catalogue(CATALOGUE),
+        template=letters.load_template(TEMPLATE),
         organisation=demo.organisation,
         requester_capacity="her Independent Modern Slavery Advocate",
-        consent_date=date(2025, 1, 27),
+        consent_date=demo.case.consents[-1].date,
+        consent_form="written",
         today=today,
-        deadline=date(2025, 2, 19),
-        ground_enclosures={"trauma_late_disclosure": ["ev-gp"]},
+        deadline=deadline,
+        ground_enclosures=ground_enclosures,
         ground_facts={
             "wrong_threshold": [
-                "14 October 2024: found by police during a raid on the house where she was held "
-                "(police crime reference, Enclosure 2)."
+                "February 2024 to October 2024: "
+                "held in a house in the Midlands and made to tend cannabis plants (her account).",
             ]
         },
+        ground_reasons={
+            "new_evidence": [1],
+            "not_considered": [1],
+            "wrong_threshold": [1],
+            "trauma_late_disclosure": [2, 3],
+        },
+        enclosure_notes=notes,
+        mode=mode,
+        guidance_version=rule.guidance_version if rule is not None else "",
+        time_limit_source=rule.source if rule is not None else "",
+        legal_referral_on=None,
+        holding=holding,
+        exceptional_enclosures=["ev-hospital"] if mode == "late" else [],
     )
+    if mode == "late":
+        exceptional = letters.ExceptionalCircumstances(
+            reason_for_delay="She was in hospital from 3 to 24 February and could not give instructions "
+            "or sign her consent until she was discharged.",
+            why_material="The new evidence shows the control and the debt that the decision found "
+            "unsupported (reason 1).",
+            why_not_earlier="The police letter and the witness statement were obtained only after her "
+            "discharge, when she could tell us who to contact.",
+        )
+        exceptional.enclosure_numbers = draft.exceptional.enclosure_numbers
+        draft.exceptional = exceptional
+    draft.addressee_lines = [
+        f"{draft.authority_name}",
+        "Home Office",
+        "PO Box 0000, Exampletown EX9 9XX (example address)",
+    ]
     return draft
+
+
+SAMPLE_CASES = {
+    # jurisdiction, name, nationality, decision kind, decision date, today (full/holding), today (late)
+    "england-wales": (
+        "Nguyễn Thị Hồng",
+        "Vietnamese",
+        "rg",
+        date(2025, 10, 6),
+        date(2025, 10, 20),
+        date(2025, 12, 1),
+    ),
+    "scotland": (
+        "فاطمة الزهراء",
+        "Sudanese",
+        "cg",
+        date(2025, 10, 13),
+        date(2025, 10, 27),
+        date(2025, 12, 8),
+    ),
+    "northern-ireland": ("陳美玲", "Chinese", "rg", date(2025, 11, 3), date(2025, 11, 17), date(2026, 1, 5)),
+}
+
+
+def jurisdiction_demo(jurisdiction: str) -> DemoCase:
+    """The demo case moved to ``jurisdiction``, with a fictional name in that sample's script."""
+    import dataclasses
+
+    name, nationality, kind, decided, _, _ = SAMPLE_CASES[jurisdiction]
+    demo = demo_case(name)
+    case = demo.case
+    case.jurisdiction = model.Jurisdiction(jurisdiction)
+    case.survivor.nationality = nationality
+    case.survivor.preferred_name = ""
+    d = case.decisions[0]
+    d.kind = model.DecisionKind.REASONABLE_GROUNDS if kind == "rg" else model.DecisionKind.CONCLUSIVE_GROUNDS
+    d.date = decided
+    d.reasons = list(_REASONS)
+    case.consents[-1] = dataclasses.replace(case.consents[-1], date=decided + timedelta_days(3))
+    for e in demo.evidence:
+        if e.id in ("ev-gp", "ev-police", "ev-statement"):
+            e.date_obtained = decided + timedelta_days({"ev-gp": 5, "ev-police": 8, "ev-statement": 10}[e.id])
+    for e in demo.evidence:
+        if e.id == "ev-referral":
+            e.date_obtained = decided - timedelta_days(30)
+        if e.id == "ev-hospital":
+            e.date_obtained = decided + timedelta_days(40)
+    return demo
+
+
+def timedelta_days(n: int) -> Any:
+    from datetime import timedelta
+
+    return timedelta(days=n)
+
+
+def jurisdiction_samples() -> dict[str, bytes]:
+    """Full, holding and late letters for each jurisdiction, and a file note, as PDF bytes."""
+    from imsa_desktop.documents.letter_pdf import render_file_note
+
+    out: dict[str, bytes] = {}
+    template = letters.load_template(TEMPLATE)
+    for juris, (_, _, _, _, today, late_today) in SAMPLE_CASES.items():
+        for mode in ("full", "holding", "late"):
+            demo = jurisdiction_demo(juris)
+            when = late_today if mode == "late" else today
+            draft = demo_draft(demo, today=when, mode=mode)
+            out[f"letter-{juris}-{mode}.pdf"] = render_letter(draft)
+        demo = jurisdiction_demo(juris)
+        rule = _rule_for(demo.case, demo.case.decisions[0])
+        note = letters.file_note(
+            demo.case,
+            demo.case.decisions[0],
+            template,
+            today=today,
+            guidance_version=rule.guidance_version if rule is not None else "",
+        )
+        out[f"file-note-{juris}.pdf"] = render_file_note(note, organisation=demo.organisation.name)
+    return out
 
 
 def write_samples(folder: str | Path) -> list[Path]:
@@ -237,7 +459,7 @@ def write_samples(folder: str | Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     demo = demo_case()
     files = {
-        "sample-reconsideration-letter.pdf": render_letter(demo_draft(demo)),
+        **jurisdiction_samples(),
         "sample-timeline.pdf": render_timeline(
             demo.case, demo.events, pseudonymous=False, today=TODAY, deadlines=demo.deadlines
         ),

@@ -25,8 +25,10 @@ from imsa_desktop.domain.dates import FuzzyDate, format_date
 from imsa_desktop.domain.deadlines import Deadline, compute_deadlines
 from imsa_desktop.domain.letter_records import LetterOutcome, LetterRecord, LetterStatus
 from imsa_desktop.domain.model import (
+    AppointmentKind,
     Case,
     Clock,
+    ConsentRecord,
     DeadlineOverride,
     Decision,
     DecisionKind,
@@ -36,7 +38,7 @@ from imsa_desktop.domain.model import (
     TimelineEvent,
     utc_now,
 )
-from imsa_desktop.domain.rules import Rule, default_rules_folder, load_rule_files
+from imsa_desktop.domain.rules import Rule, Trigger, default_rules_folder, load_rule_files, rules_in_force
 from imsa_desktop.errors import InvalidInput, LetterRefused, NotFound
 from imsa_desktop.services import organisation as org_service
 from imsa_desktop.services.ports import AbstractUnitOfWork
@@ -73,11 +75,48 @@ def request_deadline(
     case: Case, decision_id: str, today: date, overrides: Sequence[DeadlineOverride] = ()
 ) -> Deadline | None:
     """The reconsideration-request deadline the rules give for this decision (None: no fixed
-    limit applied on the decision date; the template's window is then used)."""
+    limit applied on the decision date, and the letter prints no date)."""
     for d in compute_deadlines(case, _rules(), _calendar(), today, overrides):
         if d.trigger_record_id == decision_id and d.rule.series.startswith("reconsideration"):
             return d
     return None
+
+
+def reconsideration_rule(case: Case, decision: Decision) -> Rule | None:
+    """The reconsideration rule in force on the decision date, in the case's jurisdiction: it
+    gives the guidance version and the time limit's source the letter cites."""
+    if decision.date is None:
+        return None
+    trigger = Trigger.RG_NEGATIVE if decision.kind is DecisionKind.REASONABLE_GROUNDS else Trigger.CG_NEGATIVE
+    found = [
+        r
+        for r in rules_in_force(_rules(), trigger, case.jurisdiction, decision.date)
+        if r.series.startswith("reconsideration")
+    ]
+    return found[0] if found else None
+
+
+def consent_for_request(case: Case) -> ConsentRecord | None:
+    """The consent the letter relies on: the latest given consent to share with the SCA/IECA,
+    else the latest given consent of any purpose."""
+    given = sorted((c for c in case.consents if c.given), key=lambda c: c.date)
+    sharing = [c for c in given if str(c.purpose) == "share_competent_authority"]
+    pool = sharing or given
+    return pool[-1] if pool else None
+
+
+def consent_form(consent: ConsentRecord | None) -> str:
+    """ "written" or "verbal" as the consent record says, else "" (not recorded)."""
+    value = str(getattr(consent, "consent_type", "") or "") if consent is not None else ""
+    return value if value in ("written", "verbal") else ""
+
+
+def legal_referral_date(appointments: Sequence[Any], events: Sequence[TimelineEvent]) -> date | None:
+    """The first recorded contact with a solicitor (appointment kind legal, or a timeline event of
+    kind legal): the only basis for saying the survivor was referred for legal advice."""
+    dates = [a.start.date() for a in appointments if a.kind is AppointmentKind.LEGAL]
+    dates += [e.date.earliest for e in events if str(e.kind) == "legal" and e.date.is_exact]
+    return min(dates) if dates else None
 
 
 @dataclass(frozen=True)
@@ -88,15 +127,18 @@ class LetterContext:
     decision: Decision
     evidence: list[EvidenceItem]
     events: list[TimelineEvent]
-    deadline: date
-    deadline_rule: str  # "Modern Slavery: Statutory Guidance v3.7 ..." or the template's source
+    deadline: date | None  # None: no fixed limit applied on the decision date
+    deadline_rule: str  # the rule's source, cited in the letter
     late: bool
-    days_left: int  # negative once late
+    days_left: int | None  # negative once late; None without a fixed limit
     catalogue: dict[str, Any]
     template: dict[str, Any]
     organisation: letters.Organisation
-    consent_date: date | None  # the latest consent recorded on the case, if any
+    consent_date: date | None  # of the consent the letter relies on, if any
     addressees: dict[str, list[str]] = field(default_factory=dict)  # the organisation's, by authority
+    guidance_version: str = ""  # from the rule in force on the decision date
+    consent_form: str = ""  # written | verbal | "" (not recorded)
+    legal_referral_on: date | None = None
 
     @property
     def grounds(self) -> dict[str, dict[str, Any]]:
@@ -106,11 +148,13 @@ class LetterContext:
 def load_context(
     uow: AbstractUnitOfWork, case_id: str, decision_id: str, *, today: date, default_signatory: str = ""
 ) -> LetterContext:
-    """Raises UnknownCase, NotFound (decision) or LetterRefused (decision not negative RG/CG)."""
+    """Raises UnknownCase, NotFound (decision) or LetterRefused (decision not negative RG/CG, or
+    under the para 14.216 removal bar)."""
     with uow:
         case = uow.cases.get(case_id)
         evidence = uow.evidence.for_case(case_id)
         events = uow.events.for_case(case_id)
+        appointments = uow.appointments.for_case(case_id)
         overrides = uow.overrides.for_case(case_id)
     decision = case.decision(decision_id)
     if decision is None:
@@ -119,29 +163,30 @@ def load_context(
     assert decision.date is not None
     template = org_service.load_template(uow)
     catalogue = org_service.load_catalogue(uow)
+    rule = reconsideration_rule(case, decision)
     found = request_deadline(case, decision_id, today, overrides)
-    if found is not None:
-        due, source = found.due, found.rule.source
-    else:
-        window = int(template.get("timeliness", {}).get("window_days", 30))
-        due = decision.date + timedelta(days=window)
-        source = str(template.get("timeliness", {}).get("source", ""))
+    due: date | None = found.due if found is not None else None
+    if rule is not None and rule.period is None:
+        due = None  # no fixed limit applied on the decision date: never invent one
     organisation = org_service.letter_organisation(uow, default_signatory=default_signatory)
-    consents = sorted((c for c in case.consents if c.given), key=lambda c: c.date)
+    consent = consent_for_request(case)
     return LetterContext(
         case=case,
         decision=decision,
         evidence=evidence,
         events=events,
         deadline=due,
-        deadline_rule=source,
-        late=today > due,
-        days_left=(due - today).days,
+        deadline_rule=rule.source if rule is not None else "",
+        late=due is not None and today > due,
+        days_left=(due - today).days if due is not None else None,
         catalogue=catalogue,
         template=template,
         organisation=organisation,
-        consent_date=consents[-1].date if consents else None,
+        consent_date=consent.date if consent is not None else None,
         addressees=org_service.get_settings(uow).addressees,
+        guidance_version=rule.guidance_version if rule is not None else "",
+        consent_form=consent_form(consent),
+        legal_referral_on=legal_referral_date(appointments, events),
     )
 
 
@@ -154,6 +199,11 @@ class LetterChoices:
     exceptional: letters.ExceptionalCircumstances | None = None
     ground_enclosures: dict[str, list[str]] | None = None  # ground key -> evidence ids
     ground_facts: dict[str, list[str]] | None = None  # ground key -> chronology facts as printed
+    ground_reasons: dict[str, list[int]] | None = None  # ground key -> the decision's reasons it answers
+    enclosure_notes: dict[str, letters.EnclosureNote] | None = None  # evidence id -> what it shows
+    mode: str = ""  # full | holding | late ("" = full, or late once the time limit has passed)
+    holding: letters.Holding | None = None
+    exceptional_enclosures: list[str] = field(default_factory=list)  # evidence ids
 
 
 def build(ctx: LetterContext, choices: LetterChoices, today: date) -> letters.LetterDraft:
@@ -173,18 +223,69 @@ def build(ctx: LetterContext, choices: LetterChoices, today: date) -> letters.Le
         deadline=ctx.deadline,
         ground_enclosures=choices.ground_enclosures,
         ground_facts=choices.ground_facts,
+        ground_reasons=choices.ground_reasons,
+        enclosure_notes=choices.enclosure_notes,
+        mode=choices.mode,
+        guidance_version=ctx.guidance_version,
+        time_limit_source=ctx.deadline_rule,
+        consent_form=ctx.consent_form,
+        legal_referral_on=ctx.legal_referral_on,
+        holding=choices.holding,
+        exceptional_enclosures=choices.exceptional_enclosures,
     )
     if ctx.addressees.get(draft.authority):
         draft.addressee_lines = list(ctx.addressees[draft.authority])
+    else:
+        draft.addressee_placeholder = True
     if choices.exceptional is not None:
-        draft.exceptional = dataclasses.replace(choices.exceptional)
+        numbers = draft.exceptional.enclosure_numbers
+        draft.exceptional = dataclasses.replace(choices.exceptional, enclosure_numbers=numbers)
     return draft
+
+
+def file_note(ctx: LetterContext, today: date, mode: str = "full") -> letters.FileNote:
+    """The note for the survivor's file (judicial review timing, legal referral): never sent."""
+    return letters.file_note(
+        ctx.case,
+        ctx.decision,
+        ctx.template,
+        today=today,
+        guidance_version=ctx.guidance_version,
+        mode=mode,
+        legal_referral_on=ctx.legal_referral_on,
+    )
+
+
+def barred_file_note(
+    uow: AbstractUnitOfWork, case_id: str, decision_id: str, today: date
+) -> letters.FileNote:
+    """For a decision under the para 14.216 bar: no letter, but the note saying JR is the route."""
+    with uow:
+        case = uow.cases.get(case_id)
+        events = uow.events.for_case(case_id)
+        appointments = uow.appointments.for_case(case_id)
+    decision = case.decision(decision_id)
+    if decision is None:
+        raise NotFound("There is no decision with that id in this case.")
+    rule = reconsideration_rule(case, decision)
+    return letters.file_note(
+        case,
+        decision,
+        org_service.load_template(uow),
+        today=today,
+        guidance_version=rule.guidance_version if rule is not None else "",
+        legal_referral_on=legal_referral_date(appointments, events),
+    )
 
 
 def fact_lines(events: Sequence[TimelineEvent]) -> list[tuple[str, str]]:
     """Chronology facts a ground may cite: (event id, "14 October 2024: title"), in date order."""
     ordered = sorted(events, key=lambda e: (e.date.sort_key, e.created_at))
-    return [(e.id, f"{e.date.display()}: {e.title}") for e in ordered]
+    out = []
+    for e in ordered:
+        when = e.date.display() if e.end is None else f"{e.date.display()} to {e.end.display()}"
+        out.append((e.id, f"{when}: {e.title}"))
+    return out
 
 
 def draft_letter(

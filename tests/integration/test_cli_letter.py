@@ -79,7 +79,9 @@ def letter_args(path: Path, cid: str, out: Path, *extra: str) -> list[str]:
     return [
         "letter", "reconsideration", "--vault", str(path), cid, "--decision", "dec-rg",
         "--ground", "new_evidence", "wrong_threshold", "--enclose", "ev-gp", "ev-police",
-        "--cite", "wrong_threshold=ev-police", "--out", str(out), *extra,
+        "--cite", "wrong_threshold=ev-police", "--before-decision-maker", "ev-police",
+        "--cite", "new_evidence=ev-gp", "--shows", "ev-gp=Injuries consistent with her account",
+        "--out", str(out), *extra,
     ]  # fmt: skip
 
 
@@ -107,7 +109,7 @@ def test_letter_in_a_subprocess(cli_vault, tmp_path: Path) -> None:
     assert "20 January 2025" in text and "1 February 2025" in text
     assert "Single Competent Authority" in text
     assert "Additional evidence not before the decision maker" in text
-    assert "The wrong standard of proof was applied" in text
+    assert "A higher standard than the guidance permits was applied" in text
     assert "Enclosure 1" in text and "GP letter on injuries" in text
     assert "Enclosure 2" in text and "Police crime reference letter" in text
     assert "Sam Example" in text  # the vault's advocate signs when no signatory is set
@@ -174,7 +176,7 @@ def test_save_draft_keeps_a_letter_record_and_audits(cli_vault, tmp_path, capsys
         [rec] = letter_service.list_letters(v.unit_of_work(), cid)
         assert rec.id == letter_id and rec.status.value == "draft"
         with v.unit_of_work() as uow:
-            hits = uow.search.search("standard proof")
+            hits = uow.search.search("higher standard")
             assert any(h.record_id == letter_id and h.kind == "letter" for h in hits)
             actions = [(e.action, e.detail) for e in uow.audit.entries(cid)]
         assert ("saved PDF", "reconsideration letter pdf") in actions

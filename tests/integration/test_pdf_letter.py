@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import unicodedata
 import zlib
 from datetime import date
 
@@ -54,12 +55,12 @@ def test_letter_says_what_the_advocate_checks(letter):
     assert "Single Competent Authority" in text
     for title in (
         "Additional evidence not before the decision maker",
-        "The wrong standard of proof was applied",
-        "No account was taken of trauma and late or inconsistent disclosure",
+        "A higher standard than the guidance permits was applied",
+        "Trauma and late or inconsistent disclosure were not taken into account",
     ):
         assert title in text
     assert "Enclosure 1" in text and "Enclosure 2" in text and "Enclosure 3" in text
-    assert "Outcome sought" in text and "54.5(1)" in text
+    assert "What we ask the Single Competent Authority to do" in text and "54.5(1)" in text
     assert "Sam Example" in text and "Independent Modern Slavery Advocate" in text
     # the enclosure index comes last
     assert text.rindex("Enclosures") > text.index("Yours faithfully")
@@ -100,7 +101,8 @@ def test_a_ground_always_cites_its_enclosures_even_after_editing():
 
 
 def test_late_letter_without_exceptional_circumstances_is_refused_in_strict_mode():
-    d = demo_draft(today=date(2025, 3, 3))
+    d = demo_draft(today=date(2025, 3, 3), mode="late")
+    d.exceptional.reason_for_delay = d.exceptional.why_material = d.exceptional.why_not_earlier = ""
     assert d.late
     with pytest.raises(LetterRefused) as e:
         render_letter(d, strict=True)
@@ -143,14 +145,14 @@ def test_ethiopic_and_arabic_names_use_an_embedded_font_with_the_glyphs(name, fo
     assert all(ord(c) in face.face.charToGlyph for c in name.replace(" ", ""))
     if "Ethiopic" in font:  # a left-to-right script: extracts as typed
         assert name in flat(text_of(pdf))
-    else:  # the characters are in the PDF (copy and search work), whatever the shaping
-        assert all(c in text_of(pdf) for c in name.replace(" ", ""))
+    else:  # shaped, and copying gives the name back in logical order
+        assert name in flat(unicodedata.normalize("NFKC", text_of(pdf)))
 
 
 def test_only_embedded_fonts_are_used(letter):
     used = fonts_used(letter)
     assert used and all(used.values()), used
-    assert fonts.fonts_total_size() < 6 * 1024 * 1024
+    assert fonts.fonts_total_size() < 10 * 1024 * 1024  # with the CJK and Hangul fonts
 
 
 def tiny_png(w: int = 40, h: int = 20) -> bytes:

@@ -51,13 +51,36 @@ EVIDENCE = [
         kind=model.EvidenceKind.MEDICAL,
         date_obtained=date(2025, 1, 25),
     ),
-    model.EvidenceItem(id="e2", case_id="c1", title="Police letter", kind=model.EvidenceKind.POLICE),
+    model.EvidenceItem(
+        id="e2",
+        case_id="c1",
+        title="Police letter",
+        kind=model.EvidenceKind.POLICE,
+        date_obtained=date(2025, 1, 30),
+    ),
+    model.EvidenceItem(
+        id="e0",
+        case_id="c1",
+        title="Referral form",
+        kind=model.EvidenceKind.DOCUMENTS,
+        date_obtained=date(2025, 1, 6),
+    ),
 ]
+BEFORE_DM = {"e0": letters.EnclosureNote(shows="Indicators at referral", before_decision_maker=True)}
 
 
 def draft(
-    case=None, *, grounds=("new_evidence",), enclose=("e1", "e2"), today=date(2025, 2, 4), deadline=None, **kw
+    case=None,
+    *,
+    grounds=("new_evidence",),
+    enclose=("e1", "e2"),
+    today=date(2025, 2, 4),
+    deadline=date(2025, 2, 19),
+    **kw,
 ):
+    kw.setdefault("guidance_version", "3.12")
+    kw.setdefault("time_limit_source", "Modern Slavery Statutory Guidance, paras 14.216-14.228")
+    kw.setdefault("consent_form", "written")
     return letters.build_draft(
         case or make_case(),
         "d1",
@@ -103,11 +126,13 @@ def test_draft_has_references_dates_and_authority():
     assert d.nrm_reference == "NRM-2025-000123" and d.decision_reference == "HO-REF-9"
     assert d.date_of_birth == "2 March 1994"
     assert "20 January 2025" in d.opening
-    assert d.deadline == date(2025, 2, 19)  # 30 calendar days, from the template when no rule date given
+    assert d.deadline == date(2025, 2, 19)  # the date the deadline rules gave
     assert not d.late and "19 February 2025" in d.timeliness
-    assert "3 months" in d.jr_note and "54.5(1)" in d.jr_note
-    assert len(d.outcome_sought) == 3
-    assert d.template_version == "1.0" and "3.12" in d.guidance_version
+    # The judicial-review time limit is given as the reason to respond by a date, not as advice.
+    assert d.jr_note == ""
+    assert any("54.5(1)" in t and "3 months" in t for t in d.outcome_sought)
+    assert len(d.outcome_sought) == 5
+    assert d.template_version == "2.0" and "version 3.12" in d.guidance_version
 
 
 def test_ieca_decision_is_addressed_to_the_ieca():
@@ -118,15 +143,17 @@ def test_ieca_decision_is_addressed_to_the_ieca():
 
 def test_enclosures_are_numbered_in_order_and_cited_by_grounds():
     d = draft(
-        grounds=["new_evidence", "trauma_late_disclosure"],
-        enclose=["e2", "e1"],
-        ground_enclosures={"trauma_late_disclosure": ["e1"]},
+        grounds=["new_evidence", "not_considered"],
+        enclose=["e2", "e1", "e0"],
+        ground_enclosures={"not_considered": ["e0"]},
+        enclosure_notes=BEFORE_DM,
     )
-    assert [(e.number, e.evidence_id) for e in d.enclosures] == [(1, "e2"), (2, "e1")]
+    assert [(e.number, e.evidence_id) for e in d.enclosures] == [(1, "e2"), (2, "e1"), (3, "e0")]
+    # By default additional evidence cites every enclosure not marked as before the decision maker.
     assert d.grounds[0].enclosure_numbers == [1, 2]
     assert "see Enclosure 1 and Enclosure 2" in d.grounds[0].text
-    assert d.grounds[1].enclosure_numbers == [2]
-    assert "see Enclosure 2" in d.grounds[1].text
+    assert d.grounds[1].enclosure_numbers == [3]
+    assert "see Enclosure 3" in d.grounds[1].text
     assert letters.ready(d)
 
 
@@ -134,7 +161,8 @@ def test_ground_without_enclosure_or_fact_is_flagged():
     d = draft(grounds=["new_evidence", "wrong_threshold"])
     problems = letters.validate(d, date(2025, 2, 4))
     assert any(p.section == "ground 2" and "cites no enclosure" in p.message for p in problems)
-    # the unfinished marker left in the text is an error until the advocate fixes it
+    # a ground the template leaves open is an error until the advocate fills it
+    d.grounds[1].text = "The decision demanded objective evidence [evidence to be added]."
     assert not letters.ready(d)
     d.grounds[1].text = "The decision demanded objective evidence (see Enclosure 1)."
     d.grounds[1].enclosure_numbers = [1]
@@ -206,7 +234,9 @@ def test_late_request_needs_the_exceptional_circumstances():
 def test_deadline_passing_after_drafting_is_an_error():
     d = draft(today=date(2025, 2, 4))
     assert letters.ready(d, date(2025, 2, 4))
-    assert any(p.section == "exceptional" for p in errors(d, date(2025, 2, 20)))
+    assert any(
+        p.section == "timeliness" and "late request" in p.message for p in errors(d, date(2025, 2, 20))
+    )
 
 
 def test_missing_consent_and_free_ground_without_text_are_errors():
@@ -253,7 +283,7 @@ def test_without_a_letterhead_the_signing_advocate_acts_for_the_survivor() -> No
         deadline=None,
     )
     text = repr(dataclasses.asdict(d))
-    assert "Sam Example acts for" in text and " acts for" not in text.replace("Sam Example acts for", "")
+    assert "Sam Example writes as her IMSA" in text
     assert any(
         p.section == "letterhead" and p.severity == letters.WARNING
         for p in letters.validate(d, date(2025, 2, 4))

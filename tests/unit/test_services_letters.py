@@ -50,7 +50,12 @@ CASE_DOC = {
     "events": [{"date": "2024-10-14", "title": "Found by police during a raid", "kind": "exit"}],
     "evidence": [
         {"id": "ev-gp", "title": "GP letter on injuries", "kind": "medical", "date_obtained": "2025-01-25"},
-        {"id": "ev-police", "title": "Police crime reference letter", "kind": "police"},
+        {
+            "id": "ev-police",
+            "title": "Police crime reference letter",
+            "kind": "police",
+            "date_obtained": "2025-01-30",
+        },
     ],
 }
 
@@ -71,7 +76,8 @@ def choices(**kw: object) -> letter_service.LetterChoices:
     base: dict[str, object] = {
         "grounds": ["new_evidence", "wrong_threshold"],
         "enclose": ["ev-gp", "ev-police"],
-        "ground_enclosures": {"wrong_threshold": ["ev-police"]},
+        "ground_enclosures": {"new_evidence": ["ev-gp", "ev-police"], "wrong_threshold": []},
+        "ground_facts": {"wrong_threshold": ["14 October 2024: Found by police during a raid"]},
     }
     base.update(kw)
     return letter_service.LetterChoices(**base)  # type: ignore[arg-type]
@@ -96,7 +102,7 @@ def test_letter_pdf_from_services_has_what_the_authority_checks(uow, case_id) ->
     assert "20 January 2025" in text and "19 February 2025" in text
     assert "Single Competent Authority" in text
     assert "Additional evidence not before the decision maker" in text
-    assert "The wrong standard of proof was applied" in text
+    assert "A higher standard than the guidance permits was applied" in text
     assert "Enclosure 1" in text and "GP letter on injuries" in text
     assert "Enclosure 2" in text and "Police crime reference letter" in text
     assert "Sam Example" in text
@@ -133,7 +139,7 @@ def test_save_send_respond_and_outcome(uow, case_id) -> None:
     draft.grounds[0].text += " The GP saw her twice."  # the advocate's own edit is kept
     rec = letter_service.save_draft(uow, draft, clock=clock)
     assert rec.status is LetterStatus.DRAFT
-    assert rec.guidance_version.endswith("version 3.12") and rec.template_version == "1.0"
+    assert "(version " in rec.guidance_version and rec.template_version == "2.0"
     assert [r.id for r in letter_service.list_letters(uow, case_id)] == [rec.id]
 
     sent = letter_service.mark_sent(
@@ -241,16 +247,16 @@ def test_logo_must_be_a_small_image(uow) -> None:
 
 def test_template_edits_are_versioned_and_can_be_reset(uow, case_id) -> None:
     shipped = org_service.template_text(uow)
-    assert shipped.shipped and shipped.version == "1.0"
+    assert shipped.shipped and shipped.version == "2.0"
     edited = shipped.text.replace('salutation = "Dear Sir or Madam,"', 'salutation = "Dear Colleague,"')
     with pytest.raises(InvalidInput, match="raise its version"):
         org_service.save_template_text(uow, edited)
     with pytest.raises(InvalidInput, match="not valid TOML"):
         org_service.save_template_text(uow, "template_version = ")
-    bumped = edited.replace('template_version = "1.0"', 'template_version = "1.1-example"')
-    assert org_service.save_template_text(uow, bumped) == "1.1-example"
+    bumped = edited.replace('template_version = "2.0"', 'template_version = "2.1-example"')
+    assert org_service.save_template_text(uow, bumped) == "2.1-example"
     draft = letter_service.draft_letter(uow, case_id, "dec-rg", choices(), today=TODAY)
-    assert draft.salutation == "Dear Colleague," and draft.template_version == "1.1-example"
+    assert draft.salutation == "Dear Colleague," and draft.template_version == "2.1-example"
     org_service.reset_template(uow)
     assert org_service.template_text(uow).shipped
     draft = letter_service.draft_letter(uow, case_id, "dec-rg", choices(), today=TODAY)
@@ -260,7 +266,7 @@ def test_template_edits_are_versioned_and_can_be_reset(uow, case_id) -> None:
 def test_catalogue_edits_add_grounds(uow, case_id) -> None:
     current = org_service.catalogue_text(uow)
     extra = (
-        current.text.replace('catalogue_version = "2025.1"', 'catalogue_version = "2025.1-org"')
+        current.text.replace('catalogue_version = "2026.1"', 'catalogue_version = "2026.1-org"')
         + '\n[[ground]]\nkey = "interpreter"\ntitle = "No interpreter at the interview"\n'
         'category = "guidance"\nguidance_ref = "Annex X"\n'
         'text = "No interpreter was provided ({enclosures})."\n'
@@ -270,10 +276,14 @@ def test_catalogue_edits_add_grounds(uow, case_id) -> None:
         uow,
         case_id,
         "dec-rg",
-        choices(grounds=["interpreter"], ground_enclosures={"interpreter": ["ev-gp"]}),
+        choices(
+            grounds=["interpreter"],
+            ground_enclosures={"interpreter": []},
+            ground_facts={"interpreter": ["20 January 2025: interview"]},
+        ),
         today=TODAY,
     )
     assert draft.grounds[0].title == "No interpreter at the interview"
-    assert draft.catalogue_version == "2025.1-org"
+    assert draft.catalogue_version == "2026.1-org"
     with pytest.raises(InvalidInput, match="unknown category"):
         org_service.save_catalogue_text(uow, extra.replace('category = "guidance"', 'category = "x"'))

@@ -1,8 +1,10 @@
 """The guided reconsideration-letter builder: a stepped dialog.
 
-Decision and deadline -> grounds -> enclosures and citations -> exceptional circumstances (only
-when late; required) -> capacity and consent -> the full text, editable section by section ->
-preview (rendered PDF pages). "Save draft" keeps it as a letter record; "Save and mark sent"
+Decision, deadline and request type (full, holding, late) -> grounds -> enclosures (what each
+shows, whether it was before the decision maker), citations and the decision's reasons each
+ground answers -> holding request or exceptional circumstances (only for those types;
+required) -> capacity and consent -> the full text, editable section by section -> preview
+(rendered PDF pages, watermarked DRAFT). "Save draft" keeps it as a letter record; "Save and mark sent"
 is disabled while ``letters.validate`` reports an error, each listed with its section.
 """
 
@@ -15,6 +17,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -46,7 +49,7 @@ STEPS = (
     "Decision and deadline",
     "Grounds",
     "Enclosures",
-    "Exceptional circumstances",
+    "Holding or late request",
     "Capacity and consent",
     "Letter text",
     "Preview and send",
@@ -97,6 +100,9 @@ class LetterBuilderDialog(QDialog):
         self._enclosed: list[str] = []  # evidence ids in the order chosen
         self._ground_enclosures: dict[str, list[str]] = {}
         self._ground_facts: dict[str, list[str]] = {}
+        self._ground_reasons: dict[str, list[int]] = {}
+        self._notes: dict[str, letters.EnclosureNote] = {}
+        self._note_for: str | None = None
         self._filling = False
         self._buffer: QBuffer | None = None
 
@@ -180,8 +186,28 @@ class LetterBuilderDialog(QDialog):
         self.deadline_banner.setWordWrap(True)
         self.deadline_banner.setContentsMargins(10, 8, 10, 8)
         lay.addWidget(self.deadline_banner)
+        form = QFormLayout()
+        self.mode_combo = QComboBox()
+        self.mode_combo.setObjectName("modeCombo")
+        for label, mode in (
+            ("Full request, with the evidence", "full"),
+            ("Holding request: ask for more time for the evidence", "holding"),
+            ("Late request: exceptional circumstances", "late"),
+        ):
+            self.mode_combo.addItem(label, mode)
+        form.addRow("Request", self.mode_combo)
+        lay.addLayout(form)
+        self.reasons_label = QLabel("")
+        self.reasons_label.setObjectName("decisionReasons")
+        self.reasons_label.setWordWrap(True)
+        self.reasons_label.setTextFormat(Qt.TextFormat.PlainText)
+        lay.addWidget(self.reasons_label)
         lay.addStretch(1)
         return w
+
+    @property
+    def mode(self) -> str:
+        return str(self.mode_combo.currentData() or "full")
 
     def _page_grounds(self) -> QWidget:
         w, lay = self._page(
@@ -207,7 +233,26 @@ class LetterBuilderDialog(QDialog):
         self.evidence_list = QListWidget()
         self.evidence_list.setObjectName("evidenceList")
         self.evidence_list.itemChanged.connect(self._evidence_toggled)
+        self.evidence_list.currentItemChanged.connect(self._note_target_changed)
         lay.addWidget(self.evidence_list, 1)
+        notes = QFormLayout()
+        self.note_shows = QLineEdit()
+        self.note_shows.setObjectName("noteShows")
+        self.note_shows.setPlaceholderText("What this document shows (printed in the enclosure list)")
+        self.note_before = QCheckBox("It was before the decision maker when the decision was made")
+        self.note_before.setObjectName("noteBeforeDecisionMaker")
+        self.note_why = QLineEdit()
+        self.note_why.setObjectName("noteWhyNotEarlier")
+        self.note_why.setPlaceholderText(
+            "New evidence dated before the decision: why it was not available earlier"
+        )
+        for wdg in (self.note_shows, self.note_why):
+            wdg.textEdited.connect(self._note_edited)
+        self.note_before.toggled.connect(self._note_edited)
+        notes.addRow("What it shows", self.note_shows)
+        notes.addRow("", self.note_before)
+        notes.addRow("Why not earlier", self.note_why)
+        lay.addLayout(notes)
         self.enclosure_label = QLabel("No enclosures yet.")
         self.enclosure_label.setObjectName("enclosureSummary")
         self.enclosure_label.setWordWrap(True)
@@ -225,7 +270,11 @@ class LetterBuilderDialog(QDialog):
         self.fact_list = QListWidget()
         self.fact_list.setObjectName("factList")
         self.fact_list.itemChanged.connect(self._citations_changed)
+        self.reason_list = QListWidget()
+        self.reason_list.setObjectName("reasonList")
+        self.reason_list.itemChanged.connect(self._citations_changed)
         for label, lst in (
+            ("Reasons of the decision it answers", self.reason_list),
             ("Enclosures it cites", self.cite_list),
             ("Chronology facts it cites", self.fact_list),
         ):
@@ -238,17 +287,34 @@ class LetterBuilderDialog(QDialog):
 
     def _page_exceptional(self) -> QWidget:
         w, lay = self._page(
-            "Exceptional circumstances",
-            "The request is late. The authority considers it only if you explain all three points below.",
+            "Holding or late request",
+            "A late request is considered only if you explain all three points; a holding request "
+            "says why the evidence cannot come now, what is awaited and by when.",
         )
+        self.late_box = QWidget()
+        form = QFormLayout(self.late_box)
         self.late_reason = _text_edit("lateReason")
         self.materiality = _text_edit("materiality")
         self.why_not_earlier = _text_edit("whyNotEarlier")
-        form = QFormLayout()
         form.addRow("Reason for the delay", self.late_reason)
         form.addRow("Why the evidence is material", self.materiality)
         form.addRow("Why it was not provided earlier", self.why_not_earlier)
-        lay.addLayout(form)
+        self.exceptional_list = QListWidget()
+        self.exceptional_list.setObjectName("exceptionalEnclosures")
+        self.exceptional_list.setMaximumHeight(90)
+        form.addRow("Enclosures that show them", self.exceptional_list)
+        lay.addWidget(self.late_box)
+        self.holding_box = QWidget()
+        hform = QFormLayout(self.holding_box)
+        self.holding_reason = _text_edit("holdingReason")
+        self.holding_awaited = _text_edit("holdingAwaited")
+        self.holding_awaited.setPlaceholderText("One item per line")
+        self.holding_by = DateField("date the evidence will follow")
+        self.holding_by.setObjectName("holdingBy")
+        hform.addRow("Why the evidence cannot be sent now", self.holding_reason)
+        hform.addRow("Evidence awaited", self.holding_awaited)
+        hform.addRow("It will follow by", self.holding_by)
+        lay.addWidget(self.holding_box)
         lay.addStretch(1)
         return w
 
@@ -263,7 +329,11 @@ class LetterBuilderDialog(QDialog):
         form.addRow("We act for the survivor as", self.capacity)
         self.consent_date = DateField("date of consent")
         self.consent_date.setObjectName("consentDate")
-        form.addRow("Written consent given on", self.consent_date)
+        form.addRow("Consent given on", self.consent_date)
+        self.consent_form_label = QLabel("")
+        self.consent_form_label.setObjectName("consentForm")
+        self.consent_form_label.setWordWrap(True)
+        form.addRow("", self.consent_form_label)
         lay.addLayout(form)
         lay.addStretch(1)
         return w
@@ -341,16 +411,21 @@ class LetterBuilderDialog(QDialog):
             self.banner.error(message_for(e))
             return
         ctx = self.ctx
-        due = format_date(ctx.deadline)
-        if ctx.late:
+        if ctx.deadline is None or ctx.days_left is None:
+            text = "No fixed time limit applied on the date of this decision: the letter prints no date."
+            kind = "info"
+        elif ctx.late:
             days = -ctx.days_left
             text = (
-                f"Late: the deadline was {due} ({days} day{'s' if days != 1 else ''} ago). "
-                "The exceptional-circumstances section is required."
+                f"Late: the deadline was {format_date(ctx.deadline)} ({days} day{'s' if days != 1 else ''} "
+                "ago). The exceptional-circumstances section is required."
             )
             kind = "error"
         else:
-            text = f"In time: {ctx.days_left} day{'s' if ctx.days_left != 1 else ''} left (deadline {due})."
+            text = (
+                f"In time: {ctx.days_left} day{'s' if ctx.days_left != 1 else ''} left "
+                f"(deadline {format_date(ctx.deadline)})."
+            )
             kind = "info"
         if ctx.deadline_rule:
             text += f"\nRule: {ctx.deadline_rule}"
@@ -364,6 +439,24 @@ class LetterBuilderDialog(QDialog):
         )
         if self.consent_date.text() == "" and ctx.consent_date:
             self.consent_date.set_value(ctx.consent_date)
+        self.consent_form_label.setText(
+            f"The consent record says: {ctx.consent_form} consent."
+            if ctx.consent_form
+            else "The consent record does not say whether consent was written or verbal."
+        )
+        model = self.mode_combo.model()
+        for i in range(self.mode_combo.count()):
+            allowed = (self.mode_combo.itemData(i) == "late") == ctx.late
+            item = model.item(i)  # type: ignore[attr-defined]
+            item.setEnabled(allowed)
+        self.mode_combo.setCurrentIndex(self.mode_combo.findData("late" if ctx.late else "full"))
+        reasons = ctx.decision.reasons
+        self.reasons_label.setText(
+            "Reasons the decision gave:\n" + "\n".join(f"{i}. {r}" for i, r in enumerate(reasons, 1))
+            if reasons
+            else "No reasons are recorded on this decision: add them in the decision form so each "
+            "ground can answer one."
+        )
         self._fill_grounds()
         self._fill_evidence()
         self.draft = None
@@ -416,6 +509,24 @@ class LetterBuilderDialog(QDialog):
         self._update_enclosure_label()
         self._fill_citations()
 
+    def _note_target_changed(self, item: QListWidgetItem | None) -> None:
+        self._note_for = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        note = self._notes.get(self._note_for or "", letters.EnclosureNote())
+        self._filling = True
+        self.note_shows.setText(note.shows)
+        self.note_before.setChecked(note.before_decision_maker)
+        self.note_why.setText(note.why_not_earlier)
+        self._filling = False
+
+    def _note_edited(self) -> None:
+        if self._filling or self._note_for is None:
+            return
+        self._notes[self._note_for] = letters.EnclosureNote(
+            shows=self.note_shows.text().strip(),
+            before_decision_maker=self.note_before.isChecked(),
+            why_not_earlier=self.note_why.text().strip(),
+        )
+
     def _update_enclosure_label(self) -> None:
         if self.ctx is None or not self._enclosed:
             self.enclosure_label.setText("No enclosures yet.")
@@ -432,7 +543,15 @@ class LetterBuilderDialog(QDialog):
         self._filling = True
         self.cite_list.clear()
         self.fact_list.clear()
+        self.reason_list.clear()
         if key is not None:
+            answers = self._ground_reasons.get(key, [])
+            for n, reason in enumerate(self.ctx.decision.reasons, 1):
+                item = QListWidgetItem(f"{n}. {reason}")
+                item.setData(Qt.ItemDataRole.UserRole, n)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if n in answers else Qt.CheckState.Unchecked)
+                self.reason_list.addItem(item)
             titles = {ev.id: ev.title for ev in self.ctx.evidence}
             cited = self._cited(key)
             for n, ev_id in enumerate(self._enclosed, 1):
@@ -456,7 +575,11 @@ class LetterBuilderDialog(QDialog):
             return self._ground_enclosures[key]
         assert self.ctx is not None
         if self.ctx.grounds[key]["category"] == "new_evidence":
-            return list(self._enclosed)
+            return [
+                e
+                for e in self._enclosed
+                if not self._notes.get(e, letters.EnclosureNote()).before_decision_maker
+            ]
         return []
 
     def _citations_changed(self) -> None:
@@ -467,6 +590,7 @@ class LetterBuilderDialog(QDialog):
             return
         self._ground_enclosures[key] = _checked(self.cite_list)
         self._ground_facts[key] = _checked(self.fact_list)
+        self._ground_reasons[key] = [int(n) for n in _checked(self.reason_list)]
 
     # ---- choices and the draft ---------------------------------------------------------
     def choices(self) -> letter_service.LetterChoices:
@@ -476,9 +600,25 @@ class LetterBuilderDialog(QDialog):
             enclose=list(self._enclosed),
             requester_capacity=self.capacity.text(),
             consent_date=self._consent_value(),
-            exceptional=self._exceptional() if self.ctx and self.ctx.late else None,
+            exceptional=self._exceptional() if self.mode == "late" else None,
             ground_enclosures={k: self._cited(k) for k in grounds},
             ground_facts={k: list(v) for k, v in self._ground_facts.items() if k in grounds and v},
+            ground_reasons={k: list(v) for k, v in self._ground_reasons.items() if k in grounds and v},
+            enclosure_notes={k: v for k, v in self._notes.items() if k in self._enclosed},
+            mode=self.mode,
+            holding=self._holding() if self.mode == "holding" else None,
+            exceptional_enclosures=_checked(self.exceptional_list) if self.mode == "late" else [],
+        )
+
+    def _holding(self) -> letters.Holding:
+        try:
+            by = self.holding_by.value()
+        except Exception:
+            by = None
+        return letters.Holding(
+            reason=self.holding_reason.toPlainText().strip(),
+            awaited=[x.strip() for x in self.holding_awaited.toPlainText().splitlines() if x.strip()],
+            evidence_by=by,
         )
 
     def _consent_value(self) -> date | None:
@@ -524,6 +664,19 @@ class LetterBuilderDialog(QDialog):
         by_number = {e.number: e.evidence_id for e in draft.enclosures}
         self._ground_enclosures = {g.key: [by_number[n] for n in g.enclosure_numbers] for g in draft.grounds}
         self._ground_facts = {g.key: list(g.fact_refs) for g in draft.grounds if g.fact_refs}
+        self._ground_reasons = {g.key: list(g.answers) for g in draft.grounds if g.answers}
+        self._notes = {
+            e.evidence_id: letters.EnclosureNote(
+                shows=e.shows,
+                why_not_earlier=e.why_not_earlier,
+                before_decision_maker=e.before_decision_maker,
+            )
+            for e in draft.enclosures
+        }
+        self.mode_combo.setCurrentIndex(max(self.mode_combo.findData(draft.mode), 0))
+        self.holding_reason.setPlainText(draft.holding.reason)
+        self.holding_awaited.setPlainText("\n".join(draft.holding.awaited))
+        self.holding_by.set_value(draft.holding.evidence_by)
         self._fill_evidence()
         self.capacity.setText(draft.requester_capacity)
         self.consent_date.set_value(draft.consent_date)
@@ -541,6 +694,9 @@ class LetterBuilderDialog(QDialog):
         assert d is not None
         body = QWidget()
         form = QFormLayout(body)
+        # Labels above their editors: every editor gets the full width (readable at 1280x800).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.section_edits = {}
 
         def add(name: str, label: str, text: str, height: int = 60) -> None:
@@ -553,14 +709,15 @@ class LetterBuilderDialog(QDialog):
         add("opening", "Opening", d.opening)
         add("capacity_statement", "Capacity", d.capacity_statement)
         add("consent_statement", "Consent", d.consent_statement)
+        add("framework", "Legal framework", d.framework, 90)
+        add("stage_test", "The test", d.stage_test, 90)
         add("timeliness", "Timeliness", d.timeliness)
         add("grounds_intro", "Grounds: introduction", d.grounds_intro)
         for i, g in enumerate(d.grounds, 1):
             refs = ", ".join(f"Enclosure {n}" for n in g.enclosure_numbers) or "no enclosure"
             add(f"ground_{i}", f"Ground {i}: {g.title}\n({refs}; {g.guidance_ref})", g.text, 110)
         add("outcome_intro", "Outcome sought: introduction", d.outcome_intro)
-        add("outcome_sought", "Outcome sought (one per line)", "\n".join(d.outcome_sought), 90)
-        add("jr_note", "Judicial review", d.jr_note, 80)
+        add("outcome_sought", "What is asked, with reasons (one per line)", "\n".join(d.outcome_sought), 120)
         self.text_area.setWidget(body)
         self._text_edited()
 
@@ -574,10 +731,11 @@ class LetterBuilderDialog(QDialog):
             "opening",
             "capacity_statement",
             "consent_statement",
+            "framework",
+            "stage_test",
             "timeliness",
             "grounds_intro",
             "outcome_intro",
-            "jr_note",
         ):
             if name in e:
                 setattr(d, name, e[name].toPlainText())
@@ -618,7 +776,7 @@ class LetterBuilderDialog(QDialog):
 
     def _next_step(self, step: int, direction: int) -> int:
         step += direction
-        if step == EXCEPTIONAL and not (self.ctx and self.ctx.late):
+        if step == EXCEPTIONAL and self.mode not in ("late", "holding"):
             step += direction
         return max(DECISION, min(PREVIEW, step))
 
@@ -626,8 +784,13 @@ class LetterBuilderDialog(QDialog):
         self.banner.clear_message()
         if self.ctx is None:
             return
-        if self.step == GROUNDS and not _checked(self.ground_list):
+        if self.step == GROUNDS and not _checked(self.ground_list) and self.mode != "holding":
             self.banner.error("Tick at least one ground.")
+            return
+        if self.step == ENCLOSURES:
+            self._fill_exceptional_list()
+        if self.step == EXCEPTIONAL and self.mode == "holding" and self._holding().missing():
+            self.banner.error("A holding request must say " + ", ".join(self._holding().missing()) + ".")
             return
         if self.step == GROUNDS:
             self._filling = True
@@ -638,7 +801,7 @@ class LetterBuilderDialog(QDialog):
                     self.cite_ground.addItem(item.text(), item.data(Qt.ItemDataRole.UserRole))
             self._filling = False
             self._fill_citations()
-        if self.step == EXCEPTIONAL and self._exceptional().missing():
+        if self.step == EXCEPTIONAL and self.mode == "late" and self._exceptional().missing():
             self.banner.error(
                 "The request is late: explain "
                 + ", ".join(self._exceptional().missing())
@@ -649,6 +812,21 @@ class LetterBuilderDialog(QDialog):
         if nxt >= TEXT and not self._ensure_draft():
             return
         self._show(nxt)
+
+    def _fill_exceptional_list(self) -> None:
+        if self.ctx is None:
+            return
+        chosen = set(_checked(self.exceptional_list))
+        titles = {ev.id: ev.title for ev in self.ctx.evidence}
+        self.exceptional_list.clear()
+        for n, ev_id in enumerate(self._enclosed, 1):
+            item = QListWidgetItem(f"Enclosure {n}: {titles[ev_id]}")
+            item.setData(Qt.ItemDataRole.UserRole, ev_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if ev_id in chosen else Qt.CheckState.Unchecked)
+            self.exceptional_list.addItem(item)
+        self.late_box.setVisible(self.mode == "late")
+        self.holding_box.setVisible(self.mode == "holding")
 
     def back(self) -> None:
         self.banner.clear_message()
@@ -661,6 +839,11 @@ class LetterBuilderDialog(QDialog):
         self.save_button.setEnabled(self.draft is not None and self.step >= TEXT)
         self.send_button.setEnabled(self.draft is not None and self.step == PREVIEW and not has_errors)
         self.send_button.setToolTip("Fix the errors listed first." if has_errors else "")
+        # Enter always moves forward: Next on every step, Save draft on the last one.
+        forward = self.save_button if self.step == PREVIEW else self.next_button
+        for b in (self.back_button, self.next_button, self.save_button, self.send_button):
+            b.setAutoDefault(False)
+            b.setDefault(b is forward)
 
     def _render_preview(self) -> None:
         if self.draft is None:
