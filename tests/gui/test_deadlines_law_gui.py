@@ -261,8 +261,10 @@ def test_a_new_decision_must_have_its_outcome_chosen(app, qtbot) -> None:  # typ
     assert dialog.outcome.value() is None
     assert dialog.removal_bar.value() is RemovalBar.NOT_KNOWN
     dialog.date.setText("2025-10-01")
+    dialog.received_on.setText("2025-10-06")
     dialog._accept()
     assert dialog.banner.text() == "Please choose the outcome of the decision."
+    _shot(dialog, "decision-form.png")
     dialog.outcome.set_value(Outcome.NEGATIVE)
     dialog.received_on.setText("2025-09-30")
     dialog._accept()
@@ -273,4 +275,3 @@ def test_a_new_decision_must_have_its_outcome_chosen(app, qtbot) -> None:  # typ
     d = dialog.value()
     assert (d.date, d.received_on) == (date(2025, 10, 1), date(2025, 10, 6))
     assert "not from the day it arrived" in dialog.findChild(QWidget, "decisionDateHint").text()
-    _shot(dialog, "decision-form.png")

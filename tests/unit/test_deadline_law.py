@@ -306,3 +306,16 @@ def test_a_time_limit_marked_met_after_its_date_says_late(rules: list[Rule]) -> 
     assert recon.status_text == "Met late (5 days after the time limit)"
     sent = compute_deadlines(case, rules, CAL, date(2025, 4, 8), met_evidence={key: date(2025, 3, 20)})
     assert next(x for x in sent if x.key == key).status_text == "Met"
+
+
+def test_legal_sources_lists_every_rule_with_its_words_and_open_points(rules: list[Rule]) -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "legal-sources.md").read_text(encoding="utf-8")
+    for r in rules:
+        section = text.split(f"### `{r.id}`", 1)
+        assert len(section) == 2, f"{r.id} is not in docs/legal-sources.md"
+        body = section[1].split("### ", 1)[0]
+        assert r.wording in body and "Last checked:" in body
+        if r.to_be_confirmed:
+            assert r.to_be_confirmed in body
