@@ -394,20 +394,54 @@ def _reconsidered_kind(case: Case, d: Decision) -> str:
 
 
 class EventKind(StrEnum):
+    """What kind of thing happened, in the order a survivor's story usually runs."""
+
+    RECRUITMENT = "recruitment"
+    JOURNEY = "journey"
+    ARRIVAL_UK = "arrival_uk"
     EXPLOITATION = "exploitation"
     EXIT = "exit"
     REFERRAL = "referral"
     DECISION = "decision"
-    DEADLINE = "deadline"
-    APPOINTMENT = "appointment"
+    POLICE_CONTACT = "police_contact"
+    MEDICAL = "medical"
+    LEGAL = "legal"
+    ACCOMMODATION = "accommodation"
+    LOST_CONTACT = "lost_contact"
+    RE_REFERRAL = "re_referral"
     CONTACT = "contact"
+    APPOINTMENT = "appointment"
     EVIDENCE = "evidence"
     LETTER = "letter"
+    DEADLINE = "deadline"
     OTHER = "other"
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return _EVENT_LABELS[self.value]
+
+
+_EVENT_LABELS = {
+    "recruitment": "Recruitment",
+    "journey": "Journey",
+    "arrival_uk": "Arrival in the UK",
+    "exploitation": "Exploitation",
+    "exit": "Exit from exploitation",
+    "referral": "NRM referral",
+    "decision": "Decision",
+    "police_contact": "Police contact",
+    "medical": "Medical",
+    "legal": "Legal",
+    "accommodation": "Accommodation",
+    "lost_contact": "Lost contact",
+    "re_referral": "Re-referral",
+    "contact": "Contact with the survivor",
+    "appointment": "Appointment",
+    "evidence": "Evidence",
+    "letter": "Letter",
+    "deadline": "Deadline",
+    "other": "Other",
+}
 
 
 @dataclass(kw_only=True)

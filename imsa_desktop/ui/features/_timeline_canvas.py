@@ -18,7 +18,16 @@ from imsa_desktop.domain.model import EventKind
 from imsa_desktop.services.timeline import TimelineEntry
 
 KIND_COLOURS = {
+    EventKind.RECRUITMENT: "#8f3f12",
+    EventKind.JOURNEY: "#8f3f12",
+    EventKind.ARRIVAL_UK: "#8f3f12",
     EventKind.EXPLOITATION: "#b3541e",
+    EventKind.POLICE_CONTACT: "#0b4f5c",
+    EventKind.MEDICAL: "#9a6700",
+    EventKind.LEGAL: "#1f6feb",
+    EventKind.ACCOMMODATION: "#2e7d32",
+    EventKind.LOST_CONTACT: "#cf222e",
+    EventKind.RE_REFERRAL: "#0b6e7f",
     EventKind.EXIT: "#2e7d32",
     EventKind.REFERRAL: "#0b6e7f",
     EventKind.DECISION: "#0b4f5c",

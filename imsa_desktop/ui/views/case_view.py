@@ -47,6 +47,7 @@ from imsa_desktop.services import cases as case_service
 from imsa_desktop.ui import editing
 from imsa_desktop.ui.case_tab import CaseTab, EditableTab, attempt, fetch
 from imsa_desktop.ui.common import Banner, message_for, save_cancel_footer
+from imsa_desktop.ui.features._evidence_chips import ChipGroup
 from imsa_desktop.ui.forms import DateField, EnumCombo, TriState, split_list
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
@@ -140,8 +141,10 @@ class ProfileTab(CaseTab):
         g.addRow("Consent to NRM", self.consent_given)
         self.child = QCheckBox("Child at referral (no consent needed)")
         g.addRow("", self.child)
-        self.exploitation = QLineEdit()
-        self.exploitation.setPlaceholderText(", ".join(EXPLOITATION_TYPES))
+        self.exploitation = ChipGroup(EXPLOITATION_TYPES)
+        self.exploitation.setObjectName("exploitationChips")
+        self.exploitation.setAccessibleName("Exploitation types")
+        self._other_types: list[str] = []  # stored values this version does not know (kept)
         g.addRow("Exploitation types", self.exploitation)
         lay.addWidget(ref)
 
@@ -265,7 +268,8 @@ class ProfileTab(CaseTab):
         self.referral_ref.setText(r.reference)
         self.consent_given.set_value(r.consent_given)
         self.child.setChecked(r.child_at_referral)
-        self.exploitation.setText(", ".join(case.exploitation_types))
+        self.exploitation.set_checked(case.exploitation_types)
+        self._other_types = [t for t in case.exploitation_types if t not in EXPLOITATION_TYPES]
         self.status.set_value(case.status)
         self.status_reason.setText(case.status_reason)
         self.re_referrals.setValue(case.re_referral_count)
@@ -277,10 +281,7 @@ class ProfileTab(CaseTab):
         if self._case is None:
             raise InvalidInput("No case is open.")
         case = self._case
-        types = split_list(self.exploitation.text())
-        unknown = [t for t in types if t not in EXPLOITATION_TYPES]
-        if unknown:
-            raise InvalidInput(f"'{unknown[0]}' is not a known exploitation type.")
+        types = self.exploitation.checked() + self._other_types
         survivor = dataclasses.replace(
             case.survivor,
             full_name=self.full_name.text().strip(),
