@@ -118,9 +118,9 @@ def chronology(
             )
         for cd in deadline_service.case_deadlines(uow, case_id, today).deadlines:
             dl = cd.deadline
-            state = dl.state.label
+            state = dl.status_text  # "Met late (34 days after the target)", never a plain "Met"
             if dl.state is DeadlineState.MET and dl.met_on:
-                state = f"Met {format_date(dl.met_on)}"
+                state = f"{dl.status_text} {format_date(dl.met_on)}"
             entries.append(
                 TimelineEntry(
                     id=f"derived:deadline:{dl.key}",

@@ -319,3 +319,21 @@ def test_legal_sources_lists_every_rule_with_its_words_and_open_points(rules: li
         assert r.wording in body and "Last checked:" in body
         if r.to_be_confirmed:
             assert r.to_be_confirmed in body
+
+
+def test_the_chronology_says_met_late_too(vault, clock) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.services import cases as case_service
+    from imsa_desktop.services import timeline as timeline_service
+
+    cid = case_service.add_case(
+        vault.unit_of_work(),
+        {
+            "survivor": {"full_name": "Paweł Wiśniewski"},
+            "referral": {"date": "2025-01-06"},
+            "decisions": [{"kind": "reasonable_grounds", "outcome": "positive", "date": "2025-02-16"}],
+        },
+        clock=clock,
+    )
+    entries = timeline_service.chronology(vault.unit_of_work(), cid, date(2025, 3, 1))
+    target = next(e for e in entries if e.title == "Deadline: Reasonable Grounds decision (target)")
+    assert target.detail == "Met late (34 days after the target) 16 February 2025"
