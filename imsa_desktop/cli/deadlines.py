@@ -34,6 +34,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
             within_days=args.within,
             include_met=args.all,
         )
+        notes = [] if args.json else deadline_service.all_notes(vault.unit_of_work(), case_id=args.case)
     finally:
         vault.close()
     if args.json:
@@ -80,6 +81,8 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         status = d.status_text if d.state.value == "met" else d.state.label
         caution = "  (check para 14.216)" if d.caution else ""
         print(f"{d.due.isoformat()}  {status:<9} {when:<13} {r.case_code}  {d.title}{mark}{caution}")
+    for case, n in notes:
+        print(f"no date      {case.code}  {n.title}: {deadline_service.explain(n)}")
     if rows:
         print(f"As of {format_date(today)}.", file=sys.stderr)
     return 0

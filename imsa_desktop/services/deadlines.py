@@ -132,6 +132,24 @@ def all_deadlines(
     return out
 
 
+def all_notes(
+    uow: AbstractUnitOfWork, *, case_id: str | None = None, include_closed_cases: bool = False
+) -> list[tuple[Case, DeadlineNote]]:
+    """The rules that give no date, per case: no fixed limit (before 12 February 2024), or
+    reconsideration barred by para 14.216. Closed notes (already answered) are left out, barred
+    ones never are."""
+    out: list[tuple[Case, DeadlineNote]] = []
+    with uow:
+        ids = [case_id] if case_id else uow.cases.ids()
+        for cid in ids:
+            case = uow.cases.get(cid)
+            if case.status is CaseStatus.CLOSED and not include_closed_cases and not case_id:
+                continue
+            out.extend((case, n) for n in deadline_notes(case, rules()) if n.barred or not n.closed)
+    out.sort(key=lambda cn: (cn[1].trigger_date, cn[0].code))
+    return out
+
+
 def _known_key(case: Case, overrides: list[DeadlineOverride], key: str, today: date) -> Deadline:
     for d in compute_deadlines(case, rules(), holiday_calendar(), today, overrides):
         if d.key == key:

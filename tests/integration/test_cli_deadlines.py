@@ -159,3 +159,47 @@ def test_cli_json_gives_counting_wording_and_what_is_to_be_confirmed(cli_vault, 
     recon = rows["reconsideration_rg_2025_jan"]
     assert recon["guidance_version"] == "16 January 2025 update" and recon["to_be_confirmed"]
     assert recon["caution"] == ""  # the para 14.216 bar only exists from 17 September 2025
+
+
+def test_cli_says_why_there_is_no_date(vault_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    v, _ = Vault.create(vault_path, PASSPHRASE, "Test Advocate", TEST_PARAMS)
+    try:
+        barred = case_service.add_case(
+            v.unit_of_work(),
+            {
+                "survivor": {"full_name": "Arbër Hoxha"},
+                "decisions": [
+                    {
+                        "kind": "reasonable_grounds",
+                        "outcome": "negative",
+                        "date": "2025-10-01",
+                        "removal_bar": "yes",
+                    }
+                ],
+            },
+        )
+        case_service.add_case(
+            v.unit_of_work(),
+            {
+                "survivor": {"full_name": "Nguyễn Văn An"},
+                "decisions": [{"kind": "reasonable_grounds", "outcome": "negative", "date": "2024-02-05"}],
+            },
+        )
+    finally:
+        v.close()
+    monkeypatch.setenv("IMSA_PASSPHRASE", PASSPHRASE)
+    code, out, err = run(capsys, "deadlines", "--vault", str(vault_path), "--today", "2025-10-02")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert any(
+        "no date" in ln and "No reconsideration of the negative RG of 1 October 2025" in ln for ln in lines
+    )
+    assert any(
+        "no date" in ln and "No fixed time limit applied to the negative RG of 5 February 2024" in ln
+        for ln in lines
+    )
+    assert any(ln.startswith("2026-01-01") and "Judicial review" in ln for ln in lines)
+    code, out, _ = run(
+        capsys, "deadlines", "--vault", str(vault_path), "--today", "2025-10-02", "--case", barred, "--json"
+    )
+    assert [r["rule"] for r in json.loads(out)] == ["judicial_review_ew"]
