@@ -51,9 +51,7 @@ class DateField(QLineEdit):
         self._today = today
         self._understood = ""
         self._ok = True
-        self.setPlaceholderText(
-            "e.g. summer 2023 or 12/3/2025" if fuzzy else "e.g. 12/3/2025 or next Tuesday"
-        )
+        self.setPlaceholderText("e.g. summer 2023" if fuzzy else "e.g. 12/3/2025")
         self.setMinimumWidth(260)
         self.setMaximumWidth(420)
         self.calendar_action = QAction(_calendar_icon(), "Choose from a calendar", self)

@@ -47,7 +47,16 @@ MAX_ROWS = 100  # per Today table
 
 
 class _List(QTableWidget):
-    """A compact clickable list: one row per item, the case id on every cell."""
+    """A compact clickable list: one row per item, the case id on every cell. A click, a
+    double-click or Enter on a row opens its case."""
+
+    entered = Signal(int)  # row
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:
+            self.entered.emit(self.currentRow())
+            return
+        super().keyPressEvent(event)
 
     def __init__(self, name: str, headers: list[str]) -> None:
         super().__init__(0, len(headers))
@@ -247,6 +256,7 @@ class TodayDashboard(QWidget):
 
         for w in (self.overdue, self.due_week, self.appts_today, self.appts_week, self.lost, self.review):
             w.cellClicked.connect(lambda row, _col, w=w: self._clicked(w, row))
+            w.entered.connect(lambda row, w=w: self._clicked(w, row))
         self.refresh_button.clicked.connect(self.refresh)
         self.all_button.clicked.connect(self.show_all_deadlines)
         self.lookahead.editingFinished.connect(self._lookahead_changed)

@@ -203,7 +203,9 @@ class WorkspaceView(QWidget):
         if not current.isValid():
             return
         case_id = current.sibling(current.row(), 0).data(CASE_ID_ROLE)
-        if case_id and case_id != self.case_view.case_id:
+        # Reopen whenever the case is not what is shown (after Today, search or any other view).
+        showing = case_id == self.case_view.case_id and self.stack.currentWidget() is self.case_view
+        if case_id and not showing:
             self.open_case(case_id)
 
     def open_case(self, case_id: str, tab: int | None = None) -> None:
