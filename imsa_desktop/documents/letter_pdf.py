@@ -17,7 +17,16 @@ from typing import Any
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Image, KeepTogether, ListFlowable, ListItem, Spacer, Table
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Spacer,
+    Table,
+)
 
 from imsa_desktop.documents import fonts
 from imsa_desktop.documents.pdfbase import (
@@ -67,7 +76,7 @@ def render_letter(
     story += _references(draft, st)
     body = _body(draft, st)
     # The sign-off never stands alone on a page: it keeps the last lines of the body with it.
-    story += body[:-3] + [KeepTogether(body[-3:] + _signature(draft, st))]
+    story += body[:-2] + [KeepTogether(body[-2:] + _signature(draft, st))]
     story += _enclosure_index(draft, st)
 
     ref = draft.nrm_reference or draft.decision_reference
@@ -213,7 +222,7 @@ def _references(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
         ("Nationality", d.nationality),
         ("NRM reference", d.nrm_reference),
         ("Decision reference", d.decision_reference if d.decision_reference != d.nrm_reference else ""),
-        ("Decision", f"Negative {d.decision_type} decision of {format_date(d.decision_date)}"),
+        ("Decision", f"Negative {d.decision_type} decision of " + _nb(format_date(d.decision_date))),
     ]
     label = st["body_tight"].clone("ref_label", fontName=fonts.SERIF_BOLD)
     data = [[para(k, label), para(v, st["body_tight"])] for k, v in rows if v]
@@ -234,36 +243,42 @@ def _references(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
     return [KeepTogether([para(re_line, subject), t]), Spacer(1, 5 * mm)]
 
 
+def _head(text: str, style: Any, room: float = 35 * mm) -> list[Flowable]:
+    """A heading that starts a new page when less than ``room`` is left below it (so it never
+    stands alone at the foot of a page, without pushing whole sections over and leaving gaps)."""
+    return [CondPageBreak(room), para(text, style.clone(f"{style.name}-free", keepWithNext=0))]
+
+
 def _body(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
     h = st["heading"]
     body = st["body"]
-    out: list[Flowable] = [para(d.heading("introduction", "Introduction"), h)]
+    out: list[Flowable] = [*_head(d.heading("introduction", "Introduction"), h)]
     for text in (d.opening, d.capacity_statement, d.consent_statement, d.legal_referral):
         if text.strip():
             out.append(para(text, body))
 
     if d.framework.strip() or d.stage_test.strip():
-        out.append(para(d.heading("framework", "The legal framework and the test"), h))
+        out += _head(d.heading("framework", "The legal framework and the test"), h)
         for text in (d.framework, d.stage_test):
             if text.strip():
                 out.append(para(text, body))
 
     if d.decision_reasons:
-        out.append(para(d.heading("decision", "The decision and its reasons"), h))
+        out += _head(d.heading("decision", "The decision and its reasons"), h)
     if d.decision_reasons and d.reasons_intro.strip():
         out.append(para(d.reasons_intro, body))
     if d.decision_reasons:
         quoted = st["body"].clone("reason", spaceAfter=3, fontName=fonts.SERIF_ITALIC)
-        items = [para(f"Reason {i}: \u201c{r}\u201d", quoted) for i, r in enumerate(d.decision_reasons, 1)]
+        items = [para(f"Reason {i}: {r}", quoted) for i, r in enumerate(d.decision_reasons, 1)]
         out.append(_bullets(items))
         out.append(Spacer(1, 4))
 
-    out.append(para(d.heading("timeliness", "Timeliness"), h))
+    out += _head(d.heading("timeliness", "Timeliness"), h)
     if d.timeliness.strip():
         out.append(para(d.timeliness, body))
     if d.mode == "holding":
         hd = d.holding
-        out.append(para(d.heading("holding", "More time for the evidence"), h))
+        out += _head(d.heading("holding", "More time for the evidence"), h)
         out.append(para(hd.reason or "[to be completed]", body))
         if hd.awaited:
             out.append(para("The evidence awaited is:", st["body_tight"]))
@@ -273,7 +288,7 @@ def _body(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
             out.append(para(f"We will send it by {format_date(hd.evidence_by)}.", body))
     if d.mode == "late":
         ex = d.exceptional
-        out.append(para(d.heading("exceptional", "Exceptional circumstances"), h))
+        out += _head(d.heading("exceptional", "Exceptional circumstances"), h)
         for key, default, text in (
             ("reason_for_delay", "Reason for the delay", ex.reason_for_delay),
             ("why_material", "Why the evidence is material", ex.why_material),
@@ -285,17 +300,16 @@ def _body(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
             out.append(para(f"The circumstances are shown by {cite(ex.enclosure_numbers)}.", body))
 
     if d.grounds:
-        out.append(para(d.heading("grounds", "Grounds for reconsideration"), h))
+        out += _head(d.heading("grounds", "Grounds for reconsideration"), h)
         if d.grounds_intro.strip():
             out.append(para(d.grounds_intro, body))
     quoted = st["body"].clone("answers", spaceAfter=4, fontName=fonts.SERIF_ITALIC, leftIndent=6 * mm)
     for i, g in enumerate(d.grounds, 1):
+        out.append(CondPageBreak(40 * mm))
         block: list[Flowable] = [para(f"Ground {i}: {g.title}", st["ground_title"])]
         for n in g.answers:
             if 1 <= n <= len(d.decision_reasons):
-                block.append(
-                    para(f"This answers reason {n}: \u201c{d.decision_reasons[n - 1]}\u201d", quoted)
-                )
+                block.append(para(f"This answers reason {n}: {d.decision_reasons[n - 1]}", quoted))
         text = g.text
         uncited = [n for n in g.enclosure_numbers if not re.search(rf"\bEnclosure {n}\b", text)]
         if uncited:
@@ -307,15 +321,19 @@ def _body(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
             block.append(Spacer(1, 3))
         if g.guidance_ref:
             block.append(para(f"Guidance: {g.guidance_ref}", st["small_muted"]))
-        out += block
+        # A short ground stays on one page with its guidance line; a long one may split.
+        out.append(KeepTogether(block) if len(text) < 900 else KeepTogether(block[:2]))
+        if len(text) >= 900:
+            out += block[2:]
 
-    out.append(para(d.heading("outcome", "Outcome sought"), h))
+    asks: list[Flowable] = [para(d.heading("outcome", "Outcome sought"), h)]
     if d.outcome_intro.strip():
-        out.append(para(d.outcome_intro, st["body"].clone("oi", spaceAfter=3, keepWithNext=1)))
+        asks.append(para(d.outcome_intro, st["body"].clone("oi", spaceAfter=3)))
     if d.outcome_sought:
         items = [para(t, st["body"].clone("li", spaceAfter=3)) for t in d.outcome_sought]
-        out.append(_bullets(items, kind="a"))
-        out.append(Spacer(1, 4))
+        asks.append(_bullets(items, kind="a"))
+        asks.append(Spacer(1, 4))
+    out.append(KeepTogether(asks))  # the heading never stands alone at the foot of a page
 
     if d.jr_note.strip():
         out.append(para(d.heading("legal", "Time limits"), h))
@@ -324,6 +342,11 @@ def _body(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
         versions = f"This letter relies on the {d.guidance_version}."
         out.append(para(versions, st["small_muted"]))
     return out
+
+
+def _nb(text: str) -> str:
+    """No line break inside ``text`` (a date, a label)."""
+    return text.replace(" ", "\u00a0")
 
 
 def _bullets(items: list[Flowable], kind: str = "bullet") -> ListFlowable:
@@ -391,7 +414,11 @@ def _enclosure_index(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
             ]
         )
     width = WIDTH
-    t = Table(rows, colWidths=[17 * mm, 44 * mm, 31 * mm, width - 92 * mm], repeatRows=1)
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    dates = [format_date(e.date_obtained) for e in d.enclosures if e.date_obtained] + ["Date"]
+    date_w = max(stringWidth(x, cell.fontName, cell.fontSize) for x in dates) + 8  # never wraps
+    t = Table(rows, colWidths=[17 * mm, 42 * mm, date_w, width - 59 * mm - date_w], repeatRows=1)
     t.setStyle(
         tstyle(
             [

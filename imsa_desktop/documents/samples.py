@@ -290,15 +290,15 @@ def demo_draft(
             before_decision_maker=True,
         ),
         "ev-hospital": letters.EnclosureNote(
-            shows="She was admitted to hospital from 3 to 24 February, so could not give instructions.",
+            shows="She was in hospital for three weeks after the decision and could not give instructions.",
         ),
     }
     holding = None
     exceptional = None
     if mode == "holding":
         holding = letters.Holding(
-            reason="The medico-legal assessment is booked for 14 February and the report will follow "
-            "within two weeks of it; the police have agreed to confirm the investigation in writing.",
+            reason="A medico-legal assessment is booked and its report will follow within two weeks of "
+            "it; the police have agreed to confirm the investigation in writing.",
             awaited=[
                 "A medico-legal report on her physical and psychological injuries.",
                 "A letter from the police confirming the crime reference and the investigation.",
@@ -357,8 +357,8 @@ def demo_draft(
     )
     if mode == "late":
         exceptional = letters.ExceptionalCircumstances(
-            reason_for_delay="She was in hospital from 3 to 24 February and could not give instructions "
-            "or sign her consent until she was discharged.",
+            reason_for_delay="She was in hospital for three weeks after the decision and could not give "
+            "instructions or sign her consent until she was discharged (Enclosure 5).",
             why_material="The new evidence shows the control and the debt that the decision found "
             "unsupported (reason 1).",
             why_not_earlier="The police letter and the witness statement were obtained only after her "

@@ -6,6 +6,7 @@ Every check is on the text extracted from the rendered PDF (what the decision ma
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from datetime import date
 
@@ -20,8 +21,15 @@ from imsa_desktop.errors import DocumentError, LetterRefused
 
 
 def text_of(pdf: bytes) -> str:
+    """The letter's text as one line, without the page furniture (reference line, page numbers,
+    watermark, running head), so a sentence that runs over a page break reads whole."""
     raw = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    return " ".join(unicodedata.normalize("NFKC", raw).split())
+    text = " ".join(unicodedata.normalize("NFKC", raw).split())
+    ref = r"NRM-[\w-]+ - (Reasonable|Conclusive) Grounds decision of \d+ \w+ \d{4}"
+    text = re.sub(rf"Page \d+ of \d+ (DRAFT )?({ref} )?(Example Anti-Slavery Advocacy Service )?", " ", text)
+    text = re.sub(rf"(DRAFT )?{ref}", " ", text)
+    text = re.sub(r"\bDRAFT\b", " ", text)
+    return " ".join(text.split())
 
 
 JURISDICTIONS = {
