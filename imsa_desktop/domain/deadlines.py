@@ -289,12 +289,12 @@ def compute_deadlines(
     ``met_evidence``: deadline keys known to be met from other records (for example the date a
     reconsideration letter was sent), mapped to that date.
     """
-    rule_list = list(rules)
+    by_trigger = _rules_by_trigger(rules, case.jurisdiction)
     chosen = _overrides_by_key(case.id, overrides)
     evidence = met_evidence or {}
     out: list[Deadline] = []
     for ev in trigger_events(case):
-        in_force = rules_in_force(rule_list, ev.trigger, case.jurisdiction, ev.on)
+        in_force = [r for r in by_trigger.get(ev.trigger, ()) if r.in_force_on(ev.on)]
         barred_here = any(r.period is not None and _barred(r, ev) for r in in_force)
         for rule in in_force:
             if rule.period is None or _barred(rule, ev):
@@ -446,6 +446,16 @@ def explain(item: Deadline | DeadlineNote) -> str:
 
 
 # ---- internals ------------------------------------------------------------------------------
+
+
+def _rules_by_trigger(rules: Iterable[Rule], jurisdiction: Jurisdiction) -> dict[Trigger, list[Rule]]:
+    """The rules of one jurisdiction by trigger, in file order (what ``rules_in_force`` filters)."""
+    out: dict[Trigger, list[Rule]] = {}
+    for r in rules:
+        if jurisdiction in r.jurisdictions:
+            for t in r.triggers:
+                out.setdefault(t, []).append(r)
+    return out
 
 
 def _overrides_by_key(case_id: str, overrides: Iterable[DeadlineOverride]) -> dict[str, DeadlineOverride]:
