@@ -117,6 +117,6 @@ def register(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) ->
         type=int,
         default=st.DEFAULT_THRESHOLD,
         metavar="N",
-        help=f"counts below N show 'fewer than N' (default {st.DEFAULT_THRESHOLD})",
+        help=f"counts below N show 'fewer than N' (default {st.DEFAULT_THRESHOLD}; 3 or more, or 1 for none)",
     )
     c.set_defaults(func=cmd_combine)

@@ -85,14 +85,14 @@ def nationality_group(text: str) -> str:
     return "other"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DecisionFact:
     kind: str  # DecisionKind value
     outcome: str  # Outcome value, or "" when none is recorded yet
     on: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeadlineFact:
     """A reconsideration-request time limit of the case (a hard limit the advocate works to)."""
 
@@ -101,14 +101,14 @@ class DeadlineFact:
     met_on: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LetterFact:
     kind: str  # "reconsideration", ...
     sent_on: date | None
     answered: bool  # a response or an outcome has been recorded
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseFacts:
     """What one case contributes to the statistics: dates, categories and counts only."""
 
@@ -413,8 +413,10 @@ FIGURES: tuple[FigureDef, ...] = (
         "Support",
         "Recovery periods begun",
         f"Positive RG decisions (first decision or on reconsideration) dated {_P}: each begins a "
-        "recovery period with support (Modern Slavery Act 2015 s50A; at least 30 days in England "
-        "and Wales, 90 days in Scotland, 45 days in Northern Ireland).",
+        "recovery period with support: at least 30 days in England and Wales (Modern Slavery Act "
+        "2015 s50A), 90 days in Scotland (Human Trafficking and Exploitation (Scotland) Act 2015 "
+        "s9), 45 days in Northern Ireland (Human Trafficking and Exploitation (Criminal Justice "
+        "and Support for Victims) Act (Northern Ireland) 2015 s18).",
     ),
     FigureDef(
         "support.move_on_started",
@@ -852,8 +854,14 @@ class Published:
 
 
 def check_threshold(threshold: int) -> int:
-    if isinstance(threshold, bool) or not isinstance(threshold, int) or not 1 <= threshold <= MAX_THRESHOLD:
-        raise InvalidInput(f"The suppression threshold must be a whole number from 1 to {MAX_THRESHOLD}.")
+    """1 (no suppression: for use inside the organisation) or 3 to MAX_THRESHOLD ("fewer than 2"
+    would say the count is 1)."""
+    ok = not isinstance(threshold, bool) and isinstance(threshold, int)
+    if not ok or not (threshold == 1 or 3 <= threshold <= MAX_THRESHOLD):
+        raise InvalidInput(
+            "The suppression threshold must be 1 (no suppression) or a whole number from 3 to "
+            f"{MAX_THRESHOLD}."
+        )
     return threshold
 
 
@@ -862,30 +870,98 @@ def suppress(
 ) -> dict[str, str]:
     """Keys to hide and why: "primary" for 1..threshold-1, "secondary" to protect them.
 
-    Zero is shown (it describes nobody). A line (total and its cells) must have no hidden member
-    or at least two: otherwise the one hidden value is the total minus the others. When one is
-    hidden, the smallest non-zero shown cell is hidden too (or the total, if every other cell is
-    zero); this is repeated across all lines, which share cells, until nothing changes.
+    Zero is shown (it describes nobody). Two rules, repeated over every line until neither
+    hides anything more (lines share cells, e.g. a quarter's figure and the period's):
+
+    1. A line (total and its cells) must have no hidden member or at least two: otherwise the
+       one hidden value is the total minus the others. The smallest non-zero shown cell is
+       hidden too (or the total, if every other cell is zero).
+    2. No hidden value may be pinned down by combining lines with what the report says of it
+       ("fewer than 5" means 1 to 4): ``feasible_ranges`` narrows every hidden value from the
+       lines it is in, and a value left with one possibility gets another cell of its lines
+       hidden.
     """
     lines = [(t, tuple(cs)) for t, cs in groups]
     hidden = {k: "primary" for k, v in values.items() if 0 < v < threshold}
+
+    def hide_another(total: str, cells: tuple[str, ...]) -> bool:
+        candidates = sorted((values[c], c) for c in cells if c not in hidden and values[c] > 0)
+        if candidates:
+            hidden[candidates[0][1]] = "secondary"
+        elif total not in hidden:
+            hidden[total] = "secondary"
+        else:
+            rest = [(values[c], c) for c in cells if c not in hidden]
+            if not rest:
+                return False
+            hidden[min(rest)[1]] = "secondary"
+        return True
+
     changed = True
     while changed:
         changed = False
         for total, cells in lines:
-            members = (total, *cells)
-            if sum(m in hidden for m in members) != 1:
-                continue
-            candidates = sorted((values[c], c) for c in cells if c not in hidden and values[c] > 0)
-            if candidates:
-                pick = candidates[0][1]
-            elif total not in hidden:
-                pick = total
+            if sum(m in hidden for m in (total, *cells)) == 1:
+                changed = hide_another(total, cells) or changed
+        if changed:
+            continue
+        ranges = feasible_ranges(values, lines, hidden, threshold)
+        for key in sorted(k for k in hidden if ranges[k][0] == ranges[k][1]):
+            mine = [(t, cs) for t, cs in lines if key in (t, *cs)]
+            for total, cells in mine:
+                if hide_another(total, cells):
+                    changed = True
+                    break
             else:
-                pick = min((values[c], c) for c in cells if c not in hidden)[1]
-            hidden[pick] = "secondary"
-            changed = True
+                # Nothing left to hide: what gives it away is "fewer than N" itself (e.g. two
+                # cells of at least 1 each in a total below N). Say only "hidden" for the small
+                # cells of these lines.
+                for total, cells in mine:
+                    for m in (total, *cells):
+                        if hidden.get(m) == "primary":
+                            hidden[m] = "secondary"
+                            changed = True
+            if changed:
+                break
     return hidden
+
+
+def feasible_ranges(
+    values: Mapping[str, int],
+    lines: Iterable[tuple[str, Iterable[str]]],
+    hidden: Mapping[str, str],
+    threshold: int,
+) -> dict[str, tuple[int, float]]:
+    """What a reader can work out: the smallest and largest value of every cell, from what is
+    shown ("fewer than N" is 1..N-1; "hidden" is any number) and the line sums."""
+    inf = float("inf")
+    lo: dict[str, float] = {}
+    hi: dict[str, float] = {}
+    for k, v in values.items():
+        why = hidden.get(k)
+        lo[k], hi[k] = (v, v) if not why else ((1, threshold - 1) if why == "primary" else (0, inf))
+    lines = [(t, tuple(cs)) for t, cs in lines]
+    for _ in range(100):
+        moved = False
+        for total, cells in lines:
+            members = [total, *cells]
+            sign = {total: 1, **{c: -1 for c in cells}}  # total - sum(cells) = 0
+            for m in members:
+                # m's value from the others: total = sum(cells)
+                others = [x for x in members if x != m]
+                if sign[m] == 1:
+                    new_lo = sum(lo[c] for c in others)
+                    new_hi = sum(hi[c] for c in others)
+                else:
+                    new_lo = lo[total] - sum(hi[c] for c in others if c != total)
+                    new_hi = hi[total] - sum(lo[c] for c in others if c != total)
+                if new_lo > lo[m]:
+                    lo[m], moved = new_lo, True
+                if new_hi < hi[m]:
+                    hi[m], moved = new_hi, True
+        if not moved:
+            break
+    return {k: (int(lo[k]), hi[k]) for k in values}
 
 
 def _all_groups(counts: Counts) -> list[tuple[str, tuple[str, ...]]]:

@@ -30,6 +30,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,7 @@ def _day(value: Any) -> date | None:
         return None
 
 
+@lru_cache(maxsize=1)
 def _deadline_rules() -> tuple[list[Rule], list[Rule]]:
     """(the RG target rules, the reconsideration-request time limits)."""
     all_rules = rules()
@@ -139,11 +141,26 @@ def _deadline_case(row: dict[str, Any], jurisdiction: str, referral_date: date |
     )
 
 
+@lru_cache(maxsize=4096)
+def _rg_target_due(referral_date: date, jurisdiction: str) -> date | None:
+    """The last day of the RG target for a referral (many cases share a referral day)."""
+    for rule in rules_in_force(_deadline_rules()[0], Trigger.REFERRAL, jurisdiction, referral_date):
+        if rule.period is not None:
+            return add_period(
+                referral_date,
+                rule.period.amount,
+                rule.period.unit,
+                Jurisdiction(jurisdiction),
+                holiday_calendar(),
+                rule.counting,
+            )
+    return None
+
+
 def _case_facts(
     row: dict[str, Any],
     letters: list[LetterRecord],
     overrides: list[DeadlineOverride],
-    target_rules: list[Rule],
     limit_rules: list[Rule],
     today: date,
 ) -> st.CaseFacts:
@@ -159,17 +176,7 @@ def _case_facts(
     calendar = holiday_calendar()
     rg_due = None
     if referral_date is not None and route != "duty_to_notify" and any(d.kind == st.RG for d in decisions):
-        for rule in rules_in_force(target_rules, Trigger.REFERRAL, jurisdiction, referral_date):
-            if rule.period is not None:
-                rg_due = add_period(
-                    referral_date,
-                    rule.period.amount,
-                    rule.period.unit,
-                    Jurisdiction(jurisdiction),
-                    calendar,
-                    rule.counting,
-                )
-                break
+        rg_due = _rg_target_due(referral_date, jurisdiction)
     deadlines: tuple[st.DeadlineFact, ...] = ()
     if any(d.outcome == st.NEGATIVE and d.kind in (st.RG, st.CG, "vts") for d in decisions):
         case = _deadline_case(row, jurisdiction, referral_date, route)
@@ -207,7 +214,7 @@ def _case_facts(
 
 def collect(uow: AbstractUnitOfWork, period: st.Period, filters: st.Filters, today: date) -> st.Counts:
     """Exact counts of this vault for ``period`` and ``filters``, as of ``today``."""
-    target_rules, limit_rules = _deadline_rules()
+    limit_rules = _deadline_rules()[1]
     with uow:
         case_rows = uow.cases.statistics_rows()
         letter_list = uow.letters.between("", "\uffff")
@@ -219,9 +226,7 @@ def collect(uow: AbstractUnitOfWork, period: st.Period, filters: st.Filters, tod
     for ov in override_list:
         overrides[ov.case_id].append(ov)
     facts = (
-        _case_facts(
-            row, letters.get(row["id"], []), overrides.get(row["id"], []), target_rules, limit_rules, today
-        )
+        _case_facts(row, letters.get(row["id"], []), overrides.get(row["id"], []), limit_rules, today)
         for row in case_rows
     )
     return st.count(facts, period, filters, today)

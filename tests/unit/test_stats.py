@@ -219,7 +219,7 @@ def test_secondary_suppression_follows_linked_lines() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(hs.lists(hs.integers(min_value=0, max_value=12), min_size=2, max_size=5), hs.integers(2, 6))
+@given(hs.lists(hs.integers(min_value=0, max_value=12), min_size=2, max_size=5), hs.integers(3, 6))
 def test_no_line_ever_has_exactly_one_hidden_member(cells: list[int], threshold: int) -> None:
     values = {f"c{i}": v for i, v in enumerate(cells)} | {"T": sum(cells)}
     lines = [("T", [f"c{i}" for i in range(len(cells))])]
@@ -227,6 +227,67 @@ def test_no_line_ever_has_exactly_one_hidden_member(cells: list[int], threshold:
     members = ["T", *lines[0][1]]
     assert sum(m in hidden for m in members) != 1
     assert all(k in hidden for k, v in values.items() if 0 < v < threshold)
+
+
+def _possible_values(values, leaves, lines, hidden, threshold, cap):  # type: ignore[no-untyped-def]
+    """Brute force, independent of the code under test: every value each hidden cell can take
+    given what the report shows (small ones 1..threshold-1, "hidden" ones anything) and the line
+    sums. Enumerates the hidden leaf cells (0..cap); totals follow from their cells."""
+    import itertools
+
+    hidden_leaves = [k for k in leaves if k in hidden]
+    ranges = [range(1, threshold) if hidden[k] == "primary" else range(cap + 1) for k in hidden_leaves]
+    seen: dict[str, set[int]] = {k: set() for k in hidden}
+    for combo in itertools.product(*ranges):
+        v = {k: values[k] for k in leaves if k not in hidden} | dict(zip(hidden_leaves, combo, strict=True))
+        for total, cells in reversed(lines):  # lines are listed parents first
+            v[total] = sum(v[c] for c in cells)
+        ok = all(
+            v[k] == values[k]
+            if k not in hidden
+            else (1 <= v[k] < threshold if hidden[k] == "primary" else True)
+            for k in values
+        )
+        if ok:
+            for k in hidden:
+                seen[k].add(v[k])
+    return seen
+
+
+def test_a_value_pinned_down_by_two_lines_and_fewer_than_is_hidden_further() -> None:
+    # CG decisions: 21 = positive + negative; positive by quarter 4 0 8 5; negative 1 0 0 3.
+    # Hiding only the small cells and one more per line would let a reader work out
+    # positive = 17 (negative is 2..4 from its quarters and fewer than 5; positive = 13 + 1..4).
+    values = {
+        "T": 21,
+        "P": 17,
+        "N": 4,
+        "p1": 4,
+        "p2": 0,
+        "p3": 8,
+        "p4": 5,
+        "n1": 1,
+        "n2": 0,
+        "n3": 0,
+        "n4": 3,
+    }
+    lines = [("T", ["P", "N"]), ("P", ["p1", "p2", "p3", "p4"]), ("N", ["n1", "n2", "n3", "n4"])]
+    hidden = st.suppress(values, lines, 5)
+    assert {"p1", "N", "n1", "n4"} <= hidden.keys() and hidden["P"] == "secondary"
+    leaves = ["p1", "p2", "p3", "p4", "n1", "n2", "n3", "n4"]
+    possible = _possible_values(values, leaves, lines, hidden, 5, 21)
+    assert all(len(v) >= 2 for v in possible.values()), possible
+
+
+@settings(max_examples=60, deadline=None)
+@given(hs.lists(hs.integers(min_value=0, max_value=5), min_size=4, max_size=4), hs.sampled_from([3, 5]))
+def test_no_hidden_value_can_be_worked_out_in_linked_lines(cells: list[int], threshold: int) -> None:
+    a1, a2, b1, b2 = cells
+    values = {"T": sum(cells), "A": a1 + a2, "B": b1 + b2, "a1": a1, "a2": a2, "b1": b1, "b2": b2}
+    lines = [("T", ["A", "B"]), ("A", ["a1", "a2"]), ("B", ["b1", "b2"])]
+    hidden = st.suppress(values, lines, threshold)
+    possible = _possible_values(values, ["a1", "a2", "b1", "b2"], lines, hidden, threshold, values["T"] + 1)
+    assert all(len(v) >= 2 for v in possible.values()), (values, hidden, possible)
 
 
 def test_published_report_hides_small_cells_and_what_would_reveal_them(uow: LetterFakeUnitOfWork) -> None:
@@ -244,12 +305,13 @@ def test_published_report_hides_small_cells_and_what_would_reveal_them(uow: Lett
     assert pub.derived["referral_to_rg_days.p90"].text == "not shown"  # 42 days: one person's wait
     assert pub.derived["referral_to_cg_days.median"].text == "not shown"  # 2 decisions
     assert all(c.text != "0" or c.value == 0 for c in cell.values())
-    # threshold 2: only the ones are hidden
-    pub2 = st.publish(counts(uow), 2)
-    assert pub2.cells["cases.closed"].text == "fewer than 2"
-    assert pub2.cells["rg.positive"].text == "2"
-    with pytest.raises(InvalidInput, match="threshold"):
-        st.publish(counts(uow), 0)
+    # threshold 3: 1 and 2 are small, 5 is shown
+    pub3 = st.publish(counts(uow), 3)
+    assert pub3.cells["cases.closed"].text == "fewer than 3"
+    assert pub3.cells["cases.opened"].text == "5"
+    for bad in (0, 2, 1001):
+        with pytest.raises(InvalidInput, match="threshold"):
+            st.publish(counts(uow), bad)
 
 
 def test_report_csv_shows_suppressed_cells_and_definitions(uow: LetterFakeUnitOfWork) -> None:
@@ -259,3 +321,13 @@ def test_report_csv_shows_suppressed_cells_and_definitions(uow: LetterFakeUnitOf
     assert "cases.open_at_end,Cases still open at the end,hidden," in text
     assert "rg.late" in text and "5 working days" in text
     assert "vault-" not in text  # the report names no vault
+
+
+def test_docs_define_every_figure_as_the_report_does() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "statistics.md").read_text(encoding="utf-8")
+    for fd in st.FIGURES:
+        assert f"| {fd.label} | `{fd.key}` | {fd.definition} |" in doc, fd.key
+    for key in st.DERIVED_DEFINITIONS:
+        assert f"`{key}`" in doc
