@@ -213,3 +213,35 @@ def test_missing_or_empty_rules_folder_is_a_clear_error(tmp_path: Path) -> None:
         load_rule_files(tmp_path / "nowhere")
     with pytest.raises(InvalidInput, match="holds no rules files"):
         load_rule_files(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('counting = "after"\n', "", 'needs counting = "after" or "beginning_with"'),
+        ('counting = "after"', 'counting = "from"', "unknown counting 'from'"),
+        ('wording = "within 30 calendar days of the decision"\n', "", "needs the wording of its source"),
+        ('trigger = "rg_negative"', "trigger = []", "needs a trigger"),
+        ('trigger = "rg_negative"', 'trigger = ["rg_negative", "rg_negative"]', "lists a trigger twice"),
+        ('nature = "hard_limit"', 'nature = "hard_limit"\nformerly = ["Bad Id"]', "needs a list of rule ids"),
+        (
+            'nature = "hard_limit"',
+            'nature = "hard_limit"\nnot_when = ["ice"]',
+            "unknown not_when value 'ice'",
+        ),
+        (
+            'nature = "hard_limit"',
+            'nature = "hard_limit"\nto_be_confirmed = " "',
+            "non-empty text for 'to_be_confirmed'",
+        ),
+    ],
+)
+def test_new_rule_fields_are_checked_with_one_sentence(old: str, new: str, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message.replace("(", r"\(").replace("[", r"\[")):
+        load_rules([_with(old, new)])
+
+
+def test_a_rule_may_count_from_several_triggers() -> None:
+    [rule] = load_rules([_with('trigger = "rg_negative"', 'trigger = ["rg_negative", "cg_negative"]')])
+    assert rule.triggers == (Trigger.RG_NEGATIVE, Trigger.CG_NEGATIVE)
+    assert rule.applies(Trigger.CG_NEGATIVE, EW, date(2024, 3, 1))
