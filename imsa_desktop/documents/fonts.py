@@ -118,6 +118,7 @@ def _no_discretionary_ligatures() -> None:
     defaults = getattr(ttfonts.shapeFragWord, "__defaults__", None)
     if defaults and isinstance(defaults[0], dict):
         defaults[0]["dlig"] = False
+        defaults[0]["liga"] = False  # as unshaped text prints (Arabic keeps its required ligatures)
 
 
 def ensure_font(name: str) -> None:

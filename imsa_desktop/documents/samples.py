@@ -422,6 +422,25 @@ def jurisdiction_demo(jurisdiction: str) -> DemoCase:
     return demo
 
 
+def _jr_due(case: model.Case, decision: model.Decision) -> date | None:
+    """The outer judicial-review date from the rules data (as the letters service counts it)."""
+    from imsa_desktop.domain.deadlines import NoHolidays, add_period
+    from imsa_desktop.domain.rules import Trigger, default_rules_folder, load_rule_files, rules_in_force
+
+    assert decision.date is not None
+    trigger = (
+        Trigger.RG_NEGATIVE if decision.kind is model.DecisionKind.REASONABLE_GROUNDS else Trigger.CG_NEGATIVE
+    )
+    for r in rules_in_force(
+        load_rule_files(default_rules_folder()), trigger, case.jurisdiction, decision.date
+    ):
+        if r.series.startswith("judicial_review") and r.period is not None:
+            return add_period(
+                decision.date, r.period.amount, r.period.unit, case.jurisdiction, NoHolidays(), r.counting
+            )
+    return None
+
+
 def timedelta_days(n: int) -> Any:
     from datetime import timedelta
 
@@ -448,6 +467,7 @@ def jurisdiction_samples() -> dict[str, bytes]:
             template,
             today=today,
             guidance_version=rule.guidance_version if rule is not None else "",
+            jr_due=_jr_due(demo.case, demo.case.decisions[0]),
         )
         out[f"file-note-{juris}.pdf"] = render_file_note(note, organisation=demo.organisation.name)
     return out

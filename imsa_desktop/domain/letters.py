@@ -780,6 +780,7 @@ def file_note(
     guidance_version: str,
     mode: str = "full",
     legal_referral_on: date | None = None,
+    jr_due: date | None = None,
 ) -> FileNote:
     """The advice that belongs on the survivor's file, never in the letter: judicial review
     timing for the case's jurisdiction, whether a referral for legal advice is recorded, and,
@@ -798,6 +799,7 @@ def file_note(
         "guidance": guidance_citation(template, guidance_version),
         "authority_name": str(authority.get("name") or decision.authority.label),
         "legal_referral_date": format_date(legal_referral_on) if legal_referral_on else "",
+        "jr_due": format_date(jr_due) if jr_due else "",
     }
     for key in ("court_rule", "jr_limit"):
         values[key] = str(juris.get(key, ""))
@@ -807,6 +809,8 @@ def file_note(
     else:
         paras.append(fill(str(note.get("sent", "")), values))
         paras.append(fill(str(note.get("jr", "")), values))
+    if jr_due is not None:
+        paras.append(fill(str(note.get("jr_due", "")), values))
     paras.append(
         fill(str(note.get("legal_referral" if legal_referral_on else "no_legal_referral", "")), values)
     )

@@ -22,7 +22,13 @@ from imsa_desktop.documents.letter_pdf import render_letter
 from imsa_desktop.domain import letter_records as lr
 from imsa_desktop.domain import letters
 from imsa_desktop.domain.dates import FuzzyDate, format_date
-from imsa_desktop.domain.deadlines import Deadline, compute_deadlines
+from imsa_desktop.domain.deadlines import (
+    Deadline,
+    WindowStatus,
+    add_period,
+    compute_deadlines,
+    reconsideration_window,
+)
 from imsa_desktop.domain.letter_records import LetterOutcome, LetterRecord, LetterStatus
 from imsa_desktop.domain.model import (
     AppointmentKind,
@@ -85,15 +91,22 @@ def request_deadline(
 def reconsideration_rule(case: Case, decision: Decision) -> Rule | None:
     """The reconsideration rule in force on the decision date, in the case's jurisdiction: it
     gives the guidance version and the time limit's source the letter cites."""
+    return reconsideration_window(decision, case.jurisdiction, _rules(), _calendar()).rule
+
+
+def judicial_review_limit(case: Case, decision: Decision) -> tuple[date | None, str]:
+    """The outer judicial-review date counted from ``decision`` in the case's jurisdiction, and
+    the rule's source (for the file note only; "promptly" may require a claim much earlier)."""
     if decision.date is None:
-        return None
+        return None, ""
     trigger = Trigger.RG_NEGATIVE if decision.kind is DecisionKind.REASONABLE_GROUNDS else Trigger.CG_NEGATIVE
-    found = [
-        r
-        for r in rules_in_force(_rules(), trigger, case.jurisdiction, decision.date)
-        if r.series.startswith("reconsideration")
-    ]
-    return found[0] if found else None
+    for r in rules_in_force(_rules(), trigger, case.jurisdiction, decision.date):
+        if r.series.startswith("judicial_review") and r.period is not None:
+            due = add_period(
+                decision.date, r.period.amount, r.period.unit, case.jurisdiction, _calendar(), r.counting
+            )
+            return due, r.source
+    return None, ""
 
 
 def consent_for_request(case: Case) -> ConsentRecord | None:
@@ -163,11 +176,13 @@ def load_context(
     assert decision.date is not None
     template = org_service.load_template(uow)
     catalogue = org_service.load_catalogue(uow)
-    rule = reconsideration_rule(case, decision)
+    window = reconsideration_window(decision, case.jurisdiction, _rules(), _calendar())
+    rule = window.rule
     found = request_deadline(case, decision_id, today, overrides)
-    due: date | None = found.due if found is not None else None
-    if rule is not None and rule.period is None:
-        due = None  # no fixed limit applied on the decision date: never invent one
+    due: date | None = None
+    if window.status is WindowStatus.DATED:
+        due = found.due if found is not None else window.due  # the advocate's override wins
+    # NO_FIXED_LIMIT: a decision before 12 February 2024 never gets an invented date.
     organisation = org_service.letter_organisation(uow, default_signatory=default_signatory)
     consent = consent_for_request(case)
     return LetterContext(
@@ -245,6 +260,7 @@ def build(ctx: LetterContext, choices: LetterChoices, today: date) -> letters.Le
 
 def file_note(ctx: LetterContext, today: date, mode: str = "full") -> letters.FileNote:
     """The note for the survivor's file (judicial review timing, legal referral): never sent."""
+    jr_due, _ = judicial_review_limit(ctx.case, ctx.decision)
     return letters.file_note(
         ctx.case,
         ctx.decision,
@@ -253,6 +269,7 @@ def file_note(ctx: LetterContext, today: date, mode: str = "full") -> letters.Fi
         guidance_version=ctx.guidance_version,
         mode=mode,
         legal_referral_on=ctx.legal_referral_on,
+        jr_due=jr_due,
     )
 
 
@@ -268,6 +285,7 @@ def barred_file_note(
     if decision is None:
         raise NotFound("There is no decision with that id in this case.")
     rule = reconsideration_rule(case, decision)
+    jr_due, _ = judicial_review_limit(case, decision)
     return letters.file_note(
         case,
         decision,
@@ -275,6 +293,7 @@ def barred_file_note(
         today=today,
         guidance_version=rule.guidance_version if rule is not None else "",
         legal_referral_on=legal_referral_date(appointments, events),
+        jr_due=jr_due,
     )
 
 

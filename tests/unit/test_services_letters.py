@@ -287,3 +287,26 @@ def test_catalogue_edits_add_grounds(uow, case_id) -> None:
     assert draft.catalogue_version == "2026.1-org"
     with pytest.raises(InvalidInput, match="unknown category"):
         org_service.save_catalogue_text(uow, extra.replace('category = "guidance"', 'category = "x"'))
+
+
+def test_file_note_gives_the_judicial_review_limit_and_never_reaches_the_letter(uow, case_id) -> None:
+    ctx = letter_service.load_context(uow, case_id, "dec-rg", today=TODAY, default_signatory="Sam Example")
+    note = letter_service.file_note(ctx, TODAY)
+    joined = " ".join(note.paragraphs)
+    assert "Civil Procedure Rules r54.5(1)" in joined
+    assert "Outer limit counted by the deadline rules: 20 April 2025" in joined  # 3 months after 20 Jan
+    assert "No referral for independent legal advice is recorded" in joined
+    draft = letter_service.build(ctx, choices(), TODAY)
+    letter_text = " ".join(t for _, t in draft.all_texts())
+    assert "20 April 2025" not in letter_text and "advised" not in letter_text
+
+
+def test_a_decision_before_the_2024_limit_has_no_deadline_in_the_context(uow, case_id) -> None:
+    with uow:
+        case = uow.cases.get(case_id)
+        case.decisions[0].date = date(2023, 12, 1)
+        uow.cases.save(case)
+        uow.commit()
+    ctx = letter_service.load_context(uow, case_id, "dec-rg", today=date(2024, 1, 15))
+    assert ctx.deadline is None and not ctx.late and ctx.days_left is None
+    assert ctx.guidance_version  # still cites the guidance version in force then
