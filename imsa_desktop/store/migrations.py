@@ -85,6 +85,13 @@ def _consent_vocabulary_v7(conn: Connection) -> None:
             )
 
 
+def _reindex_v8(conn: Connection) -> None:
+    """Rebuild the search index so no row keeps safe-contact notes in its shown text."""
+    from imsa_desktop.store.search import reindex_all
+
+    reindex_all(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -208,6 +215,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         " witness, scope, expiry, withdrawal",
         (),
         _consent_vocabulary_v7,
+    ),
+    Migration(
+        8,
+        "search: safe-contact notes are found but never shown in a snippet (index rebuilt)",
+        (),
+        _reindex_v8,
     ),
 )
 

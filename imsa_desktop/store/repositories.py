@@ -84,7 +84,9 @@ class SqlCaseRepository:
                 )
                 if cur.rowcount == 0:
                     raise UnknownCase()
-            fts.index_record(self._conn, case.id, case.id, "case", *fts.case_text(data))
+            fts.index_record(
+                self._conn, case.id, case.id, "case", *fts.case_text(data), hidden=fts.case_hidden_text(data)
+            )
 
     def delete(self, case_id: str) -> None:
         with storage_errors():

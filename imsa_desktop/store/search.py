@@ -57,13 +57,23 @@ def _alt(text: str) -> str:
     return " ".join(sorted({fold(w) for w in words if fold(w) != w}))
 
 
-def index_record(conn: Connection, case_id: str, record_id: str, kind: str, title: str, body: str) -> None:
-    """(Re)index one record. ``search_map`` finds its FTS row without scanning the index."""
+def index_record(
+    conn: Connection, case_id: str, record_id: str, kind: str, title: str, body: str, hidden: str = ""
+) -> None:
+    """(Re)index one record. ``search_map`` finds its FTS row without scanning the index.
+
+    ``hidden`` is text that may be found but is never shown: its words go only into the
+    ``alt`` column, which no snippet or highlight reads (safe-contact notes: the snippet of a
+    hit must never put them on a screen someone else can see)."""
     _delete_row(conn, record_id)
     text = f"{title}\n{body}"
+    alt = _alt(f"{text}\n{hidden}")
+    if hidden:
+        words = sorted(set(re.findall(r"\w+", hidden)))
+        alt = " ".join(x for x in (alt, " ".join(words)) if x)
     cur = conn.execute(
         "INSERT INTO search (case_id, record_id, kind, title, body, alt) VALUES (?, ?, ?, ?, ?, ?)",
-        (case_id, record_id, kind, title, body, _alt(text)),
+        (case_id, record_id, kind, title, body, alt),
     )
     conn.execute(
         "INSERT INTO search_map (record_id, case_id, fts_rowid) VALUES (?, ?, ?)"
@@ -103,6 +113,12 @@ def _join(*parts: Any) -> str:
     return "\n".join(out)
 
 
+def case_hidden_text(data: dict[str, Any]) -> str:
+    """Safeguarding text: searchable, never in a snippet (see ``index_record``)."""
+    s = data.get("survivor") or {}
+    return _join(s.get("safe_contact_notes"))
+
+
 def case_text(data: dict[str, Any]) -> tuple[str, str]:
     s = data.get("survivor") or {}
     r = data.get("referral") or {}
@@ -113,7 +129,6 @@ def case_text(data: dict[str, Any]) -> tuple[str, str]:
         data.get("code"),
         s.get("nationality"),
         s.get("gender"),
-        s.get("safe_contact_notes"),
         r.get("first_responder"),
         r.get("reference"),
         [d.get("reference") for d in decisions],
@@ -146,7 +161,7 @@ def reindex_all(conn: Connection) -> None:
     conn.execute("DELETE FROM search_map")
     for cid, data in conn.execute("SELECT id, data FROM cases").fetchall():
         d = json.loads(data)
-        index_record(conn, cid, cid, "case", *case_text(d))
+        index_record(conn, cid, cid, "case", *case_text(d), hidden=case_hidden_text(d))
     for rid, cid, kind, data in conn.execute("SELECT id, case_id, kind, data FROM records").fetchall():
         if kind in SEARCHABLE_KINDS:
             index_record(conn, cid, rid, kind, *record_text(kind, json.loads(data)))
