@@ -14,12 +14,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.cli import main
 from imsa_desktop.errors import InvalidInput, VaultExists
 from imsa_desktop.services import backup as backup_service
 from imsa_desktop.services import bundles as bundle_service
 from imsa_desktop.services import identity as identity_service
-from imsa_desktop.services import vault as vault_service
 
 
 def _env_secret(var: str | None, what: str) -> str | None:

@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from imsa_desktop import bootstrap as vault_service
 from imsa_desktop import logsetup
 from imsa_desktop.errors import ImsaError, InvalidInput
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.services import vault as vault_service
 from imsa_desktop.store.vault import Vault
 
 

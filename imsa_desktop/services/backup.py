@@ -80,9 +80,9 @@ def backup_vault(
         bases: dict[str, Any] = {}
         letters: list[Any] = []
         letter_pdfs: dict[str, str] = {}
-        repo = getattr(uow, "attachments", None)
+        repo = uow.attachments
         for cid in uow.cases.ids():
-            infos = repo.for_case(cid) if repo is not None else []
+            infos = repo.for_case(cid)
             docs.append(
                 bundle_service.bundle_document(load_document(uow, cid), infos, bundle_service.ShareOptions())
             )

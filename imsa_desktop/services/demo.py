@@ -348,7 +348,7 @@ def demo_vault_path() -> Path:
     """Beside the real vault's folder, never the same file: <data folder>/demo/demo-vault.imsa."""
     import platformdirs
 
-    from imsa_desktop.services import vault as vault_service
+    from imsa_desktop import bootstrap as vault_service
 
     base = Path(platformdirs.user_data_dir(vault_service.APP_NAME, vault_service.APP_AUTHOR))
     return base / "demo" / "demo-vault.imsa"
@@ -356,7 +356,7 @@ def demo_vault_path() -> Path:
 
 def open_or_create_demo_vault(path: Path, *, clock: Clock = utc_now) -> Vault:
     """The demo vault at *path*, opened with the demo passphrase; made and filled first if new."""
-    from imsa_desktop.services import vault as vault_service
+    from imsa_desktop import bootstrap as vault_service
 
     if vault_service.vault_exists(path):
         return vault_service.unlock(path, DEMO_PASSPHRASE)

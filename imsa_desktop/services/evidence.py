@@ -23,8 +23,9 @@ from imsa_desktop.domain.model import (
     EvidenceItem,
     utc_now,
 )
-from imsa_desktop.errors import FileTooLarge, InvalidInput, NotFound, StorageError
-from imsa_desktop.services.ports import AbstractUnitOfWork, AttachmentInfo, AttachmentRepository
+from imsa_desktop.domain.values import AttachmentInfo
+from imsa_desktop.errors import FileTooLarge, InvalidInput, NotFound
+from imsa_desktop.services.ports import AbstractUnitOfWork, AttachmentRepository
 
 GiB = 1024**3
 MiB = 1024**2
@@ -47,10 +48,7 @@ def human_size(n: int) -> str:
 
 
 def attachment_repo(uow: AbstractUnitOfWork) -> AttachmentRepository:
-    repo = getattr(uow, "attachments", None)
-    if repo is None:
-        raise StorageError("Attachments are not available in this vault.")
-    return repo  # type: ignore[no-any-return]
+    return uow.attachments
 
 
 # ---- validation ------------------------------------------------------------------------------
@@ -152,12 +150,12 @@ def update_evidence(uow: AbstractUnitOfWork, item: EvidenceItem, *, clock: Clock
 
 def delete_evidence(uow: AbstractUnitOfWork, case_id: str, evidence_id: str) -> None:
     """Delete an evidence item and its attachments; events no longer point at it."""
-    repo = getattr(uow, "attachments", None)
+    repo = uow.attachments
     with uow:
         _get_in_case(uow, case_id, evidence_id)
-        attached = repo.for_evidence(evidence_id) if repo is not None else []
+        attached = repo.for_evidence(evidence_id)
         for a in attached:
-            repo.discard(a.id)  # type: ignore[union-attr]
+            repo.discard(a.id)
         for event in uow.events.for_case(case_id):
             if evidence_id in event.evidence_ids:
                 event.evidence_ids = [e for e in event.evidence_ids if e != evidence_id]

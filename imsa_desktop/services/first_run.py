@@ -1,6 +1,6 @@
 """First-run use cases behind the welcome screen: restore a backup into a new vault.
 
-(Create a vault is services/vault.py; the demo vault is services/demo.py.)
+(Create a vault is bootstrap.py; the demo vault is services/demo.py.)
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ def restore_to_new_vault(path: Path, backup: Path, passphrase: str, advocate_nam
     All or nothing: if the backup cannot be read (wrong passphrase, damaged, not a backup),
     the new vault's files are removed again and the error says why in one sentence.
     """
+    from imsa_desktop import bootstrap as vault_service
     from imsa_desktop.services import backup as backup_service
-    from imsa_desktop.services import vault as vault_service
 
     if not backup.is_file():
         raise InvalidInput("The backup file does not exist.")
@@ -59,7 +59,7 @@ LOCATION_FILE = "vault-location"
 def _location_file() -> Path:
     import platformdirs
 
-    from imsa_desktop.services import vault as vault_service
+    from imsa_desktop import bootstrap as vault_service
 
     return (
         Path(platformdirs.user_config_dir(vault_service.APP_NAME, vault_service.APP_AUTHOR)) / LOCATION_FILE
@@ -84,7 +84,7 @@ def start_vault_path() -> Path:
     else the per-user data folder."""
     import os
 
-    from imsa_desktop.services import vault as vault_service
+    from imsa_desktop import bootstrap as vault_service
 
     if not os.environ.get("IMSA_VAULT"):
         try:

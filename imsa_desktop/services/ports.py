@@ -7,8 +7,7 @@ it in memory. As in Cosmic Python, leaving the ``with`` block without ``commit()
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Generic, Protocol, TypeVar
@@ -23,6 +22,7 @@ from imsa_desktop.domain.model import (
     Record,
     TimelineEvent,
 )
+from imsa_desktop.domain.values import AttachmentInfo, SearchHit
 
 if TYPE_CHECKING:
     from imsa_desktop.domain.letter_records import LetterRecord
@@ -79,36 +79,15 @@ class AuditLog(Protocol):
     def restore(self, entry: AuditEntry) -> None: ...  # as it was (restore from a backup)
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    case_id: str
-    record_id: str
-    kind: str  # case, event, appointment, evidence, letter
-    title: str  # matched words wrapped in \x02 ... \x03
-    snippet: str
-
-
 class SearchIndex(Protocol):
     def search(self, query: str, limit: int = 200) -> list[SearchHit]: ...
 
 
-@dataclass(frozen=True)
-class AttachmentInfo:
-    """A stored file of an evidence item (its bytes live in encrypted chunks in the vault)."""
-
-    id: str
-    case_id: str
-    evidence_id: str
-    filename: str
-    media_type: str
-    size: int
-    sha256: str  # hex digest of the whole file
-    created_at: datetime
-
-
 class AttachmentRepository(Protocol):
     """Attachments (store.attachments.AttachmentStore). ``write`` and ``delete`` commit on their
-    own in batches, so they are called OUTSIDE a ``with uow`` block; ``discard`` runs inside one."""
+    own in batches, so they are called OUTSIDE a ``with uow`` block; ``discard``, ``exists`` and
+    ``write_in_transaction`` run inside one. ``open`` streams the stored bytes (checked against
+    the SHA-256 at the end)."""
 
     def write(
         self,
@@ -123,6 +102,22 @@ class AttachmentRepository(Protocol):
         cancelled: Callable[[], bool] | None = None,
         max_bytes: int | None = None,
     ) -> AttachmentInfo: ...
+    def write_in_transaction(
+        self,
+        *,
+        attachment_id: str,
+        case_id: str,
+        evidence_id: str,
+        filename: str,
+        media_type: str,
+        created_at: datetime,
+        chunks: Iterator[bytes],
+        expected_size: int,
+        expected_sha256: str,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> int: ...  # inside the caller's transaction (an import is all or nothing)
+    def exists(self, attachment_id: str) -> bool: ...
+    def open(self, attachment_id: str) -> BinaryIO: ...
     def get(self, attachment_id: str) -> AttachmentInfo: ...  # raises NotFound
     def for_evidence(self, evidence_id: str) -> list[AttachmentInfo]: ...
     def for_case(self, case_id: str) -> list[AttachmentInfo]: ...
@@ -143,6 +138,13 @@ class LetterPdfRepository(Protocol):
     def delete(self, letter_id: str) -> None: ...
 
 
+class CaseEraser(Protocol):
+    """The storage half of erasing a case (store.erasure.SqlCaseEraser)."""
+
+    def remove_case_rows(self, case_id: str) -> int: ...  # inside an open unit of work
+    def compact(self) -> None: ...  # outside any transaction
+
+
 class AbstractUnitOfWork(abc.ABC):
     cases: CaseRepository
     events: RecordRepository[TimelineEvent]
@@ -154,8 +156,13 @@ class AbstractUnitOfWork(abc.ABC):
     settings: SettingsRepository
     audit: AuditLog
     search: SearchIndex
-    # Optional (fakes may leave it out); usable outside ``with uow`` (see AttachmentRepository).
+    # Usable outside ``with uow`` too (see AttachmentRepository).
     attachments: AttachmentRepository
+    eraser: CaseEraser
+
+    def actor(self) -> str:
+        """Who is working: the vault's advocate name (recorded in the audit log)."""
+        return ""
 
     def __enter__(self) -> AbstractUnitOfWork:
         return self

@@ -19,24 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from imsa_desktop.domain import case_document
 from imsa_desktop.domain.model import Clock, utc_now
+from imsa_desktop.domain.values import AttachmentInfo
 from imsa_desktop.errors import DiskFull, InvalidInput, StorageError
 from imsa_desktop.services.audit import entry_json
 from imsa_desktop.services.cases import load_document
-from imsa_desktop.services.ports import AbstractUnitOfWork, AttachmentInfo
+from imsa_desktop.services.ports import AbstractUnitOfWork, CaseEraser
 
 TOMBSTONE_DETAIL = "case erased"
 SAR_FORMAT = "imsa-subject-access/1"
-
-
-class CaseEraser(Protocol):
-    """The storage half of erasure (store.erasure.SqlCaseEraser)."""
-
-    def remove_case_rows(self, case_id: str) -> int: ...  # inside an open unit of work
-    def compact(self) -> None: ...  # outside any transaction
 
 
 @dataclass(frozen=True)
@@ -46,17 +40,18 @@ class ErasureResult:
     attachments_removed: int
 
 
-def erase_case(uow: AbstractUnitOfWork, case_id: str, *, eraser: CaseEraser) -> ErasureResult:
+def erase_case(uow: AbstractUnitOfWork, case_id: str, *, eraser: CaseEraser | None = None) -> ErasureResult:
     """Erase a case for good. Raises UnknownCase. The case's files are purged first (in
     bounded batches, each committed); then one transaction removes every other trace and writes
     the tombstone; then the vault is compacted. A failure after the files went leaves the case
     without its files (the advocate had asked for it gone): running the erasure again finishes
     it. A crash during compaction leaves a consistent, erased vault."""
+    eraser = eraser or uow.eraser
     with uow:
         case = uow.cases.get(case_id)
-        repo = getattr(uow, "attachments", None)
-        attachments: list[AttachmentInfo] = repo.for_case(case_id) if repo is not None else []
-    if repo is not None and attachments:
+        repo = uow.attachments
+        attachments: list[AttachmentInfo] = repo.for_case(case_id)
+    if attachments:
         # Big files go in bounded batches first; the rows left are removed with the case.
         repo.purge([a.id for a in attachments])
     with uow:
@@ -69,12 +64,9 @@ def erase_case(uow: AbstractUnitOfWork, case_id: str, *, eraser: CaseEraser) -> 
 
 
 def erase_case_in_vault(vault: Any, case_id: str) -> ErasureResult:
-    """Convenience for the CLI and GUI workers: erase through an open store.vault.Vault (or a
-    connection from ``vault.new_connection()`` wrapped by the caller)."""
-    from imsa_desktop.store.erasure import SqlCaseEraser
-
-    uow = vault.unit_of_work()
-    return erase_case(uow, case_id, eraser=SqlCaseEraser(uow.conn))
+    """Convenience for the CLI and GUI workers: erase through an open vault (anything with
+    ``unit_of_work()``), with the unit of work's own eraser."""
+    return erase_case(vault.unit_of_work(), case_id)
 
 
 # ---- subject access ---------------------------------------------------------------------------
@@ -136,8 +128,7 @@ def subject_access_export(
     with uow:
         doc = load_document(uow, case_id)
         entries = uow.audit.entries(case_id=case_id, limit=1_000_000)
-        repo = getattr(uow, "attachments", None)
-        files = repo.for_case(case_id) if repo is not None else []
+        files = uow.attachments.for_case(case_id)
     stem = f"subject-access-{_safe_stem(doc.case.code)}"
     paths = SubjectAccessFiles(
         out_dir / f"{stem}-summary.pdf", out_dir / f"{stem}-chronology.pdf", out_dir / f"{stem}.json"

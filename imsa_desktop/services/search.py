@@ -18,7 +18,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from imsa_desktop.services.ports import AbstractUnitOfWork, SearchHit
+from imsa_desktop.domain.values import SearchHit
+from imsa_desktop.services.ports import AbstractUnitOfWork
 
 HL_START = "\x02"
 HL_END = "\x03"

@@ -33,14 +33,14 @@ import io
 import os
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from imsa_desktop.domain.model import utc_now
+from imsa_desktop.domain.values import AttachmentInfo
 from imsa_desktop.errors import AttachmentDamaged, Cancelled, DiskFull, FileTooLarge, NotFound, StorageError
-from imsa_desktop.services.ports import AttachmentInfo
 from imsa_desktop.store.connection import Connection, storage_errors
 
 CHUNK_SIZE = 1024 * 1024
@@ -177,6 +177,78 @@ class AttachmentStore:
             raise
         return self.get(attachment_id)
 
+    def write_in_transaction(
+        self,
+        *,
+        attachment_id: str,
+        case_id: str,
+        evidence_id: str,
+        filename: str,
+        media_type: str,
+        created_at: datetime,
+        chunks: Iterator[bytes],
+        expected_size: int,
+        expected_sha256: str,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> int:
+        """Insert one complete attachment from *chunks* (any sizes) INSIDE the caller's open
+        transaction (a bundle import is all or nothing; ``write`` commits in batches of its own).
+
+        The row is written complete: if the transaction does not commit, neither the row nor a
+        single chunk exists. The bytes are re-chunked to the store's layout. Raises
+        AttachmentDamaged when they do not match *expected_size* / *expected_sha256* (the
+        caller then rolls back). Returns the size written."""
+        conn = self._conn
+        if not conn.in_transaction:
+            raise RuntimeError("write_in_transaction needs an open transaction")
+        with storage_errors():
+            conn.execute(
+                "INSERT INTO attachments (id, case_id, evidence_id, filename, media_type, size, sha256,"
+                " complete, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                (
+                    attachment_id,
+                    case_id,
+                    evidence_id,
+                    filename,
+                    media_type,
+                    expected_size,
+                    expected_sha256,
+                    created_at.isoformat(),
+                    self._clock().isoformat(),
+                ),
+            )
+            hasher = hashlib.sha256()
+            size = 0
+            seq = 0
+            buffer = bytearray()
+            for chunk in chunks:
+                self._check_cancel(cancelled)
+                size += len(chunk)
+                if size > expected_size:
+                    raise AttachmentDamaged()
+                hasher.update(chunk)
+                buffer += chunk
+                while len(buffer) >= CHUNK_SIZE:
+                    self._insert_chunk(attachment_id, seq, bytes(buffer[:CHUNK_SIZE]))
+                    del buffer[:CHUNK_SIZE]
+                    seq += 1
+            if buffer:
+                self._insert_chunk(attachment_id, seq, bytes(buffer))
+        if size != expected_size or hasher.hexdigest() != expected_sha256:
+            raise AttachmentDamaged()
+        return size
+
+    def _insert_chunk(self, attachment_id: str, seq: int, data: bytes) -> None:
+        self._conn.execute(
+            "INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, ?, ?)",
+            (attachment_id, seq, data),
+        )
+
+    def exists(self, attachment_id: str) -> bool:
+        with storage_errors():
+            row = self._conn.execute("SELECT 1 FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
+        return row is not None
+
     @staticmethod
     def _check_cancel(cancelled: Callable[[], bool] | None) -> None:
         if cancelled is not None and cancelled():
@@ -257,12 +329,12 @@ class AttachmentStore:
             ).fetchall()
         return [_info(r) for r in rows]
 
-    def open(self, attachment_id: str) -> AttachmentReader:
+    def open(self, attachment_id: str) -> BinaryIO:
         """A file-like reader (``read(n)``) streaming chunk by chunk. The hash is checked when
         the end is reached: a damaged attachment raises AttachmentDamaged on that last read,
         after earlier bytes were already returned; use ``extract`` or ``read_all_verified``
         when nothing unverified may be used."""
-        return AttachmentReader(self._conn, self.get(attachment_id))
+        return cast(BinaryIO, AttachmentReader(self._conn, self.get(attachment_id)))
 
     def read_all_verified(self, attachment_id: str, max_bytes: int) -> bytes:
         """The whole file in memory, verified (for previews). FileTooLarge over *max_bytes*."""

@@ -22,8 +22,9 @@ from imsa_desktop.domain.model import (
     Record,
     Stage,
 )
+from imsa_desktop.domain.values import SearchHit
 from imsa_desktop.errors import NotFound, UnknownCase
-from imsa_desktop.services.ports import STATISTICS_DROPPED, SearchHit
+from imsa_desktop.services.ports import STATISTICS_DROPPED
 from imsa_desktop.store import search as fts
 from imsa_desktop.store.connection import Connection, storage_errors
 

@@ -17,6 +17,7 @@ from imsa_desktop.domain.model import (
 from imsa_desktop.services.ports import AbstractUnitOfWork
 from imsa_desktop.store.attachments import AttachmentStore
 from imsa_desktop.store.connection import Connection, storage_errors
+from imsa_desktop.store.erasure import SqlCaseEraser
 from imsa_desktop.store.letter_pdfs import SqlLetterPdfs
 from imsa_desktop.store.repositories import (
     SqlAuditLog,
@@ -60,6 +61,10 @@ class SqlUnitOfWork(AbstractUnitOfWork):
         self._clock = clock
         self._active = False
         self.attachments = AttachmentStore(conn, clock=clock)
+        self.eraser = SqlCaseEraser(conn)
+
+    def actor(self) -> str:
+        return str(self._actor() or "")
 
     def __enter__(self) -> SqlUnitOfWork:
         if self._active:

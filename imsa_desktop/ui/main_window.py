@@ -340,8 +340,8 @@ class MainWindow(QMainWindow):
         """Use a vault file the advocate already has (remembered for the next start)."""
         from pathlib import Path
 
+        from imsa_desktop import bootstrap as vault_service
         from imsa_desktop.services import first_run
-        from imsa_desktop.services import vault as vault_service
 
         path = Path(name)
         if not path.is_file() or not vault_service.vault_exists(path):

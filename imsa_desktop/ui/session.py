@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.errors import VaultLocked
-from imsa_desktop.services import vault as vault_service
 
 if TYPE_CHECKING:
+    from imsa_desktop.bootstrap import Vault
     from imsa_desktop.services.ports import AbstractUnitOfWork
-    from imsa_desktop.store.vault import Vault
 
 
 def utc_now() -> datetime:

@@ -7,9 +7,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QLineEdit, QPlainTextEdit
 
+from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.crypto.keyslots import parse_recovery_key
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.services import vault as vault_service
 from tests.conftest import PASSPHRASE
 
 NAME = "Nguyễn Thị Hồng"

@@ -115,7 +115,7 @@ def test_idle_lock_clears_every_widget_and_returns_to_the_case(qtbot, vault, vau
     assert window.windowTitle() == "IMSA Desktop"
 
     # Unlocking again returns to the same case.
-    from imsa_desktop.services import vault as vault_service
+    from imsa_desktop import bootstrap as vault_service
 
     window.session.attach(vault_service.unlock(vault_path, "correct horse battery staple orbit"))
     window.unlock_view.unlocked.emit()

@@ -13,12 +13,12 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.cli import main as cli
 from imsa_desktop.crypto.kdf import TEST_PARAMS
 from imsa_desktop.errors import ConflictError
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import letters as letter_service
-from imsa_desktop.services import vault as vault_service
 from imsa_desktop.store.vault import Vault
 from tests.conftest import PASSPHRASE
 

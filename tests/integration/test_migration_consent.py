@@ -6,10 +6,10 @@ import json
 from datetime import date
 from pathlib import Path
 
+from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.domain.consent import ConsentPurpose, ConsentType
 from imsa_desktop.services import bundles as bundle_service
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.services import vault as vault_service
 from imsa_desktop.store import connection
 from tests.conftest import PASSPHRASE
 from tests.integration.test_migrations import _vault_at

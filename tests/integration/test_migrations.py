@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.crypto.kdf import TEST_PARAMS
 from imsa_desktop.crypto.keyslots import KeySlotFile
 from imsa_desktop.domain import case_document
 from imsa_desktop.domain.codec import to_jsonable
 from imsa_desktop.errors import NewerVersion
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.services import vault as vault_service
 from imsa_desktop.store import connection
 from imsa_desktop.store.migrations import LATEST, current_version, migrate
 from imsa_desktop.store.vault import keys_path

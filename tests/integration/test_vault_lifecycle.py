@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.crypto.kdf import TEST_PARAMS
 from imsa_desktop.crypto.keychain import Keychain
 from imsa_desktop.errors import (
@@ -20,7 +21,6 @@ from imsa_desktop.errors import (
     WrongRecoveryKey,
 )
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.services import vault as vault_service
 from imsa_desktop.store.vault import Vault, keys_path
 from tests.conftest import PASSPHRASE
 from tests.memory_keyring import install_no_keyring, memory_keyring
@@ -164,9 +164,9 @@ def test_database_is_not_readable_as_plain_sqlite(vault: Vault, vault_path: Path
 
 
 def test_a_new_vault_has_its_sharing_identity_from_the_start(vault_path) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop import bootstrap as vault_service
     from imsa_desktop.crypto.kdf import TEST_PARAMS
     from imsa_desktop.services import identity
-    from imsa_desktop.services import vault as vault_service
     from tests.conftest import PASSPHRASE
 
     vault, _ = vault_service.create_vault(vault_path, PASSPHRASE, "Sam Example", params=TEST_PARAMS)

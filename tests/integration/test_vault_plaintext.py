@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.crypto.kdf import TEST_PARAMS
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.services import vault as vault_service
 from tests.conftest import PASSPHRASE, FixedClock
 from tests.unit.fakes import CONTRACT_DOCUMENT_JSON
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.crypto.kdf import TEST_PARAMS
 from imsa_desktop.errors import WrongPassphrase
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.services import vault as vault_service
 from imsa_desktop.store.vault import Vault, keys_path
 from tests.conftest import PASSPHRASE
 

@@ -11,9 +11,12 @@ SQL index uses (names, nationality, titles, notes), diacritics-insensitive.
 from __future__ import annotations
 
 import copy
+import hashlib
+import io
 import re
 import typing
 import unicodedata
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -29,8 +32,9 @@ from imsa_desktop.domain.model import (
     Record,
     TimelineEvent,
 )
-from imsa_desktop.errors import NotFound, UnknownCase
-from imsa_desktop.services.ports import STATISTICS_DROPPED, AbstractUnitOfWork, SearchHit
+from imsa_desktop.domain.values import AttachmentInfo, SearchHit
+from imsa_desktop.errors import AttachmentDamaged, FileTooLarge, NotFound, UnknownCase
+from imsa_desktop.services.ports import STATISTICS_DROPPED, AbstractUnitOfWork
 
 R = TypeVar("R", bound=Record)
 
@@ -265,6 +269,103 @@ def _matches(text: str, wanted: list[str]) -> bool:
     return all(any(w.startswith(q) for w in words) for q in wanted)
 
 
+class FakeAttachments:
+    """In-memory attachments (store.attachments.AttachmentStore): metadata and bytes."""
+
+    def __init__(self, clock: Any) -> None:
+        self._clock = clock
+        self.files: dict[str, tuple[AttachmentInfo, bytes]] = {}
+
+    def write(
+        self,
+        case_id: str,
+        evidence_id: str,
+        filename: str,
+        media_type: str,
+        stream: Any,
+        *,
+        size_hint: int | None = None,
+        progress: Any = None,
+        cancelled: Any = None,
+        max_bytes: int | None = None,
+    ) -> AttachmentInfo:
+        data = stream.read()
+        if max_bytes is not None and len(data) > max_bytes:
+            raise FileTooLarge()
+        info = AttachmentInfo(
+            str(uuid.uuid4()),
+            case_id,
+            evidence_id,
+            filename,
+            media_type,
+            len(data),
+            hashlib.sha256(data).hexdigest(),
+            self._clock(),
+        )
+        self.files[info.id] = (info, data)
+        return info
+
+    def write_in_transaction(self, *, attachment_id: str, chunks: Any, **kw: Any) -> int:
+        data = b"".join(chunks)
+        if len(data) != kw["expected_size"] or hashlib.sha256(data).hexdigest() != kw["expected_sha256"]:
+            raise AttachmentDamaged()
+        info = AttachmentInfo(
+            attachment_id,
+            kw["case_id"],
+            kw["evidence_id"],
+            kw["filename"],
+            kw["media_type"],
+            len(data),
+            kw["expected_sha256"],
+            kw["created_at"],
+        )
+        self.files[attachment_id] = (info, data)
+        return len(data)
+
+    def exists(self, attachment_id: str) -> bool:
+        return attachment_id in self.files
+
+    def get(self, attachment_id: str) -> AttachmentInfo:
+        if attachment_id not in self.files:
+            raise NotFound("There is no such file in this vault.")
+        return self.files[attachment_id][0]
+
+    def open(self, attachment_id: str) -> Any:
+        self.get(attachment_id)
+        return io.BytesIO(self.files[attachment_id][1])
+
+    def for_evidence(self, evidence_id: str) -> list[AttachmentInfo]:
+        return [i for i, _ in self.files.values() if i.evidence_id == evidence_id]
+
+    def for_case(self, case_id: str) -> list[AttachmentInfo]:
+        return [i for i, _ in self.files.values() if i.case_id == case_id]
+
+    def read_all_verified(self, attachment_id: str, max_bytes: int) -> bytes:
+        info = self.get(attachment_id)
+        if info.size > max_bytes:
+            raise FileTooLarge()
+        return self.files[attachment_id][1]
+
+    def verify(self, attachment_id: str) -> bool:
+        info, data = self.files[attachment_id]
+        return hashlib.sha256(data).hexdigest() == info.sha256
+
+    def extract(self, attachment_id: str, out_path: Any) -> AttachmentInfo:
+        info = self.get(attachment_id)
+        out_path.write_bytes(self.files[attachment_id][1])
+        return info
+
+    def discard(self, attachment_id: str) -> None:
+        self.files.pop(attachment_id, None)
+
+    def delete(self, attachment_id: str) -> None:
+        self.files.pop(attachment_id, None)
+
+    def purge(self, attachment_ids: list[str]) -> None:
+        for a in attachment_ids:
+            self.files.pop(a, None)
+
+
 class FakeUnitOfWork(AbstractUnitOfWork):
     """In-memory unit of work. ``committed`` counts commits; ``state`` is what was committed."""
 
@@ -274,6 +375,8 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self._clock = clock or (lambda: datetime.now(UTC))
         self._actor = actor
         self._work: State | None = None
+        # Files are not rolled back (as AttachmentStore.write commits on its own).
+        self.attachments = FakeAttachments(self._clock)
         self._bind(self.state)  # reads outside a ``with`` see the committed state
 
     def _bind(self, s: State) -> None:
@@ -291,6 +394,9 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.settings = FakeSettings(s)
         self.audit = FakeAuditLog(s, self._clock, self._actor)
         self.search = FakeSearchIndex(s)
+
+    def actor(self) -> str:
+        return self._actor
 
     def __enter__(self) -> FakeUnitOfWork:
         if self._work is not None:

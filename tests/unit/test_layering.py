@@ -131,6 +131,44 @@ def test_ui_never_touches_sql(path: Path) -> None:
             )
 
 
+STORE = "imsa_desktop.store"
+
+
+def store_imports(path: Path, text: str | None = None) -> list[str]:
+    """The ``imsa_desktop.store`` modules *path* imports (typing-only imports count too)."""
+    return [n for n in imports(path, text) if n == STORE or n.startswith(STORE + ".")]
+
+
+def assert_no_store_imports(path: Path, text: str | None = None) -> None:
+    bad = store_imports(path, text)
+    assert bad == [], f"{_rel(path)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", modules("services"), ids=_rel)
+def test_services_never_import_store(path: Path) -> None:
+    """Services reach storage only through the unit-of-work port (services/ports.py); store
+    objects are built in the composition root (imsa_desktop/bootstrap.py)."""
+    assert_no_store_imports(path)
+
+
+@pytest.mark.parametrize("path", modules("ui"), ids=_rel)
+def test_ui_never_imports_store(path: Path) -> None:
+    assert_no_store_imports(path)
+
+
+@pytest.mark.parametrize("path", modules("services"), ids=_rel)
+def test_services_never_reach_past_the_port(path: Path) -> None:
+    """No ``getattr(uow, "conn")`` or ``uow._actor``: what services need is on the port."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in ("conn", "_actor", "_conn"):
+            raise AssertionError(f"{_rel(path)}:{node.lineno} uses .{node.attr}")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
+            arg = node.args[1] if len(node.args) > 1 else None
+            if isinstance(arg, ast.Constant) and arg.value in ("conn", "_actor", "attachments"):
+                raise AssertionError(f"{_rel(path)}:{node.lineno} reaches past the port ({arg.value})")
+
+
 @pytest.mark.parametrize("path", modules(), ids=_rel)
 def test_no_module_reaches_the_network(path: Path) -> None:
     bad = [n for n in imports(path) if top(n) in NETWORK_MODULES or "QtNetwork" in n or "QNetwork" in n]
@@ -153,6 +191,32 @@ def test_checker_sees_relative_dynamic_and_nested_imports() -> None:
     assert "imsa_desktop.store.vault" in found
     assert "imsa_desktop.domain.dates" in found
     assert "PySide6.QtCore" in found and "socket" in found
+
+
+TYPING_ONLY = (
+    "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from imsa_desktop.store.vault import Vault\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("layer", "planted"),
+    [
+        ("services", "from imsa_desktop.store.uow import SqlUnitOfWork\n"),
+        ("services", "def f():\n    from imsa_desktop.store import identity\n"),  # function-local
+        ("services", "from ..store import attachments\n"),  # relative
+        ("ui", TYPING_ONLY),
+        ("ui", "import importlib\nimportlib.import_module('imsa_desktop.store.uow')\n"),
+    ],
+)
+def test_a_planted_store_import_fails_the_check(tmp_path: Path, layer: str, planted: str) -> None:
+    """A temporary copy of a real module with one import planted: the check passes on the
+    module and fails on the copy (read as if it stood at the module's place)."""
+    original = next(p for p in modules(layer) if p.name != "__init__.py")
+    planted_copy = tmp_path / original.name
+    planted_copy.write_text(original.read_text(encoding="utf-8") + "\n" + planted, encoding="utf-8")
+    assert_no_store_imports(original)
+    with pytest.raises(AssertionError, match="imsa_desktop.store"):
+        assert_no_store_imports(original, planted_copy.read_text(encoding="utf-8"))
 
 
 def test_sql_pattern_matches_sql_and_not_prose() -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from imsa_desktop.bundle import AttachmentSource, write_bundle_file
 from imsa_desktop.crypto.strength import assess
@@ -25,10 +25,11 @@ from imsa_desktop.domain import case_document
 from imsa_desktop.domain.consent import ConsentPurpose
 from imsa_desktop.domain.model import Case, ConsentRecord, Record, utc_now
 from imsa_desktop.domain.sync import WITHHELD_GROUPS, sync_key
+from imsa_desktop.domain.values import AttachmentInfo
 from imsa_desktop.errors import InvalidInput, WeakPassphrase
 from imsa_desktop.services import identity as identity_service
 from imsa_desktop.services.cases import load_document
-from imsa_desktop.services.ports import AbstractUnitOfWork, AttachmentInfo
+from imsa_desktop.services.ports import AbstractUnitOfWork, AttachmentRepository
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int, int], None]
@@ -198,7 +199,7 @@ def export_cases(
         without_consent: list[str] = []
         problems: list[str] = []
         today = clock().date()
-        repo = getattr(uow, "attachments", None)
+        repo = uow.attachments
         for cid in ids:
             doc = load_document(uow, cid)
             status = consent_status(doc.case, today)
@@ -247,15 +248,15 @@ def export_cases(
     return ExportResult(Path(out), len(docs), len(sources), label)
 
 
-def attachment_opener(repo: Any, attachment_id: str) -> Callable[[], Any]:
-    def open_() -> Any:
+def attachment_opener(repo: AttachmentRepository, attachment_id: str) -> Callable[[], BinaryIO]:
+    """Opens the attachment's stream when the bundle writer reaches it."""
+
+    def open_() -> BinaryIO:
         return repo.open(attachment_id)
 
     return open_
 
 
 def advocate_name(uow: AbstractUnitOfWork) -> str:
-    # the audit actor is the vault's advocate name; the SQL unit of work exposes it
-    actor = getattr(uow, "_actor", None)
-    name = actor() if callable(actor) else ""
-    return str(name or "IMSA advocate")
+    """The sender's name in a bundle: the vault's advocate."""
+    return uow.actor() or "IMSA advocate"

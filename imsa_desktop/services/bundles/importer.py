@@ -45,9 +45,7 @@ def run_import(
     after: Callable[[AbstractUnitOfWork, VerifiedBundle], None] | None = None,
     audit: bool = True,
 ) -> ImportReport:
-    from imsa_desktop.store import identity as store_identity
-
-    conn = getattr(uow, "conn", None)
+    attachments = uow.attachments
     previews: list[CasePreview] = []
     meta: dict[str, tuple[str, dict[str, Any]]] = {}  # attachment id -> (case id, metadata)
     received: set[str] = set()
@@ -92,7 +90,7 @@ def run_import(
                 raise BundleCorrupt()
             case_id, a = meta[attachment_id]
             received.add(attachment_id)
-            if conn is None or store_identity.attachment_exists(conn, attachment_id):
+            if attachments.exists(attachment_id):
                 for _ in chunks:
                     pass
                 return
@@ -104,8 +102,7 @@ def run_import(
                 return
             try:
                 created = datetime.fromisoformat(str(a["created_at"]))
-                store_identity.write_attachment_in_transaction(
-                    conn,
+                attachments.write_in_transaction(
                     attachment_id=attachment_id,
                     case_id=case_id,
                     evidence_id=str(a["evidence_id"]),
@@ -115,7 +112,6 @@ def run_import(
                     chunks=chunks,
                     expected_size=int(a["size"]),
                     expected_sha256=str(a["sha256"]),
-                    now=clock(),
                     cancelled=cancelled,
                 )
             except (KeyError, TypeError, ValueError) as e:

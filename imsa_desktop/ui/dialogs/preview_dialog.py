@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imsa_desktop.domain.values import AttachmentInfo
 from imsa_desktop.errors import AttachmentDamaged
-from imsa_desktop.services.ports import AttachmentInfo
 from imsa_desktop.ui.common import message_for
 from imsa_desktop.ui.workers import run_task
 

@@ -1,45 +1,32 @@
 """Attachment work that runs in a worker thread, each call on its OWN database connection.
 
 The GUI thread's connection is never used from a worker (house style: a connection is never
-shared between threads). ``own_uow(session)`` opens a fresh connection on the GUI thread (the
-data key is only read there, so a lock meanwhile cannot race it) and returns a function that
-the worker calls: it builds a unit of work over that connection, runs the service and closes
-the connection, whatever happens.
+shared between threads). ``own_uow(session)`` asks the composition root
+(``bootstrap.worker_unit_of_work``) for a fresh connection opened on the GUI thread and a
+runner the worker calls: it builds a unit of work over that connection, runs the service and
+closes the connection, whatever happens.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from imsa_desktop import bootstrap
+from imsa_desktop.domain.values import AttachmentInfo
 from imsa_desktop.errors import Cancelled as LockedMeanwhile
 from imsa_desktop.services import evidence as evidence_service
 from imsa_desktop.services import tempfiles
-from imsa_desktop.services.ports import AbstractUnitOfWork, AttachmentInfo
-from imsa_desktop.store.uow import SqlUnitOfWork
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.workers import Cancelled
 
 T = TypeVar("T")
 
 
-def own_uow(session: Session) -> Callable[[Callable[[AbstractUnitOfWork], T]], T]:
+def own_uow(session: Session) -> bootstrap.WorkerRunner:
     """Open a separate connection now (GUI thread); the returned runner uses and closes it."""
-    vault = session.require_vault()
-    actor = vault.advocate_name
-    clock = session.clock
-    conn = vault.new_connection()
-
-    def run(fn: Callable[[AbstractUnitOfWork], T]) -> T:
-        try:
-            return fn(SqlUnitOfWork(conn, actor=lambda: actor, clock=clock))
-        finally:
-            with contextlib.suppress(Exception):
-                conn.close()
-
-    return run
+    return bootstrap.worker_unit_of_work(session.require_vault(), session.clock)
 
 
 def attach_task(

@@ -47,12 +47,12 @@ from imsa_desktop.domain.model import (
     EvidenceKind,
     TimelineEvent,
 )
+from imsa_desktop.domain.values import AttachmentInfo
 from imsa_desktop.errors import Cancelled as CancelledError
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import evidence as evidence_service
 from imsa_desktop.services import tempfiles
-from imsa_desktop.services.ports import AttachmentInfo
 from imsa_desktop.ui.case_tab import CaseTab
 from imsa_desktop.ui.common import Banner, hint, message_for
 from imsa_desktop.ui.dialogs.preview_dialog import PreviewDialog

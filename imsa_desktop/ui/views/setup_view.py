@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.crypto.keychain import Keychain
 from imsa_desktop.crypto.keyslots import recovery_key_groups
-from imsa_desktop.services import vault as vault_service
 from imsa_desktop.ui.common import (
     Banner,
     PassphraseField,

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.crypto.keychain import Keychain
 from imsa_desktop.errors import KeychainUnavailable, WrongPassphrase
-from imsa_desktop.services import vault as vault_service
 from imsa_desktop.ui.common import (
     Banner,
     PassphraseField,
