@@ -152,6 +152,17 @@ def has_keychain_slot(path: Path) -> bool:
     return store_vault.has_keychain_slot(path)
 
 
+def remove_vault_files(path: Path) -> None:
+    """Delete a vault's database, key file and SQLite side files (a failed restore's vault)."""
+    import contextlib
+
+    from imsa_desktop.store.vault import SIDE_SUFFIXES, keys_path
+
+    for p in [path, keys_path(path), *(path.with_name(path.name + s) for s in SIDE_SUFFIXES)]:
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
 def vault_exists(path: Path) -> bool:
     """The database or its key file is there (the same test as store.vault.vault_exists,
     without loading the storage stack: the start-up screen asks this first)."""

@@ -8,7 +8,6 @@ is used to open bundles sent to its public key.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -279,11 +278,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         )
     except BaseException:
         vault.close()
-        from imsa_desktop.store.vault import SIDE_SUFFIXES, keys_path
-
-        for p in [path, keys_path(path), *(path.with_name(path.name + s) for s in SIDE_SUFFIXES)]:
-            with contextlib.suppress(OSError):
-                p.unlink()
+        vault_service.remove_vault_files(path)
         raise
     vault.close()
     print(f"Restored {len(report.cases)} case(s) into a new vault at {path}")

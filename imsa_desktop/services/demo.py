@@ -16,7 +16,7 @@ from imsa_desktop.services.cases import add_case
 from imsa_desktop.services.ports import AbstractUnitOfWork
 
 if TYPE_CHECKING:
-    from imsa_desktop.store.vault import Vault
+    from imsa_desktop.bootstrap import Vault
 
 DEMO_NOTE = "FICTIONAL DEMO CASE - not a real person."
 # A vault filled by fill_demo carries this setting: the GUI puts DEMO in the title bar.

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING
 from imsa_desktop.errors import InvalidInput, VaultExists
 
 if TYPE_CHECKING:
-    from imsa_desktop.store.vault import Vault
+    from imsa_desktop.bootstrap import Vault
 
 
 @dataclass
@@ -41,11 +40,7 @@ def restore_to_new_vault(path: Path, backup: Path, passphrase: str, advocate_nam
         report = backup_service.restore_into(vault.unit_of_work(), backup, passphrase=passphrase)
     except BaseException:
         vault.close()
-        from imsa_desktop.store.vault import SIDE_SUFFIXES, keys_path
-
-        for p in [path, keys_path(path), *(path.with_name(path.name + s) for s in SIDE_SUFFIXES)]:
-            with contextlib.suppress(OSError):
-                p.unlink()
+        vault_service.remove_vault_files(path)
         raise
     return Restored(vault, recovery, len(report.cases))
 
