@@ -34,6 +34,7 @@ from imsa_desktop.errors import InvalidInput
 SCHEMA = "imsa-stats/1"
 DEFAULT_THRESHOLD = 5
 MAX_THRESHOLD = 1000
+MAX_PERIOD_DAYS = 3653  # ten years: the quarterly series stay a readable size
 P90_MIN_DECISIONS = 10  # below this the nearest-rank 90th percentile is the longest single wait
 
 # ---- what a case contributes -----------------------------------------------------------------
@@ -139,6 +140,8 @@ class Period:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise InvalidInput("The end of the period is before its start.")
+        if (self.end - self.start).days > MAX_PERIOD_DAYS:
+            raise InvalidInput("The period can be at most 10 years long.")
 
     def __contains__(self, d: object) -> bool:
         return isinstance(d, date) and self.start <= d <= self.end
@@ -264,10 +267,17 @@ FIGURES: tuple[FigureDef, ...] = (
         "cases.open_during",
         "Cases",
         "Cases open during the period",
-        "Cases the advocate held at any time in the period: recorded on or before its last day "
-        "and not closed before its first day.",
+        "Cases held at any time in the period: opened on or before its last day and not closed "
+        "before its first day. A case counts as opened on its NRM referral date or the day it was "
+        "recorded in the vault, whichever is earlier (cases entered after the referral count from "
+        "the referral).",
     ),
-    FigureDef("cases.opened", "Cases", "Cases opened", f"Cases first recorded in the vault {_P}."),
+    FigureDef(
+        "cases.opened",
+        "Cases",
+        "Cases opened",
+        f"Cases opened {_P} (referral date or the day recorded in the vault, whichever is earlier).",
+    ),
     FigureDef(
         "cases.closed", "Cases", "Cases closed", f"Cases open during the period that were closed {_P}."
     ),
@@ -565,7 +575,8 @@ def count(facts: Iterable[CaseFacts], period: Period, filters: Filters, today: d
     for c in facts:
         if not filters.matches(c):
             continue
-        open_during = c.created_on <= end and (c.closed_on is None or c.closed_on >= start)
+        opened = min(c.created_on, c.referral_date) if c.referral_date else c.created_on
+        open_during = opened <= end and (c.closed_on is None or c.closed_on >= start)
         if open_during:
             f["cases.open_during"] += 1
             if c.closed_on is not None and c.closed_on <= end:
@@ -577,7 +588,7 @@ def count(facts: Iterable[CaseFacts], period: Period, filters: Filters, today: d
             if c.re_referral_count > 0:
                 f["rereferral.people"] += 1
                 f["rereferral.highest"] = max(f["rereferral.highest"], c.re_referral_count + 1)
-        if c.created_on in period:
+        if opened in period:
             f["cases.opened"] += 1
         if c.referral_date is not None and c.referral_date in period:
             if c.route == "duty_to_notify":

@@ -115,6 +115,8 @@ def test_an_unknown_filter_value_is_one_sentence() -> None:
         st.Filters(jurisdiction="wales")
     with pytest.raises(InvalidInput, match="end of the period is before its start"):
         st.Period(date(2025, 2, 1), date(2025, 1, 1))
+    with pytest.raises(InvalidInput, match="at most 10 years"):
+        st.Period(date(1900, 1, 1), date(2025, 1, 1))
 
 
 def _export(uow: LetterFakeUnitOfWork) -> st.Export:

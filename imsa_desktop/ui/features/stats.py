@@ -94,16 +94,16 @@ class BarChart(QWidget):
             p.fillRect(QRectF(x, y + 2, 10, 10), colour)
             p.setPen(INK)
             p.drawText(QRectF(x + 14, y, plot_w / 2 - 16, fm.height() + 2), Qt.AlignmentFlag.AlignLeft, name)
-        peak = max([1, *(v for _n, _c, vals in self.series for v in vals)])
+        peak = int(max([1, *(v for _n, _c, vals in self.series for v in vals)]))
         step = max(1, round(peak / 4))
         y_max = step * (peak // step + 1)
         for i in range(0, y_max + 1, step):
-            y = top + plot_h - plot_h * i / y_max
+            gy = top + plot_h - plot_h * i / y_max
             p.setPen(QPen(GRID, 1))
-            p.drawLine(int(left), int(y), int(left + plot_w), int(y))
+            p.drawLine(int(left), int(gy), int(left + plot_w), int(gy))
             p.setPen(MUTED)
             p.drawText(
-                QRectF(0, y - fm.height() / 2, left - 4, fm.height()), Qt.AlignmentFlag.AlignRight, f"{i:,}"
+                QRectF(0, gy - fm.height() / 2, left - 4, fm.height()), Qt.AlignmentFlag.AlignRight, f"{i:,}"
             )
         n_groups = max(1, len(self.categories))
         group_w = plot_w / n_groups
@@ -195,6 +195,7 @@ class _Figure(QGroupBox):
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setHorizontalSpacing(14)
         self._grid.setVerticalSpacing(2)
+        self._rows: list[tuple[QLabel, QLabel]] = []
         self.definition = _definition(definition)
         lay = QHBoxLayout(self)
         lay.addWidget(chart, 3, Qt.AlignmentFlag.AlignTop)
@@ -204,26 +205,26 @@ class _Figure(QGroupBox):
         lay.addLayout(right, 2)
 
     def set_numbers(self, rows: Sequence[tuple[str, str]]) -> None:
-        while self._grid.count():
-            item = self._grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+        for name, number in self._rows:
+            self._grid.removeWidget(name)
+            self._grid.removeWidget(number)
+            name.deleteLater()
+            number.deleteLater()
+        self._rows = []
         for r, (label, value) in enumerate(rows):
             name, number = QLabel(label), QLabel(f"<b>{value}</b>")
             number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self._grid.addWidget(name, r, 0)
             self._grid.addWidget(number, r, 1)
+            self._rows.append((name, number))
         self._grid.setColumnStretch(0, 1)
 
     def text(self) -> str:
         """The numbers as plain lines "label: value" (for tests and screen readers)."""
-        out = []
-        for r in range(self._grid.rowCount()):
-            a, b = self._grid.itemAtPosition(r, 0), self._grid.itemAtPosition(r, 1)
-            if a is not None and b is not None:
-                out.append(f"{a.widget().text()}: {b.widget().text().replace('<b>', '').replace('</b>', '')}")
-        return "\n".join(out)
+        return "\n".join(
+            f"{a.text()}: {b.text().replace('<b>', '').replace('</b>', '')}" for a, b in self._rows
+        )
 
 
 def _combo(name: str, any_text: str, choices: Sequence[tuple[str, str]]) -> QComboBox:
@@ -601,9 +602,15 @@ class StatisticsDialog(QDialog):
 
 
 def open_statistics(window: Any) -> StatisticsDialog:
+    """Show the Statistics window (one at a time; it does not block the main window)."""
+    existing = window.findChild(StatisticsDialog)
+    if existing is not None and existing.isVisible():
+        existing.raise_()
+        existing.activateWindow()
+        return existing  # type: ignore[no-any-return]
     dialog = StatisticsDialog(window.session, parent=window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
+    dialog.show()
     dialog.page.refresh()
     return dialog
 
