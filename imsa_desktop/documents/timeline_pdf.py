@@ -49,7 +49,7 @@ def render_timeline(
     """The chronology of ``case`` as PDF bytes (A4, CONFIDENTIAL on every page)."""
     st = styles()
     red = Redactor(case, pseudonymous)
-    ordered = sorted(events, key=lambda e: (e.date.sort_key, e.created_at))
+    ordered = sorted([*events, *record_events(case, events)], key=lambda e: (e.date.sort_key, e.created_at))
     width = content_width(MARGIN, MARGIN)
 
     story: list[Flowable] = [
@@ -178,6 +178,66 @@ def deadline_due(d: dict[str, Any]) -> date | None:
     return None
 
 
+def record_events(case: model.Case, events: list[model.TimelineEvent]) -> list[model.TimelineEvent]:
+    """The referral and every dated decision on the case record, as chronology rows, unless an
+    event of the same kind on the same day already shows them (so neither is ever missing)."""
+    from imsa_desktop.domain.dates import FuzzyDate
+
+    shown = {(e.kind, e.date.earliest) for e in events if e.date.is_exact}
+    out: list[model.TimelineEvent] = []
+    ref = case.referral
+    if ref.date is not None and (model.EventKind.REFERRAL, ref.date) not in shown:
+        by = f" by {ref.first_responder}" if ref.first_responder else ""
+        route = (
+            "Duty to Notify report"
+            if ref.route is model.ReferralRoute.DUTY_TO_NOTIFY
+            else "Referred into the NRM"
+        )
+        out.append(
+            model.TimelineEvent(
+                case_id=case.id,
+                date=FuzzyDate.exact(ref.date),
+                title=f"{route}{by}",
+                kind=model.EventKind.REFERRAL,
+                source="Referral record",
+            )
+        )
+    for d in case.decisions_sorted():
+        if d.date is None or (model.EventKind.DECISION, d.date) in shown:
+            continue
+        outcome = d.outcome.label.lower() if d.outcome is not None else "outcome not recorded"
+        out.append(
+            model.TimelineEvent(
+                case_id=case.id,
+                date=FuzzyDate.exact(d.date),
+                title=f"{d.kind.label} decision: {outcome} ({d.authority.value})",
+                kind=model.EventKind.DECISION,
+                source="Decision record",
+                key=d.outcome is model.Outcome.NEGATIVE,
+            )
+        )
+    return out
+
+
+def place_markers(xs: list[float], min_gap: float = 9.0, rows: int = 4) -> list[int]:
+    """The row for each marker at ``xs`` so that markers in one row are at least ``min_gap``
+    apart (the last row takes any overflow): close events stack instead of overlapping."""
+    order = sorted(range(len(xs)), key=lambda i: xs[i])
+    last: list[float] = []
+    out = [0] * len(xs)
+    for i in order:
+        row = next((r for r, lx in enumerate(last) if xs[i] - lx >= min_gap), None)
+        if row is None:
+            if len(last) < rows:
+                row = len(last)
+                last.append(xs[i])
+            else:
+                row = min(range(len(last)), key=lambda r: last[r])
+        last[row] = xs[i]
+        out[i] = row
+    return out
+
+
 # ---- the visual strip ------------------------------------------------------------------------
 
 
@@ -213,7 +273,19 @@ def timeline_strip(
     bar_h, gap = 6.0, 3.0
     axis_y = 14.0
     points_y = axis_y + 12
-    bars_y0 = points_y + 10
+    # Point markers (events, decisions, deadlines) stack in rows so none hides another.
+    points = [e for e in events if e.end is None]
+    marks: list[tuple[float, str]] = [
+        (
+            x(e.date.earliest + (e.date.latest - e.date.earliest) / 2),
+            "diamond" if e.kind is model.EventKind.DECISION else ("key" if e.key else "dot"),
+        )
+        for e in points
+    ] + [(x(d), "tri") for d in dues]
+    rows = place_markers([m[0] for m in marks])
+    row_h = 10.0
+    n_rows = max(rows, default=0) + 1
+    bars_y0 = points_y + (n_rows - 1) * row_h + 10
     height = bars_y0 + n_lanes * (bar_h + gap) + 14
     dr = Drawing(width, height)
 
@@ -261,27 +333,15 @@ def timeline_strip(
         y0 = bars_y0 + lane * (bar_h + gap)
         fill = BAR if not e.disputed else colors.HexColor("#9fb3d1")
         dr.add(Rect(x0, y0, x1 - x0, bar_h, fillColor=fill, strokeColor=None))
-    for e in events:
-        if e.end is not None:
-            continue
-        xx = x(e.date.earliest + (e.date.latest - e.date.earliest) / 2)
+    for e, row in zip(points, rows, strict=False):
+        y = points_y + row * row_h
         if not e.date.is_exact and e.date.latest > e.date.earliest:  # uncertainty whisker
-            dr.add(
-                Line(
-                    x(e.date.earliest),
-                    points_y,
-                    x(e.date.latest),
-                    points_y,
-                    strokeColor=RULE,
-                    strokeWidth=0.8,
-                )
-            )
-        if e.kind is model.EventKind.DECISION:
-            _glyph(dr, "diamond", xx, points_y)
-        else:
-            _glyph(dr, "key" if e.key else "dot", xx, points_y)
-    for d in dues:
-        _glyph(dr, "tri", x(d), points_y)
+            dr.add(Line(x(e.date.earliest), y, x(e.date.latest), y, strokeColor=RULE, strokeWidth=0.8))
+    for (xx, shape), row in zip(marks, rows, strict=True):
+        y = points_y + row * row_h
+        if row:  # a thin stem down to the axis row shows where a stacked marker belongs
+            dr.add(Line(xx, points_y, xx, y - 3, strokeColor=RULE, strokeWidth=0.4))
+        _glyph(dr, shape, xx, y)
     tx = x(today)
     dr.add(Line(tx, axis_y, tx, height - 14, strokeColor=ACCENT, strokeWidth=0.6, strokeDashArray=[2, 2]))
     return dr

@@ -142,4 +142,10 @@ def test_pseudonymous_summary_hides_name_and_date_of_birth(demo):
 def test_empty_timeline_still_prints():
     d = demo_case()
     text = " ".join(pages_text(render_timeline(d.case, [], pseudonymous=True, today=TODAY)))
-    assert "No events recorded." in text and "CONFIDENTIAL" in text
+    # No events, but the referral and the decision on the case record are still listed.
+    assert (
+        "CONFIDENTIAL" in text and "Referred into the NRM" in text and "Reasonable Grounds decision" in text
+    )
+    bare = model.Case(id="c0", survivor=model.Survivor(full_name="Arbër Hoxha"))
+    text = " ".join(pages_text(render_timeline(bare, [], pseudonymous=True, today=TODAY)))
+    assert "No events recorded." in text

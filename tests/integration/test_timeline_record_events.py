@@ -1,0 +1,77 @@
+"""The chronology PDF plots and lists the referral and every decision; markers never overlap."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from pypdf import PdfReader
+from reportlab.graphics.shapes import Circle, Polygon
+
+from imsa_desktop.documents.pdfbase import content_width
+from imsa_desktop.documents.timeline_pdf import place_markers, record_events, render_timeline, timeline_strip
+from imsa_desktop.domain import model
+
+
+def _case() -> model.Case:
+    return model.Case(
+        id="c1",
+        survivor=model.Survivor(full_name="Arbër Hoxha"),
+        referral=model.Referral(date=date(2025, 1, 6), first_responder="Example Council"),
+        decisions=[
+            model.Decision(
+                kind=model.DecisionKind.REASONABLE_GROUNDS,
+                outcome=model.Outcome.NEGATIVE,
+                date=date(2025, 1, 20),
+            ),
+            model.Decision(
+                kind=model.DecisionKind.RECONSIDERATION,
+                outcome=model.Outcome.POSITIVE,
+                date=date(2025, 1, 22),
+            ),
+            model.Decision(kind=model.DecisionKind.CONCLUSIVE_GROUNDS, outcome=None, date=date(2025, 1, 23)),
+        ],
+    )
+
+
+def test_referral_and_every_decision_are_listed_even_without_events() -> None:
+    pdf = render_timeline(_case(), [], pseudonymous=False, today=date(2025, 2, 1))
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Referred into the NRM by Example Council" in text
+    assert "Reasonable Grounds decision: negative (SCA)" in text
+    assert "Reconsideration decision: positive (SCA)" in text
+    assert "Conclusive Grounds decision: outcome not recorded (SCA)" in text
+
+
+def test_a_decision_already_on_the_timeline_is_not_listed_twice() -> None:
+    case = _case()
+    ev = model.TimelineEvent(
+        case_id="c1",
+        date=model.FuzzyDate.exact(date(2025, 1, 20)),
+        title="RG letter",
+        kind=model.EventKind.DECISION,
+    )
+    titles = [e.title for e in record_events(case, [ev])]
+    assert not any(t.startswith("Reasonable Grounds") for t in titles)
+    assert len(titles) == 3  # referral, reconsideration, CG
+
+
+def test_markers_days_apart_stack_instead_of_overlapping() -> None:
+    rows = place_markers([100.0, 102.0, 104.0, 200.0])
+    assert rows[:3] == [0, 1, 2] and rows[3] == 0
+    case = _case()
+    drawing = timeline_strip(
+        record_events(case, []), date(2025, 2, 1), [{"due": date(2025, 2, 19)}], content_width(18, 18)
+    )
+    centres = []
+    for shape in drawing.contents:
+        if isinstance(shape, Circle) and shape.r > 1:
+            centres.append((shape.cx, shape.cy))
+        elif isinstance(shape, Polygon) and len(shape.points) in (6, 8):
+            xs, ys = shape.points[0::2], shape.points[1::2]
+            centres.append((sum(xs) / len(xs), sum(ys) / len(ys)))
+    marks = [c for c in centres if c[1] < drawing.height - 12]  # not the legend
+    assert len(marks) >= 5
+    for i, a in enumerate(marks):
+        for b in marks[i + 1 :]:
+            assert abs(a[0] - b[0]) >= 7 or abs(a[1] - b[1]) >= 7, (a, b)
