@@ -203,11 +203,13 @@ def test_overdue_time_limits_stay_on_top_in_red_until_dismissed(session, qtbot, 
     )
     dash = TodayDashboard(session)
     qtbot.addWidget(dash)
+    dash.resize(1200, 520)
     dash.refresh()
     titles = [dash.overdue.item(r, 4).text() for r in range(dash.overdue.rowCount())]
     assert titles == ["Reconsideration request (negative RG)", "Reasonable Grounds decision (target)"]
     assert dash.overdue.item(0, 0).background().color().name() == "#fff1f0"  # a time limit: red
     assert dash.overdue.item(1, 0).background().color().name() != "#fff1f0"  # a target: not
+    _shot(dash, "today-overdue-red.png")
 
     tab = DeadlinesTab(session)
     qtbot.addWidget(tab)
