@@ -41,7 +41,15 @@ from imsa_desktop.domain.dates import format_date
 from imsa_desktop.services import bundles as bundle_service
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import identity as identity_service
-from imsa_desktop.ui.common import Banner, PassphraseField, StrengthMeter, heading, hint, message_for
+from imsa_desktop.ui.common import (
+    Banner,
+    PassphraseField,
+    StrengthMeter,
+    heading,
+    hint,
+    message_for,
+    save_cancel_footer,
+)
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.workers import run_task
 
@@ -131,19 +139,24 @@ class ExportWizard(QDialog):
         self.to_passphrase.setObjectName("toPassphrase")
         self.contacts = QListWidget()
         self.contacts.setObjectName("exportContacts")
-        for c in identity_service.list_contacts(session.uow()):
-            item = QListWidgetItem(c.name)
-            item.setData(Qt.ItemDataRole.UserRole, c.age_public)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.contacts.addItem(item)
+        self._fill_contacts()
         self.contacts.setMaximumHeight(90)
+        self.add_colleague = QPushButton("Add a colleague…")
+        self.add_colleague.setObjectName("exportAddColleague")
+        self.add_colleague.clicked.connect(self.open_add_colleague)
         self.passphrase = PassphraseField("Bundle passphrase")
         self.passphrase.setObjectName("exportPassphrase")
         self.meter = StrengthMeter()
         self.passphrase.textChanged.connect(self.meter.update_for)
         (self.to_contacts if self.contacts.count() else self.to_passphrase).setChecked(True)
-        for w in (self.to_contacts, self.contacts, self.to_passphrase, self.passphrase, self.meter):
+        for w in (
+            self.to_contacts,
+            self.contacts,
+            self.add_colleague,
+            self.to_passphrase,
+            self.passphrase,
+            self.meter,
+        ):
             bl.addWidget(w)
         lay.addWidget(box)
 
@@ -169,6 +182,36 @@ class ExportWizard(QDialog):
         lay.addWidget(self.buttons)
         self.result_info: bundle_service.ExportResult | None = None
         self._update_consent()
+
+    def _fill_contacts(self, check: str | None = None) -> None:
+        ticked = {
+            self.contacts.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.contacts.count())
+            if self.contacts.item(i).checkState() == Qt.CheckState.Checked
+        }
+        self.contacts.clear()
+        for c in identity_service.list_contacts(self.session.uow()):
+            mark = "  ✓ verified" if c.verified else ""
+            item = QListWidgetItem(c.name + mark)
+            item.setData(Qt.ItemDataRole.UserRole, c.age_public)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            on = c.age_public in ticked or c.age_public == check
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+            self.contacts.addItem(item)
+
+    def open_add_colleague(self) -> None:
+        """Add a colleague without leaving the wizard; they are ticked as a recipient."""
+        self.add_dialog = AddContactDialog(self.session, self)
+        self.add_dialog.accepted.connect(self._colleague_added)
+        self.add_dialog.open()
+
+    def _colleague_added(self) -> None:
+        added = self.add_dialog.added
+        if added is None:
+            return
+        self._fill_contacts(check=added.age_public)
+        self.to_contacts.setChecked(True)
+        self.banner.info(f"{added.name} was added to your contacts and chosen as a recipient.")
 
     def selected_cases(self) -> list[str]:
         return [
@@ -480,13 +523,87 @@ def qr_pixmap(text: str, scale: int = 5) -> QPixmap:
     return pix
 
 
+def grouped_fingerprint(fp: str) -> str:
+    """Groups of four, two groups to a pair, to read out by phone: "3F2A 91C0  7B44 ..."."""
+    groups = fp.split()
+    return "  ".join(" ".join(groups[i : i + 2]) for i in range(0, len(groups), 2))
+
+
+def key_fingerprint(key_text: str) -> str:
+    """The fingerprint of a pasted contact card ("" for a bare age key or anything else)."""
+    try:
+        _age, signing = identity_service.parse_key(key_text)
+    except Exception:  # noqa: BLE001 - not a key yet: nothing to show
+        return ""
+    return identity_service.fingerprint(signing) if signing else ""
+
+
+class AddContactDialog(QDialog):
+    """Add a colleague: name and contact card; shows the card's fingerprint to compare by phone
+    and can mark the contact verified at once. Used from the identity page and the share wizard."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("addContactDialog")
+        self.setWindowTitle("Add a colleague")
+        self.setMinimumWidth(560)
+        self.added: identity_service.Contact | None = None
+        f = QFormLayout(self)
+        f.addRow(
+            hint(
+                "Paste the contact card your colleague gave you (imsa-contact:…). Then ask them to "
+                "read out their fingerprint and compare it, group by group."
+            )
+        )
+        self.name = QLineEdit()
+        self.name.setObjectName("addContactName")
+        f.addRow("Name", self.name)
+        self.key = QLineEdit()
+        self.key.setObjectName("addContactKey")
+        self.key.setPlaceholderText("imsa-contact:… or age1…")
+        f.addRow("Contact card", self.key)
+        self.fingerprint = QLabel("")
+        self.fingerprint.setObjectName("addContactFingerprint")
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        mono = self.fingerprint.font()
+        mono.setFamily("DejaVu Sans Mono")
+        mono.setPointSize(mono.pointSize() + 2)
+        self.fingerprint.setFont(mono)
+        f.addRow("Fingerprint", self.fingerprint)
+        self.verified = QCheckBox("I compared this fingerprint with them: mark verified")
+        self.verified.setObjectName("addContactVerified")
+        self.verified.setEnabled(False)
+        f.addRow("", self.verified)
+        self.key.textChanged.connect(self._key_changed)
+        self.banner = save_cancel_footer(self, f)
+
+    def _key_changed(self) -> None:
+        fp = key_fingerprint(self.key.text())
+        self.fingerprint.setText(grouped_fingerprint(fp) if fp else "")
+        self.verified.setEnabled(bool(fp))
+        if not fp:
+            self.verified.setChecked(False)
+
+    def _accept(self) -> None:
+        try:
+            c = identity_service.add_contact(self.session.uow(), self.name.text(), self.key.text())
+            if self.verified.isChecked():
+                c = identity_service.set_verified(self.session.uow(), c.age_public, True)
+        except Exception as e:  # noqa: BLE001 - shown as one sentence
+            self.banner.error(message_for(e))
+            return
+        self.added = c
+        self.accept()
+
+
 class IdentityDialog(QDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.setObjectName("identityDialog")
         self.setWindowTitle("My identity and contacts")
-        self.resize(640, 640)
+        self.resize(760, 680)
         me = identity_service.my_identity(session.uow())
         lay = QVBoxLayout(self)
         lay.addWidget(heading("My identity", 16))
@@ -510,18 +627,43 @@ class IdentityDialog(QDialog):
         form = QFormLayout()
         form.addRow("Contact card", self.card)
         form.addRow("Public key", self.public)
-        form.addRow("Fingerprint", QLabel(me.fingerprint))
+        self.my_fingerprint = QLabel(grouped_fingerprint(me.fingerprint))
+        self.my_fingerprint.setObjectName("identityFingerprint")
+        self.my_fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        mono = self.my_fingerprint.font()
+        mono.setFamily("DejaVu Sans Mono")
+        mono.setPointSize(mono.pointSize() + 2)
+        self.my_fingerprint.setFont(mono)
+        form.addRow("Fingerprint", self.my_fingerprint)
         col.addLayout(form)
         col.addStretch(1)
         row.addLayout(col, 1)
         lay.addLayout(row)
         lay.addWidget(heading("Contacts", 14))
-        self.table = QTableWidget(0, 2)
+        self.table = QTableWidget(0, 3)
         self.table.setObjectName("contactsTable")
-        self.table.setHorizontalHeaderLabels(["Name", "Can verify bundles from them"])
+        self.table.setHorizontalHeaderLabels(["Name", "Fingerprint (compare by phone)", "Verified"])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setFont(self.table.font())
         lay.addWidget(self.table)
+        actions = QHBoxLayout()
+        self.verify_button = QPushButton("Mark verified")
+        self.verify_button.setObjectName("contactVerify")
+        self.unverify_button = QPushButton("Mark not verified")
+        self.unverify_button.setObjectName("contactUnverify")
+        self.remove_button = QPushButton("Remove…")
+        self.remove_button.setObjectName("contactRemove")
+        for b in (self.verify_button, self.unverify_button, self.remove_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        lay.addLayout(actions)
+        self.verify_button.clicked.connect(lambda: self.set_verified(True))
+        self.unverify_button.clicked.connect(lambda: self.set_verified(False))
+        self.remove_button.clicked.connect(self.remove_selected)
         self.banner = Banner()
         lay.addWidget(self.banner)
         add = QHBoxLayout()
@@ -541,15 +683,80 @@ class IdentityDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         lay.addWidget(close)
+        self._contacts: list[identity_service.Contact] = []
+        self.table.itemSelectionChanged.connect(self._selection_changed)
         self.refresh()
 
     def refresh(self) -> None:
         contacts = identity_service.list_contacts(self.session.uow())
+        self._contacts = contacts
         self.table.setRowCount(len(contacts))
+        mono = self.table.font()
+        mono.setFamily("DejaVu Sans Mono")
         for row, c in enumerate(contacts):
             self.table.setItem(row, 0, QTableWidgetItem(c.name))
-            self.table.setItem(row, 1, QTableWidgetItem("Yes" if c.verifiable else "No (age key only)"))
-        self.table.resizeColumnToContents(0)
+            fp = QTableWidgetItem(grouped_fingerprint(c.fingerprint) if c.fingerprint else "age key only")
+            fp.setFont(mono)
+            self.table.setItem(row, 1, fp)
+            state = (
+                "✓ Verified"
+                if c.verified
+                else ("Not verified" if c.verifiable else "Cannot verify (age key only)")
+            )
+            self.table.setItem(row, 2, QTableWidgetItem(state))
+        self.table.resizeColumnsToContents()
+        self._selection_changed()
+
+    def selected(self) -> identity_service.Contact | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self._contacts[rows[0].row()] if rows else None
+
+    def select_contact(self, name: str) -> None:
+        for row, c in enumerate(self._contacts):
+            if c.name == name:
+                self.table.selectRow(row)
+
+    def _selection_changed(self) -> None:
+        c = self.selected()
+        self.verify_button.setEnabled(c is not None and c.verifiable and not c.verified)
+        self.unverify_button.setEnabled(c is not None and c.verified)
+        self.remove_button.setEnabled(c is not None)
+
+    def set_verified(self, verified: bool) -> None:
+        c = self.selected()
+        if c is None:
+            return
+        try:
+            identity_service.set_verified(self.session.uow(), c.age_public, verified)
+        except Exception as e:  # noqa: BLE001 - shown as one sentence
+            self.banner.error(message_for(e))
+            return
+        self.banner.info(f"{c.name} is {'verified' if verified else 'no longer marked verified'}.")
+        self.refresh()
+        self.select_contact(c.name)
+
+    def confirm_remove(self, contact: identity_service.Contact) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Remove contact?",
+            f"Remove {contact.name} from your contacts? You will no longer be able to share cases "
+            "with them, and bundles from them will show as from someone not in your address book.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def remove_selected(self) -> None:
+        c = self.selected()
+        if c is None or not self.confirm_remove(c):
+            return
+        try:
+            identity_service.remove_contact(self.session.uow(), c.age_public)
+        except Exception as e:  # noqa: BLE001 - shown as one sentence
+            self.banner.error(message_for(e))
+            return
+        self.banner.info(f"{c.name} was removed from your contacts.")
+        self.refresh()
 
     def add_contact(self) -> None:
         try:
@@ -557,7 +764,7 @@ class IdentityDialog(QDialog):
         except Exception as e:  # noqa: BLE001 - shown as one sentence
             self.banner.error(message_for(e))
             return
-        self.banner.info("Contact added.")
+        self.banner.info("Contact added. Compare the fingerprint with them, then mark them verified.")
         self.name.clear()
         self.key.clear()
         self.refresh()
