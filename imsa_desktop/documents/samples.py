@@ -15,6 +15,7 @@ from imsa_desktop.documents.letter_pdf import render_letter
 from imsa_desktop.documents.summary_pdf import render_case_summary
 from imsa_desktop.documents.timeline_pdf import render_timeline
 from imsa_desktop.domain import letters, model
+from imsa_desktop.domain.consent import ConsentPurpose, ConsentType
 from imsa_desktop.domain.dates import FuzzyDate
 from imsa_desktop.paths import resource
 
@@ -74,9 +75,13 @@ def demo_case(full_name: str = "Nguyễn Thị Hồng") -> DemoCase:
         adult_at_exploitation=True,
         decisions=[rg],
         consents=[
-            model.ConsentRecord(purpose="NRM referral", date=date(2025, 1, 6)),
             model.ConsentRecord(
-                purpose="Reconsideration request and information sharing", date=date(2025, 1, 27)
+                purpose=ConsentPurpose.NRM_REFERRAL, date=date(2025, 1, 6), consent_type=ConsentType.WRITTEN
+            ),
+            model.ConsentRecord(
+                purpose=ConsentPurpose.SHARE_COMPETENT_AUTHORITY,
+                date=date(2025, 1, 27),
+                consent_type=ConsentType.WRITTEN,
             ),
         ],
     )
@@ -331,7 +336,7 @@ def demo_draft(
         organisation=demo.organisation,
         requester_capacity="her Independent Modern Slavery Advocate",
         consent_date=demo.case.consents[-1].date,
-        consent_form="written",
+        consent_form=str(demo.case.consents[-1].consent_type.value),
         today=today,
         deadline=deadline,
         ground_enclosures=ground_enclosures,

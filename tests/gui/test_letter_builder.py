@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget
 
 from imsa_desktop.domain.letter_records import LetterOutcome, LetterStatus
-from imsa_desktop.domain.model import EventKind
+from imsa_desktop.domain.model import EventKind, RemovalBar
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import letters as letter_service
 from imsa_desktop.ui.features._letters_builder import CONSENT, EXCEPTIONAL, PREVIEW, TEXT, LetterBuilderDialog
@@ -259,3 +259,26 @@ def test_no_negative_decision_means_no_new_letter(qtbot, vault, vault_path, cloc
     tab = open_tab(qtbot, session, cid)
     assert not tab.new_button.isEnabled()
     assert tab.timeline_button.isEnabled()
+
+
+def test_file_note_is_separate_and_a_barred_decision_gets_only_the_note(
+    qtbot, vault, vault_path, clock, case_id
+) -> None:  # type: ignore[no-untyped-def]
+    session = make_session(vault, vault_path, clock, date(2025, 2, 1))
+    builder = LetterBuilderDialog(session, case_id)
+    qtbot.addWidget(builder)
+    note = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(builder.file_note_pdf())).pages)
+    note = " ".join(note.split())
+    assert "Civil Procedure Rules r54.5(1)" in note and "not sent to the Single Competent Authority" in note
+
+    with session.uow() as uow:
+        case = uow.cases.get(case_id)
+        case.decisions[0].removal_bar = RemovalBar.YES
+        uow.cases.save(case)
+        uow.commit()
+    barred = LetterBuilderDialog(session, case_id)
+    qtbot.addWidget(barred)
+    assert barred.ctx is None and "judicial review is the route" in barred.deadline_banner.text()
+    assert not barred.next_button.isEnabled()
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(barred.file_note_pdf())).pages)
+    assert "no reconsideration request can be made" in " ".join(text.split())

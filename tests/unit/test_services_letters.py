@@ -310,3 +310,22 @@ def test_a_decision_before_the_2024_limit_has_no_deadline_in_the_context(uow, ca
     ctx = letter_service.load_context(uow, case_id, "dec-rg", today=date(2024, 1, 15))
     assert ctx.deadline is None and not ctx.late and ctx.days_left is None
     assert ctx.guidance_version  # still cites the guidance version in force then
+
+
+@pytest.mark.parametrize("consent_type", ["written", "verbal", "not_recorded"])
+def test_consent_wording_follows_the_consent_record(consent_type: str) -> None:
+    u = LetterFakeUnitOfWork(clock=clock)
+    doc = {
+        **CASE_DOC,
+        "consents": [
+            {"purpose": "nrm_referral", "date": "2025-01-06", "consent_type": "written"},
+            {"purpose": "share_competent_authority", "date": "2025-01-27", "consent_type": consent_type},
+        ],
+    }
+    cid = case_service.add_case(u, doc, clock=clock, today=TODAY)
+    draft = letter_service.draft_letter(u, cid, "dec-rg", choices(), today=TODAY, default_signatory="Sam")
+    assert draft.consent_date == date(2025, 1, 27)  # the consent to share with the SCA/IECA
+    if consent_type == "not_recorded":
+        assert "written" not in draft.consent_statement and "verbal" not in draft.consent_statement
+    else:
+        assert f"gave {consent_type} consent on 27 January 2025" in draft.consent_statement

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from imsa_desktop.domain import letters
 from imsa_desktop.domain.dates import format_date
 from imsa_desktop.domain.letter_records import LetterRecord
+from imsa_desktop.errors import LetterRefused
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import letters as letter_service
 from imsa_desktop.ui.common import Banner, heading, hint, message_for
@@ -136,7 +137,15 @@ class LetterBuilderDialog(QDialog):
         self.send_button = QPushButton("Save and mark sent")
         self.send_button.setObjectName("sendButton")
         cancel = QPushButton("Close")
+        self.note_button = QPushButton("File note…")
+        self.note_button.setObjectName("fileNoteButton")
+        self.note_button.setToolTip(
+            "The note for the survivor's file: judicial-review time limits and legal referral. "
+            "Never sent to the authority."
+        )
+        self.note_button.clicked.connect(self.file_note)
         row.addWidget(self.back_button)
+        row.addWidget(self.note_button)
         row.addStretch(1)
         for b in (self.next_button, self.save_button, self.send_button, cancel):
             row.addWidget(b)
@@ -408,6 +417,7 @@ class LetterBuilderDialog(QDialog):
             )
         except Exception as e:
             self.ctx = None
+            self.deadline_banner.setText(message_for(e))
             self.banner.error(message_for(e))
             return
         ctx = self.ctx
@@ -865,6 +875,49 @@ class LetterBuilderDialog(QDialog):
             self.banner.error(message_for(exc))
 
         run_task(self, lambda: letter_service.render(draft, strict=False), done, failed)
+
+    # ---- the file note -----------------------------------------------------------------
+    def file_note_pdf(self) -> bytes:
+        """The file note for the chosen decision as PDF bytes (also for a barred decision)."""
+        from imsa_desktop.documents.letter_pdf import render_file_note
+
+        decision_id = self.decision_combo.currentData()
+        if decision_id is None:
+            raise LetterRefused("Choose a decision first.")
+        if self.ctx is not None:
+            note = letter_service.file_note(self.ctx, self.today, self.mode)
+            org = self.ctx.organisation.name
+        else:
+            note = letter_service.barred_file_note(self.session.uow(), self.case_id, decision_id, self.today)
+            org = ""
+        return render_file_note(note, organisation=org)
+
+    def file_note(self) -> QDialog | None:
+        from imsa_desktop.services import documents as doc_service
+        from imsa_desktop.ui.dialogs.print_preview_dialog import PrintPreviewDialog
+
+        try:
+            pdf = self.file_note_pdf()
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return None
+        case_id, uow = self.case_id, self.session.uow
+
+        def audit(action: str, pseudo: bool) -> None:
+            doc_service.record_output(
+                uow(), case_id, action, "reconsideration file note pdf", pseudonymous=pseudo
+            )
+
+        dialog = PrintPreviewDialog(
+            "File note (for the case file, not sent)",
+            lambda _pseudo: pdf,
+            self,
+            pseudonymous_option=False,
+            on_output=audit,
+            file_name="file-note.pdf",
+        )
+        dialog.open()
+        return dialog
 
     # ---- saving ------------------------------------------------------------------------
     def save_draft(self) -> bool:
