@@ -277,3 +277,28 @@ def test_a_new_decision_must_have_its_outcome_chosen(app, qtbot) -> None:  # typ
     d = dialog.value()
     assert (d.date, d.received_on) == (date(2025, 10, 1), date(2025, 10, 6))
     assert "not from the day it arrived" in dialog.findChild(QWidget, "decisionDateHint").text()
+
+
+def test_the_decisions_table_shows_date_received_and_the_removal_bar(session, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.ui.views.case_view import DecisionsTab
+
+    cid = _add(
+        session,
+        {
+            "survivor": {"full_name": "Arbër Hoxha"},
+            "decisions": [
+                {
+                    "kind": "reasonable_grounds",
+                    "outcome": "negative",
+                    "date": "2025-10-01",
+                    "received_on": "2025-10-02",
+                    "removal_bar": "yes",
+                }
+            ],
+        },
+        clock,
+    )
+    tab = DecisionsTab(session)
+    qtbot.addWidget(tab)
+    tab.load(cid)
+    assert [tab.table.text(0, c) for c in (2, 5, 6)] == ["1 October 2025", "2 October 2025", "applies"]

@@ -519,6 +519,9 @@ class DecisionDialog(QDialog):
         self.accept()
 
 
+_REMOVAL_BAR_SHORT = {RemovalBar.YES: "applies", RemovalBar.NO: "no", RemovalBar.NOT_KNOWN: "not known"}
+
+
 class DecisionsTab(EditableTab[Decision]):
     title = "Decisions"
 
@@ -532,6 +535,8 @@ class DecisionsTab(EditableTab[Decision]):
                 Column("Date", lambda d: format_date(d.date) if d.date else "—"),
                 Column("Authority", lambda d: d.authority.value),
                 Column("Reference", lambda d: d.reference),
+                Column("Received", lambda d: format_date(d.received_on) if d.received_on else ""),
+                Column("Para 14.216", lambda d: _REMOVAL_BAR_SHORT[d.removal_bar]),
             ],
             "decisionsTable",
             single=False,
