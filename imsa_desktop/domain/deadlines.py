@@ -547,6 +547,29 @@ def _cg_before(case: Case, d: Decision) -> bool:
     )
 
 
+DISQUALIFICATION_NOTE = (
+    "A public order disqualification (Nationality and Borders Act 2022 s63) is recorded. "
+    "R (ABW) v SSHD [2025] EWHC 3280 (Admin) (17 December 2025) quashed a disqualification "
+    "decision and held that a conclusive grounds decision must still be made: read the judgment "
+    "before relying on it. The Border Security, Asylum and Immigration Act 2025 repealed Illegal "
+    "Migration Act 2023 ss22-28 (never commenced); IMA s29 is kept but not commenced (its "
+    "commencement position: to be confirmed). Take legal advice at once on challenging the "
+    "disqualification (the Home Office records reconsideration requests against disqualification "
+    "decisions; their time limit is not in these rules: to be confirmed)."
+)
+
+
+def case_notes(case: Case) -> list[str]:
+    """Plain sentences, with sources, about facts of the case no dated rule covers."""
+    out: list[str] = []
+    if any(
+        d.kind is DecisionKind.PUBLIC_ORDER_DISQUALIFICATION and d.outcome is Outcome.POSITIVE
+        for d in case.decisions
+    ):
+        out.append(DISQUALIFICATION_NOTE)
+    return out
+
+
 # ---- what a letter (or any screen) may print about a reconsideration window ----------------
 
 

@@ -302,3 +302,25 @@ def test_the_decisions_table_shows_date_received_and_the_removal_bar(session, qt
     qtbot.addWidget(tab)
     tab.load(cid)
     assert [tab.table.text(0, c) for c in (2, 5, 6)] == ["1 October 2025", "2 October 2025", "applies"]
+
+
+def test_a_disqualification_shows_what_abw_held_with_its_source(session, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.ui.features.deadlines import DeadlinesTab
+
+    cid = _add(
+        session,
+        {
+            "survivor": {"full_name": "Nguyễn Văn An"},
+            "decisions": [
+                {"kind": "reasonable_grounds", "outcome": "positive", "date": "2025-06-02"},
+                {"kind": "public_order_disqualification", "outcome": "positive", "date": "2025-08-01"},
+            ],
+        },
+        clock,
+    )
+    tab = DeadlinesTab(session)
+    qtbot.addWidget(tab)
+    tab.load(cid)
+    assert "R (ABW) v SSHD [2025] EWHC 3280 (Admin)" in tab.notes.text()
+    assert "a conclusive grounds decision must still be made" in tab.notes.text()
+    assert "to be confirmed" in tab.notes.text()

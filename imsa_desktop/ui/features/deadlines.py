@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from imsa_desktop.domain.dates import format_date
-from imsa_desktop.domain.deadlines import DeadlineState, explain
+from imsa_desktop.domain.deadlines import DeadlineState, case_notes, explain
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import deadlines as deadline_service
 from imsa_desktop.services.deadlines import CaseDeadline
@@ -272,6 +272,7 @@ class DeadlinesTab(CaseTab):
                     item.setForeground(QBrush(QColor(fg)))
                 self.table.setItem(i, c, item)
         lines = [f"• {explain(n)}" for n in got.notes if n.barred or not n.closed]
+        lines += [f"• {text}" for text in case_notes(got.case)]
         self.notes.setText("\n".join(lines))
         self.notes.setVisible(bool(lines))
         if keep_key:
