@@ -106,7 +106,16 @@ def register_fonts() -> None:
             addMapping(family, 0, 1, italic)
             addMapping(family, 1, 1, bold)
         _no_discretionary_ligatures()
+        _no_helvetica_in_drawings()
         _registered = True
+
+
+def _no_helvetica_in_drawings() -> None:
+    """reportlab's graphics renderer starts every Drawing in its default font (Helvetica, never
+    embedded) even when no text uses it; make the default our embedded sans."""
+    from reportlab.graphics import shapes
+
+    shapes.STATE_DEFAULTS["fontName"] = SANS
 
 
 def _no_discretionary_ligatures() -> None:

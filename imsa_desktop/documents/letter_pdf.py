@@ -387,7 +387,12 @@ def _enclosure_index(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
     head = para(d.heading("enclosures", "Enclosures"), st["heading"])
     if not d.enclosures:
         return [Spacer(1, 9 * mm), KeepTogether([head, para("None.", st["body"])])]
-    out: list[Flowable] = [Spacer(1, 9 * mm), head]
+    # The index follows the signature on the same page when there is room for a few rows (the
+    # table splits by row, its header repeated), so it never sits alone on a page of its own.
+    out: list[Flowable] = [
+        Spacer(1, 9 * mm),
+        *_head(d.heading("enclosures", "Enclosures"), st["heading"], 40 * mm),
+    ]
     cell, bold = (
         st["cell"].clone("c", fontSize=9.5, leading=12),
         st["cell_bold"].clone("cb", fontSize=9.5, leading=12),

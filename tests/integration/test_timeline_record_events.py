@@ -75,3 +75,15 @@ def test_markers_days_apart_stack_instead_of_overlapping() -> None:
     for i, a in enumerate(marks):
         for b in marks[i + 1 :]:
             assert abs(a[0] - b[0]) >= 7 or abs(a[1] - b[1]) >= 7, (a, b)
+
+
+def test_every_font_in_the_chronology_is_embedded() -> None:
+    pdf = render_timeline(_case(), [], pseudonymous=False, today=date(2025, 2, 1))
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            f = font.get_object()
+            desc = f.get("/FontDescriptor")
+            if desc is None and "/DescendantFonts" in f:
+                desc = f["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            desc = desc.get_object() if desc is not None else {}
+            assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")), f.get("/BaseFont")
