@@ -29,7 +29,7 @@ import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ from imsa_desktop.domain.model import (
     ReferralRoute,
     Survivor,
 )
-from imsa_desktop.domain.rules import Nature, Rule, Trigger, rules_in_force
+from imsa_desktop.domain.rules import Nature, PeriodUnit, Rule, Trigger, rules_in_force
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import identity as identity_service
 from imsa_desktop.services.deadlines import holiday_calendar, rules
@@ -141,6 +141,22 @@ def _deadline_case(row: dict[str, Any], jurisdiction: str, referral_date: date |
     )
 
 
+@lru_cache(maxsize=1)
+def _longest_limit_days() -> int:
+    """A safe upper bound, in calendar days, of the longest reconsideration time limit."""
+    longest = 0
+    for rule in _deadline_rules()[1]:
+        if rule.period is None:
+            continue
+        n = rule.period.amount
+        unit = PeriodUnit(rule.period.unit)
+        days = (
+            n if unit is PeriodUnit.CALENDAR_DAYS else (31 * n if unit is PeriodUnit.MONTHS else 2 * n + 14)
+        )
+        longest = max(longest, days)
+    return longest + 1
+
+
 @lru_cache(maxsize=4096)
 def _rg_target_due(referral_date: date, jurisdiction: str) -> date | None:
     """The last day of the RG target for a referral (many cases share a referral day)."""
@@ -163,7 +179,10 @@ def _case_facts(
     overrides: list[DeadlineOverride],
     limit_rules: list[Rule],
     today: date,
+    window: tuple[date, date] | None = None,
 ) -> st.CaseFacts:
+    """``window``: only negative decisions dated in it can have a time limit ending in the
+    period, so only those cases get their time limits computed (the costly part)."""
     referral = row.get("referral") or {}
     jurisdiction = row.get("jurisdiction") or "england-wales"
     referral_date = _day(referral.get("date"))
@@ -178,12 +197,18 @@ def _case_facts(
     if referral_date is not None and route != "duty_to_notify" and any(d.kind == st.RG for d in decisions):
         rg_due = _rg_target_due(referral_date, jurisdiction)
     deadlines: tuple[st.DeadlineFact, ...] = ()
-    if any(d.outcome == st.NEGATIVE and d.kind in (st.RG, st.CG, "vts") for d in decisions):
+    if any(
+        d.outcome == st.NEGATIVE
+        and d.kind in (st.RG, st.CG, "vts")
+        and (window is None or (d.on is not None and window[0] <= d.on <= window[1]))
+        for d in decisions
+    ):
         case = _deadline_case(row, jurisdiction, referral_date, route)
-        keys = [f"{r.id}:{d.id}" for r in limit_rules for d in case.decisions]
-        found = compute_deadlines(
-            case, limit_rules, calendar, today, overrides, met_evidence=met_evidence(letters, keys)
-        )
+        evidence: dict[str, date] = {}
+        if letters:
+            keys = [f"{r.id}:{d.id}" for r in limit_rules for d in case.decisions]
+            evidence = met_evidence(letters, keys)
+        found = compute_deadlines(case, limit_rules, calendar, today, overrides, met_evidence=evidence)
         deadlines = tuple(st.DeadlineFact(d.due, d.state is DeadlineState.MET, d.met_on) for d in found)
     adult = row.get("adult_at_exploitation")
     created = _day(row.get("created_at")) or today
@@ -215,6 +240,7 @@ def _case_facts(
 def collect(uow: AbstractUnitOfWork, period: st.Period, filters: st.Filters, today: date) -> st.Counts:
     """Exact counts of this vault for ``period`` and ``filters``, as of ``today``."""
     limit_rules = _deadline_rules()[1]
+    window = (period.start - timedelta(days=_longest_limit_days()), period.end)
     with uow:
         case_rows = uow.cases.statistics_rows()
         letter_list = uow.letters.between("", "\uffff")
@@ -226,7 +252,7 @@ def collect(uow: AbstractUnitOfWork, period: st.Period, filters: st.Filters, tod
     for ov in override_list:
         overrides[ov.case_id].append(ov)
     facts = (
-        _case_facts(row, letters.get(row["id"], []), overrides.get(row["id"], []), limit_rules, today)
+        _case_facts(row, letters.get(row["id"], []), overrides.get(row["id"], []), limit_rules, today, window)
         for row in case_rows
     )
     return st.count(facts, period, filters, today)

@@ -6,7 +6,7 @@ The expected numbers are counted by hand from the caseload described in tests/st
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -333,3 +333,23 @@ def test_docs_define_every_figure_as_the_report_does() -> None:
         assert f"| {fd.label} | `{fd.key}` | {fd.definition} |" in doc, fd.key
     for key in st.DERIVED_DEFINITIONS:
         assert f"`{key}`" in doc
+
+
+def test_a_time_limit_from_a_decision_before_the_period_counts_when_it_ends_in_it() -> None:
+    from imsa_desktop.domain.model import Case, Decision, DecisionKind, Outcome, Referral, Survivor
+
+    u = LetterFakeUnitOfWork()
+    with u:
+        for on in (date(2024, 12, 20), date(2024, 6, 1)):  # limits end ~20 January 2025 / ~1 July 2024
+            u.cases.add(
+                Case(
+                    survivor=Survivor(full_name="Wiktoria Zielińska"),
+                    referral=Referral(date=on - timedelta(days=10)),
+                    decisions=[
+                        Decision(kind=DecisionKind.REASONABLE_GROUNDS, outcome=Outcome.NEGATIVE, date=on)
+                    ],
+                )
+            )
+        u.commit()
+    c = counts(u)
+    assert (c.get("deadlines.total"), c.get("deadlines.missed")) == (1, 1)

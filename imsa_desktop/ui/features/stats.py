@@ -189,6 +189,7 @@ class _Figure(QGroupBox):
     def __init__(self, title: str, chart: QWidget, definition: str) -> None:
         super().__init__(title)
         self.chart = chart
+        chart.setAccessibleName(f"{title} (chart)")
         self.numbers = QWidget()
         self.numbers.setObjectName(chart.objectName() + "Numbers")
         self._grid = QGridLayout(self.numbers)
