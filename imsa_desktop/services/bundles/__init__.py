@@ -25,7 +25,7 @@ from imsa_desktop.services.bundles.export import (
     sharing_consent,
 )
 from imsa_desktop.services.bundles.importer import import_bundle, preview_import, run_import, verify_file
-from imsa_desktop.services.bundles.merge import CaseMerger, CasePreview, Conflict, ImportReport
+from imsa_desktop.services.bundles.merge import CaseMerger, CasePreview, Conflict, ImportChoice, ImportReport
 
 __all__ = [
     "CaseMerger",
@@ -34,6 +34,7 @@ __all__ = [
     "Conflict",
     "ConsentStatus",
     "ExportResult",
+    "ImportChoice",
     "ImportReport",
     "ShareOptions",
     "advocate_name",

@@ -16,10 +16,10 @@ from typing import Any
 from imsa_desktop.bundle import VerifiedBundle, read_bundle
 from imsa_desktop.domain import case_document
 from imsa_desktop.domain.model import utc_now
-from imsa_desktop.domain.sync import Choice, sync_key
+from imsa_desktop.domain.sync import sync_key
 from imsa_desktop.errors import BundleCorrupt, InvalidInput
 from imsa_desktop.services import identity as identity_service
-from imsa_desktop.services.bundles.merge import CaseMerger, CasePreview, ImportReport
+from imsa_desktop.services.bundles.merge import CaseMerger, CasePreview, ImportChoice, ImportReport
 from imsa_desktop.services.ports import AbstractUnitOfWork
 from imsa_desktop.services.tempfiles import safe_file_name
 
@@ -35,8 +35,8 @@ def run_import(
     *,
     passphrase: str | None,
     identity: str | None,
-    choices: dict[str, Choice],
-    default: Choice,
+    choices: dict[str, ImportChoice],
+    default: ImportChoice,
     apply: bool,
     progress: Progress | None,
     cancelled: Callable[[], bool] | None,
@@ -194,15 +194,15 @@ def import_bundle(
     path: Path,
     *,
     passphrase: str | None = None,
-    choices: dict[str, Choice] | None = None,
-    default_choice: Choice = "mine",
+    choices: dict[str, ImportChoice] | None = None,
+    default_choice: ImportChoice = "mine",
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     clock: Clock = utc_now,
 ) -> ImportReport:
     """Import in one transaction: all of the bundle's cases, or (on any error) nothing.
 
-    ``choices`` maps a conflict's ``key`` ("event:<id>") to "mine" or "theirs"; conflicts not
+    ``choices`` maps a conflict's ``key`` ("event:<id>") to "mine", "theirs" or "both"; conflicts not
     listed take ``default_choice``. Call with no unit of work open."""
     return run_import(
         uow,

@@ -7,17 +7,23 @@ loads our copy, counts the outcomes for the preview and writes what is taken.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from imsa_desktop.domain import case_document
 from imsa_desktop.domain.codec import to_jsonable
-from imsa_desktop.domain.model import Case, Record
+from imsa_desktop.domain.model import Case, Record, new_id
 from imsa_desktop.domain.sync import Choice, Outcome, comparable, merge_record, restore_withheld, sync_key
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services.bundles.export import records_of
 from imsa_desktop.services.cases import load_document
 from imsa_desktop.services.ports import AbstractUnitOfWork
+
+# The advocate's answer to a conflict: keep mine, take theirs, or keep both ("both": ours stays
+# and theirs is added beside it as a new record; the case details themselves cannot be doubled,
+# so "both" keeps ours there).
+ImportChoice = Literal["mine", "theirs", "both"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,10 @@ class Conflict:
     def differing_fields(self) -> list[str]:
         keys = sorted(set(self.mine) | set(self.theirs))
         return [k for k in keys if k != "updated_at" and self.mine.get(k) != self.theirs.get(k)]
+
+    @property
+    def can_keep_both(self) -> bool:
+        return self.kind != "case"
 
 
 @dataclass
@@ -128,8 +138,8 @@ class CaseMerger:
     def __init__(
         self,
         uow: AbstractUnitOfWork,
-        choices: dict[str, Choice],
-        default: Choice,
+        choices: dict[str, Any],
+        default: Any,
         apply: bool,
         *,
         sender_trusted: bool = True,
@@ -176,16 +186,25 @@ class CaseMerger:
             self.new_bases[cid] = new_base
             return preview
 
+        copies: dict[str, list[Record]] = {}  # kind -> theirs, added beside ours ("keep both")
+
         def decide(kind: str, mine: Record | None, theirs: Record) -> Record:
             """The record to keep (``domain.sync.merge_record``), counted in the preview."""
             key = f"{kind}:{theirs.id}"
+            wanted = self.choices.get(key, self.default)
+            if wanted not in ("mine", "theirs", "both"):
+                raise InvalidInput("A conflict choice must be mine, theirs or both.")
+            both = wanted == "both" and kind != "case"
+            choice: Choice = "mine" if wanted == "both" else wanted
             result = merge_record(
                 mine,
                 theirs,
                 base.get(theirs.id),
-                choice=self.choices.get(key, self.default),
+                choice=choice,
                 sender_trusted=self.sender_trusted,
             )
+            if both and result.outcome is Outcome.CONFLICT:
+                copies.setdefault(kind, []).append(dataclasses.replace(theirs, id=new_id()))
             new_base[theirs.id] = list(result.base)
             if result.outcome is Outcome.CONFLICT:
                 assert mine is not None
@@ -222,6 +241,7 @@ class CaseMerger:
                     mine_list[by_id[rec.id]] = decide(kind, mine_list[by_id[rec.id]], rec)
                 else:
                     mine_list.append(decide(kind, None, rec))
+            mine_list.extend(copies.pop(kind, []))
             setattr(merged_case, attr, mine_list)
         case_changed = to_jsonable(merged_case) != to_jsonable(local.case)
         if self.apply and case_changed:
@@ -239,5 +259,8 @@ class CaseMerger:
                         repo.add(rec)
                     else:
                         repo.save(rec)
+            if self.apply:
+                for extra in copies.pop(kind, []):
+                    repo.add(extra)
         self.new_bases[cid] = new_base
         return preview

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -362,7 +363,7 @@ class ImportPreviewDialog(QDialog):
         self.session, self.path, self.passphrase = session, Path(path), passphrase
         self.setObjectName("importPreview")
         self.setWindowTitle("Import cases")
-        self.resize(720, 560)
+        self.resize(980, 680)
         lay = QVBoxLayout(self)
         lay.addWidget(heading("Check before importing", 16))
         self.banner = Banner()
@@ -376,16 +377,40 @@ class ImportPreviewDialog(QDialog):
         self.cases.setHorizontalHeaderLabels(["Case", "Status", "Records", "New / updated", "Files"])
         self.cases.horizontalHeader().setStretchLastSection(True)
         self.cases.verticalHeader().hide()
+        self.cases.setMaximumHeight(150)
         lay.addWidget(self.cases)
-        lay.addWidget(
-            hint("Conflicts: the same record was changed here and by the sender. Choose, record by record.")
+        self.conflict_hint = hint(
+            "Conflicts: the same record is different here and in the bundle (changed on both sides, "
+            "or by a sender whose changes you confirm). Choose for each record, or for all of them."
         )
-        self.conflicts = QTableWidget(0, 3)
+        lay.addWidget(self.conflict_hint)
+        all_row = QHBoxLayout()
+        all_row.addWidget(QLabel("For all:"))
+        self.all_buttons: dict[str, QPushButton] = {}
+        for choice, text in (("mine", "Keep mine"), ("theirs", "Take theirs"), ("both", "Keep both")):
+            b = QPushButton(text)
+            b.setObjectName(f"conflictsAll_{choice}")
+            b.clicked.connect(lambda _=False, c=choice: self.choose_all(c))
+            self.all_buttons[choice] = b
+            all_row.addWidget(b)
+        all_row.addStretch(1)
+        self.all_row = QWidget()
+        self.all_row.setLayout(all_row)
+        lay.addWidget(self.all_row)
+        self.conflicts = QTableWidget(0, 4)
         self.conflicts.setObjectName("importConflicts")
-        self.conflicts.setHorizontalHeaderLabels(["Record", "What differs", "Keep"])
-        self.conflicts.horizontalHeader().setStretchLastSection(True)
+        self.conflicts.setHorizontalHeaderLabels(
+            ["Record", "Mine (this vault)", "Theirs (the bundle)", "Keep"]
+        )
+        header = self.conflicts.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.conflicts.verticalHeader().hide()
-        lay.addWidget(self.conflicts)
+        self.conflicts.setWordWrap(True)
+        self.conflicts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        lay.addWidget(self.conflicts, 2)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         lay.addWidget(self.progress)
@@ -449,24 +474,34 @@ class ImportPreviewDialog(QDialog):
         self.conflicts.setRowCount(len(conflicts))
         for row, c in enumerate(conflicts):
             self.conflicts.setItem(row, 0, QTableWidgetItem(c.label))
-            diff = "; ".join(
-                f"{f}: mine “{_short(c.mine.get(f))}” / theirs “{_short(c.theirs.get(f))}”"
-                for f in c.differing_fields()
-            )
-            self.conflicts.setItem(row, 1, QTableWidgetItem(diff))
+            fields = c.differing_fields()
+            for col, side in ((1, c.mine), (2, c.theirs)):
+                text = "\n".join(f"{_field_label(f)}: {_short(side.get(f)) or '(empty)'}" for f in fields)
+                item = QTableWidgetItem(text)
+                item.setToolTip("\n".join(f"{_field_label(f)}: {side.get(f)}" for f in fields))
+                self.conflicts.setItem(row, col, item)
             combo = QComboBox()
             combo.setObjectName(f"choice:{c.key}")
             combo.addItem("Keep mine", "mine")
             combo.addItem("Take theirs", "theirs")
-            self.conflicts.setCellWidget(row, 2, combo)
+            if c.can_keep_both:
+                combo.addItem("Keep both", "both")
+            self.conflicts.setCellWidget(row, 3, combo)
             self.choices[c.key] = combo
-        self.conflicts.setVisible(bool(conflicts))
-        self.conflicts.resizeColumnsToContents()
+        for w in (self.conflicts, self.conflict_hint, self.all_row):
+            w.setVisible(bool(conflicts))
+        self.conflicts.resizeRowsToContents()
         self.import_button.setEnabled(True)
 
     def set_choice(self, key: str, choice: str) -> None:
         combo = self.choices[key]
         combo.setCurrentIndex(combo.findData(choice))
+
+    def choose_all(self, choice: str) -> None:
+        """The same answer for every conflict ("keep both" keeps mine where both cannot be kept)."""
+        for combo in self.choices.values():
+            i = combo.findData(choice)
+            combo.setCurrentIndex(i if i >= 0 else combo.findData("mine"))
 
     def apply(self) -> None:
         choices = {k: combo.currentData() for k, combo in self.choices.items()}
@@ -501,6 +536,10 @@ class ImportPreviewDialog(QDialog):
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _field_label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
 
 
 def _short(value: Any) -> str:
