@@ -135,10 +135,20 @@ def _deadline_case(row: dict[str, Any], jurisdiction: str, referral_date: date |
         created_at=stamp,
         updated_at=stamp,
         survivor=Survivor(full_name=""),
-        jurisdiction=Jurisdiction(jurisdiction),
-        referral=Referral(date=referral_date, route=ReferralRoute(route)),
+        jurisdiction=_jurisdiction(jurisdiction),
+        referral=Referral(
+            date=referral_date,
+            route=ReferralRoute.DUTY_TO_NOTIFY if route == "duty_to_notify" else ReferralRoute.NRM,
+        ),
         decisions=decisions,
     )
+
+
+def _jurisdiction(value: str) -> Jurisdiction:
+    try:
+        return Jurisdiction(value)
+    except ValueError:  # the model validates it on save; never fail a count on an odd record
+        return Jurisdiction.ENGLAND_WALES
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +176,7 @@ def _rg_target_due(referral_date: date, jurisdiction: str) -> date | None:
                 referral_date,
                 rule.period.amount,
                 rule.period.unit,
-                Jurisdiction(jurisdiction),
+                _jurisdiction(jurisdiction),
                 holiday_calendar(),
                 rule.counting,
             )
