@@ -91,9 +91,9 @@ def test_organisation_dialog_saves_letterhead_and_versions_templates(
     editor.setPlainText(editor.toPlainText().replace("Dear Sir or Madam,", "Dear Colleague,"))
     dialog.template.save.click()
     assert "raise its version" in dialog.banner.text()
-    editor.setPlainText(editor.toPlainText().replace('template_version = "1.0"', 'template_version = "1.1"'))
+    editor.setPlainText(editor.toPlainText().replace('template_version = "2.0"', 'template_version = "2.1"'))
     dialog.template.save.click()
-    assert org_service.template_text(session.uow()).version == "1.1"
+    assert org_service.template_text(session.uow()).version == "2.1"
     assert "your organisation's copy" in dialog.template.source.text()
     dialog.template.reset.click()
     assert org_service.template_text(session.uow()).shipped
