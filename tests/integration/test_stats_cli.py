@@ -104,6 +104,9 @@ def test_export_combine_and_scan_every_output(two_vaults, capsys, tmp_path: Path
         ["pdftotext", "-layout", str(out / "report.pdf"), "-"], capture_output=True, check=True
     ).stdout
     assert b"Cases open during the period" in text and b"fewer than 5" in text
+    fonts = subprocess.run(["pdffonts", str(out / "report.pdf")], capture_output=True, check=True, text=True)
+    rows = fonts.stdout.splitlines()[2:]
+    assert rows and all(r.split()[-5] == "yes" for r in rows), fonts.stdout  # every font embedded
 
     for path in (out / "a.json", out / "a.csv", out / "b.json", out / "report.csv", out / "report.pdf"):
         assert _leaks(path.read_bytes()) == [], path.name
