@@ -300,7 +300,7 @@ def _body(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
             out.append(para(f"The circumstances are shown by {cite(ex.enclosure_numbers)}.", body))
 
     if d.grounds:
-        out += _head(d.heading("grounds", "Grounds for reconsideration"), h)
+        out += _head(d.heading("grounds", "Grounds for reconsideration"), h, 75 * mm)
         if d.grounds_intro.strip():
             out.append(para(d.grounds_intro, body))
     quoted = st["body"].clone("answers", spaceAfter=4, fontName=fonts.SERIF_ITALIC, leftIndent=6 * mm)
