@@ -76,21 +76,17 @@ def open_vault(args: argparse.Namespace) -> Vault:
 
 
 def read_json_arg(source: str) -> Any:
+    from imsa_desktop.domain.validation import loads_document
+
     try:
         if source == "-":
-            text = sys.stdin.read()
+            raw = getattr(sys.stdin, "buffer", None)
+            data = raw.read() if raw is not None else sys.stdin.read().encode("utf-8", "surrogateescape")
         else:
-            text = Path(source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise InvalidInput(
-            "The case document could not be read (is the path right, and is it UTF-8?)."
-        ) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InvalidInput(
-            f"The case document is not valid JSON (line {e.lineno}, column {e.colno})."
-        ) from None
+            data = Path(source).read_bytes()
+    except OSError:
+        raise InvalidInput("The case document could not be read (is the path right?).") from None
+    return loads_document(data)
 
 
 def emit_json(value: Any) -> None:
@@ -377,6 +373,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Stored text never reaches the terminal raw: control characters are escaped (safe_output).
+    from imsa_desktop.cli.safe_output import SafeStream
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None) -> int:
     logsetup.configure()
     try:
         parser = build_parser()

@@ -101,8 +101,19 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
+# The longest text one paragraph may hold: the model's limit for notes (domain/validation.py).
+# Longer text (stored before the limits existed) is refused with a sentence rather than laid
+# out for minutes (issue 19, hole 6).
+MAX_PARAGRAPH_CHARS = 20_000
+
+
 def para(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text (escaped, with script fallback; Arabic shaped)."""
+    if len(text) > MAX_PARAGRAPH_CHARS:
+        raise DocumentError(
+            f"A text in this case is too long to print ({len(text):,} characters; the limit is "
+            f"{MAX_PARAGRAPH_CHARS:,}); shorten it in the case first."
+        )
     return Paragraph(fonts.markup(text), fonts.style_for(text, style))
 
 

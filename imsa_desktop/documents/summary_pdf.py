@@ -199,7 +199,7 @@ def _kv(rows: list[tuple[str, str]], width: float, st: dict[str, Any]) -> Flowab
     data = [[para(k, st["cell_bold"]), para(v, st["cell"])] for k, v in rows if v]
     if not data:
         return para("Nothing recorded.", st["small"])
-    t = Table(data, colWidths=[40 * mm, width - 40 * mm], hAlign="LEFT")
+    t = Table(data, colWidths=[40 * mm, width - 40 * mm], hAlign="LEFT", splitInRow=1)  # long notes
     t.setStyle(
         tstyle(
             [

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from imsa_desktop.domain import validation
 from imsa_desktop.domain.codec import from_jsonable, to_jsonable
 from imsa_desktop.domain.model import (
     Appointment,
@@ -117,9 +118,11 @@ def _validate_case(case: Case, today: date | None) -> None:
             )
     for i, c in enumerate(case.consents):
         c.validate(f"consents[{i}]")
+    validation.check_record(case, "")
 
 
 def _validate_record(rec: Record, where: str) -> None:
+    validation.check_record(rec, where)
     if isinstance(rec, TimelineEvent | Appointment | EvidenceItem) and not rec.title.strip():
         raise InvalidInput(f"{where} needs a title.")
     if isinstance(rec, Appointment) and rec.end is not None and rec.end < rec.start:

@@ -48,6 +48,12 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def _short(value: object) -> str:
+    from imsa_desktop.domain.validation import shorten
+
+    return shorten(value)
+
+
 def from_jsonable(cls: type[T], data: Any, where: str = "") -> T:
     return typing.cast(T, _convert(cls, data, where or cls.__name__))
 
@@ -101,14 +107,16 @@ def _convert(tp: Any, value: Any, where: str) -> Any:
             return tp(value)
         except ValueError:
             allowed = ", ".join(str(m.value) for m in tp)
-            raise InvalidInput(f"{where} '{value}' is not one of: {allowed}.") from None
+            raise InvalidInput(f"{where} '{_short(value)}' is not one of: {allowed}.") from None
     if tp is datetime:
         if not isinstance(value, str):
             raise InvalidInput(f"{where} should be a date and time (YYYY-MM-DDTHH:MM).")
         try:
             return datetime.fromisoformat(value)
         except ValueError:
-            raise InvalidInput(f"{where} '{value}' is not a real date and time (YYYY-MM-DDTHH:MM).") from None
+            raise InvalidInput(
+                f"{where} '{_short(value)}' is not a real date and time (YYYY-MM-DDTHH:MM)."
+            ) from None
     if tp is date:
         if not isinstance(value, str):
             raise InvalidInput(f"{where} should be a date (YYYY-MM-DD).")

@@ -43,7 +43,7 @@ def parse_iso_date(text: str, what: str = "date") -> date:
     try:
         return date(y, mo, d)
     except ValueError:
-        raise InvalidInput(f"The {what} '{text}' is not a real date.") from None
+        raise InvalidInput(f"The {what} '{_clip(text)}' is not a real date.") from None
 
 
 def _clip(text: str, n: int = 40) -> str:
@@ -102,7 +102,7 @@ class FuzzyDate:
         if m:
             y, mo = int(m.group(1)), int(m.group(2))
             if not 1 <= mo <= 12 or y < 1:
-                raise InvalidInput(f"The {what} '{raw}' is not a real month.")
+                raise InvalidInput(f"The {what} '{_clip(raw)}' is not a real month.")
             last = calendar.monthrange(y, mo)[1]
             return FuzzyDate(Precision.MONTH, date(y, mo, 1), date(y, mo, last), f"{y:04d}-{mo:02d}")
         m = re.fullmatch(r"(\d{4})-(spring|summer|autumn|winter)", low)
@@ -119,7 +119,7 @@ class FuzzyDate:
         if m:
             y = int(m.group(1))
             if y < 1:
-                raise InvalidInput(f"The {what} '{raw}' is not a real year.")
+                raise InvalidInput(f"The {what} '{_clip(raw)}' is not a real year.")
             return FuzzyDate(Precision.YEAR, date(y, 1, 1), date(y, 12, 31), f"{y:04d}")
         raise InvalidInput(
             f"The {what} '{_clip(raw)}' is not a date this app understands "

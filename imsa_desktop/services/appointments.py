@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from imsa_desktop.domain import validation
 from imsa_desktop.domain.dates import format_date
 from imsa_desktop.domain.model import Appointment, Clock, utc_now
 from imsa_desktop.errors import InvalidInput, NotFound
@@ -22,12 +23,15 @@ def _key(d: datetime) -> str:
 
 
 def validate(appt: Appointment) -> None:
+    if appt.start.tzinfo is not None or (appt.end is not None and appt.end.tzinfo is not None):
+        validation.check_record(appt, "appointment")  # says: local time, no UTC offset
     if not appt.title.strip():
         raise InvalidInput("Please give the appointment a title.")
     if appt.end is not None and appt.end < appt.start:
         raise InvalidInput("The appointment cannot end before it starts.")
     if appt.reminder_minutes < 0:
         raise InvalidInput("The reminder cannot be a negative number of minutes.")
+    validation.check_record(appt, "appointment")
     if appt.interpreter_needed and not appt.interpreter_language.strip():
         raise InvalidInput("Please say which language the interpreter is needed for.")
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from imsa_desktop.domain import case_document
+from imsa_desktop.domain import case_document, validation
 from imsa_desktop.domain.codec import to_jsonable
 from imsa_desktop.domain.model import (
     Case,
@@ -38,6 +38,7 @@ def add_case(uow: AbstractUnitOfWork, doc: Any, *, clock: Clock = utc_now, today
     with uow:
         if uow.cases.find(parsed.case.id) is not None:
             raise InvalidInput("A case with that id already exists in this vault.")
+        check_unique_in_vault(uow, parsed)
         uow.cases.add(parsed.case)
         for e in parsed.events:
             uow.events.add(e)
@@ -48,6 +49,33 @@ def add_case(uow: AbstractUnitOfWork, doc: Any, *, clock: Clock = utc_now, today
         uow.audit.record("created", parsed.case.id, _counts(parsed))
         uow.commit()
     return parsed.case.id
+
+
+RECORD_KINDS = ("events", "appointments", "evidence")
+
+
+def check_unique_in_vault(
+    uow: AbstractUnitOfWork, doc: case_document.CaseDocument, *, check_code: bool = True
+) -> None:
+    """Inside an open unit of work: the case code is not another case's, and no id of the
+    document belongs to a record of another kind or another case (ids are unique across kinds:
+    search and bundles key on them). InvalidInput names the first clash."""
+    case_id = doc.case.id
+    for other in uow.cases.summaries() if check_code else []:
+        if other.id != case_id and other.code == doc.case.code:
+            raise InvalidInput(f"code '{validation.shorten(doc.case.code)}' is already used by another case.")
+    for kind in RECORD_KINDS:
+        if getattr(uow, kind).find(case_id) is not None:
+            raise InvalidInput("The case id is already used by another record in this vault.")
+    for kind in RECORD_KINDS:
+        for i, rec in enumerate(getattr(doc, kind)):
+            where = f"{kind}[{i}].id '{validation.shorten(rec.id)}'"
+            if rec.id == case_id or uow.cases.find(rec.id) is not None:
+                raise InvalidInput(f"{where} is already used by a case in this vault.")
+            for other_kind in RECORD_KINDS:
+                found = getattr(uow, other_kind).find(rec.id)
+                if found is not None and (other_kind != kind or found.case_id != case_id):
+                    raise InvalidInput(f"{where} is already used by another record in this vault.")
 
 
 def _stamp_new(records: list[Any], now: Any) -> None:
@@ -97,6 +125,7 @@ def update_case(
         changed = _restamp(before, after, now)
         if after.case.id != case_id:
             raise InvalidInput("A case update cannot change the case's id.")
+        check_unique_in_vault(uow, after)
         uow.cases.save(after.case)
         for repo_name in ("events", "appointments", "evidence"):
             repo = getattr(uow, repo_name)
@@ -182,6 +211,7 @@ def save_case(uow: AbstractUnitOfWork, case: Case, *, clock: Clock = utc_now) ->
                 r.created_at = r.updated_at = now
             elif old[r.id] != _comparable(r):
                 r.updated_at = now
+        check_unique_in_vault(uow, parsed)
         uow.cases.save(parsed.case)
         uow.audit.record("changed", case.id, "profile")
         uow.commit()
@@ -205,6 +235,7 @@ def upsert_decision(
                 break
         else:
             case.decisions.append(dataclasses.replace(decision, created_at=now, updated_at=now))
+        validation.check_record(decision, "decision")
         case.touch(clock)
         uow.cases.save(case)
         uow.audit.record("changed", case_id, f"decision {decision.kind.value}")

@@ -16,6 +16,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from imsa_desktop.domain import validation
 from imsa_desktop.domain.model import (
     EXPLOITATION_TYPES,
     ILO_INDICATORS,
@@ -56,6 +57,7 @@ def attachment_repo(uow: AbstractUnitOfWork) -> AttachmentRepository:
 
 def validate(item: EvidenceItem) -> EvidenceItem:
     """A cleaned copy of *item*, or InvalidInput with the first problem found."""
+    validation.check_record(item, "evidence")
     title = item.title.strip()
     if not title:
         raise InvalidInput("Please give the evidence item a title.")

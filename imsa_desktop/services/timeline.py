@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from imsa_desktop.domain import validation
 from imsa_desktop.domain.dates import FuzzyDate, format_date
 from imsa_desktop.domain.deadlines import DeadlineState
 from imsa_desktop.domain.model import Clock, EventKind, TimelineEvent, utc_now
@@ -176,6 +177,7 @@ def chronology(
 
 
 def _validate(event: TimelineEvent, evidence_ids: set[str]) -> TimelineEvent:
+    validation.check_record(event, "event")
     title = event.title.strip()
     if not title:
         raise InvalidInput("Please give the event a title.")

@@ -8,18 +8,22 @@ imported twice changes nothing.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from imsa_desktop.bundle import VerifiedBundle, read_bundle
-from imsa_desktop.domain import case_document
+from imsa_desktop.bundle import MAX_ATTACHMENT_BYTES, VerifiedBundle, read_bundle
+from imsa_desktop.domain import case_document, validation
 from imsa_desktop.domain.model import utc_now
 from imsa_desktop.domain.sync import sync_key
+from imsa_desktop.domain.validation import is_canonical_uuid
 from imsa_desktop.errors import BundleCorrupt, InvalidInput
 from imsa_desktop.services import identity as identity_service
 from imsa_desktop.services.bundles.merge import CaseMerger, CasePreview, ImportChoice, ImportReport
+from imsa_desktop.services.cases import check_unique_in_vault
 from imsa_desktop.services.ports import AbstractUnitOfWork
 from imsa_desktop.services.tempfiles import safe_file_name
 
@@ -70,12 +74,16 @@ def run_import(
             parsed = parse_bundle_doc(doc, today)
             evidence_ids = {e.id for e in parsed.evidence}
             local_evidence = set()
-            if uow.cases.find(parsed.case.id) is not None:
+            exists = uow.cases.find(parsed.case.id) is not None
+            if exists:
                 local_evidence = {e.id for e in uow.evidence.for_case(parsed.case.id)}
+            try:  # the same limits as a case typed in: codes and ids unique across the vault
+                check_unique_in_vault(uow, parsed, check_code=not exists)
+            except InvalidInput as e:
+                raise invalid_case(e) from e
             preview = merger.merge(parsed, [str(w) for w in withheld])
             for a in atts:
-                if not isinstance(a, dict) or not isinstance(a.get("id"), str):
-                    raise BundleCorrupt()
+                check_attachment_meta(a)
                 if a.get("evidence_id") not in evidence_ids | local_evidence or a["id"] in meta:
                     raise BundleCorrupt()
                 meta[a["id"]] = (parsed.case.id, a)
@@ -90,6 +98,8 @@ def run_import(
                 raise BundleCorrupt()
             case_id, a = meta[attachment_id]
             received.add(attachment_id)
+            # verify and dry runs check the bytes against the case document as import does
+            chunks = checked_chunks(chunks, int(a["size"]), str(a["sha256"]))
             if attachments.exists(attachment_id):
                 for _ in chunks:
                     pass
@@ -155,11 +165,61 @@ def run_import(
     return report
 
 
+def invalid_case(e: InvalidInput) -> BundleCorrupt:
+    """One sentence: what is wrong, then that nothing changed."""
+    detail = e.user_message.rstrip(".")
+    return BundleCorrupt(f"A case in this bundle is not valid ({detail}); the vault was not changed.")
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def check_attachment_meta(a: Any) -> None:
+    """An attachment entry of a case document, checked before any byte arrives (issue 19,
+    hole 9: verify and dry runs passed entries that import refused)."""
+    if not isinstance(a, dict) or not is_canonical_uuid(a.get("id")):
+        raise BundleCorrupt()
+    size, sha = a.get("size"), a.get("sha256")
+    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= MAX_ATTACHMENT_BYTES:
+        raise BundleCorrupt()
+    if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
+        raise BundleCorrupt()
+    for key in ("evidence_id", "filename", "media_type", "created_at"):
+        if not isinstance(a.get(key), str):
+            raise BundleCorrupt()
+    try:
+        validation.check_text(a["filename"], "an attachment's file name", "filename")
+        created = datetime.fromisoformat(a["created_at"])
+    except (InvalidInput, ValueError) as e:
+        raise BundleCorrupt() from e
+    if not validation.YEAR_MIN <= created.year <= validation.YEAR_MAX:
+        raise BundleCorrupt()
+
+
+def checked_chunks(chunks: Iterator[bytes], size: int, sha256: str) -> Iterator[bytes]:
+    """The chunks, passed on; BundleCorrupt before the last one if they do not match."""
+    digest = hashlib.sha256()
+    seen = 0
+    pending: bytes | None = None
+    for chunk in chunks:
+        if pending is not None:
+            yield pending
+        seen += len(chunk)
+        if seen > size:
+            raise BundleCorrupt()
+        digest.update(chunk)
+        pending = chunk
+    if seen != size or digest.hexdigest() != sha256:
+        raise BundleCorrupt()
+    if pending is not None:
+        yield pending
+
+
 def parse_bundle_doc(doc: dict[str, Any], today: date) -> case_document.CaseDocument:
     try:
         parsed = case_document.parse(doc, today=today)
     except InvalidInput as e:
-        raise BundleCorrupt("A case in this bundle is not valid; the vault was not changed.") from e
+        raise invalid_case(e) from e
     if parsed.case.id != doc.get("id"):
         raise BundleCorrupt()
     return parsed
