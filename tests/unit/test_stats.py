@@ -353,3 +353,13 @@ def test_a_time_limit_from_a_decision_before_the_period_counts_when_it_ends_in_i
         u.commit()
     c = counts(u)
     assert (c.get("deadlines.total"), c.get("deadlines.missed")) == (1, 1)
+
+
+def test_an_export_is_noted_in_the_audit_log_without_case_data(uow: LetterFakeUnitOfWork, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    stats_service.export_statistics(uow, tmp_path / "s.json", P, st.Filters(), TODAY)
+    entry = uow.audit.entries(action="exported")[0]
+    assert entry.case_id is None
+    assert entry.detail == "statistics export: counts only, 2025-01-01 to 2025-09-30"
+    with pytest.raises(InvalidInput, match="must end in .json or .csv"):
+        stats_service.export_statistics(uow, tmp_path / "s.txt", P, st.Filters(), TODAY)
+    assert len(uow.audit.entries(action="exported")) == 1
