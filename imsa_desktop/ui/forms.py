@@ -34,6 +34,7 @@ class DateField(QLineEdit):
     """
 
     validity_changed = Signal(bool)
+    picked = Signal(object)  # a date chosen in the calendar
 
     def __init__(
         self,
@@ -80,6 +81,13 @@ class DateField(QLineEdit):
                 raise InvalidInput(f"Please enter the {self.what}.")
             return None
         return parse_human_exact(text, self.today(), self.what)
+
+    def value_or_none(self) -> date | None:
+        """The day typed, or None when empty or not (yet) a day."""
+        try:
+            return self.value()
+        except InvalidInput:
+            return None
 
     def understood(self) -> str:
         """How the text was understood ("Wednesday 12 March 2025"), or the error sentence."""
@@ -159,12 +167,14 @@ class DateField(QLineEdit):
         cal.show()
 
     def _picked(self, qd: QDate) -> None:
-        self.set_value(date(qd.year(), qd.month(), qd.day()))
+        chosen = date(qd.year(), qd.month(), qd.day())
+        self.set_value(chosen)
         if self.popup is not None:
             self.popup.close()
             self.popup.deleteLater()
             self.popup = None
         self.setFocus()
+        self.picked.emit(chosen)
 
 
 def _calendar_icon() -> QIcon:

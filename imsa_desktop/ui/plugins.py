@@ -61,7 +61,7 @@ _F = "imsa_desktop.ui.features."
 FEATURES: tuple[Feature, ...] = (
     Feature("Deadlines", _F + "deadlines", tab="DeadlinesTab"),
     Feature("Timeline", _F + "timeline", tab="TimelineTab"),
-    Feature("Appointments", _F + "appointments", tab="AppointmentsTab"),
+    Feature("Appointments", _F + "appointments", tab="AppointmentsTab", actions="register_actions"),
     Feature("Evidence", _F + "evidence", tab="EvidenceTab"),
     Feature("Letters", _F + "letters", tab="LettersTab"),
     Feature("Today", _F + "dashboard", home="TodayDashboard"),

@@ -50,6 +50,7 @@ def test_load_fills_every_slot_from_the_list(app) -> None:
     assert [f.__name__ for f in workspace_view.HOME_FACTORY] == ["TodayDashboard"]
     assert len(workspace_view.SIDEBAR_WIDGETS) == 1
     assert [f.__module__ for f in plugins.ACTION_BUILDERS] == [
+        "imsa_desktop.ui.features.appointments",  # Week…
         "imsa_desktop.ui.features.bundles",
         "imsa_desktop.ui.features.stats",
     ]

@@ -7,33 +7,40 @@ kind of appointment and its time (someone may be looking at the screen).
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QSystemTrayIcon,
+    QTableWidget,
+    QTableWidgetItem,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from imsa_desktop.domain.dates import format_date
-from imsa_desktop.domain.model import Appointment, AppointmentKind
+from imsa_desktop.domain.dates import WEEKDAYS, format_date
+from imsa_desktop.domain.model import Appointment, AppointmentKind, Survivor
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import appointments as appointment_service
+from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import ics as ics_service
 from imsa_desktop.ui.case_tab import EditableTab
-from imsa_desktop.ui.common import hint, message_for, save_cancel_footer
+from imsa_desktop.ui.common import Banner, hint, message_for, save_cancel_footer
 from imsa_desktop.ui.forms import DateField, EnumCombo
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
@@ -181,6 +188,14 @@ class AppointmentDialog(QDialog):
             self.reminder.setValue(appt.reminder_minutes)
             self.notes.setPlainText(appt.notes)
 
+    def prefill_interpreter(self, survivor: Survivor) -> None:
+        """A new appointment starts from the profile: interpreter need and language."""
+        self.interpreter.setChecked(survivor.interpreter_needed)
+        language = survivor.interpreter_language or (survivor.languages[0] if survivor.languages else "")
+        if survivor.interpreter_needed and language:
+            self.language.setText(language)
+            self.language.setToolTip("From the survivor's profile")
+
     def value(self) -> Appointment:
         day = self.day.value()
         assert day is not None
@@ -220,6 +235,12 @@ def _when(a: Appointment) -> str:
     return when + (f"–{a.end:%H:%M}" if a.end is not None else "")
 
 
+def _interpreter(a: Appointment) -> str:
+    if not a.interpreter_needed:
+        return "—"
+    return a.interpreter_language or "Needed (language not recorded)"
+
+
 def _reminder(a: Appointment) -> str:
     return f"{a.reminder_minutes} min before" if a.reminder_minutes else "at start"
 
@@ -239,10 +260,10 @@ class AppointmentsTab(EditableTab[Appointment]):
                     _when,
                     tooltip=lambda a: "In the past" if a.start.date() < self.session.today() else None,
                 ),
-                Column("Kind", lambda a: a.kind.label),
-                Column("Title", lambda a: a.title),
-                Column("Place", lambda a: a.location),
-                Column("Interpreter", lambda a: a.interpreter_language if a.interpreter_needed else "—"),
+                Column("Kind", lambda a: a.kind.label, tooltip=lambda a: a.kind.label),
+                Column("Title", lambda a: a.title, tooltip=lambda a: a.title or None),
+                Column("Place", lambda a: a.location, tooltip=lambda a: a.location or None),
+                Column("Interpreter", _interpreter, tooltip=_interpreter),
                 Column(
                     "Reminder",
                     lambda a: f"{a.reminder_minutes} min before" if a.reminder_minutes else "at start",
@@ -251,6 +272,12 @@ class AppointmentsTab(EditableTab[Appointment]):
             "appointmentsTable",
             stretch=(2, 3),
         )
+        # Long titles and places are cut with "…" and shown whole in the tooltip.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(4, header.ResizeMode.Interactive)
+        header.resizeSection(4, 140)
         lay.addWidget(self.table, 1)
         self.ics_button = QPushButton("Export to calendar…")
         self.ics_button.setObjectName("exportIcs")
@@ -284,6 +311,10 @@ class AppointmentsTab(EditableTab[Appointment]):
         dialog = AppointmentDialog(self.case_id, record, self)
         if record is None:
             dialog.day.set_value(self.session.today())
+            case_id = self.case_id
+            survivor = self.fetch(lambda: case_service.load_case(self.session.uow(), case_id).survivor)
+            if survivor is not None:
+                dialog.prefill_interpreter(survivor)
         return dialog
 
     def save_record(self, value: Appointment) -> None:
@@ -330,3 +361,149 @@ class AppointmentsTab(EditableTab[Appointment]):
         what = "initials only, no names" if with_initials else "no names in it"
         extra = f" and {result.deadline_count} deadline(s)" if with_deadlines else ""
         self.banner.info(f"Saved {result.count} appointment(s){extra} to the calendar file ({what}).")
+
+
+# ---- the week view ----------------------------------------------------------------------------
+
+
+class WeekView(QDialog):
+    """Every case's appointments for one week (Monday to Sunday), with a date picker to jump to
+    any week. Each cell is cut with "…" and shown whole in its tooltip; a double-click or Enter
+    opens the case."""
+
+    case_requested = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("weekView")
+        self.setWindowTitle("Appointments this week")
+        self.resize(1100, 560)
+        lay = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.prev_button = QPushButton("◀ Previous week")
+        self.prev_button.setObjectName("weekPrev")
+        self.this_button = QPushButton("This week")
+        self.this_button.setObjectName("weekThis")
+        self.next_button = QPushButton("Next week ▶")
+        self.next_button.setObjectName("weekNext")
+        self.day = DateField("week", today=session.today)
+        self.day.setObjectName("weekDate")
+        self.day.setToolTip("Any day of the week to show (type it or pick it from the calendar)")
+        self.heading = QLabel()
+        self.heading.setObjectName("weekHeading")
+        for w in (self.prev_button, self.this_button, self.next_button):
+            bar.addWidget(w)
+        bar.addWidget(QLabel("Week of"))
+        bar.addWidget(self.day)
+        bar.addWidget(self.heading, 1)
+        lay.addLayout(bar)
+        self.banner = Banner()
+        lay.addWidget(self.banner)
+        self.table = QTableWidget(0, 7)
+        self.table.setObjectName("weekTable")
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.cellDoubleClicked.connect(self._open)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(hint("Times are UK local time. Double-click an appointment to open its case."))
+        self.prev_button.clicked.connect(lambda: self.show_week(self.monday - timedelta(days=7)))
+        self.next_button.clicked.connect(lambda: self.show_week(self.monday + timedelta(days=7)))
+        self.this_button.clicked.connect(lambda: self.show_week(self.session.today()))
+        self.day.editingFinished.connect(self._typed)
+        self.day.picked.connect(self.show_week)
+        self.monday = appointment_service.week_start(session.today())
+        self.items: list[list[appointment_service.AgendaItem]] = []
+        self.show_week(session.today())
+
+    def _typed(self) -> None:
+        try:
+            d = self.day.value()
+        except InvalidInput as e:
+            self.banner.error(e.user_message)
+            return
+        if d is not None and appointment_service.week_start(d) != self.monday:
+            self.show_week(d)
+
+    def show_week(self, any_day: date) -> None:
+        self.banner.clear_message()
+        self.monday = appointment_service.week_start(any_day)
+        if self.day.value_or_none() != any_day:
+            self.day.set_value(any_day)
+        sunday = self.monday + timedelta(days=6)
+        self.heading.setText(f"  {format_date(self.monday)} – {format_date(sunday)}")
+        try:
+            found = appointment_service.agenda(self.session.uow(), self.monday, 7)
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        by_day: list[list[appointment_service.AgendaItem]] = [[] for _ in range(7)]
+        for it in found:
+            by_day[(it.appointment.start.date() - self.monday).days].append(it)
+        self.items = by_day
+        today = self.session.today()
+        self.table.setHorizontalHeaderLabels(
+            [
+                f"{WEEKDAYS[i][:3]} {(self.monday + timedelta(days=i)).day}"
+                + (" (today)" if self.monday + timedelta(days=i) == today else "")
+                for i in range(7)
+            ]
+        )
+        self.table.setRowCount(max([1, *(len(d) for d in by_day)]))
+        self.table.clearContents()
+        for col, day_items in enumerate(by_day):
+            for row, it in enumerate(day_items):
+                a = it.appointment
+                short = f"{a.start:%H:%M} {it.display_name} · {a.kind.label}"
+                full = (
+                    f"{_when(a)}\nCase {it.case_code}: {it.display_name}\n{a.kind.label}: {a.title}"
+                    + (f"\nPlace: {a.location}" if a.location else "")
+                    + (f"\nInterpreter: {_interpreter(a)}" if a.interpreter_needed else "")
+                )
+                cell = QTableWidgetItem(short)
+                cell.setToolTip(full)
+                cell.setData(Qt.ItemDataRole.UserRole, it.case_id)
+                self.table.setItem(row, col, cell)
+        if not found:
+            self.table.setItem(0, 0, QTableWidgetItem("No appointments this week."))
+
+    def cell_text(self, row: int, col: int) -> str:
+        item = self.table.item(row, col)
+        return item.text() if item is not None else ""
+
+    def _open(self, row: int, col: int) -> None:
+        item = self.table.item(row, col)
+        case_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if case_id:
+            self.case_requested.emit(case_id)
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
+            self._open(self.table.currentRow(), self.table.currentColumn())
+            return
+        super().keyPressEvent(event)
+
+
+def register_actions(window: Any) -> list[QAction]:
+    """ "Week…" in the main window's toolbar: every case's appointments, one week at a time."""
+
+    def open_week() -> None:
+        view = WeekView(window.session, parent=window)
+        workspace = getattr(window, "workspace", None)
+        if workspace is not None:
+            view.case_requested.connect(workspace.open_case)
+        view.open()
+
+    action = QAction("Week…", window)
+    action.setObjectName("actionWeek")
+    action.setToolTip("Appointments of every case, week by week")
+    action.triggered.connect(open_week)
+    toolbar = getattr(window, "toolbar", None)
+    if toolbar is not None:
+        toolbar.addAction(action)
+    else:
+        window.addAction(action)
+    return [action]
