@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
@@ -33,6 +34,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from imsa_desktop.domain import model
 from imsa_desktop.errors import DocumentError
 from imsa_desktop.paths import resource
 
@@ -238,3 +240,24 @@ def check_drawable(fields: list[tuple[str, str]], base: str = SERIF) -> None:
 def fonts_total_size() -> int:
     """Bytes of shipped font files (kept small: a test holds it under 10 MB)."""
     return sum((FONTS_DIR / f).stat().st_size for f in set(_FILES.values()))
+
+
+def case_fields(
+    case: model.Case,
+    events: Sequence[model.TimelineEvent] = (),
+    evidence: Sequence[model.EvidenceItem] = (),
+) -> list[tuple[str, str]]:
+    """The texts of a case a chronology or summary prints, named for the advocate."""
+    s = case.survivor
+    out = [
+        ("survivor's name", s.full_name),
+        ("preferred name", s.preferred_name),
+        ("aliases", " ".join(s.aliases)),
+        ("nationality", s.nationality),
+        ("first responder", case.referral.first_responder),
+    ]
+    for e in events:
+        when = e.date.display()
+        out += [(f"title of the event of {when}", e.title), (f"source of the event of {when}", e.source)]
+    out += [("title of an evidence item", ev.title) for ev in evidence]
+    return out

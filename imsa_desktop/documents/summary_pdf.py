@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer, Table
 
+from imsa_desktop.documents import fonts
 from imsa_desktop.documents.pdfbase import (
     INK,
     RULE,
@@ -38,6 +39,7 @@ def render_case_summary(
     today: date,
 ) -> bytes:
     """The case summary as PDF bytes. In pseudonymous mode no name and no date of birth print."""
+    fonts.check_drawable(fonts.case_fields(case, list(events), list(evidence)), fonts.SANS)
     st = styles()
     red = Redactor(case, pseudonymous)
     width = content_width(MARGIN, MARGIN)

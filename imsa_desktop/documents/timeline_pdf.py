@@ -47,6 +47,7 @@ def render_timeline(
     deadlines: list[dict[str, Any]] | None = None,
 ) -> bytes:
     """The chronology of ``case`` as PDF bytes (A4, CONFIDENTIAL on every page)."""
+    fonts.check_drawable(fonts.case_fields(case, list(events)), fonts.SANS)
     st = styles()
     red = Redactor(case, pseudonymous)
     ordered = sorted([*events, *record_events(case, events)], key=lambda e: (e.date.sort_key, e.created_at))

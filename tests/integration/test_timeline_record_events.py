@@ -87,3 +87,26 @@ def test_every_font_in_the_chronology_is_embedded() -> None:
                 desc = f["/DescendantFonts"][0].get_object().get("/FontDescriptor")
             desc = desc.get_object() if desc is not None else {}
             assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")), f.get("/BaseFont")
+
+
+def test_an_undrawable_character_in_an_event_blocks_the_chronology_and_the_summary() -> None:
+    import pytest
+
+    from imsa_desktop.documents.summary_pdf import render_case_summary
+    from imsa_desktop.errors import DocumentError
+
+    ev = model.TimelineEvent(
+        case_id="c1", date=model.FuzzyDate.exact(date(2024, 6, 1)), title="Met at the bus \U0001f68c"
+    )
+    with pytest.raises(DocumentError, match="title of the event of 1 June 2024"):
+        render_timeline(_case(), [ev], pseudonymous=False, today=date(2025, 2, 1))
+    with pytest.raises(DocumentError, match="U\\+1F68C"):
+        render_case_summary(
+            _case(),
+            events=[ev],
+            evidence=[],
+            appointments=[],
+            deadlines=[],
+            pseudonymous=False,
+            today=date(2025, 2, 1),
+        )
