@@ -376,9 +376,15 @@ class Case(Record):
 
     # ---- changes --------------------------------------------------------------------------
     def set_status(self, status: CaseStatus, reason: str, today: date, clock: Clock) -> None:
+        """Change the status. Closing needs a reason; a case closed already keeps the day it
+        was closed on; any other status clears it."""
+        reason = reason.strip()
+        if status is CaseStatus.CLOSED and not reason:
+            raise InvalidInput("Please give a reason for closing the case.")
+        was_closed = self.status is CaseStatus.CLOSED and self.closed_on is not None
+        self.closed_on = (self.closed_on if was_closed else today) if status is CaseStatus.CLOSED else None
         self.status = status
         self.status_reason = reason
-        self.closed_on = today if status is CaseStatus.CLOSED else None
         self.touch(clock)
 
 

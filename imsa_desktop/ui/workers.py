@@ -1,22 +1,74 @@
-"""Run slow work off the GUI thread and bring the result back to it.
+"""Run slow work off the GUI thread and bring the result back to it: ``run_task``.
 
 The shape follows Picard's ``run_task(func, next_func)`` and KeePassXC's AsyncTask: the
 callback is tied to a context QObject, so a widget deleted meanwhile (e.g. by a lock) is
-never called. Tests set ``Runner.synchronous = True`` to run tasks at once (as Picard's
-FakeThreadPool does), or wait with ``qtbot.waitSignal``.
+never called.
+
+- With ``session=``, the task is ``fn(uow)``: a unit of work over the worker's OWN connection
+  (opened here, on the GUI thread, and closed when the task ends; ``bootstrap``). With
+  ``progress=`` it is ``fn(uow, report)``; ``report(percent, text)`` reaches ``progress`` on
+  the GUI thread.
+- ``cancel``: a ``CancelFlag`` the worker may check; a task that ends after it was set is
+  reported as ``errors.Cancelled`` to ``on_error``, never as done.
+- ``on_error`` defaults to the context's banner (one sentence, ``message_for``).
+- The pool is injected: ``pool=`` per call, or ``use_pool(pool)`` around a block; tests pass
+  a ``SynchronousPool`` (Picard's FakeThreadPool). ``Runner.synchronous`` is the old global
+  flag, still honoured for tests not moved yet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from imsa_desktop.errors import Cancelled
 
-class Cancelled:
-    """A flag a worker checks; ``set()`` from the GUI thread."""
+if TYPE_CHECKING:
+    from imsa_desktop.services.ports import AbstractUnitOfWork
+    from imsa_desktop.ui.session import Session
+
+R = TypeVar("R")
+Report = Callable[[int, str], None]
+
+
+class Pool(Protocol):
+    def start(self, runnable: QRunnable) -> None: ...
+
+
+class SynchronousPool:
+    """Runs each task at once, on the calling thread (Picard's FakeThreadPool)."""
+
+    def start(self, runnable: QRunnable) -> None:
+        runnable.run()
+
+
+_pool: Pool | None = None
+
+
+def default_pool() -> Pool:
+    if Runner.synchronous:
+        return SynchronousPool()
+    return _pool if _pool is not None else QThreadPool.globalInstance()
+
+
+@contextlib.contextmanager
+def use_pool(pool: Pool) -> Iterator[Pool]:
+    """Run the tasks started inside the block on *pool*."""
+    global _pool
+    before, _pool = _pool, pool
+    try:
+        yield pool
+    finally:
+        _pool = before
+
+
+class CancelFlag:
+    """A flag a worker checks; ``set()`` from the GUI thread. (The error a cancelled piece of
+    work raises is ``errors.Cancelled``.)"""
 
     def __init__(self) -> None:
         self._set = False
@@ -55,7 +107,7 @@ class _Task(QRunnable):
 
 
 class Runner:
-    synchronous = False
+    synchronous = False  # the old global switch (tests): prefer use_pool(SynchronousPool())
     _live: set[TaskSignals] = set()
 
     @classmethod
@@ -66,8 +118,11 @@ class Runner:
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None],
         on_progress: Callable[[int, str], None] | None = None,
+        *,
+        cancel: CancelFlag | None = None,
+        pool: Pool | None = None,
     ) -> None:
-        """Run ``fn()`` (or ``fn(progress)`` when on_progress is given) in the thread pool."""
+        """Run ``fn()`` (or ``fn(progress)`` when on_progress is given) in the pool."""
 
         def alive() -> bool:
             return shiboken6.isValid(context)
@@ -77,7 +132,11 @@ class Runner:
 
         def finish_ok(result: Any) -> None:
             cls._live.discard(signals)
-            if alive():
+            if not alive():
+                return
+            if cancel is not None and cancel():
+                on_error(Cancelled())
+            else:
                 on_done(result)
 
         def finish_err(exc: Any) -> None:
@@ -89,18 +148,95 @@ class Runner:
         signals.failed.connect(finish_err)
         if on_progress is not None:
             signals.progress.connect(lambda p, t: on_progress(p, t) if alive() else None)
-        task = _Task(fn, signals, on_progress is not None)
-        if cls.synchronous:
-            task.run()
-        else:
-            QThreadPool.globalInstance().start(task)
+        (pool or default_pool()).start(_Task(fn, signals, on_progress is not None))
+
+
+def _banner_error(context: QObject) -> Callable[[BaseException], None]:
+    from imsa_desktop.ui.common import message_for
+
+    def report(exc: BaseException) -> None:
+        text = message_for(exc)
+        banner = getattr(context, "banner", None)
+        if banner is not None:
+            banner.error(text)
+
+    return report
+
+
+@overload
+def run_task(
+    context: QObject,
+    fn: Callable[[AbstractUnitOfWork], R],
+    on_done: Callable[[R], None],
+    on_error: Callable[[BaseException], None] | None = None,
+    *,
+    session: Session,
+    cancel: CancelFlag | None = None,
+    pool: Pool | None = None,
+) -> None: ...
+
+
+@overload
+def run_task(
+    context: QObject,
+    fn: Callable[[AbstractUnitOfWork, Report], R],
+    on_done: Callable[[R], None],
+    on_error: Callable[[BaseException], None] | None = None,
+    *,
+    session: Session,
+    progress: Report,
+    cancel: CancelFlag | None = None,
+    pool: Pool | None = None,
+) -> None: ...
+
+
+@overload
+def run_task(
+    context: QObject,
+    fn: Callable[..., R],
+    on_done: Callable[[R], None],
+    on_error: Callable[[BaseException], None] | None = None,
+    on_progress: Report | None = None,
+    *,
+    cancel: CancelFlag | None = None,
+    pool: Pool | None = None,
+) -> None: ...
 
 
 def run_task(
     context: QObject,
     fn: Callable[..., Any],
     on_done: Callable[[Any], None],
-    on_error: Callable[[BaseException], None],
-    on_progress: Callable[[int, str], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    on_progress: Report | None = None,
+    *,
+    session: Session | None = None,
+    progress: Report | None = None,
+    cancel: CancelFlag | None = None,
+    pool: Pool | None = None,
 ) -> None:
-    Runner.run(context, fn, on_done, on_error, on_progress)
+    """Run *fn* off the GUI thread; *on_done(result)* or *on_error(exc)* back on it."""
+    failed = on_error or _banner_error(context)
+    report = progress or on_progress
+    if session is None:
+        Runner.run(context, fn, on_done, failed, report, cancel=cancel, pool=pool)
+        return
+    from imsa_desktop import bootstrap
+
+    try:  # the connection is opened now, on the GUI thread (a lock cannot race the key)
+        runner = bootstrap.worker_unit_of_work(session.require_vault(), session.clock)
+    except Exception as e:
+        failed(e)
+        return
+    if report is None:
+        Runner.run(context, lambda: runner(fn), on_done, failed, cancel=cancel, pool=pool)
+    else:
+        Runner.run(
+            context,
+            lambda emit: runner(lambda uow: fn(uow, emit)),
+            on_done,
+            failed,
+            report,
+            cancel=cancel,
+            pool=pool,
+        )

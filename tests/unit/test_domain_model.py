@@ -112,3 +112,15 @@ def test_decision_lookup_by_id() -> None:
     assert case.decision(d.id) is d
     assert case.decision("no-such-id") is None
     assert d.created_at.tzinfo is not None and d.created_at <= datetime.now(UTC)
+
+
+def test_closing_needs_a_reason_and_a_closed_case_keeps_its_closing_day(clock) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.errors import InvalidInput
+
+    case = Case(survivor=Survivor(full_name="Ahmad Al-Masri"))
+    with pytest.raises(InvalidInput, match="reason for closing"):
+        case.set_status(CaseStatus.CLOSED, "  ", date(2025, 2, 1), clock)
+    assert case.status is CaseStatus.OPEN  # nothing changed
+    case.set_status(CaseStatus.CLOSED, "Moved to Scotland", date(2025, 2, 1), clock)
+    case.set_status(CaseStatus.CLOSED, "Moved to Scotland (Glasgow)", date(2025, 3, 9), clock)
+    assert case.closed_on == date(2025, 2, 1) and case.status_reason == "Moved to Scotland (Glasgow)"

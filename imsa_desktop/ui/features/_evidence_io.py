@@ -19,7 +19,7 @@ from imsa_desktop.errors import Cancelled as LockedMeanwhile
 from imsa_desktop.services import evidence as evidence_service
 from imsa_desktop.services import tempfiles
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.workers import Cancelled
+from imsa_desktop.ui.workers import CancelFlag
 
 T = TypeVar("T")
 
@@ -30,7 +30,7 @@ def own_uow(session: Session) -> bootstrap.WorkerRunner:
 
 
 def attach_task(
-    session: Session, case_id: str, evidence_id: str, path: Path, cancelled: Cancelled
+    session: Session, case_id: str, evidence_id: str, path: Path, cancelled: CancelFlag
 ) -> Callable[[Callable[[int, str], None]], AttachmentInfo]:
     """A worker function ``fn(progress)`` that streams *path* into the vault."""
     runner = own_uow(session)

@@ -48,20 +48,19 @@ from imsa_desktop.domain.model import (
     TimelineEvent,
 )
 from imsa_desktop.domain.values import AttachmentInfo
-from imsa_desktop.errors import Cancelled as CancelledError
-from imsa_desktop.errors import InvalidInput
+from imsa_desktop.errors import Cancelled, InvalidInput
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import evidence as evidence_service
 from imsa_desktop.services import tempfiles
 from imsa_desktop.ui.case_tab import CaseTab
 from imsa_desktop.ui.common import Banner, hint, message_for
 from imsa_desktop.ui.dialogs.preview_dialog import PreviewDialog
-from imsa_desktop.ui.features import _evidence_io as io
+from imsa_desktop.ui.features import _evidence_io as evidence_io
 from imsa_desktop.ui.features._evidence_chips import ChipGroup
 from imsa_desktop.ui.forms import DateField, EnumCombo
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
-from imsa_desktop.ui.workers import Cancelled, run_task
+from imsa_desktop.ui.workers import CancelFlag, run_task
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -207,7 +206,7 @@ class EvidenceTab(CaseTab):
         self._events: list[TimelineEvent] = []
         self._current: EvidenceItem | None = None
         self._queue: list[tuple[str, Path]] = []
-        self._cancel: Cancelled | None = None
+        self._cancel: CancelFlag | None = None
         self.preview: PreviewDialog | None = None
         session.locked.connect(self._cancel_all)
 
@@ -489,7 +488,7 @@ class EvidenceTab(CaseTab):
         self.attachment_list.clear()
         files = self._attachments.get(self._current.id, []) if self._current else []
         for a in files:
-            it = QListWidgetItem(io.describe(a))
+            it = QListWidgetItem(evidence_io.describe(a))
             it.setData(ID_ROLE, a.id)
             it.setToolTip(f"Added {format_date(a.created_at.date())}; SHA-256 {a.sha256[:16]}…")
             self.attachment_list.addItem(it)
@@ -517,7 +516,7 @@ class EvidenceTab(CaseTab):
         a = self._selected_attachment()
         self.add_files_button.setEnabled(saved and not busy)
         self.drop_zone.setEnabled(saved)
-        self.preview_button.setEnabled(a is not None and io.can_preview(a.media_type))
+        self.preview_button.setEnabled(a is not None and evidence_io.can_preview(a.media_type))
         for b in (self.open_button, self.save_copy_button, self.remove_button):
             b.setEnabled(a is not None and not busy)
 
@@ -621,13 +620,13 @@ class EvidenceTab(CaseTab):
             self.attach_finished.emit()
             return
         evidence_id, path = self._queue.pop(0)
-        self._cancel = Cancelled()
+        self._cancel = CancelFlag()
         self.progress_row.show()
         self.progress_label.setText(f"Adding {path.name}…")
         self.progress.setValue(0)
         self._update_buttons()
         try:
-            task = io.attach_task(self.session, self.case_id, evidence_id, path, self._cancel)
+            task = evidence_io.attach_task(self.session, self.case_id, evidence_id, path, self._cancel)
         except Exception as e:
             self._attach_failed(e)
             return
@@ -644,7 +643,7 @@ class EvidenceTab(CaseTab):
         )
 
     def _attach_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, CancelledError):
+        if isinstance(exc, Cancelled):
             self._queue.clear()
             self._after_attach(None, "Cancelled; the file was not added.")
         else:
@@ -683,11 +682,11 @@ class EvidenceTab(CaseTab):
         a = self._selected_attachment()
         if a is None or self.case_id is None:
             return None
-        if not io.can_preview(a.media_type):
+        if not evidence_io.can_preview(a.media_type):
             self.banner.info("This kind of file cannot be previewed; use Open with another program.")
             return None
         case_id = self.case_id
-        loader = self.fetch(lambda: io.preview_task(self.session, case_id, a.id))
+        loader = self.fetch(lambda: evidence_io.preview_task(self.session, case_id, a.id))
         if loader is None:
             return None
         if self.preview is not None:
@@ -721,7 +720,7 @@ class EvidenceTab(CaseTab):
         if self.case_id is None:
             return
         case_id = self.case_id
-        task = self.fetch(lambda: io.external_copy_task(self.session, case_id, attachment_id))
+        task = self.fetch(lambda: evidence_io.external_copy_task(self.session, case_id, attachment_id))
         if task is None:
             return
 
@@ -750,7 +749,7 @@ class EvidenceTab(CaseTab):
         if self.case_id is None:
             return
         case_id = self.case_id
-        task = self.fetch(lambda: io.export_task(self.session, case_id, attachment_id, out))
+        task = self.fetch(lambda: evidence_io.export_task(self.session, case_id, attachment_id, out))
         if task is None:
             return
         run_task(

@@ -33,8 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from imsa_desktop.services.search import HL_END, HL_START, KIND_LABELS, CaseHits, search_cases
+from imsa_desktop.ui.common import message_for
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.workspace_view import WorkspaceView
+from imsa_desktop.ui.workers import run_task
 
 DEBOUNCE_MS = 150
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # (case_id, kind, record_id) for a hit; None for a heading
@@ -145,6 +147,7 @@ class GlobalSearch(QWidget):
         self.setObjectName("globalSearchPanel")
         self.setStyleSheet(LOCAL_STYLE)
         self.groups: list[CaseHits] = []
+        self._query = ""
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 6)
@@ -185,16 +188,28 @@ class GlobalSearch(QWidget):
 
     # ---- searching ------------------------------------------------------------------------
     def run_search(self) -> None:
+        """Search in a worker (its own connection); the newest query's answer is shown."""
         self.timer.stop()
-        query = self.field.text()
+        query = self._query = self.field.text()
         if not query.strip():
             self._show([], "")
             return
         if not self.session.is_open:
             return
-        try:
-            groups = search_cases(self.session.uow(), query)
-        except Exception:
+        run_task(
+            self,
+            lambda uow: search_cases(uow, query),
+            lambda groups: self._searched(query, groups),
+            lambda exc: self._searched(query, None, exc),
+            session=self.session,
+        )
+
+    def _searched(self, query: str, groups: list[CaseHits] | None, exc: BaseException | None = None) -> None:
+        if query != self._query:
+            return  # a newer search is under way
+        if groups is None:
+            if exc is not None:
+                message_for(exc)  # an unexpected error is logged (without case data)
             # Whatever was typed, the user never gets an error dialog from the search box.
             self._show([], "Search is not available just now; the case list still works.")
             return

@@ -307,22 +307,19 @@ class ProfileTab(CaseTab):
             consent_given=self.consent_given.value(),
             child_at_referral=self.child.isChecked(),
         )
-        status = self.status.value()
-        reason = self.status_reason.text().strip()
-        if status is CaseStatus.CLOSED and not reason:
-            raise InvalidInput("Please give a reason for closing the case.")
-        return dataclasses.replace(
+        edited = dataclasses.replace(
             case,
             survivor=survivor,
             referral=referral,
             jurisdiction=self.jurisdiction.value(),
-            status=status,
-            status_reason=reason,
-            closed_on=(case.closed_on or self.session.today()) if status is CaseStatus.CLOSED else None,
             re_referral_count=self.re_referrals.value(),
             exploitation_types=types,
             notes=self.notes.toPlainText().strip(),
         )
+        status, reason = self.status.value(), self.status_reason.text().strip()
+        if (status, reason) != (case.status, case.status_reason):
+            edited.set_status(status, reason, self.session.today(), self.session.clock)  # the rules
+        return edited
 
     def save(self) -> bool:
         try:
@@ -734,6 +731,8 @@ class CaseView(QWidget):
         head.addStretch(1)
         head.addWidget(self.code)
         lay.addLayout(head)
+        self.banner = Banner()  # a tab or the header that could not be loaded says so here
+        lay.addWidget(self.banner)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("caseTabs")
         self.tab_list: list[CaseTab] = [ProfileTab(session), DecisionsTab(session), ConsentTab(session)]
@@ -748,6 +747,7 @@ class CaseView(QWidget):
     def load(self, case_id: str) -> None:
         """Show a case. Only the visible tab is filled now; the others when first shown
         (opening a case with a thousand events must not stall the window)."""
+        self.banner.clear_message()
         if case_id != self.case_id:
             for tab in self.tab_list:
                 if tab.case_id is not None:
@@ -761,10 +761,9 @@ class CaseView(QWidget):
         if self.case_id is None or not 0 <= index < len(self.tab_list) or index in self._loaded:
             return
         self._loaded.add(index)
-        try:
-            self.tab_list[index].load(self.case_id)
-        except Exception as e:  # one tab failing must not blank the others
-            message_for(e)
+        case_id = self.case_id
+        # one tab failing must not blank the others
+        attempt(self.banner, lambda: self.tab_list[index].load(case_id))
 
     def focus_first_field(self) -> None:
         """After creating a case: the keyboard goes to the first field of its profile."""
@@ -775,12 +774,17 @@ class CaseView(QWidget):
             profile.full_name.selectAll()
 
     def _refresh_header(self, case_id: str) -> None:
+        """The header is read in a worker on its own connection (``run_task``)."""
         if case_id != self.case_id or not self.session.is_open:
             return
-        try:
-            case = case_service.load_case(self.session.uow(), case_id)
-        except Exception:
-            return
+        run_task(
+            self,
+            lambda uow: case_service.load_case(uow, case_id),
+            lambda case: self._show_header(case) if case.id == self.case_id else None,
+            session=self.session,
+        )
+
+    def _show_header(self, case: Case) -> None:
         self.title.setText(case.survivor.display_name())
         self.badge.setText(f"  {case.stage.label} · {case.status.label}  ")
         self.code.setText(f"Case {case.code} · {case.jurisdiction.label}")
