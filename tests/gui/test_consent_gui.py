@@ -61,6 +61,14 @@ def test_consent_tab_records_purpose_type_witness_scope_and_expiry(session, qtbo
     tab.show()
     tab.grab().save(str(SHOTS / "consent.png"))
 
+    # Withdrawing: the record stays, marked withdrawn on the given day.
+    tab.table.selectRow(1)
+    tab.withdrawn.setText("1/2/2025")
+    qtbot.mouseClick(tab.withdraw_button, Qt.MouseButton.LeftButton)
+    assert tab.banner.text() == "Recorded as withdrawn: Share with another advocate or organisation."
+    assert tab.table.text(1, 4) == "Withdrawn 1 February 2025"
+    tab.withdrawn.clear()
+
     # An expiry before the consent date is refused in one sentence and nothing is saved.
     tab.date.setText("2025-02-01")
     tab.expires.setText("2025-01-01")

@@ -648,12 +648,40 @@ class ConsentTab(CaseTab):
         self.banner = Banner()
         row.addWidget(self.banner, 1)
         row.addStretch(1)
+        self.withdraw_button = QPushButton("Withdrawn…")
+        self.withdraw_button.setObjectName("withdrawConsent")
+        self.withdraw_button.setToolTip(
+            "The survivor withdrew the consent chosen in the table (on the 'Withdrawn on' date, or "
+            "today). The record stays, marked withdrawn (UK GDPR Art. 7(3))."
+        )
+        row.addWidget(self.withdraw_button)
         self.add_button = QPushButton("Record")
         self.add_button.setObjectName("addConsent")
         row.addWidget(self.add_button)
         f.addRow(row)
         lay.addWidget(box)
         self.add_button.clicked.connect(self.add)
+        self.withdraw_button.clicked.connect(self.withdraw_selected)
+
+    def withdraw_selected(self) -> None:
+        chosen = self.table.selected()
+        if self.case_id is None or chosen is None:
+            self.banner.error("Choose the consent that was withdrawn in the table first.")
+            return
+        case_id = self.case_id
+
+        def withdraw() -> None:
+            on = self.withdrawn.value() or self.session.today()
+            case_service.withdraw_consent(
+                self.session.uow(), case_id, chosen.id, on, clock=self.session.clock
+            )
+
+        if not attempt(self.banner, withdraw):
+            return
+        self.withdrawn.set_value(None)
+        self.banner.info(f"Recorded as withdrawn: {chosen.purpose.label}.")
+        self.session.notify_case(case_id)
+        self.load(case_id)
 
     def _consent_state(self, c: ConsentRecord) -> str:
         if not c.given:
