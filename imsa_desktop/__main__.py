@@ -32,14 +32,41 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def load_stylesheet() -> str:
+def load_stylesheet(high_contrast: bool | None = None) -> str:
+    """The app's style sheet; with the system's high-contrast setting, its override on top.
+    ``url(icons:...)`` in it finds resources/icons."""
+    from PySide6.QtCore import QDir
+
     from imsa_desktop.paths import resource
 
-    path = resource("style.qss")
+    QDir.setSearchPaths("icons", [str(resource("icons"))])
+    if high_contrast is None:
+        high_contrast = high_contrast_requested()
+    names = ["style.qss", "style-high-contrast.qss"] if high_contrast else ["style.qss"]
+    parts = []
+    for name in names:
+        try:
+            parts.append(resource(name).read_text(encoding="utf-8"))
+        except OSError:
+            pass
+    return "\n".join(parts)
+
+
+def high_contrast_requested() -> bool:
+    """The desktop asks for high contrast (Qt reads the platform setting; IMSA_HIGH_CONTRAST=1
+    forces it, e.g. where the desktop has no such setting)."""
+    import os
+
+    if os.environ.get("IMSA_HIGH_CONTRAST") in ("1", "yes", "true"):
+        return True
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return ""
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QGuiApplication
+
+        hints = QGuiApplication.styleHints()
+        return bool(hints.accessibility().contrastPreference() == Qt.ContrastPreference.HighContrast)
+    except (AttributeError, RuntimeError):  # Qt before 6.10 has no contrast preference
+        return False
 
 
 def apply_theme(app) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +80,36 @@ def apply_theme(app) -> None:  # type: ignore[no-untyped-def]
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
         palette.setColor(role, QColor("#1f2328"))
     palette.setColor(QPalette.ColorRole.Window, QColor("#f4f6f8"))
+    palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#6e7781"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#0b6e7f"))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.Link, QColor("#0b6e7f"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6e7781"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6e7781"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#6e7781"))
+    if high_contrast_requested():
+        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+            palette.setColor(role, QColor("#000000"))
+        for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base, QPalette.ColorRole.Button):
+            palette.setColor(role, QColor("#ffffff"))
+        palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#3d3d3d"))
+        palette.setColor(QPalette.ColorRole.Highlight, QColor("#000000"))
     app.setPalette(palette)
+
+
+def follow_contrast_setting(app) -> None:  # type: ignore[no-untyped-def]
+    """Switch to (or from) the high-contrast theme when the desktop setting changes."""
+    try:
+        signal = app.styleHints().accessibility().contrastPreferenceChanged
+    except (AttributeError, RuntimeError):
+        return
+
+    def changed(*_args: object) -> None:
+        apply_theme(app)
+        app.setStyleSheet(load_stylesheet())
+
+    signal.connect(changed)
 
 
 def build_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
@@ -65,6 +121,7 @@ def build_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
     app.setStyle("Fusion")
     apply_theme(app)
     app.setStyleSheet(load_stylesheet())
+    follow_contrast_setting(app)
     return app  # feature modules load at the first unlock (MainWindow._ensure_features)
 
 

@@ -18,12 +18,15 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QTextEdit,
@@ -75,7 +78,15 @@ class KeyboardPolicy(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
-        if kind == QEvent.Type.Polish and isinstance(watched, QWidget):
+        if kind not in (QEvent.Type.Show, QEvent.Type.Polish, QEvent.Type.KeyPress):
+            return False
+        if isinstance(watched, QWidget) and _system_dialog(watched):
+            return False
+        if kind == QEvent.Type.Show and isinstance(watched, QWidget):
+            from imsa_desktop.ui import a11y
+
+            a11y.name_if_unlabelled(watched)
+        elif kind == QEvent.Type.Polish and isinstance(watched, QWidget):
             apply_policy(watched)
             if isinstance(watched, QDialog) and self.actions:
                 watched.addActions([a for a in self.actions if a not in watched.actions()])
@@ -89,16 +100,61 @@ class KeyboardPolicy(QObject):
         ):
             watched.insertPlainText("\t")
             return True
+        elif (
+            kind == QEvent.Type.KeyPress
+            and isinstance(watched, QDateTimeEdit)
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        ):
+            # Tab leaves a date or time field (Left and Right move between its parts).
+            move_focus(watched, forward=event.key() == Qt.Key.Key_Tab)
+            return True
         return False
 
 
+SYSTEM_DIALOGS = ("QAbstractPrintDialog", "QPageSetupDialog", "QFileDialog", "QColorDialog", "QFontDialog")
+
+
+def _system_dialog(w: QWidget) -> bool:
+    """Qt's own print, file, colour and font dialogs keep their built-in behaviour."""
+    window = w.window()
+    return any(window.inherits(name) for name in SYSTEM_DIALOGS)
+
+
+def move_focus(w: QWidget, forward: bool = True) -> None:
+    """Give the focus to the next (or previous) control Tab would reach from *w*."""
+    step = QWidget.nextInFocusChain if forward else QWidget.previousInFocusChain
+    candidate = step(w)
+    while candidate is not None and candidate is not w:
+        if (
+            candidate.isVisible()
+            and candidate.isEnabled()
+            and candidate.window() is w.window()
+            and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and candidate.focusProxy() is None
+            and not (isinstance(candidate.parentWidget(), QDateTimeEdit))
+        ):
+            candidate.setFocus(
+                Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+            )
+            return
+        candidate = step(candidate)
+
+
 def apply_policy(w: QWidget) -> None:
+    from imsa_desktop.ui import a11y
+
+    a11y.name_if_unlabelled(w)
     if isinstance(w, QAbstractItemView):
         w.setTabKeyNavigation(False)
     elif isinstance(w, QPlainTextEdit | QTextEdit):
         w.setTabChangesFocus(True)
-    elif isinstance(w, QPushButton) and w.property("imsaNoEnter") is not True:
-        w.setAutoDefault(True)  # Enter presses the focused button, not only in dialogs
+    elif isinstance(w, QPushButton) and not isinstance(w.window(), QDialog):
+        w.setAutoDefault(True)  # Enter presses the focused button outside dialogs too
+    elif isinstance(w, QComboBox) and not isinstance(w.itemDelegate(), QStyledItemDelegate):
+        # The default pop-up delegate ignores the style sheet and drew the highlighted item
+        # white on white; a styled delegate paints it as style.qss says (readable, >= 4.5:1).
+        w.setItemDelegate(QStyledItemDelegate(w))
 
 
 class ShortcutsDialog(QDialog):

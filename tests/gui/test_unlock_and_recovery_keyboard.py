@@ -120,11 +120,14 @@ def test_printing_offers_real_printers_only_unless_asked(qtbot, monkeypatch) -> 
     assert "print to file" in " ".join(w.text() for w in view.findChildren(setup_view.QLabel)).lower()
     from PySide6.QtPrintSupport import QPrinter
 
-    dialog = view.make_print_dialog(QPrinter())
+    printer = QPrinter()
+    dialog = view.make_print_dialog(printer)
     assert not dialog.testOption(QPrintDialog.PrintDialogOption.PrintToFile)
+    dialog.deleteLater()
     view.allow_file.setChecked(True)
-    dialog = view.make_print_dialog(QPrinter())
+    dialog = view.make_print_dialog(printer)
     assert dialog.testOption(QPrintDialog.PrintDialogOption.PrintToFile)
+    dialog.deleteLater()
     view.allow_file.setChecked(False)
 
     # No real printer: say so and open no dialog (a PDF "printer" does not count).

@@ -60,6 +60,8 @@ class AuditDialog(QDialog):
         self.use_dates = QCheckBox("Between", objectName="auditUseDates")
         self.since = QDateEdit(QDate(today.year, today.month, 1), objectName="auditSince")
         self.until = QDateEdit(QDate(today.year, today.month, today.day), objectName="auditUntil")
+        self.since.setAccessibleName("Between: from date")
+        self.until.setAccessibleName("Between: to date")
         for d in (self.since, self.until):
             d.setCalendarPopup(True)
             d.setDisplayFormat("d MMM yyyy")

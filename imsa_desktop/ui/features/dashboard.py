@@ -220,7 +220,7 @@ class TodayDashboard(QWidget):
         self.banner = Banner()
         lay.addWidget(self.banner)
 
-        headers = ["Due", "", "Case", "Name", "Deadline", "Source"]
+        headers = ["Due", "When", "Case", "Name", "Deadline", "Source"]
         self.overdue = _List("overdueDeadlines", headers)
         self.due_week = _List("dueThisWeek", headers)
         self.appts_today = _List("todayAppointments", ["Time", "Case", "Name", "Appointment"])

@@ -292,6 +292,7 @@ class RecoveryKeyView(QWidget):
     def make_print_dialog(self, printer: QPrinter) -> QPrintDialog:
         """The print dialog: real printers only, unless the advocate asked for print to file."""
         dialog = QPrintDialog(printer, self)
+        dialog.kept_printer = printer  # type: ignore[attr-defined]  # the dialog must not outlive it
         dialog.setOption(QPrintDialog.PrintDialogOption.PrintToFile, self.allow_file.isChecked())
         dialog.setWindowTitle("Print the recovery key")
         return dialog

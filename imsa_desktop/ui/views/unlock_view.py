@@ -52,6 +52,7 @@ class UnlockView(QWidget):
         box.addWidget(self.where)
         self.passphrase = PassphraseField("Passphrase")
         self.passphrase.setObjectName("unlockPassphrase")
+        self.passphrase.setAccessibleName("Passphrase")
         box.addWidget(self.passphrase)
         self.banner = Banner()
         box.addWidget(self.banner)
@@ -229,6 +230,8 @@ class RecoveryDialog(QDialog):
         self.ok = self.buttons.addButton("Unlock and set passphrase", QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setObjectName("recoverUnlock")
         self.ok.setDefault(True)
+        # Enter must never press Cancel (and throw the typed key away) while Unlock waits.
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
         self.ok.setEnabled(False)
         lay.addWidget(self.buttons)
         self.buttons.rejected.connect(self.reject)
