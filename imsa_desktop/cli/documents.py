@@ -91,6 +91,16 @@ def cmd_letter_reconsideration(args: argparse.Namespace) -> int:
             ground_reasons=answers or None,
             enclosure_notes=notes or None,
             mode=args.mode or "",
+            holding=letters.Holding(
+                reason=args.holding_reason or "",
+                awaited=list(args.awaited or []),
+                evidence_by=parse_iso_date(args.evidence_by, what="--evidence-by")
+                if args.evidence_by
+                else None,
+            )
+            if args.mode == "holding"
+            else None,
+            exceptional_enclosures=list(args.exceptional_evidence or []),
         )
         draft = letter_service.build(ctx, choices, today)
         problems = letter_service.errors(draft, today)
@@ -173,6 +183,16 @@ def register(
     )
     p.add_argument(
         "--mode", choices=("full", "holding", "late"), help="default: full, or late once out of time"
+    )
+    p.add_argument("--holding-reason", help="holding requests: why the evidence cannot be sent now")
+    p.add_argument("--awaited", action="append", metavar="TEXT", help="holding requests: evidence awaited")
+    p.add_argument("--evidence-by", help="holding requests: date the evidence will follow, YYYY-MM-DD")
+    p.add_argument(
+        "--exceptional-evidence",
+        action="extend",
+        nargs="+",
+        metavar="EVIDENCE_ID",
+        help="late requests: enclosures that show the exceptional circumstances",
     )
     p.add_argument("--out", required=True, help="the PDF to write")
     p.add_argument("--today", help="letter date, YYYY-MM-DD (default: today)")

@@ -247,3 +247,22 @@ def test_sent_letter_pdf_survives_in_the_vault(vault, clock) -> None:
     with pytest.raises(ConflictError, match="cannot be replaced"):
         with vault.unit_of_work() as uow:
             uow.letter_pdfs.put(rec.id, pdf)
+
+
+def test_holding_request_from_the_cli(cli_vault, tmp_path, capsys) -> None:
+    path, cid = cli_vault
+    out = tmp_path / "holding.pdf"
+    args = letter_args(path, cid, out, "--today", "2025-02-01", "--mode", "holding")
+    code, _, err = run(capsys, *args)
+    assert code == 1 and "holding request must say" in err  # reason, evidence and date missing
+    assert not out.exists()
+    code, _, err = run(
+        capsys,
+        *args,
+        "--holding-reason", "The medico-legal report is booked.",
+        "--awaited", "A medico-legal report",
+        "--evidence-by", "2025-03-10",
+    )  # fmt: skip
+    assert code == 0, err
+    text = " ".join(text_of(out.read_bytes()).split())
+    assert "more time to provide the evidence" in text and "We will send it by 10 March 2025" in text
