@@ -19,7 +19,7 @@ $(BIN)/python:
 
 # Runtime only: PySide6 (Qt), SQLCipher, reportlab and the rest; no test or lint tools.
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
-	@echo "==> Installing IMSA Desktop and the libraries it runs on (about 500 MB the first time)..."
+	@echo "==> Installing IMSA Desktop and the libraries it runs on (about 800 MB: a minute or two the first time)..."
 	$(BIN)/pip install -e .
 	touch $@
 
