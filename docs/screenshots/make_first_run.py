@@ -1,7 +1,8 @@
 """Regenerate the first-run screenshots: the welcome screen, and the demo vault with DEMO in
 the window's real title bar (which only a window manager draws).
 
-    xvfb-run -a -s "-screen 0 1400x900x24" sh -c 'openbox & sleep 1; .venv/bin/python docs/screenshots/make_first_run.py'
+    xvfb-run -a -s "-screen 0 1400x900x24" \
+        sh -c 'openbox & sleep 1; .venv/bin/python docs/screenshots/make_first_run.py'
 
 Without a display it falls back to offscreen and writes only the in-window pictures.
 Uses a throw-away HOME, so the demo vault is made in a temporary folder.
