@@ -7,9 +7,9 @@ set -euo pipefail
 deb="$(realpath "$1")"
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing $deb into this machine (apt-get, dpkg)..." >&2
-  if ! apt-get install -y -qq --no-install-recommends "$deb" >&2; then
+  if ! apt-get install -y -qq --reinstall --no-install-recommends "$deb" >&2; then
     apt-get update -qq >&2
-    apt-get install -y -qq --no-install-recommends "$deb" >&2
+    apt-get install -y -qq --reinstall --no-install-recommends "$deb" >&2
   fi
   dpkg -s imsa-desktop | grep -E '^(Status|Version):' >&2
   echo /

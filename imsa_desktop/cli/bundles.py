@@ -1,6 +1,6 @@
 """``imsa identity``, ``contacts``, ``export``, ``import``, ``verify``, ``backup``, ``restore``.
 
-Contract: shared/CLI_CONTRACT.md. Bundle passphrases come from an environment variable named
+Reference: docs/cli.md. Bundle passphrases come from an environment variable named
 with ``--passphrase-env`` (never from the command line); without it the vault's own identity
 is used to open bundles sent to its public key.
 """

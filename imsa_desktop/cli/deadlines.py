@@ -1,4 +1,4 @@
-"""``imsa deadlines`` and ``imsa ics`` (contract: shared/CLI_CONTRACT.md)."""
+"""``imsa deadlines`` and ``imsa ics`` (reference: docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``imsa letter reconsideration``, ``imsa timeline`` and ``imsa summary`` (contract: CLI_CONTRACT.md).
+"""``imsa letter reconsideration``, ``imsa timeline`` and ``imsa summary`` (reference: docs/cli.md).
 
 Outputs are written atomically (temporary file in the target folder, fsync, rename): on any
 failure nothing is half-written. A late request is refused (exit 1) unless all three parts of

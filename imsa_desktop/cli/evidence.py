@@ -1,4 +1,4 @@
-"""``imsa attach``, ``imsa extract`` and ``imsa search`` (contract: shared/CLI_CONTRACT.md)."""
+"""``imsa attach``, ``imsa extract`` and ``imsa search`` (reference: docs/cli.md)."""
 
 from __future__ import annotations
 

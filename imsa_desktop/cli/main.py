@@ -1,4 +1,4 @@
-"""``imsa``: the command-line companion (contract: shared/CLI_CONTRACT.md).
+"""``imsa``: the command-line companion (reference: docs/cli.md).
 
 Exit codes: 0 success; 1 an expected failure, with one sentence on stderr; 2 usage error.
 No traceback ever reaches the terminal; unexpected errors are logged without case data.

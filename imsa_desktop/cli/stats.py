@@ -1,4 +1,4 @@
-"""``imsa stats`` and ``imsa stats combine`` (contract: shared/CLI_CONTRACT.md; docs/statistics.md).
+"""``imsa stats`` and ``imsa stats combine`` (reference: docs/cli.md; docs/statistics.md).
 
 ``imsa stats --from YYYY-MM-DD --to YYYY-MM-DD --out stats.json|stats.csv`` writes this vault's
 anonymous statistics: counts only, exact (the file says it stays inside the organisation).
