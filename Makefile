@@ -73,7 +73,7 @@ package: $(PKG_STAMP) package-deps
 	rm -f build/imsa-desktop_*.deb
 	$(BIN)/python packaging/build_deb.py --dist $(DIST) --out build
 
-package-test: package
+package-test: $(DEV_STAMP) package
 	@echo "==> Installing the .deb and smoke-testing it from outside the checkout..."
 	root=$$(packaging/install_deb.sh build/imsa-desktop_*.deb) && \
 	  IMSA_INSTALLED_ROOT="$$root" QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q packaging/tests
