@@ -38,6 +38,7 @@ def main() -> None:
     w.resize(1280, 800)
     w.show()
     app.processEvents()
+    w.welcome_view.buttons["welcomeCreate"].click()  # first run: the welcome screen, then set-up
     w.setup_view.name.setText("Sam Example")
     w.setup_view.passphrase.setText(PASS)
     w.setup_view.repeat.setText(PASS)

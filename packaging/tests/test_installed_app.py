@@ -93,6 +93,15 @@ def test_files_are_where_the_package_puts_them(root: Path) -> None:
     assert "SIL Open Font License" in notice and "Bitstream Vera" in notice
 
 
+def test_unused_qt_parts_are_not_installed(root: Path) -> None:
+    names = [p.relative_to(root).as_posix() for p in (root / "opt/imsa-desktop").rglob("*")]
+    assert len(names) > 100
+    for unused in ("wayland", "libqeglfs", "virtualkeyboard", "libqgtk3", "WebEngine", "libQt6Quick"):
+        assert [n for n in names if unused.lower() in n.lower()] == [], unused
+    platforms = {p.name for p in (root / "opt/imsa-desktop").rglob("platforms/*.so")}
+    assert {"libqxcb.so", "libqoffscreen.so"} <= platforms
+
+
 def test_version(root: Path, outside: Path) -> None:
     from importlib.metadata import version
 
