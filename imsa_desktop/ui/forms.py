@@ -5,14 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, QLocale, QRect, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QCalendarWidget, QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QCalendarWidget, QComboBox, QFormLayout, QLineEdit, QWidget
 
 from imsa_desktop.domain.dates import FuzzyDate, describe, parse_human, parse_human_exact
 from imsa_desktop.errors import InvalidInput
+
+W = TypeVar("W", bound=QWidget)
+
+
+def add_row(form: QFormLayout, label: str, widget: W, name: str = "", placeholder: str = "") -> W:
+    """Add *widget* to *form* under *label*, with its object name and placeholder; returns it."""
+    if name:
+        widget.setObjectName(name)
+    if placeholder and hasattr(widget, "setPlaceholderText"):
+        widget.setPlaceholderText(placeholder)
+    form.addRow(label, widget)
+    return widget
 
 
 def _today() -> date:

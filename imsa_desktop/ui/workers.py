@@ -166,25 +166,12 @@ def _banner_error(context: QObject) -> Callable[[BaseException], None]:
 @overload
 def run_task(
     context: QObject,
-    fn: Callable[[AbstractUnitOfWork], R],
+    fn: Callable[[AbstractUnitOfWork], R] | Callable[[AbstractUnitOfWork, Report], R],
     on_done: Callable[[R], None],
     on_error: Callable[[BaseException], None] | None = None,
     *,
     session: Session,
-    cancel: CancelFlag | None = None,
-    pool: Pool | None = None,
-) -> None: ...
-
-
-@overload
-def run_task(
-    context: QObject,
-    fn: Callable[[AbstractUnitOfWork, Report], R],
-    on_done: Callable[[R], None],
-    on_error: Callable[[BaseException], None] | None = None,
-    *,
-    session: Session,
-    progress: Report,
+    progress: Report | None = None,
     cancel: CancelFlag | None = None,
     pool: Pool | None = None,
 ) -> None: ...

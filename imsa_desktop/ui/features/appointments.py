@@ -41,7 +41,7 @@ from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import ics as ics_service
 from imsa_desktop.ui.case_tab import EditableTab
 from imsa_desktop.ui.common import Banner, hint, message_for, save_cancel_footer
-from imsa_desktop.ui.forms import DateField, EnumCombo
+from imsa_desktop.ui.forms import DateField, EnumCombo, add_row
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
 
@@ -127,15 +127,9 @@ class AppointmentDialog(QDialog):
         self.case_id = case_id
         self._appt = appt
         f = QFormLayout(self)
-        self.title_edit = QLineEdit()
-        self.title_edit.setObjectName("appointmentTitle")
-        f.addRow("Title", self.title_edit)
-        self.kind = EnumCombo(AppointmentKind)
-        self.kind.setObjectName("appointmentKind")
-        f.addRow("Kind", self.kind)
-        self.day = DateField("appointment date", required=True)
-        self.day.setObjectName("appointmentDate")
-        f.addRow("Date", self.day)
+        self.title_edit = add_row(f, "Title", QLineEdit(), "appointmentTitle")
+        self.kind = add_row(f, "Kind", EnumCombo(AppointmentKind), "appointmentKind")
+        self.day = add_row(f, "Date", DateField("appointment date", required=True), "appointmentDate")
         times = QHBoxLayout()
         self.start = QTimeEdit(QTime(10, 0))
         self.start.setObjectName("appointmentStart")
@@ -150,9 +144,7 @@ class AppointmentDialog(QDialog):
         times.addWidget(self.end)
         times.addStretch(1)
         f.addRow("Time (UK)", times)
-        self.location = QLineEdit()
-        self.location.setObjectName("appointmentLocation")
-        f.addRow("Place", self.location)
+        self.location = add_row(f, "Place", QLineEdit(), "appointmentLocation")
         interp = QHBoxLayout()
         self.interpreter = QCheckBox("Interpreter needed")
         self.interpreter.setObjectName("appointmentInterpreter")

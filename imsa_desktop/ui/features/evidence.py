@@ -57,7 +57,7 @@ from imsa_desktop.ui.common import Banner, hint, message_for
 from imsa_desktop.ui.dialogs.preview_dialog import PreviewDialog
 from imsa_desktop.ui.features import _evidence_io as evidence_io
 from imsa_desktop.ui.features._evidence_chips import ChipGroup
-from imsa_desktop.ui.forms import DateField, EnumCombo
+from imsa_desktop.ui.forms import DateField, EnumCombo, add_row
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
 from imsa_desktop.ui.workers import CancelFlag, run_task
@@ -252,17 +252,11 @@ class EvidenceTab(CaseTab):
 
         details = QGroupBox("Details")
         f = QFormLayout(details)
-        self.title_edit = QLineEdit()
-        self.title_edit.setObjectName("evidenceTitle")
-        self.title_edit.setPlaceholderText("e.g. GP letter on trauma symptoms")
-        f.addRow("Title", self.title_edit)
-        self.kind = EnumCombo(EvidenceKind)
-        self.kind.setObjectName("evidenceKind")
-        f.addRow("Kind", self.kind)
-        self.source = QLineEdit()
-        self.source.setObjectName("evidenceSource")
-        self.source.setPlaceholderText("Who it comes from")
-        f.addRow("Source", self.source)
+        self.title_edit = add_row(
+            f, "Title", QLineEdit(), "evidenceTitle", "e.g. GP letter on trauma symptoms"
+        )
+        self.kind = add_row(f, "Kind", EnumCombo(EvidenceKind), "evidenceKind")
+        self.source = add_row(f, "Source", QLineEdit(), "evidenceSource", "Who it comes from")
         dates = QHBoxLayout()
         self.date_obtained = DateField("date obtained")
         self.date_obtained.setObjectName("dateObtained")
@@ -273,10 +267,9 @@ class EvidenceTab(CaseTab):
         dates.addWidget(self.date_provided)
         dates.addStretch(1)
         f.addRow("Obtained on", dates)
-        self.provided_to = QLineEdit()
-        self.provided_to.setObjectName("providedTo")
-        self.provided_to.setPlaceholderText("e.g. Single Competent Authority")
-        f.addRow("Provided to", self.provided_to)
+        self.provided_to = add_row(
+            f, "Provided to", QLineEdit(), "providedTo", "e.g. Single Competent Authority"
+        )
         self.body = QPlainTextEdit()
         self.body.setObjectName("evidenceNote")
         self.body.setPlaceholderText("What it says and why it matters")

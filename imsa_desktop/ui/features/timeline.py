@@ -36,7 +36,7 @@ from imsa_desktop.services.timeline import EvidenceChoice, TimelineEntry
 from imsa_desktop.ui.case_tab import EditableTab
 from imsa_desktop.ui.common import save_cancel_footer
 from imsa_desktop.ui.features._timeline_canvas import TimelineCanvas
-from imsa_desktop.ui.forms import DateField, EnumCombo
+from imsa_desktop.ui.forms import DateField, EnumCombo, add_row
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
 
@@ -76,16 +76,9 @@ class EventDialog(QDialog):
         self.shown.setWordWrap(True)  # a long message wraps; it never widens the dialog
         self.shown.setObjectName("hint")
         f.addRow("", self.shown)
-        self.title_edit = QLineEdit()
-        self.title_edit.setObjectName("eventTitle")
-        f.addRow("What happened", self.title_edit)
-        self.kind = EnumCombo(EventKind)
-        self.kind.setObjectName("eventKind")
-        f.addRow("Kind", self.kind)
-        self.source = QLineEdit()
-        self.source.setObjectName("eventSource")
-        self.source.setPlaceholderText("Who or what this comes from")
-        f.addRow("Source", self.source)
+        self.title_edit = add_row(f, "What happened", QLineEdit(), "eventTitle")
+        self.kind = add_row(f, "Kind", EnumCombo(EventKind), "eventKind")
+        self.source = add_row(f, "Source", QLineEdit(), "eventSource", "Who or what this comes from")
         flags = QHBoxLayout()
         self.key = QCheckBox("Key fact")
         self.key.setObjectName("eventKey")

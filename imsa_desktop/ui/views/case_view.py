@@ -48,7 +48,7 @@ from imsa_desktop.ui import editing
 from imsa_desktop.ui.case_tab import CaseTab, EditableTab, attempt, fetch
 from imsa_desktop.ui.common import Banner, message_for, save_cancel_footer
 from imsa_desktop.ui.features._evidence_chips import ChipGroup
-from imsa_desktop.ui.forms import DateField, EnumCombo, TriState, split_list
+from imsa_desktop.ui.forms import DateField, EnumCombo, TriState, add_row, split_list
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
 from imsa_desktop.ui.workers import run_task
@@ -74,15 +74,9 @@ class ProfileTab(CaseTab):
 
         who = QGroupBox("Survivor")
         f = QFormLayout(who)
-        self.full_name = QLineEdit()
-        self.full_name.setObjectName("fullName")
-        f.addRow("Full name", self.full_name)
-        self.preferred = QLineEdit()
-        self.preferred.setObjectName("preferredName")
-        f.addRow("Preferred name", self.preferred)
-        self.aliases = QLineEdit()
-        self.aliases.setPlaceholderText("Other names, separated by commas")
-        f.addRow("Aliases", self.aliases)
+        self.full_name = add_row(f, "Full name", QLineEdit(), "fullName")
+        self.preferred = add_row(f, "Preferred name", QLineEdit(), "preferredName")
+        self.aliases = add_row(f, "Aliases", QLineEdit(), "", "Other names, separated by commas")
         dob_row = QHBoxLayout()
         self.dob = DateField("date of birth")
         self.dob_estimate = QCheckBox("estimate")
@@ -90,14 +84,9 @@ class ProfileTab(CaseTab):
         dob_row.addWidget(self.dob_estimate)
         dob_row.addStretch(1)
         f.addRow("Date of birth", dob_row)
-        self.gender = QLineEdit()
-        f.addRow("Gender", self.gender)
-        self.nationality = QLineEdit()
-        self.nationality.setObjectName("nationality")
-        f.addRow("Nationality", self.nationality)
-        self.languages = QLineEdit()
-        self.languages.setPlaceholderText("e.g. vi, en")
-        f.addRow("Languages", self.languages)
+        self.gender = add_row(f, "Gender", QLineEdit())
+        self.nationality = add_row(f, "Nationality", QLineEdit(), "nationality")
+        self.languages = add_row(f, "Languages", QLineEdit(), "", "e.g. vi, en")
         interp_row = QHBoxLayout()
         self.interpreter = QCheckBox("Interpreter needed")
         self.interpreter_language = QLineEdit()
@@ -122,23 +111,14 @@ class ProfileTab(CaseTab):
 
         ref = QGroupBox("Referral")
         g = QFormLayout(ref)
-        self.jurisdiction = EnumCombo(Jurisdiction)
-        self.jurisdiction.setObjectName("jurisdiction")
-        g.addRow("Jurisdiction", self.jurisdiction)
-        self.route = EnumCombo(ReferralRoute)
-        g.addRow("Route", self.route)
-        self.referral_date = DateField("referral date")
-        self.referral_date.setObjectName("referralDate")
-        g.addRow("Referral date", self.referral_date)
-        self.fro = QLineEdit()
-        self.fro.setObjectName("firstResponder")
-        self.fro.setPlaceholderText("First Responder Organisation")
-        g.addRow("First responder", self.fro)
-        self.referral_ref = QLineEdit()
-        self.referral_ref.setObjectName("referralReference")
-        g.addRow("NRM reference", self.referral_ref)
-        self.consent_given = TriState()
-        g.addRow("Consent to NRM", self.consent_given)
+        self.jurisdiction = add_row(g, "Jurisdiction", EnumCombo(Jurisdiction), "jurisdiction")
+        self.route = add_row(g, "Route", EnumCombo(ReferralRoute))
+        self.referral_date = add_row(g, "Referral date", DateField("referral date"), "referralDate")
+        self.fro = add_row(
+            g, "First responder", QLineEdit(), "firstResponder", "First Responder Organisation"
+        )
+        self.referral_ref = add_row(g, "NRM reference", QLineEdit(), "referralReference")
+        self.consent_given = add_row(g, "Consent to NRM", TriState())
         self.child = QCheckBox("Child at referral (no consent needed)")
         g.addRow("", self.child)
         self.exploitation = ChipGroup(EXPLOITATION_TYPES)
@@ -150,13 +130,8 @@ class ProfileTab(CaseTab):
 
         st = QGroupBox("Status")
         h = QFormLayout(st)
-        self.status = EnumCombo(CaseStatus)
-        self.status.setObjectName("status")
-        h.addRow("Status", self.status)
-        self.status_reason = QLineEdit()
-        self.status_reason.setObjectName("statusReason")
-        self.status_reason.setPlaceholderText("Why (required when closing)")
-        h.addRow("Reason", self.status_reason)
+        self.status = add_row(h, "Status", EnumCombo(CaseStatus), "status")
+        self.status_reason = add_row(h, "Reason", QLineEdit(), "statusReason", "Why (required when closing)")
         self.re_referrals = QSpinBox()
         self.re_referrals.setRange(0, 99)
         h.addRow("Re-referrals", self.re_referrals)
@@ -432,18 +407,12 @@ class DecisionDialog(QDialog):
         self.setWindowTitle("Decision")
         self._decision = decision
         f = QFormLayout(self)
-        self.kind = EnumCombo(DecisionKind)
-        self.kind.setObjectName("decisionKind")
-        f.addRow("Decision", self.kind)
-        self.outcome = EnumCombo(Outcome, allow_none="— choose the outcome —")
-        self.outcome.setObjectName("decisionOutcome")
-        f.addRow("Outcome", self.outcome)
-        self.date = DateField("decision date")
-        self.date.setObjectName("decisionDate")
-        f.addRow("Date of the decision letter", self.date)
-        self.received_on = DateField("date received")
-        self.received_on.setObjectName("decisionReceivedOn")
-        f.addRow("Date received", self.received_on)
+        self.kind = add_row(f, "Decision", EnumCombo(DecisionKind), "decisionKind")
+        self.outcome = add_row(
+            f, "Outcome", EnumCombo(Outcome, allow_none="— choose the outcome —"), "decisionOutcome"
+        )
+        self.date = add_row(f, "Date of the decision letter", DateField("decision date"), "decisionDate")
+        self.received_on = add_row(f, "Date received", DateField("date received"), "decisionReceivedOn")
         hint = QLabel(
             "Deadlines count from the date written on the decision letter, not from the day it "
             "arrived. Record the day it arrived too: it explains a late request."
@@ -459,11 +428,8 @@ class DecisionDialog(QDialog):
             "ECAT and the ECHR. Then judicial review is the only route."
         )
         f.addRow("Para 14.216 removal bar", self.removal_bar)
-        self.authority = EnumCombo(Authority)
-        f.addRow("Competent authority", self.authority)
-        self.reference = QLineEdit()
-        self.reference.setObjectName("decisionReference")
-        f.addRow("Reference", self.reference)
+        self.authority = add_row(f, "Competent authority", EnumCombo(Authority))
+        self.reference = add_row(f, "Reference", QLineEdit(), "decisionReference")
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(80)
         f.addRow("Notes", self.notes)
@@ -598,16 +564,15 @@ class ConsentTab(CaseTab):
         lay.addWidget(self.table, 1)
         box = QGroupBox("Record consent")
         f = QFormLayout(box)
-        self.purpose = EnumCombo(ConsentPurpose)
-        self.purpose.setObjectName("consentPurpose")
-        f.addRow("Purpose", self.purpose)
-        self.detail = QLineEdit()
-        self.detail.setObjectName("consentDetail")
-        self.detail.setPlaceholderText("Who exactly, e.g. the solicitor's firm or the colleague's name")
-        f.addRow("Details", self.detail)
-        self.date = DateField("consent date", required=True)
-        self.date.setObjectName("consentDate")
-        f.addRow("Date", self.date)
+        self.purpose = add_row(f, "Purpose", EnumCombo(ConsentPurpose), "consentPurpose")
+        self.detail = add_row(
+            f,
+            "Details",
+            QLineEdit(),
+            "consentDetail",
+            "Who exactly, e.g. the solicitor's firm or the colleague's name",
+        )
+        self.date = add_row(f, "Date", DateField("consent date", required=True), "consentDate")
         type_row = QHBoxLayout()
         self.consent_type = EnumCombo(ConsentType)
         self.consent_type.setObjectName("consentType")
@@ -642,8 +607,7 @@ class ConsentTab(CaseTab):
         self.given = QCheckBox("Given (untick if the survivor refused)")
         self.given.setChecked(True)
         f.addRow("", self.given)
-        self.notes = QLineEdit()
-        f.addRow("Notes", self.notes)
+        self.notes = add_row(f, "Notes", QLineEdit())
         row = QHBoxLayout()
         self.banner = Banner()
         row.addWidget(self.banner, 1)
