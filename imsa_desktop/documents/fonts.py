@@ -77,6 +77,7 @@ _RUN = re.compile(
 _HAS_ARABIC = re.compile(f"[{_ARABIC_CHARS}]")
 _RANGE_FONT = [(font, re.compile(f"[{chars}]")) for font, chars in _FALLBACK_RANGES]
 
+_NBSP = "\u00a0"
 _LAZY = {CJK, HANGUL}  # large files: read only when a text needs them
 _lock = threading.Lock()
 _registered = False
@@ -180,7 +181,9 @@ def markup(text: str) -> str:
         ensure_font(font)
         run = m.group(0)
         if font == ARABIC:
-            run = run.replace(" ", "\u00a0")
+            # One unbreakable unit, a little larger: Naskh letters are small beside DejaVu's.
+            joined = escape(run.replace(" ", _NBSP))
+            return f'<font name="{font}" size="+1.5">{joined}</font>'
         return f'<font name="{font}">{escape(run)}</font>'
 
     out: list[str] = []
