@@ -70,7 +70,7 @@ def build(dist: Path, out: Path) -> Path:
         "Files: *\nLicense: AGPL-3.0-or-later\n"
         " The full text is in /usr/share/doc/imsa-desktop/LICENSE.\n\n"
         "Files: opt/imsa-desktop/_internal/resources/fonts/*\n"
-        "License: Bitstream-Vera and OFL-1.1\n"
+        "License: Bitstream-Vera and OFL-1.1 and Apache-2.0\n"
         " See /usr/share/doc/imsa-desktop/NOTICE.\n",
         encoding="utf-8",
     )
