@@ -27,11 +27,11 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from imsa_desktop.domain import model
 from imsa_desktop.domain.dates import format_date
@@ -39,6 +39,19 @@ from imsa_desktop.domain.model import DecisionKind
 from imsa_desktop.errors import InvalidInput, LetterRefused, NotFound
 
 CATEGORIES = ("new_evidence", "guidance")
+E = TypeVar("E")
+
+
+def default_cited(
+    category: str, enclosed: Sequence[E], before_decision_maker: Callable[[E], bool]
+) -> list[E]:
+    """What a ground cites unless the advocate chooses: a new-evidence ground cites every
+    enclosure that was NOT before the decision maker; a guidance ground cites none."""
+    if category == "new_evidence":
+        return [e for e in enclosed if not before_decision_maker(e)]
+    return []
+
+
 MODES = ("full", "holding", "late")
 MODE_LABELS = {"full": "full request", "holding": "holding request", "late": "late request"}
 ERROR = "error"
@@ -479,10 +492,10 @@ def build_draft(
                 if ev_id not in number_of:
                     raise LetterRefused("A ground cites evidence that is not among the enclosures.")
                 numbers.append(number_of[ev_id])
-        elif category == "new_evidence":
-            numbers = [e.number for e in enclosures if not e.before_decision_maker]
         else:
-            numbers = []
+            numbers = [
+                e.number for e in default_cited(category, enclosures, lambda e: e.before_decision_maker)
+            ]
         for n in numbers:
             _check_evidence_date(str(g["title"]), category, enc_by_number[n], decision.date)
         if category == "new_evidence":

@@ -584,13 +584,11 @@ class LetterBuilderDialog(QDialog):
         if key in self._ground_enclosures:
             return self._ground_enclosures[key]
         assert self.ctx is not None
-        if self.ctx.grounds[key]["category"] == "new_evidence":
-            return [
-                e
-                for e in self._enclosed
-                if not self._notes.get(e, letters.EnclosureNote()).before_decision_maker
-            ]
-        return []
+        return letters.default_cited(
+            str(self.ctx.grounds[key]["category"]),
+            self._enclosed,
+            lambda e: self._notes.get(e, letters.EnclosureNote()).before_decision_maker,
+        )
 
     def _citations_changed(self) -> None:
         if self._filling:
