@@ -335,14 +335,14 @@ def timeline_strip(
         fill = BAR if not e.disputed else colors.HexColor("#9fb3d1")
         dr.add(Rect(x0, y0, x1 - x0, bar_h, fillColor=fill, strokeColor=None))
     for e, row in zip(points, rows, strict=False):
-        y = points_y + row * row_h
+        py = points_y + row * row_h
         if not e.date.is_exact and e.date.latest > e.date.earliest:  # uncertainty whisker
-            dr.add(Line(x(e.date.earliest), y, x(e.date.latest), y, strokeColor=RULE, strokeWidth=0.8))
+            dr.add(Line(x(e.date.earliest), py, x(e.date.latest), py, strokeColor=RULE, strokeWidth=0.8))
     for (xx, shape), row in zip(marks, rows, strict=True):
-        y = points_y + row * row_h
+        py = points_y + row * row_h
         if row:  # a thin stem down to the axis row shows where a stacked marker belongs
-            dr.add(Line(xx, points_y, xx, y - 3, strokeColor=RULE, strokeWidth=0.4))
-        _glyph(dr, shape, xx, y)
+            dr.add(Line(xx, points_y, xx, py - 3, strokeColor=RULE, strokeWidth=0.4))
+        _glyph(dr, shape, xx, py)
     tx = x(today)
     dr.add(Line(tx, axis_y, tx, height - 14, strokeColor=ACCENT, strokeWidth=0.6, strokeDashArray=[2, 2]))
     return dr
