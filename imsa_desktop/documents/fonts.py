@@ -263,4 +263,5 @@ def case_fields(
         when = e.date.display()
         out += [(f"title of the event of {when}", e.title), (f"source of the event of {when}", e.source)]
     out += [("title of an evidence item", ev.title) for ev in evidence]
+    out += [("reasons of a decision", "\n".join(dec.reasons)) for dec in case.decisions]
     return out

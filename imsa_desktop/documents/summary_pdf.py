@@ -111,6 +111,11 @@ def render_case_summary(
             empty="No decisions recorded.",
         )
     )
+    for x in case.decisions_sorted():
+        if x.reasons:
+            when = f" of {d(x.date)}" if x.date else ""
+            story.append(para(f"Reasons given for the {x.kind.label} decision{when}:", st["sans_muted"]))
+            story += [para(f"{i}. {red(r)}", st["sans"]) for i, r in enumerate(x.reasons, 1)]
     story.append(para("Consents", st["h2"]))
     story.append(
         _grid(

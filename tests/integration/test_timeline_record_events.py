@@ -110,3 +110,17 @@ def test_an_undrawable_character_in_an_event_blocks_the_chronology_and_the_summa
             pseudonymous=False,
             today=date(2025, 2, 1),
         )
+
+
+def test_the_case_summary_lists_the_reasons_each_decision_gave() -> None:
+    from imsa_desktop.documents.summary_pdf import render_case_summary
+
+    case = _case()
+    case.decisions[0].reasons = ["No objective evidence of control.", "Arbër Hoxha gave inconsistent dates."]
+    pdf = render_case_summary(
+        case, events=[], evidence=[], appointments=[], deadlines=[], pseudonymous=True, today=date(2025, 2, 1)
+    )
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Reasons given for the Reasonable Grounds decision of 20 January 2025:" in text
+    assert "1. No objective evidence of control." in text
+    assert "Arbër" not in text  # pseudonymous prints keep the name out of the reasons too
