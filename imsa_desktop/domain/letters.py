@@ -582,7 +582,11 @@ def build_draft(
         grounds=grounds,
         enclosures=enclosures,
         outcome_intro=fill(str(tpl_text.get("outcome_intro", "")), values),
-        outcome_sought=[fill(str(t), values) for t in tpl_text.get(outcome_key, [])],
+        outcome_sought=[
+            fill(str(t).replace("{not_british}", ""), values)
+            for t in tpl_text.get(outcome_key, [])
+            if not (str(t).startswith("{not_british}") and is_british(survivor.nationality))
+        ],
         jr_note="",
         closing=str(tpl_text.get("closing", "Yours faithfully,")),
         mode=mode,
@@ -603,6 +607,15 @@ def build_draft(
     )
     draft.exceptional.enclosure_numbers = sorted(exceptional_numbers)
     return draft
+
+
+_BRITISH = {"british", "uk", "united kingdom", "english", "scottish", "welsh", "northern irish", "gb"}
+
+
+def is_british(nationality: str) -> bool:
+    """A recorded British nationality: a request not to remove the person from the UK makes no
+    sense then, so the letter leaves it out."""
+    return " ".join(nationality.lower().replace(",", " ").split()) in _BRITISH
 
 
 def _check_evidence_date(title: str, category: str, e: Enclosure, decided: date) -> None:

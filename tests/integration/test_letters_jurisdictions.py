@@ -295,3 +295,11 @@ def test_an_undrawable_character_is_refused_naming_the_field() -> None:
 
 def test_shipped_fonts_stay_small() -> None:
     assert fonts.fonts_total_size() < 10 * 1024 * 1024
+
+
+def test_no_request_about_removal_for_a_british_survivor() -> None:
+    demo = jurisdiction_demo("england-wales")
+    assert any("remove" in t for t in demo_draft(demo, today=date(2025, 10, 20)).outcome_sought)
+    demo.case.survivor.nationality = "British"
+    asks = demo_draft(demo, today=date(2025, 10, 20)).outcome_sought
+    assert not any("remove" in t for t in asks) and len(asks) == 4
