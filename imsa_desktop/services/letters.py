@@ -152,6 +152,7 @@ class LetterContext:
     guidance_version: str = ""  # from the rule in force on the decision date
     consent_form: str = ""  # written | verbal | "" (not recorded)
     legal_referral_on: date | None = None
+    caution: str = ""  # e.g. para 14.216 "not known" on a decision from 17 September 2025
 
     @property
     def grounds(self) -> dict[str, dict[str, Any]]:
@@ -202,6 +203,7 @@ def load_context(
         guidance_version=rule.guidance_version if rule is not None else "",
         consent_form=consent_form(consent),
         legal_referral_on=legal_referral_date(appointments, events),
+        caution=window.caution,
     )
 
 

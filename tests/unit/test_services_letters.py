@@ -329,3 +329,13 @@ def test_consent_wording_follows_the_consent_record(consent_type: str) -> None:
         assert "written" not in draft.consent_statement and "verbal" not in draft.consent_statement
     else:
         assert f"gave {consent_type} consent on 27 January 2025" in draft.consent_statement
+
+
+def test_removal_bar_not_known_after_17_september_2025_is_flagged(uow, case_id) -> None:
+    with uow:
+        case = uow.cases.get(case_id)
+        case.decisions[0].date = date(2025, 10, 1)
+        uow.cases.save(case)
+        uow.commit()
+    ctx = letter_service.load_context(uow, case_id, "dec-rg", today=date(2025, 10, 10))
+    assert "para 14.216" in ctx.caution and ctx.deadline is not None

@@ -439,6 +439,8 @@ class LetterBuilderDialog(QDialog):
             kind = "info"
         if ctx.deadline_rule:
             text += f"\nRule: {ctx.deadline_rule}"
+        if ctx.caution:
+            text += f"\nCheck: {ctx.caution}"
         self.deadline_banner.setText(text)
         self.deadline_banner.setProperty("kind", kind)
         self.deadline_banner.setObjectName("deadlineBanner")
