@@ -731,7 +731,7 @@ def validate(draft: LetterDraft, today: date) -> list[Problem]:
         if e.number not in cited:
             warn("enclosures", f"Enclosure {e.number} is not cited by any ground.")
         if not e.shows.strip():
-            warn(f"enclosure {e.number}", f"Say what Enclosure {e.number} shows.")
+            err(f"enclosure {e.number}", f"Say what Enclosure {e.number} shows.")
         if e.new and e.date_obtained is None:
             err(f"enclosure {e.number}", f"Record the date of Enclosure {e.number} (new evidence is dated).")
         elif (

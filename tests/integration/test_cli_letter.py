@@ -16,6 +16,7 @@ import pytest
 from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.cli import main as cli
 from imsa_desktop.crypto.kdf import TEST_PARAMS
+from imsa_desktop.domain import letters
 from imsa_desktop.errors import ConflictError
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import letters as letter_service
@@ -81,6 +82,7 @@ def letter_args(path: Path, cid: str, out: Path, *extra: str) -> list[str]:
         "--ground", "new_evidence", "wrong_threshold", "--enclose", "ev-gp", "ev-police",
         "--cite", "wrong_threshold=ev-police", "--before-decision-maker", "ev-police",
         "--cite", "new_evidence=ev-gp", "--shows", "ev-gp=Injuries consistent with her account",
+        "--shows", "ev-police=The crime reference",
         "--out", str(out), *extra,
     ]  # fmt: skip
 
@@ -231,7 +233,11 @@ def test_sent_letter_pdf_survives_in_the_vault(vault, clock) -> None:
         vault.unit_of_work(),
         cid,
         "dec-rg",
-        letter_service.LetterChoices(grounds=["new_evidence"], enclose=["ev-gp"]),
+        letter_service.LetterChoices(
+            grounds=["new_evidence"],
+            enclose=["ev-gp"],
+            enclosure_notes={"ev-gp": letters.EnclosureNote(shows="Injuries consistent with her account")},
+        ),
         today=date(2025, 2, 1),
         default_signatory="Sam Example",
     )

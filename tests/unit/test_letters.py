@@ -67,6 +67,11 @@ EVIDENCE = [
     ),
 ]
 BEFORE_DM = {"e0": letters.EnclosureNote(shows="Indicators at referral", before_decision_maker=True)}
+SHOWS = {
+    "e1": letters.EnclosureNote(shows="Injuries consistent with her account"),
+    "e2": letters.EnclosureNote(shows="The crime reference"),
+    **BEFORE_DM,
+}
 
 
 def draft(
@@ -81,6 +86,7 @@ def draft(
     kw.setdefault("guidance_version", "3.12")
     kw.setdefault("time_limit_source", "Modern Slavery Statutory Guidance, paras 14.216-14.228")
     kw.setdefault("consent_form", "written")
+    kw.setdefault("enclosure_notes", SHOWS)
     return letters.build_draft(
         case or make_case(),
         "d1",
@@ -146,7 +152,6 @@ def test_enclosures_are_numbered_in_order_and_cited_by_grounds():
         grounds=["new_evidence", "not_considered"],
         enclose=["e2", "e1", "e0"],
         ground_enclosures={"not_considered": ["e0"]},
-        enclosure_notes=BEFORE_DM,
     )
     assert [(e.number, e.evidence_id) for e in d.enclosures] == [(1, "e2"), (2, "e1"), (3, "e0")]
     # By default additional evidence cites every enclosure not marked as before the decision maker.

@@ -78,6 +78,10 @@ def choices(**kw: object) -> letter_service.LetterChoices:
         "enclose": ["ev-gp", "ev-police"],
         "ground_enclosures": {"new_evidence": ["ev-gp", "ev-police"], "wrong_threshold": []},
         "ground_facts": {"wrong_threshold": ["14 October 2024: Found by police during a raid"]},
+        "enclosure_notes": {
+            "ev-gp": letters.EnclosureNote(shows="Injuries consistent with her account"),
+            "ev-police": letters.EnclosureNote(shows="The crime reference and the investigation"),
+        },
     }
     base.update(kw)
     return letter_service.LetterChoices(**base)  # type: ignore[arg-type]
