@@ -112,6 +112,18 @@ def follow_contrast_setting(app) -> None:  # type: ignore[no-untyped-def]
     signal.connect(changed)
 
 
+def _set_icon(app) -> None:  # type: ignore[no-untyped-def]
+    """The app icon in the title bar, task bar and window switcher (packaging/icons draws it)."""
+    from PySide6.QtGui import QIcon
+
+    from imsa_desktop.paths import resource
+
+    path = resource("icons", "imsa-desktop.png")
+    if path.is_file():
+        app.setWindowIcon(QIcon(str(path)))
+    app.setDesktopFileName("imsa-desktop")  # Linux: matches packaging/linux/imsa-desktop.desktop
+
+
 def build_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
@@ -119,6 +131,7 @@ def build_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
     app.setApplicationName("IMSA Desktop")
     app.setOrganizationName("IMSA")
     app.setStyle("Fusion")
+    _set_icon(app)
     apply_theme(app)
     app.setStyleSheet(load_stylesheet())
     follow_contrast_setting(app)

@@ -37,6 +37,9 @@ def draw(size: int = 1024) -> Image.Image:
 def main() -> None:
     big = draw(1024)
     big.resize((256, 256), Image.LANCZOS).save(HERE / "imsa-desktop.png")
+    big.resize((256, 256), Image.LANCZOS).save(
+        HERE.parent.parent / "resources" / "icons" / "imsa-desktop.png"
+    )
     big.save(
         HERE / "imsa-desktop.ico",
         sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)],

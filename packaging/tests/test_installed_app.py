@@ -87,6 +87,7 @@ def test_files_are_where_the_package_puts_them(root: Path) -> None:
     desktop = (root / "usr/share/applications/imsa-desktop.desktop").read_text(encoding="utf-8")
     assert "Exec=imsa-desktop" in desktop and "Icon=imsa-desktop" in desktop
     assert (root / "usr/share/icons/hicolor/256x256/apps/imsa-desktop.png").is_file()
+    assert (root / "opt/imsa-desktop/_internal/resources/icons/imsa-desktop.png").is_file()  # window icon
     licence = (root / "usr/share/doc/imsa-desktop/LICENSE").read_text(encoding="utf-8")
     assert "GNU AFFERO GENERAL PUBLIC LICENSE" in licence
     notice = " ".join((root / "usr/share/doc/imsa-desktop/NOTICE").read_text(encoding="utf-8").split())
