@@ -50,7 +50,8 @@ Name: "desktopicon"; Description: "Create a desktop shortcut"; Flags: unchecked
 Name: "addtopath"; Description: "Add the imsa command line to my PATH"; Flags: unchecked
 
 [Registry]
-; Per-user PATH entry for imsa.exe (only if chosen; removed again on uninstall).
+; Per-user PATH entry for imsa.exe (only if chosen). Uninstalling leaves the entry (it then
+; names a folder that no longer exists); removing it needs a [Code] step not written yet.
 Root: HKCU; Subkey: "Environment"; ValueType: expandsz; ValueName: "Path"; \
   ValueData: "{olddata};{app}"; Tasks: addtopath; Check: NeedsAddPath(ExpandConstant('{app}'))
 
