@@ -86,10 +86,7 @@ def backup_vault(
             docs.append(
                 bundle_service.bundle_document(load_document(uow, cid), infos, bundle_service.ShareOptions())
             )
-            sources += [
-                AttachmentSource(i.id, i.size, bundle_service.attachment_opener(repo, i.id), i.sha256 or None)
-                for i in infos
-            ]
+            sources += bundle_service.attachment_sources(repo, infos)
             overrides += [to_jsonable(o) for o in uow.overrides.for_case(cid)]
             bases[cid] = uow.settings.get(sync_key(cid)) or {}
             for letter in uow.letters.for_case(cid):
@@ -231,8 +228,6 @@ def restore_into(
         Path(backup),
         passphrase=passphrase,
         identity=identity,
-        choices={},
-        default="mine",
         apply=True,
         progress=progress,
         cancelled=cancelled,

@@ -209,12 +209,7 @@ def export_cases(
             infos = repo.for_case(cid) if (repo is not None and options.attachments) else []
             docs.append(bundle_document(doc, infos, options))
             stamps[cid] = {r.id: r.updated_at.isoformat() for r in records_of(doc)}
-            for info in infos:
-                sources.append(
-                    AttachmentSource(
-                        info.id, info.size, attachment_opener(repo, info.id), info.sha256 or None
-                    )
-                )
+            sources += attachment_sources(repo, infos)
     if without_consent and not reason:
         raise InvalidInput(
             problems[0].rstrip(".") + "; record that consent, or give a reason to share without it."
@@ -246,6 +241,11 @@ def export_cases(
             uow.settings.set(sync_key(cid), base)
         uow.commit()
     return ExportResult(Path(out), len(docs), len(sources), label)
+
+
+def attachment_sources(repo: AttachmentRepository, infos: list[AttachmentInfo]) -> list[AttachmentSource]:
+    """The stored files as the bundle writer reads them (each opened when it is reached)."""
+    return [AttachmentSource(i.id, i.size, attachment_opener(repo, i.id), i.sha256 or None) for i in infos]
 
 
 def attachment_opener(repo: AttachmentRepository, attachment_id: str) -> Callable[[], BinaryIO]:

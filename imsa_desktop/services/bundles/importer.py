@@ -37,14 +37,14 @@ def run_import(
     uow: AbstractUnitOfWork,
     path: Path,
     *,
-    passphrase: str | None,
-    identity: str | None,
-    choices: dict[str, ImportChoice],
-    default: ImportChoice,
-    apply: bool,
-    progress: Progress | None,
-    cancelled: Callable[[], bool] | None,
-    clock: Clock,
+    passphrase: str | None = None,
+    identity: str | None = None,
+    choices: dict[str, ImportChoice] | None = None,
+    default: ImportChoice = "mine",
+    apply: bool = False,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    clock: Clock = utc_now,
     special: dict[str, SpecialHandler] | None = None,
     after: Callable[[AbstractUnitOfWork, VerifiedBundle], None] | None = None,
     audit: bool = True,
@@ -63,7 +63,7 @@ def run_import(
             identities = [identity or identity_service.age_secret_in(uow)]
         else:
             identities = None
-        merger = CaseMerger(uow, choices, default, apply)
+        merger = CaseMerger(uow, dict(choices or {}), default, apply)
 
         def on_case(doc: dict[str, Any]) -> None:
             doc = dict(doc)
@@ -236,16 +236,7 @@ def preview_import(
 ) -> ImportReport:
     """Verify the whole bundle and say what an import would do; the vault is not changed."""
     return run_import(
-        uow,
-        Path(path),
-        passphrase=passphrase,
-        identity=None,
-        choices={},
-        default="mine",
-        apply=False,
-        progress=progress,
-        cancelled=cancelled,
-        clock=clock,
+        uow, Path(path), passphrase=passphrase, progress=progress, cancelled=cancelled, clock=clock
     )
 
 
@@ -268,8 +259,7 @@ def import_bundle(
         uow,
         Path(path),
         passphrase=passphrase,
-        identity=None,
-        choices=dict(choices or {}),
+        choices=choices,
         default=default_choice,
         apply=True,
         progress=progress,
@@ -282,15 +272,4 @@ def verify_file(
     uow: AbstractUnitOfWork, path: Path, *, passphrase: str | None = None, identity: str | None = None
 ) -> ImportReport:
     """Check a bundle end to end (decrypt, signature, every hash) without changing anything."""
-    return run_import(
-        uow,
-        Path(path),
-        passphrase=passphrase,
-        identity=identity,
-        choices={},
-        default="mine",
-        apply=False,
-        progress=None,
-        cancelled=None,
-        clock=utc_now,
-    )
+    return run_import(uow, Path(path), passphrase=passphrase, identity=identity)
