@@ -39,7 +39,7 @@ from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import appointments as appointment_service
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import ics as ics_service
-from imsa_desktop.ui.case_tab import EditableTab
+from imsa_desktop.ui.case_tab import EditableTab, fetch
 from imsa_desktop.ui.common import Banner, hint, message_for, save_cancel_footer
 from imsa_desktop.ui.forms import DateField, EnumCombo, add_row
 from imsa_desktop.ui.session import Session
@@ -427,10 +427,8 @@ class WeekView(QDialog):
             self.day.set_value(any_day)
         sunday = self.monday + timedelta(days=6)
         self.heading.setText(f"  {format_date(self.monday)} – {format_date(sunday)}")
-        try:
-            found = appointment_service.agenda(self.session.uow(), self.monday, 7)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        found = fetch(self.banner, lambda: appointment_service.agenda(self.session.uow(), self.monday, 7))
+        if found is None:
             return
         by_day: list[list[appointment_service.AgendaItem]] = [[] for _ in range(7)]
         for it in found:

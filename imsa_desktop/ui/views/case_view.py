@@ -216,10 +216,8 @@ class ProfileTab(CaseTab):
 
     def load(self, case_id: str) -> None:
         super().load(case_id)
-        try:
-            case = case_service.get_case(self.session.uow(), case_id)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        case = self.fetch(lambda: case_service.get_case(self.session.uow(), case_id))
+        if case is None:
             return
         self._case = case
         s, r = case.survivor, case.referral
@@ -297,12 +295,12 @@ class ProfileTab(CaseTab):
         return edited
 
     def save(self) -> bool:
-        try:
-            case = self.edited_case()
-            self._case = case_service.save_case(self.session.uow(), case, clock=self.session.clock)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        saved = self.fetch(
+            lambda: case_service.save_case(self.session.uow(), self.edited_case(), clock=self.session.clock)
+        )
+        if saved is None:
             return False
+        self._case = case = saved
         self._mark_saved()
         self.banner.info("Saved.")
         self.session.notify_case(case.id)

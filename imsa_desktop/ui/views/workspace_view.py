@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from imsa_desktop.domain.model import CaseStatus, Stage
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.ui.common import Banner, heading, hint, message_for
+from imsa_desktop.ui.case_tab import attempt, fetch
+from imsa_desktop.ui.common import Banner, heading, hint
 from imsa_desktop.ui.forms import EnumCombo
 from imsa_desktop.ui.models.case_list_model import CASE_ID_ROLE, CaseFilterProxy, CaseListModel
 from imsa_desktop.ui.session import Session
@@ -164,10 +165,8 @@ class WorkspaceView(QWidget):
         if not self.session.is_open:
             return
         keep = self.case_view.case_id
-        try:
-            rows = case_service.list_cases(self.session.uow())
-        except Exception as e:
-            self.banner.error(message_for(e))
+        rows = fetch(self.banner, lambda: case_service.list_cases(self.session.uow()))
+        if rows is None:
             return
         self.table.selectionModel().blockSignals(True)
         self.model.set_rows(rows)
@@ -176,10 +175,7 @@ class WorkspaceView(QWidget):
             self._select(keep)
         self._update_count()
         if refresh_home and hasattr(self.home, "refresh"):
-            try:
-                self.home.refresh()
-            except Exception as e:
-                self.banner.error(message_for(e))
+            attempt(self.banner, self.home.refresh)
 
     def _update_count(self) -> None:
         self.count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} cases")
@@ -244,10 +240,11 @@ class WorkspaceView(QWidget):
         name, ok = QInputDialog.getText(self, "New case", "Survivor's full name (as they give it):")
         if not ok or not name.strip():
             return
-        try:
-            case_id = case_service.new_case(self.session.uow(), name.strip(), clock=self.session.clock)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        case_id = fetch(
+            self.banner,
+            lambda: case_service.new_case(self.session.uow(), name.strip(), clock=self.session.clock),
+        )
+        if case_id is None:
             return
         self.reload()
         self.open_case(case_id, tab=0)
