@@ -195,6 +195,7 @@ class PayloadReader:
         known_signers: dict[str, str] | None,
         on_case: Callable[[dict[str, Any]], None],
         on_attachment: Callable[[str, Iterator[bytes]], None],
+        on_signer: Callable[[str, str], None] | None = None,
     ) -> VerifiedBundle:
         header = self._next_header()
         if header is None or header[0] != fmt.MANIFEST_NAME:
@@ -209,6 +210,8 @@ class PayloadReader:
         key_b64, key_raw = fmt.signing_key_from_manifest(manifest)
         verify(key_raw, signature, manifest_bytes)
         parsed = fmt.parse_manifest(manifest)
+        if on_signer is not None:  # who signed, before any case: the importer decides trust
+            on_signer(key_b64, parsed.sender_age_public_key)
 
         for entry in parsed.members:
             self._expect(entry.name, entry.size)
@@ -270,9 +273,12 @@ def read_payload(
     on_case: Callable[[dict[str, Any]], None],
     on_attachment: Callable[[str, Iterator[bytes]], None],
     checkpoint: Callable[[], None] | None = None,
+    on_signer: Callable[[str, str], None] | None = None,
 ) -> VerifiedBundle:
     """Read and verify a plaintext payload. Raises only BundleError subclasses for bad input
-    (and whatever ``on_case``/``on_attachment``/``checkpoint`` raise themselves)."""
+    (and whatever ``on_case``/``on_attachment``/``checkpoint`` raise themselves).
+    ``on_signer(signing_key_b64, sender_age_public)`` runs once the manifest's signature holds,
+    before the first case."""
     return PayloadReader(src, checkpoint).read(
-        known_signers=known_signers, on_case=on_case, on_attachment=on_attachment
+        known_signers=known_signers, on_case=on_case, on_attachment=on_attachment, on_signer=on_signer
     )

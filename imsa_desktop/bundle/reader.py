@@ -149,6 +149,7 @@ def read_bundle(
     on_attachment: Callable[[str, Iterator[bytes]], None],
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    on_signer: Callable[[str, str], None] | None = None,
 ) -> VerifiedBundle:
     """Decrypt and verify a bundle, streaming cases and attachments to the callbacks.
 
@@ -209,6 +210,7 @@ def read_bundle(
             on_case=on_case,
             on_attachment=on_attachment,
             checkpoint=checkpoint,
+            on_signer=on_signer,
         )
     except BaseException:
         pipe.abort()

@@ -8,6 +8,7 @@ is used to open bundles sent to its public key.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -160,6 +161,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _short(value: object, limit: int = 60) -> str:
+    text = "(none)" if value is None or value == "" else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _print_report(report: bundle_service.ImportReport, as_json: bool) -> None:
     if as_json:
         main.emit_json(report.as_json())
@@ -179,8 +185,13 @@ def _print_report(report: bundle_service.ImportReport, as_json: bool) -> None:
         if p.conflicts:
             line += f", conflicts {len(p.conflicts)}"
         print(line)
+        if not p.sender_trusted:
+            print("      this sender is not one this case was shared with or by: every change is a conflict")
         for c in p.conflicts:
-            print(f"      conflict: {c.kind} {c.record_id} ({', '.join(c.differing_fields())})")
+            what = "added by them" if c.added else ", ".join(c.differing_fields())
+            print(f"      conflict: {c.kind} {c.record_id} ({what})")
+            for f in c.differing_fields():
+                print(f"        {f}: mine {_short(c.mine.get(f))} | theirs {_short(c.theirs.get(f))}")
     if report.conflicts:
         kept = "theirs were taken" if getattr(report, "_theirs", False) else "yours were kept"
         print(
@@ -200,8 +211,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.dry_run:
             report = bundle_service.preview_import(vault.unit_of_work(), path, passphrase=passphrase)
         else:
+            if args.conflicts is None:  # no policy given: only an import without conflicts goes ahead
+                preview = bundle_service.preview_import(vault.unit_of_work(), path, passphrase=passphrase)
+                if preview.conflicts:
+                    n = len(preview.conflicts)
+                    raise InvalidInput(
+                        f"This bundle has {n} change{'s' if n != 1 else ''} that need your choice, so "
+                        "nothing was imported; see them with --dry-run, then import again with "
+                        "--conflicts mine or --conflicts theirs."
+                    )
             report = bundle_service.import_bundle(
-                vault.unit_of_work(), path, passphrase=passphrase, default_choice=args.conflicts
+                vault.unit_of_work(), path, passphrase=passphrase, default_choice=args.conflicts or "mine"
             )
     finally:
         vault.close()
@@ -342,7 +362,10 @@ def register(
     p.add_argument("--dry-run", action="store_true", help="verify and report only; change nothing")
     p.add_argument("--json", action="store_true")
     p.add_argument(
-        "--conflicts", choices=("mine", "theirs"), default="mine", help="which side wins a real conflict"
+        "--conflicts",
+        choices=("mine", "theirs"),
+        default=None,
+        help="which side wins each conflict; required when the bundle has any (see --dry-run)",
     )
     secret_opts(p)
     p.set_defaults(func=cmd_import)

@@ -17,7 +17,15 @@ differs                       absent                 CONFLICT: the advocate choo
 ============================  =====================  ==========================================
 
 ``sender_trusted=False`` (a sender whose changes must be confirmed) turns every THEIRS into
-a CONFLICT, so nothing of theirs replaces ours without the advocate's choice.
+a CONFLICT, and every record of theirs we do not have (NEW) into a CONFLICT too (keeping
+"mine" then means: not added), so nothing of theirs replaces ours or is added to an existing
+case without the advocate's choice (issue 19, hole 1).
+
+Who may change a case without confirmation is recorded beside its sync base (settings
+``sync_parties:<case id>``, ``parties_key``): the colleague who shared it with us
+(``shared_by``) and those we shared it with (``shared_with``), by signing and age key. A
+sender is trusted for a case only if it is in the address book and one of those parties
+(``sender_is_party``).
 
 Fields a sender withheld (need to know: ``safeguarding``, ``contact_details``) arrive blank;
 ``restore_withheld`` gives them our own values *before* the comparison, so "left out" is never
@@ -83,7 +91,7 @@ def classify(
 ) -> Outcome:
     """Which cell of the table above the pair falls in."""
     if mine is None:
-        return Outcome.NEW
+        return Outcome.NEW if sender_trusted else Outcome.CONFLICT
     if comparable(mine) == comparable(theirs):
         return Outcome.UNCHANGED
     if base is None:
@@ -110,7 +118,8 @@ def merge_record(
     t_stamp = theirs.updated_at.isoformat()
     if outcome is Outcome.NEW:
         return RecordMerge(outcome, "theirs", (t_stamp, t_stamp))
-    assert mine is not None
+    if mine is None:  # a record an untrusted sender adds: only if the advocate takes it
+        return RecordMerge(outcome, choice, (t_stamp, t_stamp) if choice == "theirs" else ("", t_stamp))
     m_stamp = mine.updated_at.isoformat()
     keep: Choice
     if outcome is Outcome.THEIRS:
@@ -122,6 +131,50 @@ def merge_record(
     if keep == "theirs":
         return RecordMerge(outcome, keep, (t_stamp, t_stamp))
     return RecordMerge(outcome, keep, (m_stamp, t_stamp))
+
+
+PARTIES_PREFIX = "sync_parties:"
+PartyRole = Literal["shared_by", "shared_with"]
+
+
+def parties_key(case_id: str) -> str:
+    """The settings key of who a case was shared with and by whom."""
+    return PARTIES_PREFIX + case_id
+
+
+def add_party(
+    parties: Any, role: PartyRole, *, name: str, age_public: str = "", signing_public_b64: str = ""
+) -> dict[str, list[dict[str, str]]]:
+    """*parties* (as stored, or None) with one more party in *role* (no duplicates)."""
+    out: dict[str, list[dict[str, str]]] = {"shared_by": [], "shared_with": []}
+    if isinstance(parties, dict):
+        for key in out:
+            out[key] = [dict(p) for p in parties.get(key) or [] if isinstance(p, dict)]
+    entry = {"name": name, "age": age_public, "signing": signing_public_b64}
+    same = [
+        p
+        for p in out[role]
+        if (age_public and p.get("age") == age_public)
+        or (signing_public_b64 and p.get("signing") == signing_public_b64)
+    ]
+    if same:
+        for p in same:
+            p.update({k: v for k, v in entry.items() if v})
+    else:
+        out[role].append(entry)
+    return out
+
+
+def sender_is_party(parties: Any, signing_public_b64: str) -> bool:
+    """Whether the signer of a bundle is one the case was shared with, or shared by (by signing
+    key: the age key a manifest names is only what the signer claims)."""
+    if not isinstance(parties, dict) or not signing_public_b64:
+        return False
+    return any(
+        isinstance(p, dict) and p.get("signing") == signing_public_b64
+        for role in ("shared_by", "shared_with")
+        for p in parties.get(role) or []
+    )
 
 
 def restore_withheld(incoming: CaseDocument, local: CaseDocument, withheld: Sequence[str]) -> CaseDocument:
@@ -141,6 +194,7 @@ def restore_withheld(incoming: CaseDocument, local: CaseDocument, withheld: Sequ
 
 
 __all__ = [
+    "PARTIES_PREFIX",
     "SYNC_PREFIX",
     "WITHHELD_GROUPS",
     "Choice",
@@ -148,7 +202,10 @@ __all__ = [
     "RecordMerge",
     "classify",
     "comparable",
+    "add_party",
     "merge_record",
+    "parties_key",
     "restore_withheld",
+    "sender_is_party",
     "sync_key",
 ]

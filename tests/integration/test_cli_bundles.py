@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,15 @@ def export_passphrase(capsys: pytest.CaptureFixture[str], v: dict[str, Any], out
         "--vault",
         str(v["a"]),
     )
+    assert code == 0, err
+
+
+def befriend(capsys: pytest.CaptureFixture[str], v: dict[str, Any]) -> None:
+    """B puts A (both keys, from A's contact card) in its address book."""
+    code, out, err = run(capsys, "identity", "--json", "--vault", str(v["a"]))
+    assert code == 0, err
+    card = json.loads(out)["contact_card"]
+    code, _, err = run(capsys, "contacts", "add", "Paweł Wiśniewski", card, "--vault", str(v["b"]))
     assert code == 0, err
 
 
@@ -305,6 +315,7 @@ def test_reference_age_tool_decrypts_a_cli_passphrase_bundle(two_vaults, capsys)
 
 def test_conflicts_are_reported_and_resolved_by_choice(two_vaults, capsys, tmp_path) -> None:
     v = two_vaults
+    befriend(capsys, v)
     first = v["tmp"] / "first.imsabundle"
     export_passphrase(capsys, v, first)
     assert (
@@ -336,7 +347,9 @@ def test_conflicts_are_reported_and_resolved_by_choice(two_vaults, capsys, tmp_p
     )
     case = json.loads(out)["cases"][0]
     assert code == 0 and case["status"] == "conflicts"
-    assert case["conflicts"] == [{"kind": "event", "id": event_id, "fields": ["title"]}]
+    assert [(c["kind"], c["id"], c["fields"]) for c in case["conflicts"]] == [("event", event_id, ["title"])]
+    assert case["conflicts"][0]["mine"] == {"title": "Recruited by a relative"}
+    assert case["conflicts"][0]["theirs"] == {"title": "Recruited via a fake agency"}
     # take theirs for the conflict; B's own note (changed only on B) stays
     code, _, err = run(
         capsys,
@@ -369,6 +382,7 @@ def test_conflicts_are_reported_and_resolved_by_choice(two_vaults, capsys, tmp_p
 
 def test_a_change_on_one_side_only_is_merged_without_a_conflict(two_vaults, capsys, tmp_path) -> None:
     v = two_vaults
+    befriend(capsys, v)  # the sender who shared the case, in the address book: trusted for it
     first = v["tmp"] / "first.imsabundle"
     export_passphrase(capsys, v, first)
     assert (
@@ -408,3 +422,75 @@ def test_backup_and_restore_into_a_new_vault(two_vaults, capsys) -> None:
     other = v["tmp"] / "other" / "o.imsa"
     code, _, err = run(capsys, "restore", str(damaged), "--vault", str(other))
     assert code == 1 and "Traceback" not in err and not other.exists()
+
+
+def _forged_update(v: dict[str, Any], capsys: pytest.CaptureFixture[str], signer: Any, out: Path) -> Path:
+    """A bundle for A's existing case, signed by *signer* and encrypted to A, that changes the
+    survivor's name, safe-contact notes, voicemail flag and a decision outcome, and adds an
+    event."""
+    from imsa_desktop.bundle import Sender, write_bundle_file
+
+    doc = show(capsys, v["a"], v["case"])
+    later = "2026-01-01T00:00:00+00:00"
+    doc["survivor"].update(full_name="Someone Else", safe_contact_notes="Call any time", voicemail_safe=True)
+    doc["updated_at"] = later
+    doc["decisions"][0].update(outcome="positive", updated_at=later)
+    doc["events"].append(
+        {
+            "id": str(uuid.uuid4()),
+            "date": "2025-02-01",
+            "title": "Planted event",
+            "created_at": later,
+            "updated_at": later,
+        }
+    )
+    doc.update(attachments=[], withheld=[])
+    code, key_out, _ = run(capsys, "identity", "--json", "--vault", str(v["a"]))
+    write_bundle_file(
+        out,
+        cases=[doc],
+        attachments=[],
+        sender=Sender("Arbër Hoxha", signer.age_secret, signer.signing_private),
+        recipients=[json.loads(key_out)["public_key"]],
+    )
+    return out
+
+
+def test_hole1_an_unknown_or_unshared_signer_never_silently_changes_a_case(two_vaults, capsys) -> None:
+    """Issue 19, hole 1: every change from a sender the case was not shared with or by (or who
+    is not in the address book) is a conflict the advocate sees (mine and theirs) and confirms;
+    without a policy the import refuses; with "mine" nothing of theirs arrives."""
+    from imsa_desktop.bundle import new_identity
+
+    v = two_vaults
+    stranger = new_identity()
+    bundle = _forged_update(v, capsys, stranger, v["tmp"] / "forged.imsabundle")
+    before = dump(v["a"])
+    code, out, err = run(capsys, "import", str(bundle), "--dry-run", "--json", "--vault", str(v["a"]))
+    assert code == 0, err
+    case = json.loads(out)["cases"][0]
+    assert case["sender_trusted"] is False and case["status"] == "conflicts"
+    kinds = sorted((c["kind"], c["added"]) for c in case["conflicts"])
+    assert kinds == [("case", False), ("decision", False), ("event", True)]
+    details = next(c for c in case["conflicts"] if c["kind"] == "case")
+    assert details["theirs"]["survivor"]["full_name"] == "Someone Else"
+    assert details["mine"]["survivor"]["full_name"] == "Nguyễn Thị Hồng"
+
+    code, _, err = run(capsys, "import", str(bundle), "--vault", str(v["a"]))  # no policy: refused
+    assert code == 1 and "need your choice" in err and len(err.strip().splitlines()) == 1
+    assert dump(v["a"]) == before
+    # in the address book but never a party to this case: still a conflict for every change
+    from imsa_desktop.services.identity import contact_card
+
+    card = contact_card(stranger.age_public, stranger.signing_public_b64)
+    assert run(capsys, "contacts", "add", "Arbër Hoxha", card, "--vault", str(v["a"]))[0] == 0
+    code, out, _ = run(capsys, "import", str(bundle), "--dry-run", "--json", "--vault", str(v["a"]))
+    assert json.loads(out)["cases"][0]["sender_trusted"] is False
+    assert len(json.loads(out)["cases"][0]["conflicts"]) == 3
+    code, _, err = run(capsys, "import", str(bundle), "--conflicts", "mine", "--vault", str(v["a"]))
+    assert code == 0, err
+    doc = show(capsys, v["a"], v["case"])
+    assert doc["survivor"]["full_name"] == "Nguyễn Thị Hồng"
+    assert doc["survivor"]["safe_contact_notes"] == "Call only after 6pm"
+    assert doc["decisions"][0]["outcome"] == "negative"
+    assert [e["title"] for e in doc["events"]] == ["Recruited with a false job offer"]  # nothing added

@@ -24,7 +24,7 @@ from imsa_desktop.crypto.strength import assess
 from imsa_desktop.domain import case_document
 from imsa_desktop.domain.consent import ConsentPurpose
 from imsa_desktop.domain.model import Case, ConsentRecord, Record, utc_now
-from imsa_desktop.domain.sync import WITHHELD_GROUPS, sync_key
+from imsa_desktop.domain.sync import WITHHELD_GROUPS, add_party, parties_key, sync_key
 from imsa_desktop.domain.values import AttachmentInfo
 from imsa_desktop.errors import InvalidInput, WeakPassphrase
 from imsa_desktop.services import identity as identity_service
@@ -187,8 +187,11 @@ def export_cases(
     identity_service.ensure_identity(uow)  # persisted before it signs anything
     with uow:
         sender = identity_service.sender_in(uow, advocate_name(uow))
+        shared_with: list[tuple[str, str]] = []
+        signing_of = {c.age_public: c.signing_public_b64 for c in identity_service.contacts_in(uow)}
         if recipients:
             resolved = identity_service.resolve_recipients_in(uow, recipients)
+            shared_with = list(dict.fromkeys(resolved))
             age_keys = list(dict.fromkeys(k for k, _ in resolved))
             label = ", ".join(dict.fromkeys(n for _, n in resolved))
         else:
@@ -239,6 +242,17 @@ def export_cases(
             for rid, stamp in stamps[cid].items():
                 base[rid] = [stamp, stamp]
             uow.settings.set(sync_key(cid), base)
+            parties = uow.settings.get(parties_key(cid))
+            for age_key, name in shared_with:  # they may send their changes back (domain.sync)
+                parties = add_party(
+                    parties,
+                    "shared_with",
+                    name=name,
+                    age_public=age_key,
+                    signing_public_b64=signing_of.get(age_key, ""),
+                )
+            if shared_with:
+                uow.settings.set(parties_key(cid), parties)
         uow.commit()
     return ExportResult(Path(out), len(docs), len(sources), label)
 

@@ -18,7 +18,7 @@ from typing import Any
 from imsa_desktop.bundle import MAX_ATTACHMENT_BYTES, VerifiedBundle, read_bundle
 from imsa_desktop.domain import case_document, validation
 from imsa_desktop.domain.model import utc_now
-from imsa_desktop.domain.sync import sync_key
+from imsa_desktop.domain.sync import add_party, parties_key, sender_is_party, sync_key
 from imsa_desktop.domain.validation import is_canonical_uuid
 from imsa_desktop.errors import BundleCorrupt, InvalidInput
 from imsa_desktop.services import identity as identity_service
@@ -64,6 +64,17 @@ def run_import(
         else:
             identities = None
         merger = CaseMerger(uow, dict(choices or {}), default, apply)
+        known = identity_service.known_signers_in(uow)
+        signer: dict[str, str] = {}
+
+        def on_signer(signing_key: str, age_public: str) -> None:
+            signer.update(signing=signing_key, age=age_public)
+
+        def trusted_for(case_id: str) -> bool:
+            """Only a sender in the address book that this case was shared with or by changes it
+            without the advocate confirming each change (domain.sync, issue 19 hole 1)."""
+            key = signer.get("signing", "")
+            return key in known and sender_is_party(uow.settings.get(parties_key(case_id)), key)
 
         def on_case(doc: dict[str, Any]) -> None:
             doc = dict(doc)
@@ -81,6 +92,7 @@ def run_import(
                 check_unique_in_vault(uow, parsed, check_code=not exists)
             except InvalidInput as e:
                 raise invalid_case(e) from e
+            merger.sender_trusted = trusted_for(parsed.case.id)
             preview = merger.merge(parsed, [str(w) for w in withheld])
             for a in atts:
                 check_attachment_meta(a)
@@ -131,11 +143,12 @@ def run_import(
             handle,
             identities=identities,
             passphrase=passphrase,
-            known_signers=identity_service.known_signers_in(uow),
+            known_signers=known,
             on_case=on_case,
             on_attachment=on_attachment,
             progress=progress,
             cancelled=cancelled,
+            on_signer=on_signer,
         )
         if set(meta) - received:
             raise BundleCorrupt()
@@ -150,6 +163,18 @@ def run_import(
         if apply:
             for cid, base in merger.new_bases.items():
                 uow.settings.set(sync_key(cid), base)
+            for p in previews:  # a case new to us: who shared it may update it later
+                if p.is_new:
+                    uow.settings.set(
+                        parties_key(p.case_id),
+                        add_party(
+                            uow.settings.get(parties_key(p.case_id)),
+                            "shared_by",
+                            name=verified.sender_name,
+                            age_public=str(verified.manifest.get("sender", {}).get("age_public_key", "")),
+                            signing_public_b64=verified.signer_key,
+                        ),
+                    )
             if after is not None:
                 after(uow, verified)
             if audit:

@@ -49,6 +49,22 @@ class Conflict:
     def can_keep_both(self) -> bool:
         return self.kind != "case"
 
+    @property
+    def added(self) -> bool:
+        """A record the sender adds to an existing case (we have no copy): 'mine' = leave it out."""
+        return not self.mine_updated
+
+    def as_json(self) -> dict[str, Any]:
+        fields = self.differing_fields()
+        return {
+            "kind": self.kind,
+            "id": self.record_id,
+            "added": self.added,
+            "fields": fields,
+            "mine": {f: self.mine.get(f) for f in fields},
+            "theirs": {f: self.theirs.get(f) for f in fields},
+        }
+
 
 @dataclass
 class CasePreview:
@@ -64,6 +80,9 @@ class CasePreview:
     conflicts: list[Conflict] = field(default_factory=list)
     attachments_new: int = 0
     withheld: list[str] = field(default_factory=list)
+    # False: the sender is not one this case was shared with or by (or not in the address
+    # book), so each of its changes is a conflict the advocate confirms (issue 19, hole 1)
+    sender_trusted: bool = True
 
     @property
     def status(self) -> str:
@@ -110,10 +129,8 @@ class ImportReport:
                     "kept_records": p.kept,
                     "new_attachments": p.attachments_new,
                     "withheld": p.withheld,
-                    "conflicts": [
-                        {"kind": c.kind, "id": c.record_id, "fields": c.differing_fields()}
-                        for c in p.conflicts
-                    ],
+                    "sender_trusted": p.sender_trusted,
+                    "conflicts": [c.as_json() for c in p.conflicts],
                 }
                 for p in self.cases
             ],
@@ -170,6 +187,7 @@ class CaseMerger:
                 "evidence": len(incoming.evidence),
             },
             withheld=list(withheld),
+            sender_trusted=self.sender_trusted or local is None,
         )
         base: dict[str, list[str]] = dict(uow.settings.get(sync_key(cid)) or {})
         new_base = dict(base)
@@ -188,8 +206,9 @@ class CaseMerger:
 
         copies: dict[str, list[Record]] = {}  # kind -> theirs, added beside ours ("keep both")
 
-        def decide(kind: str, mine: Record | None, theirs: Record) -> Record:
-            """The record to keep (``domain.sync.merge_record``), counted in the preview."""
+        def decide(kind: str, mine: Record | None, theirs: Record) -> Record | None:
+            """The record to keep (``domain.sync.merge_record``), counted in the preview; None:
+            a record an untrusted sender adds, not taken."""
             key = f"{kind}:{theirs.id}"
             wanted = self.choices.get(key, self.default)
             if wanted not in ("mine", "theirs", "both"):
@@ -203,20 +222,22 @@ class CaseMerger:
                 choice=choice,
                 sender_trusted=self.sender_trusted,
             )
-            if both and result.outcome is Outcome.CONFLICT:
+            if both and result.outcome is Outcome.CONFLICT and mine is not None:
                 copies.setdefault(kind, []).append(dataclasses.replace(theirs, id=new_id()))
-            new_base[theirs.id] = list(result.base)
+            if both and mine is None:
+                result = dataclasses.replace(result, keep="theirs")  # "both" of nothing: add theirs
+            if mine is not None or result.take_theirs:
+                new_base[theirs.id] = list(result.base)
             if result.outcome is Outcome.CONFLICT:
-                assert mine is not None
                 preview.conflicts.append(
                     Conflict(
                         cid,
                         kind,
                         theirs.id,
-                        _label(kind, mine),
-                        comparable(mine),
+                        _label(kind, mine if mine is not None else theirs),
+                        comparable(mine) if mine is not None else {},
                         comparable(theirs),
-                        mine.updated_at.isoformat(),
+                        mine.updated_at.isoformat() if mine is not None else "",
                         theirs.updated_at.isoformat(),
                     )
                 )
@@ -228,7 +249,7 @@ class CaseMerger:
                 preview.updated += 1
             else:
                 preview.kept += 1
-            return theirs if result.take_theirs or mine is None else mine
+            return theirs if result.take_theirs else mine
 
         core = decide("case", local.case, incoming.case)
         assert isinstance(core, Case)
@@ -240,7 +261,9 @@ class CaseMerger:
                 if rec.id in by_id:
                     mine_list[by_id[rec.id]] = decide(kind, mine_list[by_id[rec.id]], rec)
                 else:
-                    mine_list.append(decide(kind, None, rec))
+                    added = decide(kind, None, rec)
+                    if added is not None:
+                        mine_list.append(added)
             mine_list.extend(copies.pop(kind, []))
             setattr(merged_case, attr, mine_list)
         case_changed = to_jsonable(merged_case) != to_jsonable(local.case)
