@@ -116,14 +116,25 @@ def test_version(root: Path, outside: Path) -> None:
     )
 
 
-def test_help_lists_every_command(root: Path, outside: Path) -> None:
+def _listed(text: str) -> list[str]:
     import re
 
-    text = ok(run(root, outside, "imsa", "--help", COLUMNS="200"))
-    listed = [
-        m.group(1) for line in text.splitlines() if (m := re.match(r"^ {4}([a-z][a-z-]*)(?: |$)", line))
-    ]
-    assert listed == source_commands()
+    return [m.group(1) for line in text.splitlines() if (m := re.match(r"^ {4}([a-z][a-z-]*)(?: |$)", line))]
+
+
+def test_help_lists_every_command(root: Path, outside: Path) -> None:
+    assert _listed(ok(run(root, outside, "imsa", "--help", COLUMNS="200"))) == source_commands()
+    # ... and every subcommand of the groups (case add, letter reconsideration, stats combine ...)
+    parser = cli.build_parser()
+    top = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    groups = 0
+    for name, sub in top.choices.items():
+        nested = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            groups += 1
+            text = ok(run(root, outside, "imsa", name, "--help", COLUMNS="200"))
+            assert _listed(text) == list(nested[0].choices), name
+    assert groups >= 3
 
 
 def test_frozen_gui_has_every_feature(root: Path, outside: Path) -> None:
