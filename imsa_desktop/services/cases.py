@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from imsa_desktop.domain import case_document, validation
-from imsa_desktop.domain.codec import to_jsonable
 from imsa_desktop.domain.model import (
     Case,
     CaseStatus,
@@ -23,6 +22,7 @@ from imsa_desktop.domain.model import (
     Record,
     utc_now,
 )
+from imsa_desktop.domain.sync import comparable
 from imsa_desktop.errors import InvalidInput, NotFound
 from imsa_desktop.services.ports import AbstractUnitOfWork
 
@@ -143,7 +143,7 @@ def _restamp(before: case_document.CaseDocument, after: case_document.CaseDocume
     """Give new and changed records fresh ``updated_at`` stamps; returns how many changed."""
     old: dict[str, dict[str, Any]] = {}
     for r in _all_records(before):
-        old[r.id] = _comparable(r)
+        old[r.id] = comparable(r)
     changed = 0
     for r in _all_records(after):
         prev = old.get(r.id)
@@ -151,7 +151,7 @@ def _restamp(before: case_document.CaseDocument, after: case_document.CaseDocume
             r.created_at = now
             r.updated_at = now
             changed += 1
-        elif prev != _comparable(r):
+        elif prev != comparable(r):
             r.updated_at = now
             changed += 1
     return changed
@@ -159,15 +159,6 @@ def _restamp(before: case_document.CaseDocument, after: case_document.CaseDocume
 
 def _all_records(doc: case_document.CaseDocument) -> list[Record]:
     return [doc.case, *doc.case.decisions, *doc.case.consents, *doc.events, *doc.appointments, *doc.evidence]
-
-
-def _comparable(r: Record) -> dict[str, Any]:
-    d: dict[str, Any] = to_jsonable(r)
-    d.pop("updated_at", None)
-    if isinstance(r, Case):
-        d.pop("decisions", None)
-        d.pop("consents", None)
-    return d
 
 
 def list_cases(
@@ -204,12 +195,12 @@ def save_case(uow: AbstractUnitOfWork, case: Case, *, clock: Clock = utc_now) ->
     parsed = case_document.parse(doc, today=clock().date())
     with uow:
         before = uow.cases.get(case.id)
-        old = {r.id: _comparable(r) for r in [before, *before.decisions, *before.consents]}
+        old = {r.id: comparable(r) for r in [before, *before.decisions, *before.consents]}
         now = clock()
         for r in [parsed.case, *parsed.case.decisions, *parsed.case.consents]:
             if r.id not in old:
                 r.created_at = r.updated_at = now
-            elif old[r.id] != _comparable(r):
+            elif old[r.id] != comparable(r):
                 r.updated_at = now
         check_unique_in_vault(uow, parsed)
         uow.cases.save(parsed.case)
