@@ -149,8 +149,54 @@ def backup_vault(
         uow.audit.record(
             "backup", None, f"whole-vault backup: {len(docs)} cases, {len(sources) - 1} attachments"
         )
+        uow.settings.set(LAST_BACKUP_KEY, clock().isoformat())  # verified: counts for the reminder
         uow.commit()
     return BackupResult(final, len(docs), len(sources) - 1)
+
+
+# ---- the reminder on the Today page ---------------------------------------------------------
+
+LAST_BACKUP_KEY = "backup_last_verified_at"
+REMINDER_DAYS_KEY = "backup_reminder_days"
+DEFAULT_REMINDER_DAYS = 7
+REMINDER_RANGE = (1, 365)
+
+
+def reminder_days(uow: AbstractUnitOfWork) -> int:
+    with uow:
+        value = uow.settings.get(REMINDER_DAYS_KEY)
+    low, high = REMINDER_RANGE
+    return value if isinstance(value, int) and low <= value <= high else DEFAULT_REMINDER_DAYS
+
+
+def set_reminder_days(uow: AbstractUnitOfWork, days: int) -> None:
+    low, high = REMINDER_RANGE
+    if isinstance(days, bool) or not isinstance(days, int) or not low <= days <= high:
+        raise InvalidInput(f"The backup reminder must be between {low} and {high} days.")
+    with uow:
+        uow.settings.set(REMINDER_DAYS_KEY, days)
+        uow.commit()
+
+
+def backup_reminder(uow: AbstractUnitOfWork, now: datetime) -> str | None:
+    """A sentence for the Today page when the last verified backup is older than the setting
+    (or there is none), else None."""
+    days = reminder_days(uow)
+    with uow:
+        last = uow.settings.get(LAST_BACKUP_KEY)
+    try:
+        when = datetime.fromisoformat(last) if isinstance(last, str) else None
+    except ValueError:
+        when = None
+    if when is None:
+        return "This vault has no verified backup yet: back it up now (a lost laptop loses every case on it)."
+    age = (now - when).days
+    if age < days:
+        return None
+    return (
+        f"The last verified backup was made {age} day{'s' if age != 1 else ''} ago (the reminder "
+        f"is set to {days} day{'s' if days != 1 else ''}): back it up now."
+    )
 
 
 def restore_into(

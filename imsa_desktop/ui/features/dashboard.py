@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from imsa_desktop.domain.dates import format_date
 from imsa_desktop.domain.rules import Nature
+from imsa_desktop.services import backup as backup_service
 from imsa_desktop.services import dashboard as dashboard_service
 from imsa_desktop.services.appointments import AgendaItem
 from imsa_desktop.services.deadlines import CaseDeadline
@@ -219,6 +220,7 @@ class TodayDashboard(QWidget):
         lay.addWidget(self.summary)
         self.banner = Banner()
         lay.addWidget(self.banner)
+        lay.addLayout(self._backup_row())
 
         headers = ["Due", "When", "Case", "Name", "Deadline", "Source"]
         self.overdue = _List("overdueDeadlines", headers)
@@ -267,6 +269,63 @@ class TodayDashboard(QWidget):
         if session.is_open:
             self.reminders.start()
 
+    # ---- backup reminder (issue 19) ---------------------------------------------------------
+    def _backup_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.backup_reminder = QLabel("")
+        self.backup_reminder.setObjectName("backupReminder")
+        self.backup_reminder.setWordWrap(True)
+        self.backup_reminder.setVisible(False)
+        row.addWidget(self.backup_reminder, 1)
+        row.addWidget(QLabel("Remind me to back up after"))
+        self.backup_days = QSpinBox()
+        self.backup_days.setObjectName("backupReminderDays")
+        self.backup_days.setRange(*backup_service.REMINDER_RANGE)
+        self.backup_days.setValue(backup_service.DEFAULT_REMINDER_DAYS)
+        self.backup_days.setSuffix(" days")
+        self.backup_days.setAccessibleName("Backup reminder in days")
+        self.backup_days.editingFinished.connect(self._backup_days_changed)
+        row.addWidget(self.backup_days)
+        self.backup_button = QPushButton("Back up now…")
+        self.backup_button.setObjectName("backupNow")
+        self.backup_button.clicked.connect(self.back_up_now)
+        row.addWidget(self.backup_button)
+        return row
+
+    def show_backup_reminder(self) -> None:
+        if not self.session.is_open:
+            return
+        try:
+            text = backup_service.backup_reminder(self.session.uow(), self.session.clock())
+            days = backup_service.reminder_days(self.session.uow())
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self.backup_days.blockSignals(True)
+        self.backup_days.setValue(days)
+        self.backup_days.blockSignals(False)
+        self.backup_reminder.setText(text or "")
+        self.backup_reminder.setVisible(bool(text))
+
+    def _backup_days_changed(self) -> None:
+        if not self.session.is_open:
+            return
+        try:
+            backup_service.set_reminder_days(self.session.uow(), self.backup_days.value())
+        except Exception as e:
+            self.banner.error(message_for(e))
+            return
+        self.show_backup_reminder()
+
+    def back_up_now(self) -> None:
+        from imsa_desktop.ui.features.backup_now import BackupNowDialog
+
+        if not self.session.is_open:
+            return
+        self.backup_dialog = BackupNowDialog(self.session, self)
+        self.backup_dialog.finished.connect(lambda _r: self.show_backup_reminder())
+        self.backup_dialog.open()
+
     def show_all_deadlines(self) -> None:
         from imsa_desktop.ui.features.deadlines import AllDeadlinesDialog
 
@@ -295,6 +354,7 @@ class TodayDashboard(QWidget):
         while on a big caseload); the tables fill when it is done."""
         if not self.session.is_open:
             return
+        self.show_backup_reminder()
         today = self.session.today()
         try:
             detached = self.session.require_vault().detached()
