@@ -41,7 +41,13 @@ def _attachment_names(tab: EvidenceTab) -> list[str]:
     return [tab.attachment_list.item(i).text().split(" · ")[0] for i in range(tab.attachment_list.count())]
 
 
-def test_registered_as_case_tab() -> None:
+def test_registered_as_case_tab(app) -> None:  # type: ignore[no-untyped-def]
+    # Registration is explicit: one entry in ui/plugins.FEATURES, put into the case view's
+    # tabs when the app loads the features (the `app` fixture loads them as the app does).
+    from imsa_desktop.ui import plugins
+    from imsa_desktop.ui.features import evidence
+
+    assert [f.tab for f in plugins.FEATURES if f.module == evidence.__name__] == ["EvidenceTab"]
     assert EvidenceTab in EXTRA_TABS
 
 

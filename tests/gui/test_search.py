@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 
 from imsa_desktop.domain.model import EvidenceItem
 from imsa_desktop.services import evidence as evidence_service
-from imsa_desktop.ui.features import evidence as _evidence_feature  # noqa: F401 - registers the tab
 from imsa_desktop.ui.features.evidence import EvidenceTab
 from imsa_desktop.ui.features.search import HIT_ROLE, GlobalSearch, marked_html
 from imsa_desktop.ui.session import Session
@@ -26,7 +25,9 @@ from tests.gui.test_evidence_support import (  # noqa: F401 - fixtures
 
 
 @pytest.fixture
-def workspace(qtbot, session: Session, case_id: str) -> WorkspaceView:  # type: ignore[no-untyped-def]
+def workspace(qtbot, app, session: Session, case_id: str) -> WorkspaceView:  # type: ignore[no-untyped-def]
+    # `app` loads the features from ui/plugins.FEATURES as the app does on unlock: the search
+    # box and the Evidence tab are only in the workspace once they are loaded.
     w = WorkspaceView(session)
     qtbot.addWidget(w)
     w.resize(1280, 800)
@@ -63,7 +64,11 @@ def test_marks_become_bold_and_everything_else_is_escaped() -> None:
 
 
 def test_registered_above_the_case_list(workspace: WorkspaceView) -> None:
-    assert SIDEBAR_WIDGETS
+    from imsa_desktop.ui import plugins
+    from imsa_desktop.ui.features import search
+
+    assert [f.sidebar for f in plugins.FEATURES if f.module == search.__name__] == ["search_box"]
+    assert SIDEBAR_WIDGETS == [search.search_box]
     box = _search_box(workspace)
     assert box.field.placeholderText().startswith("Search all cases")
     assert not box.results.isVisibleTo(workspace)
