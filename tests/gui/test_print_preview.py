@@ -87,13 +87,23 @@ def test_organisation_dialog_saves_letterhead_and_versions_templates(
         "SCA": ["Single Competent Authority", "PO Box 0000"]
     }
 
+    shipped = org_service.template_text(session.uow())
+    assert shipped.shipped
     editor = dialog.template.edit
     editor.setPlainText(editor.toPlainText().replace("Dear Sir or Madam,", "Dear Colleague,"))
     dialog.template.save.click()
     assert "raise its version" in dialog.banner.text()
-    editor.setPlainText(editor.toPlainText().replace('template_version = "2.0"', 'template_version = "2.1"'))
+    assert org_service.template_text(session.uow()).shipped, "an edit without a new version is not kept"
+    # Raise whatever version the shipped template has (the letters rewrite moved it to 2.0).
+    major, _, minor = shipped.version.rpartition(".")
+    raised = f"{major}.{int(minor) + 1}" if major else f"{shipped.version}.1"
+    line = f'template_version = "{shipped.version}"'
+    assert line in editor.toPlainText()
+    editor.setPlainText(editor.toPlainText().replace(line, f'template_version = "{raised}"'))
     dialog.template.save.click()
-    assert org_service.template_text(session.uow()).version == "2.1"
+    saved = org_service.template_text(session.uow())
+    assert not saved.shipped and saved.version == raised != shipped.version
+    assert "Dear Colleague," in saved.text
     assert "your organisation's copy" in dialog.template.source.text()
     dialog.template.reset.click()
     assert org_service.template_text(session.uow()).shipped
