@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QWidget
 
+from imsa_desktop.ui import editing
 from imsa_desktop.ui.common import Banner, message_for
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import RecordTable
@@ -26,9 +28,11 @@ V = TypeVar("V")
 
 
 class CaseTab(QWidget):
-    """A tab of the case workspace. ``load`` fills it for a case; ``clear`` empties it."""
+    """A tab of the case workspace. ``load`` fills it for a case; ``clear`` empties it.
+    A tab that edits says so with ``dirty_changed`` (see ui/editing.py for the rest)."""
 
     title = ""
+    dirty_changed = Signal(bool)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +89,8 @@ class EditableTab(CaseTab, Generic[T]):
         super().__init__(session, parent)
         self.banner = Banner()
         self.dialog: QDialog | None = None
+        self._dialog_state: editing.FormState = []
+        self._dialog_record_id: str | None = None
 
     # ---- for subclasses -------------------------------------------------------------------
     def rows(self, case_id: str) -> Sequence[T]:
@@ -158,8 +164,63 @@ class EditableTab(CaseTab, Generic[T]):
         if dialog is None:
             return
         self.dialog = dialog
+        self._dialog_record_id = getattr(record, "id", None)
+        self._dialog_state = editing.form_state(dialog)
         dialog.accepted.connect(lambda: self._save(dialog))
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
+        editing.watch_changes(dialog, lambda *_: self.dirty_changed.emit(self.has_unsaved_changes()))
         dialog.open()
+
+    # ---- unsaved changes: the open edit dialog (ui/editing.py) --------------------------------
+    def _dialog_closed(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+            self.dirty_changed.emit(False)
+
+    def has_unsaved_changes(self) -> bool:
+        d = self.dialog
+        return d is not None and d.isVisible() and editing.form_state(d) != self._dialog_state
+
+    def save(self) -> bool:
+        """Save the open dialog as its Save button would (it says why when it cannot)."""
+        d = self.dialog
+        if d is None or not d.isVisible():
+            return True
+        accept = getattr(d, "_accept", None)
+        if callable(accept):
+            accept()
+        else:
+            d.accept()
+        return not d.isVisible()
+
+    def discard_changes(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+
+    def draft(self) -> dict[str, Any]:
+        assert self.dialog is not None
+        return {"record_id": self._dialog_record_id, "form": editing.form_state(self.dialog)}
+
+    def restore_draft(self, draft: dict[str, Any]) -> None:
+        """Open the dialog again on the same record, holding what was typed before the lock."""
+        if self.case_id is None:
+            return
+        record_id = draft.get("record_id")
+        record = None
+        if record_id is not None:
+            rows = self.fetch(lambda: self.rows(self.case_id or ""))
+            row = next((r for r in rows or [] if getattr(r, "id", None) == record_id), None)
+            if row is None:
+                self.banner.error("The record being edited before the lock no longer exists.")
+                return
+            record = self.fetch(lambda: self.record_to_edit(row))
+            if record is None:
+                return
+        self.edit(record)
+        form = draft.get("form")
+        if self.dialog is not None and isinstance(form, list):
+            editing.restore_form_state(self.dialog, form)
+            self.dirty_changed.emit(self.has_unsaved_changes())
 
     def _save(self, dialog: Any) -> None:
         if not self.attempt(lambda: self.save_record(dialog.value())):

@@ -108,16 +108,79 @@ def watch_changes(root: QWidget, changed: Any) -> None:
     """Call *changed()* whenever any editable field under *root* is edited."""
     from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit
 
+    def call(*_args: Any) -> None:
+        changed()
+
     for w in _fields(root):
         if isinstance(w, QLineEdit):
-            w.textChanged.connect(changed)
+            w.textChanged.connect(call)
         elif isinstance(w, QPlainTextEdit):
-            w.textChanged.connect(changed)
+            w.textChanged.connect(call)
         elif isinstance(w, QAbstractButton):
-            w.toggled.connect(changed)
+            w.toggled.connect(call)
         elif isinstance(w, QComboBox):
-            w.currentIndexChanged.connect(changed)
+            w.currentIndexChanged.connect(call)
         elif isinstance(w, QAbstractSpinBox):
-            w.editingFinished.connect(changed)
+            w.editingFinished.connect(call)
             if hasattr(w, "valueChanged"):
-                w.valueChanged.connect(changed)
+                w.valueChanged.connect(call)
+
+
+class InlineForm:
+    """Unsaved-change tracking for a form that sits in a tab (not in a dialog): what it held
+    when last reset is the saved state."""
+
+    def __init__(self, root: QWidget, on_dirty: Any) -> None:
+        self.root = root
+        self.on_dirty = on_dirty
+        self.baseline = form_state(root)
+        self._dirty = False
+        watch_changes(root, self._changed)
+
+    def _changed(self) -> None:
+        dirty = self.dirty()
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.on_dirty(dirty)
+
+    def dirty(self) -> bool:
+        return form_state(self.root) != self.baseline
+
+    def reset(self) -> None:
+        self.baseline = form_state(self.root)
+        self._changed()
+
+    def discard(self) -> None:
+        restore_form_state(self.root, self.baseline)
+        self._changed()
+
+
+UNSAVED_QUESTION = "Save your changes first?"
+
+
+def ask_to_save(parent: QWidget | None, editors: list[Editor], doing: str) -> bool:
+    """Save / Don't save / Cancel for *editors* with unsaved changes, before *doing* (e.g.
+    "closing this case"). True when it is fine to go on (saved or deliberately discarded)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    if not editors:
+        return True
+    box = QMessageBox(parent)
+    box.setObjectName("unsavedChangesBox")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Unsaved changes")
+    box.setText(f"You have unsaved changes. {UNSAVED_QUESTION}")
+    box.setInformativeText(f"They are lost if you do not save them before {doing}.")
+    save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("Don't save", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(save)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is save:
+        return all(bool(e.save()) for e in editors)
+    if clicked is discard:
+        for e in editors:
+            e.discard_changes()
+        return True
+    return False

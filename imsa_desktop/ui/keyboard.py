@@ -193,7 +193,7 @@ class ShortcutsDialog(QDialog):
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setDefault(True)
         lay.addWidget(buttons)
-        self.resize(640, 560)
+        self.resize(760, 660)
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         return [

@@ -41,6 +41,7 @@ DEFAULT_IDLE_MINUTES = 5
 NEUTRAL_TITLE = "IMSA Desktop"
 # While hidden, the title bar, task bar and window switcher say nothing about the work.
 HIDDEN_TITLE = "Documents"
+UNSAVED_MARK = "* "  # in front of the title while an editor holds unsaved changes
 DEMO_TITLE = "IMSA Desktop — DEMO (fictional cases only)"
 
 
@@ -469,6 +470,7 @@ class MainWindow(QMainWindow):
         self.prepare_workspace()
         assert self._prebuilt is not None
         self.workspace, self._prebuilt = self._prebuilt, None
+        self.workspace.case_view.unsaved_changed.connect(lambda _u: self.update_title())
         self.stack.setCurrentWidget(self.workspace)
         self._set_unlocked_chrome(True)
         self._check_demo()
@@ -478,6 +480,67 @@ class MainWindow(QMainWindow):
             self.workspace.open_case(case_id, tab)
         else:
             self.workspace.show_home()
+        self._restore_drafts()
+
+    # ---- unsaved changes across a lock ---------------------------------------------------
+    def _keep_drafts(self) -> str:
+        """Before locking: unsaved changes go into the vault as drafts (letters as letter
+        drafts). Returns the lock screen's sentence, which says what happened."""
+        from imsa_desktop.services import drafts as drafts_service
+
+        kept: list[dict[str, object]] = []
+        letters = 0
+        for w in QApplication.topLevelWidgets():  # the letter builder keeps real drafts
+            save_draft = getattr(w, "save_draft", None)
+            if isinstance(w, QDialog) and w.isVisible() and callable(save_draft):
+                letters += bool(save_draft())
+        if self.workspace is not None:
+            view = self.workspace.case_view
+            for i, tab in enumerate(view.tab_list):
+                editor = editing.as_editor(tab)
+                draft = getattr(tab, "draft", None)
+                if editor is None or not callable(draft) or tab.case_id is None:
+                    continue
+                if editor.has_unsaved_changes():
+                    kept.append({"case_id": tab.case_id, "tab": i, "title": tab.title, **draft()})
+        if kept:
+            try:
+                drafts_service.keep_drafts(self.session.uow(), kept)
+            except Exception as e:
+                return f"Locked. Your unsaved changes could not be kept: {message_for(e)}"
+        if kept or letters:
+            return (
+                "Locked. Your unsaved changes are kept in the vault and come back when you unlock; "
+                "they are not saved until you save them."
+            )
+        return "Locked. Everything you saved is in the vault."
+
+    def _restore_drafts(self) -> None:
+        from imsa_desktop.services import drafts as drafts_service
+
+        if self.workspace is None:
+            return
+        try:
+            kept = drafts_service.take_drafts(self.session.uow())
+        except Exception as e:
+            self.workspace.banner.error(message_for(e))
+            return
+        view = self.workspace.case_view
+        for d in kept:
+            i, case_id = d.get("tab"), d.get("case_id")
+            if not isinstance(i, int) or not 0 <= i < len(view.tab_list) or not isinstance(case_id, str):
+                continue
+            tab = view.tab_list[i]
+            if tab.title != d.get("title"):
+                continue
+            if view.case_id != case_id:
+                self.workspace.open_case(case_id, i)
+            view.tabs.setCurrentIndex(i)
+            restore = getattr(tab, "restore_draft", None)
+            if callable(restore):
+                restore(d)
+        if kept:
+            self.update_title()
 
     def _check_demo(self) -> None:
         """A vault filled with demo cases (also by `imsa demo`) says DEMO in the title bar."""
@@ -508,6 +571,7 @@ class MainWindow(QMainWindow):
     def lock(self) -> None:
         if not self.session.is_open and self.workspace is None:
             return
+        notice = self._keep_drafts() if self.session.is_open else "Locked."
         self.close_transient_windows()
         if self.workspace is not None:
             self._restore = self.workspace.location()
@@ -520,7 +584,7 @@ class MainWindow(QMainWindow):
         from imsa_desktop.services import tempfiles
 
         tempfiles.cleanup_external_copies()
-        self._show_unlock("Locked. Your work is safe in the vault.")
+        self._show_unlock(notice)
 
     def toggle_hide(self) -> None:
         if self.stack.currentWidget() is self.neutral_view:
@@ -547,7 +611,9 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is self.neutral_view:
             self.setWindowTitle(HIDDEN_TITLE)
             return
-        self.setWindowTitle(DEMO_TITLE if self.is_demo else NEUTRAL_TITLE)
+        unsaved = self.workspace is not None and bool(self.workspace.case_view.unsaved_editors())
+        title = DEMO_TITLE if self.is_demo else NEUTRAL_TITLE
+        self.setWindowTitle(f"{UNSAVED_MARK}{title}" if unsaved else title)
 
     def check_idle(self) -> None:
         if (
@@ -563,6 +629,11 @@ class MainWindow(QMainWindow):
             self.lock()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if self.workspace is not None and self.session.is_open:
+            editors = self.workspace.case_view.unsaved_editors()
+            if editors and not editing.ask_to_save(self, editors, "quitting"):
+                event.ignore()
+                return
         self.close_transient_windows()
         if self.workspace is not None:
             self.workspace.deleteLater()

@@ -55,7 +55,8 @@ def make_window(app, qtbot, clock, idle_clock):  # type: ignore[no-untyped-def]
 
         session = Session(path, clock=clock)
         window = MainWindow(session, keychain=keychain or Keychain(), idle_clock=idle_clock)
-        qtbot.addWidget(window)
+        # Lock before closing: a window closed with unsaved edits would (rightly) ask first.
+        qtbot.addWidget(window, before_close_func=lambda w: w.session.lock())
         window.resize(1280, 800)
         window.show()
         made.append(window)

@@ -63,7 +63,6 @@ class ProfileTab(CaseTab):
 
     title = "Profile"
     saved = Signal()
-    dirty_changed = Signal(bool)
     erased = Signal(str)  # case id
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -624,6 +623,27 @@ class ConsentTab(CaseTab):
         lay.addWidget(box)
         self.add_button.clicked.connect(self.add)
         self.withdraw_button.clicked.connect(self.withdraw_selected)
+        self._form = editing.InlineForm(box, self.dirty_changed.emit)
+
+    # ---- unsaved changes (ui/editing.py): the "Record consent" form ------------------------
+    def has_unsaved_changes(self) -> bool:
+        return self.case_id is not None and self._form.dirty()
+
+    def save(self) -> bool:
+        self.add()
+        return not self._form.dirty()
+
+    def discard_changes(self) -> None:
+        self._form.discard()
+
+    def draft(self) -> dict[str, Any]:
+        return {"form": editing.form_state(self._form.root)}
+
+    def restore_draft(self, draft: dict[str, Any]) -> None:
+        form = draft.get("form")
+        if isinstance(form, list):
+            editing.restore_form_state(self._form.root, form)
+            self._form._changed()
 
     def withdraw_selected(self) -> None:
         chosen = self.table.selected()
@@ -690,6 +710,7 @@ class ConsentTab(CaseTab):
         self.expires.set_value(None)
         self.withdrawn.set_value(None)
         self.banner.info("Recorded.")
+        self._form.reset()
         self.session.notify_case(self.case_id)
         self.load(self.case_id)
 
@@ -698,10 +719,13 @@ class ConsentTab(CaseTab):
         self.table.clear_rows()
         for w in (self.detail, self.notes, self.witness):
             w.clear()
+        self._form.discard()
 
 
 class CaseView(QWidget):
     """Header plus tabs for one case."""
+
+    unsaved_changed = Signal(bool)  # some tab holds unsaved changes
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -732,6 +756,8 @@ class CaseView(QWidget):
         lay.addWidget(self.tabs, 1)
         self._loaded = set()
         self.tabs.currentChanged.connect(self._load_tab)
+        for tab in self.tab_list:
+            tab.dirty_changed.connect(lambda _dirty: self.unsaved_changed.emit(bool(self.unsaved_editors())))
         session.case_changed.connect(self._refresh_header)
 
     def load(self, case_id: str) -> None:
@@ -754,6 +780,15 @@ class CaseView(QWidget):
         case_id = self.case_id
         # one tab failing must not blank the others
         attempt(self.banner, lambda: self.tab_list[index].load(case_id))
+
+    def unsaved_editors(self) -> list[editing.Editor]:
+        """The tabs holding unsaved changes for the open case."""
+        found = []
+        for tab in self.tab_list:
+            editor = editing.as_editor(tab)
+            if editor is not None and tab.case_id is not None and editor.has_unsaved_changes():
+                found.append(editor)
+        return found
 
     def focus_first_field(self) -> None:
         """After creating a case: the keyboard goes to the first field of its profile."""

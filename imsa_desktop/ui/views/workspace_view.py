@@ -209,7 +209,16 @@ class WorkspaceView(QWidget):
         if case_id and not showing:
             self.open_case(case_id)
 
+    def may_leave_case(self, doing: str) -> bool:
+        """Before the open case goes off screen: save or ask (True when it may go)."""
+        from imsa_desktop.ui import editing
+
+        return editing.ask_to_save(self, self.case_view.unsaved_editors(), doing)
+
     def open_case(self, case_id: str, tab: int | None = None) -> None:
+        if case_id != self.case_view.case_id and not self.may_leave_case("opening another case"):
+            self._select(self.case_view.case_id or "")
+            return
         self._select(case_id)
         self.case_view.load(case_id)
         if tab is not None:
@@ -230,6 +239,8 @@ class WorkspaceView(QWidget):
                 break
 
     def show_home(self) -> None:
+        if not self.may_leave_case("closing this case"):
+            return
         self.table.clearSelection()
         self.case_view.clear()
         self.stack.setCurrentWidget(self.home)
@@ -237,6 +248,8 @@ class WorkspaceView(QWidget):
             self.home.refresh()
 
     def new_case(self) -> None:
+        if not self.may_leave_case("starting a new case"):
+            return
         name, ok = QInputDialog.getText(self, "New case", "Survivor's full name (as they give it):")
         if not ok or not name.strip():
             return
