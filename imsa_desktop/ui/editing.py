@@ -130,12 +130,24 @@ class InlineForm:
     """Unsaved-change tracking for a form that sits in a tab (not in a dialog): what it held
     when last reset is the saved state."""
 
-    def __init__(self, root: QWidget, on_dirty: Any) -> None:
-        self.root = root
+    def __init__(self, root: QWidget | list[QWidget], on_dirty: Any) -> None:
+        self.roots = root if isinstance(root, list) else [root]
+        self.root = self.roots[0]
         self.on_dirty = on_dirty
-        self.baseline = form_state(root)
+        self.baseline = self.state()
         self._dirty = False
-        watch_changes(root, self._changed)
+        for r in self.roots:
+            watch_changes(r, self._changed)
+
+    def state(self) -> FormState:
+        return [form_state(r) for r in self.roots]
+
+    def restore(self, state: FormState) -> None:
+        if len(state) == len(self.roots):
+            for r, s in zip(self.roots, state, strict=True):
+                if isinstance(s, list):
+                    restore_form_state(r, s)
+        self._changed()
 
     def _changed(self) -> None:
         dirty = self.dirty()
@@ -144,15 +156,14 @@ class InlineForm:
             self.on_dirty(dirty)
 
     def dirty(self) -> bool:
-        return form_state(self.root) != self.baseline
+        return self.state() != self.baseline
 
     def reset(self) -> None:
-        self.baseline = form_state(self.root)
+        self.baseline = self.state()
         self._changed()
 
     def discard(self) -> None:
-        restore_form_state(self.root, self.baseline)
-        self._changed()
+        self.restore(self.baseline)
 
 
 UNSAVED_QUESTION = "Save your changes first?"

@@ -94,7 +94,7 @@ def test_the_vault_file_holds_the_draft_encrypted(window, qtbot, vault_path: Pat
             assert KEPT.encode() not in f.read_bytes(), f"{f.name} holds the draft in clear"
 
 
-@pytest.mark.parametrize("title", ["Decisions", "Consent", "Appointments", "Timeline"])
+@pytest.mark.parametrize("title", ["Decisions", "Consent", "Appointments", "Timeline", "Evidence"])
 def test_lock_keeps_an_open_edit_dialog(window, qtbot, title) -> None:  # type: ignore[no-untyped-def]
     view = window.workspace.case_view
     index = next(i for i, t in enumerate(view.tab_list) if t.title == title)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QMimeData, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -52,6 +53,7 @@ from imsa_desktop.errors import Cancelled, InvalidInput
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import evidence as evidence_service
 from imsa_desktop.services import tempfiles
+from imsa_desktop.ui import editing
 from imsa_desktop.ui.case_tab import CaseTab
 from imsa_desktop.ui.common import Banner, hint, message_for
 from imsa_desktop.ui.dialogs.preview_dialog import PreviewDialog
@@ -397,7 +399,31 @@ class EvidenceTab(CaseTab):
         self.save_copy_button.clicked.connect(self._save_copy)
         self.remove_button.clicked.connect(self._confirm_remove)
         self.cancel_button.clicked.connect(self.cancel_attach)
+        self._form = editing.InlineForm([details, ind], self.dirty_changed.emit)
         self._show_item(None)
+
+    # ---- unsaved changes (ui/editing.py): the item's details and indicators ----------------
+    def has_unsaved_changes(self) -> bool:
+        return self.case_id is not None and self._form.dirty()
+
+    def discard_changes(self) -> None:
+        self._show_item(self._current)
+
+    def draft(self) -> dict[str, Any]:
+        return {"evidence_id": self._current.id if self._current else None, "form": self._form.state()}
+
+    def restore_draft(self, draft: dict[str, Any]) -> None:
+        evidence_id = draft.get("evidence_id")
+        if isinstance(evidence_id, str):
+            self.select_record(evidence_id)
+            if self._current is None or self._current.id != evidence_id:
+                self.banner.error("The evidence item being edited before the lock no longer exists.")
+                return
+        else:
+            self.new_item()
+        form = draft.get("form")
+        if isinstance(form, list):
+            self._form.restore(form)
 
     # ---- loading --------------------------------------------------------------------------
     def load(self, case_id: str) -> None:
@@ -476,6 +502,8 @@ class EvidenceTab(CaseTab):
         _set_checked(self.event_list, item.event_ids if item else [])
         self._fill_attachments()
         self.delete_button.setEnabled(item is not None)
+        if hasattr(self, "_form"):
+            self._form.reset()
 
     def _fill_attachments(self) -> None:
         self.attachment_list.clear()

@@ -637,13 +637,12 @@ class ConsentTab(CaseTab):
         self._form.discard()
 
     def draft(self) -> dict[str, Any]:
-        return {"form": editing.form_state(self._form.root)}
+        return {"form": self._form.state()}
 
     def restore_draft(self, draft: dict[str, Any]) -> None:
         form = draft.get("form")
         if isinstance(form, list):
-            editing.restore_form_state(self._form.root, form)
-            self._form._changed()
+            self._form.restore(form)
 
     def withdraw_selected(self) -> None:
         chosen = self.table.selected()
