@@ -255,7 +255,8 @@ class MainWindow(QMainWindow):
             return
         editor = editing.editor_around(QApplication.focusWidget())
         if editor is None:
-            editor = editing.as_editor(self.workspace.case_view.tabs.currentWidget())
+            view = self.workspace.case_view
+            editor = editing.as_editor(view.tab_list[view.tabs.currentIndex()])
         if editor is not None:
             editor.save()
 

@@ -163,8 +163,13 @@ def focus_chain_problems(window: QWidget, presses: int | None = None) -> list[Pr
 
 def _radio_group_reached(w: QWidget, reached: list[QWidget]) -> bool:
     """Tab stops at one radio button of a group; the arrow keys choose among them."""
-    from PySide6.QtWidgets import QRadioButton
+    from PySide6.QtWidgets import QAbstractButton, QRadioButton
 
+    if not isinstance(w, QAbstractButton):
+        return False
+    group = w.group()
+    if group is not None and group.exclusive():  # e.g. the Table / Picture toggle
+        return any(b in reached for b in group.buttons())
     if not isinstance(w, QRadioButton) or not w.autoExclusive():
         return False
     return any(isinstance(r, QRadioButton) and r.parentWidget() is w.parentWidget() for r in reached)

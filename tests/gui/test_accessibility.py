@@ -276,3 +276,22 @@ def test_high_contrast_follows_the_system_setting(app, monkeypatch) -> None:  # 
     assert "High contrast" not in entry.load_stylesheet()
     entry.apply_theme(app)
     assert app.palette().color(QPalette.ColorRole.Text).name() == "#1f2328"
+
+
+def test_text_at_200_percent_still_fits_a_laptop_screen(unlocked, app) -> None:  # type: ignore[no-untyped-def]
+    """WCAG 1.4.4: with the text twice as large, the window still fits 1280 x 800 (tabs and
+    forms scroll instead of pushing controls off the screen)."""
+    window = unlocked
+    normal = app.font()
+    big = app.font()
+    big.setPointSizeF(normal.pointSizeF() * 2)
+    app.setFont(big)
+    try:
+        _open_first_case(window)
+        tabs = window.workspace.case_view.tabs
+        for i in range(tabs.count()):
+            tabs.setCurrentIndex(i)
+            QApplication.processEvents()
+            assert window.minimumSizeHint().width() <= 1280, f"tab {tabs.tabText(i)} is too wide at 200 %"
+    finally:
+        app.setFont(normal)

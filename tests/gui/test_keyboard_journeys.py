@@ -220,7 +220,7 @@ def test_record_a_decision_by_keyboard(demo_window, qtbot, no_mouse) -> None:  #
     tabs.setFocus()
     while tabs.tabText(tabs.currentIndex()) != "Decisions":
         key(qtbot, Qt.Key.Key_Right)
-    decisions = tabs.currentWidget()
+    decisions = ws.case_view.tab_list[tabs.currentIndex()]
     tab_to(qtbot, decisions.add_button)
     key(qtbot, Qt.Key.Key_Return)
     dialog = active_dialog(qtbot)
@@ -317,7 +317,7 @@ def test_build_a_letter_by_keyboard(make_window, qtbot, vault, vault_path: Path,
     tabs.setFocus()
     while tabs.tabText(tabs.currentIndex()) != "Letters":
         key(qtbot, Qt.Key.Key_Right)
-    letters = tabs.currentWidget()
+    letters = ws.case_view.tab_list[tabs.currentIndex()]
     tab_to(qtbot, letters.new_button)
     key(qtbot, Qt.Key.Key_Return)
     builder = active_dialog(qtbot)

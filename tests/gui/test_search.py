@@ -108,7 +108,7 @@ def test_evidence_hit_opens_the_evidence_tab_on_that_item(
     view = workspace.case_view
     assert workspace.stack.currentWidget() is view
     assert view.case_id == case_id
-    current = view.tabs.currentWidget()
+    current = view.tab_list[view.tabs.currentIndex()]
     assert isinstance(current, EvidenceTab)
     assert current._current is not None and current._current.id == "ev-gp"
     assert current.title_edit.text() == "GP letter on trauma symptoms"
@@ -140,7 +140,7 @@ def test_add_evidence_drop_a_file_find_it_and_preview(  # type: ignore[no-untype
     """End to end: an item added in the tab, a photo dropped on it, found by searching without
     accents, opened from the hit, and previewed."""
     workspace.open_case_tab(case_id, "Evidence")
-    tab = workspace.case_view.tabs.currentWidget()
+    tab = workspace.case_view.tab_list[workspace.case_view.tabs.currentIndex()]
     assert isinstance(tab, EvidenceTab)
     tab.new_item()
     tab.title_edit.setText("Photo of the locked door, sent by Paweł")
@@ -159,7 +159,7 @@ def test_add_evidence_drop_a_file_find_it_and_preview(  # type: ignore[no-untype
     _type(qtbot, box, "pawel door")
     assert _hit_rows(box) == [(case_id, "evidence", new_id)]
     box.open_hit(case_id, "evidence", new_id)
-    tab = workspace.case_view.tabs.currentWidget()
+    tab = workspace.case_view.tab_list[workspace.case_view.tabs.currentIndex()]
     assert isinstance(tab, EvidenceTab) and tab._current is not None and tab._current.id == new_id
     dialog = tab.preview_selected()
     assert dialog is not None and dialog.state == "image"

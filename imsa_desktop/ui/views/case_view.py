@@ -739,6 +739,8 @@ class CaseView(QWidget):
         self.badge.setObjectName("stageBadge")
         self.code = QLabel()
         self.code.setObjectName("caseCode")
+        for label in (self.title, self.badge, self.code):
+            label.setWordWrap(True)  # wraps at large text sizes instead of widening the window
         head.addWidget(self.title)
         head.addWidget(self.badge)
         head.addStretch(1)
@@ -751,7 +753,15 @@ class CaseView(QWidget):
         self.tab_list: list[CaseTab] = [ProfileTab(session), DecisionsTab(session), ConsentTab(session)]
         self.tab_list[1:1] = [factory(session) for factory in EXTRA_TABS]
         for tab in self.tab_list:
-            self.tabs.addTab(tab, tab.title)
+            # Each tab scrolls when it cannot fit (text at 200 %, a small screen) instead of
+            # widening the window past the screen. ``tab_list[i]`` is the tab; the page is
+            # its scroll area.
+            page = QScrollArea()
+            page.setObjectName(f"tabPage{tab.title}")
+            page.setWidgetResizable(True)
+            page.setFrameShape(QScrollArea.Shape.NoFrame)
+            page.setWidget(tab)
+            self.tabs.addTab(page, tab.title)
         lay.addWidget(self.tabs, 1)
         self._loaded = set()
         self.tabs.currentChanged.connect(self._load_tab)

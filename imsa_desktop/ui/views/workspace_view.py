@@ -233,7 +233,7 @@ class WorkspaceView(QWidget):
         for i in range(tabs.count()):
             if tabs.tabText(i) == title:
                 tabs.setCurrentIndex(i)
-                select = getattr(tabs.widget(i), "select_record", None)
+                select = getattr(self.case_view.tab_list[i], "select_record", None)
                 if record_id and callable(select):
                     select(record_id)
                 break
