@@ -352,3 +352,18 @@ def test_lock_works_from_inside_a_dialog(demo_window, qtbot, no_mouse) -> None: 
     key(qtbot, Qt.Key.Key_L, CTRL)
     assert not window.session.is_open
     assert not sheet.isVisible()
+
+
+def test_ctrl_p_opens_the_case_summary_preview(demo_window, qtbot, no_mouse) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.ui.dialogs.print_preview_dialog import PrintPreviewDialog
+
+    window = demo_window
+    unlock_by_keyboard(window, qtbot)
+    ws = window.workspace
+    tab_to(qtbot, ws.table)
+    key(qtbot, Qt.Key.Key_Down)
+    key(qtbot, Qt.Key.Key_Return)
+    key(qtbot, Qt.Key.Key_P, CTRL)
+    preview = active_dialog(qtbot, PrintPreviewDialog)
+    assert preview.windowTitle().startswith("Case summary")
+    preview.reject()
