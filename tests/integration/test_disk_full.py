@@ -54,7 +54,11 @@ def test_full_disk_while_adding_a_case_loses_nothing(vault_path: Path, tmp_path:
     big = tmp_path / "big.json"
     big.write_text(
         json.dumps(
-            {"survivor": {"full_name": "Arbër Hoxha"}, "evidence": [{"title": "Log", "body": "z" * 900_000}]}
+            {
+                "survivor": {"full_name": "Arbër Hoxha"},
+                # 900,000 characters in all, each note within the model's 20,000-character limit
+                "evidence": [{"title": f"Log {i}", "body": "z" * 15_000} for i in range(60)],
+            }
         ),
         encoding="utf-8",
     )
