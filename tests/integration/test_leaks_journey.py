@@ -137,6 +137,8 @@ def test_a_whole_journey_leaves_no_case_data_outside_the_vault(tmp_path: Path) -
         "new_evidence",
         "--enclose",
         evidence_id,
+        "--shows",  # a letter cannot be sent until each enclosure says what it shows
+        f"{evidence_id}=Injuries consistent with her account",
         "--today",
         "2025-02-01",
         "--out",
