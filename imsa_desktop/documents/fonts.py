@@ -153,6 +153,20 @@ def ensure_font(name: str) -> None:
         _lazy_done.add(name)
 
 
+def require_shaping() -> None:
+    """Refuse (``DocumentError``) when Arabic cannot be shaped: reportlab shapes only through
+    ``uharfbuzz`` and, without it, silently prints Arabic as separate letters in reverse order
+    (a name an authority cannot read, and copying gives it back wrong). ``uharfbuzz`` is a
+    dependency, so this means an incomplete installation (or a stale environment)."""
+    from reportlab.pdfbase import ttfonts
+
+    if getattr(ttfonts, "uharfbuzz", None) is None:
+        raise DocumentError(
+            "Arabic text cannot be printed correctly because this installation of IMSA Desktop is "
+            "incomplete (its text-shaping library is missing); please reinstall. Nothing was saved."
+        )
+
+
 def needs_shaping(text: str) -> bool:
     """True when ``text`` holds Arabic, which must be shaped (HarfBuzz) to print joined."""
     return bool(_HAS_ARABIC.search(text))
@@ -160,6 +174,7 @@ def needs_shaping(text: str) -> bool:
 
 @lru_cache(maxsize=256)
 def _shaped(style: ParagraphStyle) -> ParagraphStyle:
+    require_shaping()
     return ParagraphStyle(f"{style.name}-shaped", parent=style, shaping=1)
 
 
@@ -181,6 +196,7 @@ def markup(text: str) -> str:
         ensure_font(font)
         run = m.group(0)
         if font == ARABIC:
+            require_shaping()
             # One unbreakable unit, a little larger: Naskh letters are small beside DejaVu's.
             joined = escape(run.replace(" ", _NBSP))
             return f'<font name="{font}" size="+1.5">{joined}</font>'

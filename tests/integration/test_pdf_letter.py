@@ -16,7 +16,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from imsa_desktop.documents import fonts
 from imsa_desktop.documents.letter_pdf import render_letter
 from imsa_desktop.documents.samples import demo_case, demo_draft
-from imsa_desktop.errors import LetterRefused
+from imsa_desktop.errors import DocumentError, LetterRefused
 
 
 def read(pdf: bytes) -> pypdf.PdfReader:
@@ -147,6 +147,19 @@ def test_ethiopic_and_arabic_names_use_an_embedded_font_with_the_glyphs(name, fo
         assert name in flat(text_of(pdf))
     else:  # shaped, and copying gives the name back in logical order
         assert name in flat(unicodedata.normalize("NFKC", text_of(pdf)))
+
+
+def test_without_the_shaping_library_an_arabic_name_is_refused_not_printed_backwards(monkeypatch):
+    # reportlab shapes Arabic only through uharfbuzz; without it (an environment made before the
+    # dependency was added) it printed the name as separate letters in reverse order, silently.
+    from reportlab.pdfbase import ttfonts
+
+    monkeypatch.setattr(ttfonts, "uharfbuzz", None)
+    with pytest.raises(DocumentError) as e:
+        render_letter(demo_draft(demo_case("فاطمة الزهراء")))
+    assert "Arabic" in e.value.user_message and "reinstall" in e.value.user_message
+    assert "فاطمة" not in e.value.user_message
+    assert "Nguyễn Thị Hồng" in flat(text_of(render_letter(demo_draft(demo_case("Nguyễn Thị Hồng")))))
 
 
 def test_only_embedded_fonts_are_used(letter):
