@@ -206,3 +206,49 @@ def test_closing_the_case_and_quitting_ask(window, qtbot) -> None:  # type: igno
     assert not window.isVisible()
     _unlock(window)
     assert case_service.get_case(uow(), case_id).notes == KEPT
+
+
+def _evidence_tab_with_two_items(window):  # type: ignore[no-untyped-def]
+    from imsa_desktop.domain.model import EvidenceItem
+    from imsa_desktop.services import evidence as evidence_service
+
+    view = window.workspace.case_view
+    tab = next(t for t in view.tab_list if t.title == "Evidence")
+    view.tabs.setCurrentIndex(view.tab_list.index(tab))
+    uow = window.session.uow()
+    if len(evidence_service.list_evidence(uow, view.case_id)) < 2:
+        for title in ("Payslip kept by Arben Hoxha (fictional)", "Bus ticket to Leeds"):
+            evidence_service.add_evidence(
+                window.session.uow(),
+                EvidenceItem(case_id=view.case_id, title=title),
+                clock=window.session.clock,
+            )
+        tab.reload()
+    assert tab.table.records.rowCount() >= 2
+    tab.table.selectRow(0)
+    return tab
+
+
+def test_another_evidence_item_asks_before_replacing_an_edit(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.services import evidence as evidence_service
+
+    tab = _evidence_tab_with_two_items(window)
+    first = tab._current
+    assert first is not None
+    tab.body.setPlainText(KEPT)
+    assert tab.has_unsaved_changes()
+    _answer_unsaved_box(qtbot, Qt.Key.Key_Escape)  # Cancel: stay on the edited item
+    tab.table.selectRow(1)
+    assert tab._current is not None and tab._current.id == first.id
+    assert tab.body.toPlainText() == KEPT and tab.table.selected().id == first.id
+    _answer_unsaved_box(qtbot, Qt.Key.Key_Escape)  # New item asks too
+    tab.new_item()
+    assert tab._current is not None and tab._current.id == first.id and tab.body.toPlainText() == KEPT
+    _answer_unsaved_box(qtbot, Qt.Key.Key_Return)  # Save is the default, then the other item opens
+    other = next(r for r, e in enumerate(tab.table.records.rows) if e.id != first.id)
+    tab.table.selectRow(other)
+    assert tab._current is not None and tab._current.id != first.id
+    assert tab.table.selected().id == tab._current.id and not tab.has_unsaved_changes()
+    case_id = window.workspace.case_view.case_id
+    saved = {e.id: e for e in evidence_service.list_evidence(window.session.uow(), case_id)}
+    assert saved[first.id].body == KEPT

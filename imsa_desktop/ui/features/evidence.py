@@ -400,6 +400,9 @@ class EvidenceTab(CaseTab):
         self.remove_button.clicked.connect(self._confirm_remove)
         self.cancel_button.clicked.connect(self.cancel_attach)
         self._form = editing.InlineForm([details, ind], self.dirty_changed.emit)
+        # True while the Save / Don't save / Cancel question is open, or while the app itself
+        # selects a row (reload after a save): no question then
+        self._asking = False
         self._show_item(None)
 
     # ---- unsaved changes (ui/editing.py): the item's details and indicators ----------------
@@ -457,10 +460,14 @@ class EvidenceTab(CaseTab):
         target = select if select and any(e.id == select for e in self._items) else None
         if target is None and self._items and self._current is None and select is None:
             target = self._items[0].id
-        if target:
-            self.select_record(target)
-        else:
-            self._show_item(None)
+        asking, self._asking = self._asking, True  # the app chooses the row here, not the advocate
+        try:
+            if target:
+                self.select_record(target)
+            else:
+                self._show_item(None)
+        finally:
+            self._asking = asking
 
     def _fill_events(self) -> None:
         self.event_list.clear()
@@ -483,8 +490,38 @@ class EvidenceTab(CaseTab):
 
     def _selection_changed(self) -> None:
         item = self.table.selected()
-        if item is not None:
-            self._show_item(item)
+        if item is None or not self._leaving_asked(item.id):
+            return
+        # a save in between reloads the list: show the chosen item as it now stands
+        fresh = next((e for e in self.table.records.rows if e.id == item.id), None)
+        if fresh is not None:
+            self._select_quietly(fresh.id)
+            self._show_item(fresh)
+
+    def _leaving_asked(self, target: str | None) -> bool:
+        """Before another item (or a new one) replaces an edited form: Save / Don't save / Cancel.
+        False (and the edited item stays selected) when the advocate cancels or the save fails."""
+        current = self._current.id if self._current else None
+        if self._asking or target == current or not self.has_unsaved_changes():
+            return True
+        self._asking = True
+        try:
+            doing = "opening another evidence item" if target else "starting a new evidence item"
+            go_on = editing.ask_to_save(self, [self], doing)
+        finally:
+            self._asking = False
+        if not go_on:
+            self._select_quietly(self._current.id if self._current else None)
+        return go_on
+
+    def _select_quietly(self, evidence_id: str | None) -> None:
+        model = self.table.selectionModel()
+        model.blockSignals(True)
+        self.table.clearSelection()
+        for row, item in enumerate(self.table.records.rows):
+            if item.id == evidence_id:
+                self.table.selectRow(row)
+        model.blockSignals(False)
 
     def _show_item(self, item: EvidenceItem | None) -> None:
         self._current = item
@@ -543,6 +580,8 @@ class EvidenceTab(CaseTab):
 
     # ---- editing --------------------------------------------------------------------------
     def new_item(self) -> None:
+        if not self._leaving_asked(None):
+            return
         self.table.clearSelection()
         self._show_item(None)
         self.title_edit.setFocus()
