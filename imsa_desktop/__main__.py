@@ -124,6 +124,35 @@ def _set_icon(app) -> None:  # type: ignore[no-untyped-def]
     app.setDesktopFileName("imsa-desktop")  # Linux: matches packaging/linux/imsa-desktop.desktop
 
 
+# Fonts shipped in resources/fonts for the PDFs, offered to Qt too: names in Ethiopic (Tigrinya,
+# Amharic), Arabic, Chinese, Japanese and Korean script then show on a laptop with no such font,
+# instead of empty boxes. Qt falls back to them glyph by glyph; the interface font is unchanged.
+SCRIPT_FONTS = (
+    "NotoSansEthiopic-Regular.ttf",
+    "NotoNaskhArabic-Regular.ttf",
+    "DroidSansFallbackFull.ttf",
+    "IMSAHangul-Regular.ttf",
+)
+_script_fonts_added = False
+
+
+def add_script_fonts() -> None:
+    """Register the shipped script fonts with Qt once (about 10 ms); a missing file is skipped
+    (the PDFs refuse text they cannot draw, naming the field)."""
+    global _script_fonts_added
+    if _script_fonts_added:
+        return
+    from PySide6.QtGui import QFontDatabase
+
+    from imsa_desktop.paths import resource
+
+    for name in SCRIPT_FONTS:
+        path = resource("fonts", name)
+        if path.is_file():
+            QFontDatabase.addApplicationFont(str(path))
+    _script_fonts_added = True
+
+
 def build_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
@@ -132,6 +161,7 @@ def build_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
     app.setOrganizationName("IMSA")
     app.setStyle("Fusion")
     _set_icon(app)
+    add_script_fonts()
     apply_theme(app)
     app.setStyleSheet(load_stylesheet())
     follow_contrast_setting(app)

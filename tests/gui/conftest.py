@@ -19,10 +19,11 @@ def synchronous_workers() -> Iterator[None]:
 
 @pytest.fixture
 def app(qapp):  # type: ignore[no-untyped-def]
-    from imsa_desktop.__main__ import apply_theme, load_stylesheet
+    from imsa_desktop.__main__ import add_script_fonts, apply_theme, load_stylesheet
     from imsa_desktop.ui import plugins
 
     qapp.setStyle("Fusion")
+    add_script_fonts()
     apply_theme(qapp)
     qapp.setStyleSheet(load_stylesheet())
     plugins.load()
