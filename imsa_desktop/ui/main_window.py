@@ -45,6 +45,26 @@ UNSAVED_MARK = "* "  # in front of the title while an editor holds unsaved chang
 DEMO_TITLE = "IMSA Desktop — DEMO (fictional cases only)"
 
 
+class _ElidedLabel(QLabel):
+    """A toolbar label no wider than *max_width*: longer text ends in "…", and the whole text is
+    its tooltip and accessible name (a long advocate name must not push Lock off the toolbar)."""
+
+    def __init__(self, max_width: int) -> None:
+        super().__init__()
+        self._full = ""
+        self._max = max_width
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._full = text
+        shown = self.fontMetrics().elidedText(text.strip(), Qt.TextElideMode.ElideRight, self._max)
+        super().setText(f"{shown}  " if shown else "")
+        self.setToolTip(text.strip() if shown != text.strip() else "")
+        self.setAccessibleName(text.strip() or "Signed in as")
+
+    def full_text(self) -> str:
+        return self._full
+
+
 class NeutralView(QWidget):
     """Quick-hide: nothing about any case; a click or the shortcut brings the work back."""
 
@@ -143,7 +163,7 @@ class MainWindow(QMainWindow):
 
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._spacer_action = self.toolbar.addWidget(spacer)
-        self.who = QLabel()
+        self.who = _ElidedLabel(max_width=200)  # who is signed in (and DEMO): never pushes Lock off
         self.who.setObjectName("hint")
         self.toolbar.addWidget(self.who)
         self.help_action = QAction("Help", self)

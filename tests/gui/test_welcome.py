@@ -150,3 +150,24 @@ def test_a_vault_made_by_imsa_demo_says_demo(make_window, qtbot, vault_path: Pat
     window.unlock_view.unlock()
     qtbot.waitUntil(lambda: window.session.is_open)
     assert window.windowTitle() == "IMSA Desktop — DEMO (fictional cases only)"
+
+
+def test_lock_hide_and_help_stay_on_the_toolbar_of_a_laptop_screen(
+    make_window, qtbot, vault_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """On a 1280-pixel laptop screen, with DEMO and a long name beside them, Lock, Hide and Help
+    are buttons on the toolbar, not hidden behind its overflow arrow."""
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window(vault_path)
+    qtbot.mouseClick(window.welcome_view.buttons["welcomeDemo"], Qt.MouseButton.LeftButton)
+    window.resize(1280, 780)
+    window.show()
+    window.who.setText("DEMO (fictional cases) · Małgorzata Wiśniewska-Nowakowska (fictional)  ")
+    QApplication.processEvents()
+    tb = window.toolbar
+    for action in (window.lock_action, window.hide_action, window.help_action, *window.extra_actions):
+        button = tb.widgetForAction(action)
+        assert button is not None and button.isVisible(), f"{action.text()} is on the toolbar"
+        assert button.geometry().right() <= tb.width()
+    assert "Wiśniewska-Nowakowska" in window.who.toolTip() and "DEMO" in window.who.text()

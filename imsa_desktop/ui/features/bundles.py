@@ -845,19 +845,17 @@ def _is_for_me(path: Path) -> bool:
 
 
 def register_actions(window: Any) -> list[QAction]:
-    """Add "Share…", "Import…" and "My identity / Contacts" to the main window's toolbar."""
+    """Add "Share…", "Import…" and "Contacts" (my identity and colleagues' keys) to the toolbar."""
     actions = []
     for text, name, handler in (
         ("Share…", "actionShare", lambda: ExportWizard(window.session, parent=window).open()),
         ("Import…", "actionImport", lambda: open_import(window)),
-        (
-            "My identity / Contacts",
-            "actionIdentity",
-            lambda: IdentityDialog(window.session, parent=window).open(),
-        ),
+        ("Contacts", "actionIdentity", lambda: IdentityDialog(window.session, parent=window).open()),
     ):
         action = QAction(text, window)
         action.setObjectName(name)
+        if name == "actionIdentity":
+            action.setToolTip("My identity (the key colleagues share with) and my colleagues' keys")
         action.triggered.connect(handler)
         actions.append(action)
     toolbar = getattr(window, "toolbar", None)
