@@ -74,7 +74,10 @@ def apply_theme(app) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtGui import QColor, QPalette
 
     font = app.font()
-    font.setPointSizeF(10.5)
+    # 10.5 pt, or the text size the advocate chose for their desktop if it is larger: larger
+    # text set in the system (Windows "Make text bigger", GNOME/KDE font size) is followed
+    # (WCAG 2.2 1.4.4, resize text).
+    font.setPointSizeF(max(10.5, font.pointSizeF()))
     app.setFont(font)
     palette = app.palette()
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):

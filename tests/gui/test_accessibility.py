@@ -295,3 +295,23 @@ def test_text_at_200_percent_still_fits_a_laptop_screen(unlocked, app) -> None: 
             assert window.minimumSizeHint().width() <= 1280, f"tab {tabs.tabText(i)} is too wide at 200 %"
     finally:
         app.setFont(normal)
+
+
+def test_a_larger_system_text_size_is_followed(app) -> None:  # type: ignore[no-untyped-def]
+    """WCAG 1.4.4: the app never forces its own smaller text over the size chosen for the desktop."""
+    from imsa_desktop import __main__ as entry
+
+    before = app.font()
+    try:
+        big = app.font()
+        big.setPointSizeF(21.0)  # what the platform reports when the user doubles text size
+        app.setFont(big)
+        entry.apply_theme(app)
+        assert app.font().pointSizeF() == 21.0
+        small = app.font()
+        small.setPointSizeF(8.0)
+        app.setFont(small)
+        entry.apply_theme(app)
+        assert app.font().pointSizeF() == 10.5, "never smaller than the app's readable default"
+    finally:
+        app.setFont(before)
