@@ -17,7 +17,14 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-RANGES = [(0x20, 0x20), (0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7A3), (0xD7B0, 0xD7FF)]
+RANGES = [
+    (0x20, 0x20),  # space
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x3130, 0x318F),  # compatibility Jamo
+    (0xA960, 0xA97F),  # Jamo extended A
+    (0xAC00, 0xD7A3),  # syllables
+    (0xD7B0, 0xD7FF),  # Jamo extended B
+]
 OUT = Path(__file__).resolve().parent.parent / "resources" / "fonts" / "IMSAHangul-Regular.ttf"
 
 
