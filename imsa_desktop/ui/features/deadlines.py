@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,7 +28,7 @@ from imsa_desktop.domain.deadlines import DeadlineState, case_notes, explain
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import deadlines as deadline_service
 from imsa_desktop.services.deadlines import CaseDeadline
-from imsa_desktop.ui.common import Banner, hint, message_for
+from imsa_desktop.ui.common import Banner, hint, message_for, save_cancel_footer
 from imsa_desktop.ui.forms import DateField
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.case_view import CaseTab
@@ -71,14 +70,7 @@ class OverrideDialog(QDialog):
         self.reason.setPlaceholderText("e.g. Extension agreed by the SCA by email on ...")
         self.reason.setMinimumWidth(360)
         f.addRow("Reason", self.reason)
-        self.banner = Banner()
-        f.addRow(self.banner)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        f.addRow(buttons)
+        self.banner = save_cancel_footer(self, f)
 
     def _accept(self) -> None:
         try:
@@ -102,14 +94,7 @@ class MetDialog(QDialog):
         self.met_on.setObjectName("metDate")
         self.met_on.setText(today_iso)
         f.addRow("Met on", self.met_on)
-        self.banner = Banner()
-        f.addRow(self.banner)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        f.addRow(buttons)
+        self.banner = save_cancel_footer(self, f)
 
     def _accept(self) -> None:
         try:
@@ -134,14 +119,7 @@ class DismissDialog(QDialog):
         self.reason.setPlaceholderText("e.g. Survivor decided not to ask; solicitor advised on JR")
         self.reason.setMinimumWidth(380)
         f.addRow("Reason", self.reason)
-        self.banner = Banner()
-        f.addRow(self.banner)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        f.addRow(buttons)
+        self.banner = save_cancel_footer(self, f)
 
     def _accept(self) -> None:
         if not self.reason.text().strip():
