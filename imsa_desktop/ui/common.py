@@ -146,6 +146,17 @@ class StrengthMeter(QWidget):
         self.changed.emit(self.acceptable)
 
 
+def busy_bar() -> QProgressBar:
+    """A thin "working…" bar (no percentage), hidden until the view shows it."""
+    bar = QProgressBar()
+    bar.setRange(0, 0)
+    bar.setTextVisible(False)
+    bar.setFixedHeight(6)
+    bar.setAccessibleName("Working")
+    bar.hide()
+    return bar
+
+
 def save_cancel_footer(dialog: QDialog, form: QFormLayout) -> Banner:
     """The end of an edit dialog: an inline message line, then Save and Cancel. Save calls the
     dialog's ``_accept`` (which validates and accepts); returns the banner for its messages."""

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -26,6 +25,7 @@ from imsa_desktop.ui.common import (
     Banner,
     PassphraseField,
     StrengthMeter,
+    busy_bar,
     card,
     centered,
     heading,
@@ -76,11 +76,7 @@ class SetupView(QWidget):
         box.addWidget(self.remember)
         self.banner = Banner()
         box.addWidget(self.banner)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
-        self.busy.setFixedHeight(6)
-        self.busy.hide()
+        self.busy = busy_bar()
         box.addWidget(self.busy)
         row = QHBoxLayout()
         self.back_button = QPushButton("Back")

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from imsa_desktop.ui.common import (
     Banner,
     PassphraseField,
     StrengthMeter,
+    busy_bar,
     card,
     centered,
     heading,
@@ -56,11 +56,7 @@ class UnlockView(QWidget):
         box.addWidget(self.passphrase)
         self.banner = Banner()
         box.addWidget(self.banner)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
-        self.busy.setFixedHeight(6)
-        self.busy.hide()
+        self.busy = busy_bar()
         box.addWidget(self.busy)
         row = QHBoxLayout()
         self.recovery_button = QPushButton("&Forgot passphrase?")  # Alt+F, or a deliberate click

@@ -18,13 +18,21 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from imsa_desktop.ui.common import Banner, PassphraseField, card, centered, heading, hint, message_for
+from imsa_desktop.ui.common import (
+    Banner,
+    PassphraseField,
+    busy_bar,
+    card,
+    centered,
+    heading,
+    hint,
+    message_for,
+)
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.workers import run_task
 
@@ -65,11 +73,7 @@ class WelcomeView(QWidget):
         box.addWidget(self.where)
         self.banner = Banner()
         box.addWidget(self.banner)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
-        self.busy.setFixedHeight(6)
-        self.busy.hide()
+        self.busy = busy_bar()
         box.addWidget(self.busy)
 
         self.buttons: dict[str, QPushButton] = {}
@@ -174,11 +178,7 @@ class RestoreView(QWidget):
         box.addLayout(form)
         self.banner = Banner()
         box.addWidget(self.banner)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
-        self.busy.setFixedHeight(6)
-        self.busy.hide()
+        self.busy = busy_bar()
         box.addWidget(self.busy)
         row = QHBoxLayout()
         self.back_button = QPushButton("Back")
