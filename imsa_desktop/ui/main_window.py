@@ -415,9 +415,10 @@ class MainWindow(QMainWindow):
 
     def _show_unlock(self, notice: str = "") -> None:
         self._set_unlocked_chrome(False)
-        if self.is_demo:
-            from imsa_desktop.services.demo import DEMO_PASSPHRASE
+        from imsa_desktop.services.demo import DEMO_PASSPHRASE, demo_vault_path
 
+        # only "Try the demo vault" uses the known passphrase; `imsa demo` takes the user's own
+        if self.is_demo and self.session.path == demo_vault_path():
             notice = (notice + " " if notice else "") + (
                 f"This is the demo vault; its passphrase is: {DEMO_PASSPHRASE}"
             )

@@ -150,6 +150,9 @@ def test_a_vault_made_by_imsa_demo_says_demo(make_window, qtbot, vault_path: Pat
     window.unlock_view.unlock()
     qtbot.waitUntil(lambda: window.session.is_open)
     assert window.windowTitle() == "IMSA Desktop — DEMO (fictional cases only)"
+    window.lock()
+    assert "DEMO" in window.windowTitle()
+    assert demo.DEMO_PASSPHRASE not in window.unlock_view.banner.text(), "its passphrase is the user's own"
 
 
 def test_lock_hide_and_help_stay_on_the_toolbar_of_a_laptop_screen(
