@@ -62,55 +62,34 @@ def test_shipped_rules_load_and_cover_the_required_facts() -> None:
     assert all(r.source and r.guidance_version and r.explanation for r in rules)
 
 
-def test_rule_in_force_is_chosen_by_the_trigger_date() -> None:
+# Which shipped rules are in force: (trigger, jurisdiction, trigger date, the rule ids chosen).
+IN_FORCE = [
+    ("rg_negative", EW, "2024-02-11", "reconsideration_rg_before_2024 judicial_review_ew"),
+    ("rg_negative", EW, "2024-02-12", "reconsideration_rg_2024 judicial_review_ew"),
+    ("rg_negative", EW, "2025-01-15", "reconsideration_rg_2024 judicial_review_ew"),
+    ("rg_negative", EW, "2025-01-16", "reconsideration_rg_2025_jan judicial_review_ew"),
+    ("rg_negative", EW, "2025-05-01", "reconsideration_rg_2025_may judicial_review_ew"),
+    ("rg_negative", SCT, "2025-09-16", "reconsideration_rg_2025_may judicial_review_scotland"),
+    ("rg_negative", SCT, "2025-09-17", "reconsideration_rg_2025 judicial_review_scotland"),
+    ("cg_negative", NI, "2018-01-07", "reconsideration_cg_before_2024 judicial_review_ni_2009"),
+    ("cg_negative", NI, "2018-01-08", "reconsideration_cg_before_2024 judicial_review_ni"),
+    ("rg_positive", EW, "2022-12-12", "recovery_period_ew_2009 earliest_cg_2009"),
+    ("rg_positive", EW, "2022-12-13", "recovery_period_ew_2022 earliest_cg_2022"),
+    ("rg_positive", EW, "2023-01-29", "recovery_period_ew_2022 earliest_cg_2022"),
+    ("rg_positive", EW, "2023-01-30", "recovery_period_ew_2023 earliest_cg_2023"),
+    ("rg_positive", SCT, "2025-03-03", "support_period_scotland_2018"),
+    ("rg_positive", NI, "2025-03-03", "support_period_ni_2015"),
+    ("cg_positive", NI, "2025-03-03", ""),
+]
+
+
+@pytest.mark.parametrize(("trigger", "jurisdiction", "on", "expected"), IN_FORCE)
+def test_rule_in_force_is_chosen_by_the_trigger_date(
+    trigger: str, jurisdiction: Jurisdiction, on: str, expected: str
+) -> None:
     rules = load_rule_files(default_rules_folder())
-
-    def ids(trigger: Trigger, j: Jurisdiction, on: date) -> set[str]:
-        return {r.id for r in rules_in_force(rules, trigger, j, on)}
-
-    assert ids(Trigger.RG_NEGATIVE, EW, date(2024, 2, 11)) == {
-        "reconsideration_rg_before_2024",
-        "judicial_review_ew",
-    }
-    assert ids(Trigger.RG_NEGATIVE, EW, date(2024, 2, 12)) == {
-        "reconsideration_rg_2024",
-        "judicial_review_ew",
-    }
-    assert ids(Trigger.RG_NEGATIVE, EW, date(2025, 1, 15)) == {
-        "reconsideration_rg_2024",
-        "judicial_review_ew",
-    }
-    assert ids(Trigger.RG_NEGATIVE, EW, date(2025, 1, 16)) == {
-        "reconsideration_rg_2025_jan",
-        "judicial_review_ew",
-    }
-    assert ids(Trigger.RG_NEGATIVE, EW, date(2025, 5, 1)) == {
-        "reconsideration_rg_2025_may",
-        "judicial_review_ew",
-    }
-    assert ids(Trigger.RG_NEGATIVE, SCT, date(2025, 9, 16)) == {
-        "reconsideration_rg_2025_may",
-        "judicial_review_scotland",
-    }
-    assert ids(Trigger.RG_NEGATIVE, SCT, date(2025, 9, 17)) == {
-        "reconsideration_rg_2025",
-        "judicial_review_scotland",
-    }
-    assert ids(Trigger.CG_NEGATIVE, NI, date(2018, 1, 7)) == {
-        "reconsideration_cg_before_2024",
-        "judicial_review_ni_2009",
-    }
-    assert ids(Trigger.CG_NEGATIVE, NI, date(2018, 1, 8)) == {
-        "reconsideration_cg_before_2024",
-        "judicial_review_ni",
-    }
-    assert ids(Trigger.RG_POSITIVE, EW, date(2022, 12, 12)) == {"recovery_period_ew_2009", "earliest_cg_2009"}
-    assert ids(Trigger.RG_POSITIVE, EW, date(2022, 12, 13)) == {"recovery_period_ew_2022", "earliest_cg_2022"}
-    assert ids(Trigger.RG_POSITIVE, EW, date(2023, 1, 29)) == {"recovery_period_ew_2022", "earliest_cg_2022"}
-    assert ids(Trigger.RG_POSITIVE, EW, date(2023, 1, 30)) == {"recovery_period_ew_2023", "earliest_cg_2023"}
-    assert ids(Trigger.RG_POSITIVE, SCT, date(2025, 3, 3)) == {"support_period_scotland_2018"}
-    assert ids(Trigger.RG_POSITIVE, NI, date(2025, 3, 3)) == {"support_period_ni_2015"}
-    assert ids(Trigger.CG_POSITIVE, NI, date(2025, 3, 3)) == set()
+    chosen = {r.id for r in rules_in_force(rules, Trigger(trigger), jurisdiction, date.fromisoformat(on))}
+    assert chosen == set(expected.split())
 
 
 def test_a_good_rule_parses_with_dates_as_toml_dates_or_text() -> None:
