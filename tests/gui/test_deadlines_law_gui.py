@@ -51,42 +51,48 @@ def session(app, qtbot, vault, vault_path, clock):  # type: ignore[no-untyped-de
     return s
 
 
-def _add(session: Session, doc: dict, clock) -> str:  # type: ignore[no-untyped-def,type-arg]
+def _add(session: Session, clock, name: str, *decisions: dict, **extra: object) -> str:  # type: ignore[no-untyped-def,type-arg]
+    """Adds a case for ``name`` with these decisions (and any other top-level fields)."""
+    doc = {"survivor": {"full_name": name}, "decisions": list(decisions), **extra}
     return case_service.add_case(session.uow(), doc, clock=clock)
 
 
-def test_removal_bar_shows_judicial_review_instead_of_reconsideration(session, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
-    from imsa_desktop.ui.features.dashboard import TodayDashboard
+def _decision(kind: str, outcome: str, on: str, **more: str) -> dict[str, str]:
+    return {"kind": kind, "outcome": outcome, "date": on, **more}
+
+
+# A negative RG with the para 14.216 removal bar (public order / bad faith) applying.
+BARRED_RG = _decision(
+    "reasonable_grounds", "negative", "2025-10-01", received_on="2025-10-02", removal_bar="yes"
+)
+
+
+def _deadlines_tab(session: Session, qtbot, case_id: str, height: int | None = None):  # type: ignore[no-untyped-def]
     from imsa_desktop.ui.features.deadlines import DeadlinesTab
 
-    barred = _add(
-        session,
-        {
-            "survivor": {"full_name": "Arbër Hoxha"},
-            "decisions": [
-                {
-                    "kind": "reasonable_grounds",
-                    "outcome": "negative",
-                    "date": "2025-10-01",
-                    "received_on": "2025-10-02",
-                    "removal_bar": "yes",
-                }
-            ],
-        },
-        clock,
-    )
-    _add(
-        session,
-        {
-            "survivor": {"full_name": "Nguyễn Thị Hồng"},
-            "decisions": [{"kind": "conclusive_grounds", "outcome": "negative", "date": "2025-09-30"}],
-        },
-        clock,
-    )
     tab = DeadlinesTab(session)
     qtbot.addWidget(tab)
-    tab.resize(1100, 520)
-    tab.load(barred)
+    if height is not None:
+        tab.resize(1100, height)
+    tab.load(case_id)
+    return tab
+
+
+def _dashboard(session: Session, qtbot, height: int | None = None):  # type: ignore[no-untyped-def]
+    from imsa_desktop.ui.features.dashboard import TodayDashboard
+
+    dash = TodayDashboard(session)
+    qtbot.addWidget(dash)
+    if height is not None:
+        dash.resize(1200, height)
+    dash.refresh()
+    return dash
+
+
+def test_removal_bar_shows_judicial_review_instead_of_reconsideration(session, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
+    barred = _add(session, clock, "Arbër Hoxha", BARRED_RG)
+    _add(session, clock, "Nguyễn Thị Hồng", _decision("conclusive_grounds", "negative", "2025-09-30"))
+    tab = _deadlines_tab(session, qtbot, barred, 520)
     assert tab.table.rowCount() == 1
     assert (
         tab.table.item(0, 0).text() == "Judicial review claim (outer limit) (no reconsideration: para 14.216)"
@@ -97,10 +103,7 @@ def test_removal_bar_shows_judicial_review_instead_of_reconsideration(session, q
     tab.table.selectRow(0)
     _shot(tab, "deadlines-removal-bar.png")
 
-    dash = TodayDashboard(session)
-    qtbot.addWidget(dash)
-    dash.resize(1200, 760)
-    dash.refresh()
+    dash = _dashboard(session, qtbot, 760)
     rows = [
         [dash.due_week.item(r, c).text() for c in range(dash.due_week.columnCount())]
         for r in range(dash.due_week.rowCount())
@@ -116,24 +119,10 @@ def test_removal_bar_shows_judicial_review_instead_of_reconsideration(session, q
 
 
 def test_judicial_review_from_the_original_decision_and_the_refusal(session, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
-    from imsa_desktop.ui.features.deadlines import DeadlinesTab
-
-    cid = _add(
-        session,
-        {
-            "survivor": {"full_name": "ሰላም ተስፋይ"},
-            "jurisdiction": "scotland",
-            "decisions": [
-                {"kind": "conclusive_grounds", "outcome": "negative", "date": "2025-08-01"},
-                {"kind": "reconsideration", "outcome": "negative", "date": "2025-09-15"},
-            ],
-        },
-        clock,
-    )
-    tab = DeadlinesTab(session)
-    qtbot.addWidget(tab)
-    tab.resize(1100, 520)
-    tab.load(cid)
+    cg = _decision("conclusive_grounds", "negative", "2025-08-01")
+    refused = _decision("reconsideration", "negative", "2025-09-15")
+    cid = _add(session, clock, "ሰላም ተስፋይ", cg, refused, jurisdiction="scotland")
+    tab = _deadlines_tab(session, qtbot, cid, 520)
     rows = {
         tab.table.item(r, 3).text(): (tab.table.item(r, 0).text(), tab.table.item(r, 1).text())
         for r in range(tab.table.rowCount())
@@ -154,21 +143,11 @@ def test_judicial_review_from_the_original_decision_and_the_refusal(session, qtb
 
 
 def test_a_target_met_late_is_never_a_plain_tick(session, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
-    from imsa_desktop.ui.features.deadlines import AllDeadlinesDialog, DeadlinesTab
+    from imsa_desktop.ui.features.deadlines import AllDeadlinesDialog
 
-    cid = _add(
-        session,
-        {
-            "survivor": {"full_name": "Paweł Wiśniewski"},
-            "referral": {"date": "2025-01-06"},
-            "decisions": [{"kind": "reasonable_grounds", "outcome": "positive", "date": "2025-02-16"}],
-        },
-        clock,
-    )
-    tab = DeadlinesTab(session)
-    qtbot.addWidget(tab)
-    tab.resize(1100, 480)
-    tab.load(cid)
+    late_rg = _decision("reasonable_grounds", "positive", "2025-02-16")
+    cid = _add(session, clock, "Paweł Wiśniewski", late_rg, referral={"date": "2025-01-06"})
+    tab = _deadlines_tab(session, qtbot, cid, 480)
     [row] = [r for r in range(tab.table.rowCount()) if tab.table.item(r, 0).text().startswith("Reasonable")]
     assert tab.table.item(row, 2).text() == "Met late (34 days after the target) 16 February 2025"
     assert tab.table.item(row, 2).background().color().name() != "#eef7ee"  # not the green of "met"
@@ -189,31 +168,16 @@ def test_a_target_met_late_is_never_a_plain_tick(session, qtbot, clock) -> None:
 
 
 def test_overdue_time_limits_stay_on_top_in_red_until_dismissed(session, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
-    from imsa_desktop.ui.features.dashboard import TodayDashboard
-    from imsa_desktop.ui.features.deadlines import DeadlinesTab
-
-    cid = _add(
-        session,
-        {
-            "survivor": {"full_name": "Zofia Kowalska"},
-            "referral": {"date": "2025-09-01"},
-            "decisions": [{"kind": "reasonable_grounds", "outcome": "negative", "date": "2025-08-20"}],
-        },
-        clock,
-    )
-    dash = TodayDashboard(session)
-    qtbot.addWidget(dash)
-    dash.resize(1200, 520)
-    dash.refresh()
+    rg = _decision("reasonable_grounds", "negative", "2025-08-20")
+    cid = _add(session, clock, "Zofia Kowalska", rg, referral={"date": "2025-09-01"})
+    dash = _dashboard(session, qtbot, 520)
     titles = [dash.overdue.item(r, 4).text() for r in range(dash.overdue.rowCount())]
     assert titles == ["Reconsideration request (negative RG)", "Reasonable Grounds decision (target)"]
     assert dash.overdue.item(0, 0).background().color().name() == "#fff1f0"  # a time limit: red
     assert dash.overdue.item(1, 0).background().color().name() != "#fff1f0"  # a target: not
     _shot(dash, "today-overdue-red.png")
 
-    tab = DeadlinesTab(session)
-    qtbot.addWidget(tab)
-    tab.load(cid)
+    tab = _deadlines_tab(session, qtbot, cid)
     [row] = [
         r for r in range(tab.table.rowCount()) if tab.table.item(r, 0).text().startswith("Reconsideration")
     ]
@@ -233,19 +197,8 @@ def test_overdue_time_limits_stay_on_top_in_red_until_dismissed(session, qtbot, 
 
 
 def test_the_look_ahead_is_a_vault_setting(session, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
-    from imsa_desktop.ui.features.dashboard import TodayDashboard
-
-    _add(
-        session,
-        {
-            "survivor": {"full_name": "Fatima Al-Sayed فاطمة"},
-            "decisions": [{"kind": "reasonable_grounds", "outcome": "positive", "date": "2025-09-20"}],
-        },
-        clock,
-    )
-    dash = TodayDashboard(session)
-    qtbot.addWidget(dash)
-    dash.refresh()
+    _add(session, clock, "Fatima Al-Sayed فاطمة", _decision("reasonable_grounds", "positive", "2025-09-20"))
+    dash = _dashboard(session, qtbot)
     assert dash.lookahead.value() == 30
     shown = {dash.due_week.item(r, 4).text() for r in range(dash.due_week.rowCount())}
     assert "Recovery period (England & Wales)" in shown  # 19 October: within 30 days
@@ -282,22 +235,7 @@ def test_a_new_decision_must_have_its_outcome_chosen(app, qtbot) -> None:  # typ
 def test_the_decisions_table_shows_date_received_and_the_removal_bar(session, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
     from imsa_desktop.ui.views.case_view import DecisionsTab
 
-    cid = _add(
-        session,
-        {
-            "survivor": {"full_name": "Arbër Hoxha"},
-            "decisions": [
-                {
-                    "kind": "reasonable_grounds",
-                    "outcome": "negative",
-                    "date": "2025-10-01",
-                    "received_on": "2025-10-02",
-                    "removal_bar": "yes",
-                }
-            ],
-        },
-        clock,
-    )
+    cid = _add(session, clock, "Arbër Hoxha", BARRED_RG)
     tab = DecisionsTab(session)
     qtbot.addWidget(tab)
     tab.load(cid)
@@ -305,22 +243,10 @@ def test_the_decisions_table_shows_date_received_and_the_removal_bar(session, qt
 
 
 def test_a_disqualification_shows_what_abw_held_with_its_source(session, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
-    from imsa_desktop.ui.features.deadlines import DeadlinesTab
-
-    cid = _add(
-        session,
-        {
-            "survivor": {"full_name": "Nguyễn Văn An"},
-            "decisions": [
-                {"kind": "reasonable_grounds", "outcome": "positive", "date": "2025-06-02"},
-                {"kind": "public_order_disqualification", "outcome": "positive", "date": "2025-08-01"},
-            ],
-        },
-        clock,
-    )
-    tab = DeadlinesTab(session)
-    qtbot.addWidget(tab)
-    tab.load(cid)
+    rg = _decision("reasonable_grounds", "positive", "2025-06-02")
+    disqualified = _decision("public_order_disqualification", "positive", "2025-08-01")
+    cid = _add(session, clock, "Nguyễn Văn An", rg, disqualified)
+    tab = _deadlines_tab(session, qtbot, cid)
     assert "R (ABW) v SSHD [2025] EWHC 3280 (Admin)" in tab.notes.text()
     assert "a conclusive grounds decision must still be made" in tab.notes.text()
     assert "to be confirmed" in tab.notes.text()
