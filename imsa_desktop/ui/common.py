@@ -157,15 +157,21 @@ def busy_bar() -> QProgressBar:
     return bar
 
 
-def save_cancel_footer(dialog: QDialog, form: QFormLayout) -> Banner:
-    """The end of an edit dialog: an inline message line, then Save and Cancel. Save calls the
-    dialog's ``_accept`` (which validates and accepts); returns the banner for its messages."""
+def save_cancel_footer(
+    dialog: QDialog,
+    form: QFormLayout | QVBoxLayout,
+    ok: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Save,
+) -> Banner:
+    """The end of an edit dialog: an inline message line, then Save (or *ok*) and Cancel. Save
+    calls the dialog's ``_accept`` (which validates and accepts); returns the banner for its
+    messages. Under a form the two are form rows; in a column, widgets of the column."""
+    add = form.addRow if isinstance(form, QFormLayout) else form.addWidget
     banner = Banner()
-    form.addRow(banner)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    add(banner)
+    buttons = QDialogButtonBox(ok | QDialogButtonBox.StandardButton.Cancel)
     buttons.accepted.connect(dialog._accept)  # type: ignore[attr-defined]
     buttons.rejected.connect(dialog.reject)
-    form.addRow(buttons)
+    add(buttons)
     return banner
 
 

@@ -31,6 +31,7 @@ class Column(Generic[T]):
     tooltip: Callable[[T], str | None] = _none
     colour: Callable[[T], str | None] = _none  # "#rrggbb" for the text, or None
     italic: Callable[[T], bool] = lambda _r: False
+    background: Callable[[T], str | None] = _none  # "#rrggbb" behind the text, or None
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class _Cell:
     tooltip: str | None
     colour: str | None
     italic: bool
+    background: str | None
 
 
 class RecordTableModel(QAbstractTableModel, Generic[T]):
@@ -54,7 +56,7 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self.beginResetModel()
         self._rows = list(rows)
         self._cells = [
-            [_Cell(c.text(r), c.tooltip(r), c.colour(r), c.italic(r)) for c in self.columns]
+            [_Cell(c.text(r), c.tooltip(r), c.colour(r), c.italic(r), c.background(r)) for c in self.columns]
             for r in self._rows
         ]
         self.endResetModel()
@@ -92,6 +94,8 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             return cell.tooltip or None
         if role == Qt.ItemDataRole.ForegroundRole and cell.colour:
             return QBrush(QColor(cell.colour))
+        if role == Qt.ItemDataRole.BackgroundRole and cell.background:
+            return QBrush(QColor(cell.background))
         if role == Qt.ItemDataRole.FontRole and cell.italic:
             f = QFont()
             f.setItalic(True)
@@ -149,13 +153,22 @@ class RecordTable(QTableView, Generic[T]):
     def tooltip(self, row: int, column: int) -> str:
         return str(self.records.index(row, column).data(Qt.ItemDataRole.ToolTipRole) or "")
 
-    def colour(self, row: int, column: int) -> str:
-        brush = self.records.index(row, column).data(Qt.ItemDataRole.ForegroundRole)
+    def colour(self, row: int, column: int, role: Qt.ItemDataRole = Qt.ItemDataRole.ForegroundRole) -> str:
+        brush = self.records.index(row, column).data(role)
         return brush.color().name() if brush is not None else ""
+
+    def background(self, row: int, column: int) -> str:
+        return self.colour(row, column, Qt.ItemDataRole.BackgroundRole)
 
     def selected(self) -> T | None:
         rows = self.selectionModel().selectedRows()
         return self.records.record(rows[0].row()) if rows else None
+
+    def select_first(self, match: Callable[[T], bool]) -> None:
+        """Select the first row whose record matches (e.g. the one selected before a reload)."""
+        i = next((i for i, r in enumerate(self.records.rows) if match(r)), None)
+        if i is not None:
+            self.selectRow(i)
 
     def clear_rows(self) -> None:
         self.records.clear()

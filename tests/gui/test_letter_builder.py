@@ -202,7 +202,7 @@ def test_builder_end_to_end_in_time(qtbot, vault, vault_path, clock, case_id) ->
     with session.uow() as uow:
         kinds = {e.kind for e in uow.events.for_case(case_id)}
     assert EventKind.LETTER in kinds and EventKind.DEADLINE in kinds
-    assert tab.table.rowCount() == 1 and tab.table.item(0, 1).text() == "Sent"
+    assert tab.table.rowCount() == 1 and tab.table.text(0, 1) == "Sent"
 
     # response and outcome from the tab
     tab.select_row(0)
@@ -219,7 +219,7 @@ def test_builder_end_to_end_in_time(qtbot, vault, vault_path, clock, case_id) ->
     dialog.outcome.set_value(LetterOutcome.OVERTURNED)
     dialog._accept()
     assert letter_service.get_letter(session.uow(), rec.id).outcome is LetterOutcome.OVERTURNED
-    assert "Decision overturned" in tab.table.item(0, 3).text()
+    assert "Decision overturned" in tab.table.text(0, 3)
 
 
 def test_late_request_needs_exceptional_section_and_saves_draft(

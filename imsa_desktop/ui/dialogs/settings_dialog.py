@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QSpinBox, QVBoxLayout, QWidget
 
 from imsa_desktop.services import settings as settings_service
-from imsa_desktop.ui.common import Banner, hint, message_for
+from imsa_desktop.ui.case_tab import attempt
+from imsa_desktop.ui.common import hint, save_cancel_footer
 from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.widgets import SessionDialog
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(SessionDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.setWindowTitle("Settings")
-        self.setObjectName("settingsDialog")
+        super().__init__(session, "settingsDialog", "Settings", parent)
         lay = QVBoxLayout(self)
         lay.addWidget(
             hint("These settings are kept inside the encrypted vault and apply on this vault only.")
@@ -38,14 +37,7 @@ class SettingsDialog(QDialog):
         self.retention.setValue(current.retention_months)
         form.addRow("Review closed cases after", self.retention)
         lay.addLayout(form)
-        self.banner = Banner()
-        lay.addWidget(self.banner)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        self.banner = save_cancel_footer(self, lay)
 
     def value(self) -> settings_service.PrivacySettings:
         return settings_service.PrivacySettings(
@@ -55,9 +47,7 @@ class SettingsDialog(QDialog):
         )
 
     def save(self) -> None:
-        try:
-            settings_service.save_settings(self.session.uow(), self.value())
-        except Exception as e:
-            self.banner.error(message_for(e))
-            return
-        self.accept()
+        if attempt(self.banner, lambda: settings_service.save_settings(self.session.uow(), self.value())):
+            self.accept()
+
+    _accept = save  # what Save does (save_cancel_footer)

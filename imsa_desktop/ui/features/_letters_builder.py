@@ -11,6 +11,7 @@ is disabled while ``letters.validate`` reports an error, each listed with its se
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
@@ -955,19 +956,7 @@ class LetterBuilderDialog(QDialog):
             return
         self.send_button.setEnabled(False)
 
-        def done(pdf: bytes) -> None:
-            try:
-                letter_service.mark_sent(
-                    self.session.uow(),
-                    letter_id,
-                    sent_on=sent_on,
-                    today=self.session.today(),
-                    pdf=pdf,
-                    clock=self.session.clock,
-                )
-            except Exception as e:
-                failed(e)
-                return
+        def sent() -> None:
             self.sent.emit(letter_id)
             self.accept()
 
@@ -975,4 +964,29 @@ class LetterBuilderDialog(QDialog):
             self.banner.error(message_for(exc))
             self._update_buttons()
 
-        run_task(self, lambda: letter_service.render(to_send, strict=True, today=sent_on), done, failed)
+        send_letter(self, self.session, letter_id, to_send, sent_on, sent, failed)
+
+
+def send_letter(
+    owner: QWidget,
+    session: Session,
+    letter_id: str,
+    draft: letters.LetterDraft,
+    sent_on: date,
+    sent: Callable[[], None],
+    failed: Callable[[BaseException], None],
+) -> None:
+    """Render *draft* as it goes out (in a worker), keep that exact PDF with the letter and mark
+    it sent on *sent_on*; then ``sent()``, or ``failed(error)`` if either step failed."""
+
+    def done(pdf: bytes) -> None:
+        try:
+            letter_service.mark_sent(
+                session.uow(), letter_id, sent_on=sent_on, today=session.today(), pdf=pdf, clock=session.clock
+            )
+        except Exception as e:  # noqa: BLE001 - said in one sentence by failed()
+            failed(e)
+            return
+        sent()
+
+    run_task(owner, lambda: letter_service.render(draft, strict=True, today=sent_on), done, failed)

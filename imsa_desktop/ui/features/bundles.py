@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -42,6 +41,7 @@ from imsa_desktop.domain.dates import format_date
 from imsa_desktop.services import bundles as bundle_service
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import identity as identity_service
+from imsa_desktop.ui.case_tab import attempt, fetch
 from imsa_desktop.ui.common import (
     Banner,
     PassphraseField,
@@ -52,6 +52,7 @@ from imsa_desktop.ui.common import (
     save_cancel_footer,
 )
 from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.widgets import SessionDialog, choose_save_path, named_buttons
 from imsa_desktop.ui.workers import run_task
 
 
@@ -73,15 +74,11 @@ def _in_worker(session: Session, fn: Callable[[Any], Any]) -> Callable[..., Any]
 # ---- export wizard ------------------------------------------------------------------------------
 
 
-class ExportWizard(QDialog):
+class ExportWizard(SessionDialog):
     def __init__(
         self, session: Session, preselect: list[str] | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.setObjectName("exportWizard")
-        self.setWindowTitle("Share cases")
-        self.resize(640, 680)
+        super().__init__(session, "exportWizard", "Share cases", parent, size=(640, 680))
         self._cancel = threading.Event()
         lay = QVBoxLayout(self)
         lay.addWidget(heading("Share cases with a colleague", 16))
@@ -114,30 +111,29 @@ class ExportWizard(QDialog):
 
         box = QGroupBox("2. What to include (need to know)")
         bl = QVBoxLayout(box)
-        self.inc_attachments = QCheckBox("Attached files")
-        self.inc_safeguarding = QCheckBox("Safeguarding notes (safe contact method)")
-        self.inc_contact = QCheckBox("Contact details (voicemail / letters safety, appointment places)")
+        self.inc_attachments, self.inc_safeguarding, self.inc_contact = named_buttons(
+            bl,
+            ("Attached files", "incAttachments"),
+            ("Safeguarding notes (safe contact method)", "incSafeguarding"),
+            ("Contact details (voicemail / letters safety, appointment places)", "incContact"),
+            kind=QCheckBox,
+        )
         self._groups = {
             "attachments": self.inc_attachments,
             "safeguarding": self.inc_safeguarding,
             "contact_details": self.inc_contact,
         }
-        for name, cb in (
-            ("incAttachments", self.inc_attachments),
-            ("incSafeguarding", self.inc_safeguarding),
-            ("incContact", self.inc_contact),
-        ):
-            cb.setObjectName(name)
-            bl.addWidget(cb)
         bl.addWidget(hint("Ticked: what the survivor's consent covers. Tick more only if they agreed to it."))
         lay.addWidget(box)
 
         box = QGroupBox("3. Who can open it")
         bl = QVBoxLayout(box)
-        self.to_contacts = QRadioButton("Colleagues from my address book")
-        self.to_contacts.setObjectName("toContacts")
-        self.to_passphrase = QRadioButton("A passphrase (tell it to them by phone, never in the same email)")
-        self.to_passphrase.setObjectName("toPassphrase")
+        self.to_contacts, self.to_passphrase = named_buttons(
+            None,
+            ("Colleagues from my address book", "toContacts"),
+            ("A passphrase (tell it to them by phone, never in the same email)", "toPassphrase"),
+            kind=QRadioButton,
+        )
         self.contacts = QListWidget()
         self.contacts.setObjectName("exportContacts")
         self._fill_contacts()
@@ -165,7 +161,9 @@ class ExportWizard(QDialog):
         self.out = QLineEdit(str(Path.home() / "cases.imsabundle"))
         self.out.setObjectName("exportOut")
         browse = QPushButton("Choose…")
-        browse.clicked.connect(self._browse)
+        browse.clicked.connect(
+            lambda: choose_save_path(self.out, "Save bundle as", "IMSA bundles (*.imsabundle)")
+        )
         row.addWidget(QLabel("Save as"))
         row.addWidget(self.out, 1)
         row.addWidget(browse)
@@ -251,13 +249,6 @@ class ExportWizard(QDialog):
                 if group in covered
                 else "Not covered by the recorded consent"
             )
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save bundle as", self.out.text(), "IMSA bundles (*.imsabundle)"
-        )
-        if path:
-            self.out.setText(path)
 
     def _on_cancel(self) -> None:
         if self.progress.isVisible():
@@ -353,17 +344,14 @@ class ExportWizard(QDialog):
 # ---- import preview -----------------------------------------------------------------------------
 
 
-class ImportPreviewDialog(QDialog):
+class ImportPreviewDialog(SessionDialog):
     """Verify first, show what would change (and conflicts, each with a choice), then import."""
 
     def __init__(
         self, session: Session, path: Path, passphrase: str | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.session, self.path, self.passphrase = session, Path(path), passphrase
-        self.setObjectName("importPreview")
-        self.setWindowTitle("Import cases")
-        self.resize(980, 680)
+        super().__init__(session, "importPreview", "Import cases", parent, size=(980, 680))
+        self.path, self.passphrase = Path(path), passphrase
         lay = QVBoxLayout(self)
         lay.addWidget(heading("Check before importing", 16))
         self.banner = Banner()
@@ -577,16 +565,24 @@ def key_fingerprint(key_text: str) -> str:
     return identity_service.fingerprint(signing) if signing else ""
 
 
-class AddContactDialog(QDialog):
+def _fingerprint_label(text: str, name: str) -> QLabel:
+    """A fingerprint to read out by phone: selectable, monospaced and a little larger."""
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    mono = label.font()
+    mono.setFamily("DejaVu Sans Mono")
+    mono.setPointSize(mono.pointSize() + 2)
+    label.setFont(mono)
+    return label
+
+
+class AddContactDialog(SessionDialog):
     """Add a colleague: name and contact card; shows the card's fingerprint to compare by phone
     and can mark the contact verified at once. Used from the identity page and the share wizard."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.setObjectName("addContactDialog")
-        self.setWindowTitle("Add a colleague")
-        self.setMinimumWidth(560)
+        super().__init__(session, "addContactDialog", "Add a colleague", parent, min_width=560)
         self.added: identity_service.Contact | None = None
         f = QFormLayout(self)
         f.addRow(
@@ -602,13 +598,7 @@ class AddContactDialog(QDialog):
         self.key.setObjectName("addContactKey")
         self.key.setPlaceholderText("imsa-contact:… or age1…")
         f.addRow("Contact card", self.key)
-        self.fingerprint = QLabel("")
-        self.fingerprint.setObjectName("addContactFingerprint")
-        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        mono = self.fingerprint.font()
-        mono.setFamily("DejaVu Sans Mono")
-        mono.setPointSize(mono.pointSize() + 2)
-        self.fingerprint.setFont(mono)
+        self.fingerprint = _fingerprint_label("", "addContactFingerprint")
         f.addRow("Fingerprint", self.fingerprint)
         self.verified = QCheckBox("I compared this fingerprint with them: mark verified")
         self.verified.setObjectName("addContactVerified")
@@ -625,24 +615,22 @@ class AddContactDialog(QDialog):
             self.verified.setChecked(False)
 
     def _accept(self) -> None:
-        try:
+        def add() -> identity_service.Contact:
             c = identity_service.add_contact(self.session.uow(), self.name.text(), self.key.text())
             if self.verified.isChecked():
                 c = identity_service.set_verified(self.session.uow(), c.age_public, True)
-        except Exception as e:  # noqa: BLE001 - shown as one sentence
-            self.banner.error(message_for(e))
+            return c
+
+        added = fetch(self.banner, add)
+        if added is None:
             return
-        self.added = c
+        self.added = added
         self.accept()
 
 
-class IdentityDialog(QDialog):
+class IdentityDialog(SessionDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.setObjectName("identityDialog")
-        self.setWindowTitle("My identity and contacts")
-        self.resize(760, 680)
+        super().__init__(session, "identityDialog", "My identity and contacts", parent, size=(760, 680))
         me = identity_service.my_identity(session.uow())
         lay = QVBoxLayout(self)
         lay.addWidget(heading("My identity", 16))
@@ -666,13 +654,7 @@ class IdentityDialog(QDialog):
         form = QFormLayout()
         form.addRow("Contact card", self.card)
         form.addRow("Public key", self.public)
-        self.my_fingerprint = QLabel(grouped_fingerprint(me.fingerprint))
-        self.my_fingerprint.setObjectName("identityFingerprint")
-        self.my_fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        mono = self.my_fingerprint.font()
-        mono.setFamily("DejaVu Sans Mono")
-        mono.setPointSize(mono.pointSize() + 2)
-        self.my_fingerprint.setFont(mono)
+        self.my_fingerprint = _fingerprint_label(grouped_fingerprint(me.fingerprint), "identityFingerprint")
         form.addRow("Fingerprint", self.my_fingerprint)
         col.addLayout(form)
         col.addStretch(1)
@@ -690,19 +672,14 @@ class IdentityDialog(QDialog):
         self.table.setFont(self.table.font())
         lay.addWidget(self.table)
         actions = QHBoxLayout()
-        self.verify_button = QPushButton("Mark verified")
-        self.verify_button.setObjectName("contactVerify")
-        self.unverify_button = QPushButton("Mark not verified")
-        self.unverify_button.setObjectName("contactUnverify")
-        self.remove_button = QPushButton("Remove…")
-        self.remove_button.setObjectName("contactRemove")
-        for b in (self.verify_button, self.unverify_button, self.remove_button):
-            actions.addWidget(b)
-        actions.addStretch(1)
+        self.verify_button, self.unverify_button, self.remove_button = named_buttons(
+            actions,
+            ("Mark verified", "contactVerify", lambda: self.set_verified(True)),
+            ("Mark not verified", "contactUnverify", lambda: self.set_verified(False)),
+            ("Remove…", "contactRemove", self.remove_selected),
+            stretch=True,
+        )
         lay.addLayout(actions)
-        self.verify_button.clicked.connect(lambda: self.set_verified(True))
-        self.unverify_button.clicked.connect(lambda: self.set_verified(False))
-        self.remove_button.clicked.connect(self.remove_selected)
         self.banner = Banner()
         lay.addWidget(self.banner)
         add = QHBoxLayout()
@@ -765,10 +742,9 @@ class IdentityDialog(QDialog):
         c = self.selected()
         if c is None:
             return
-        try:
-            identity_service.set_verified(self.session.uow(), c.age_public, verified)
-        except Exception as e:  # noqa: BLE001 - shown as one sentence
-            self.banner.error(message_for(e))
+        if not attempt(
+            self.banner, lambda: identity_service.set_verified(self.session.uow(), c.age_public, verified)
+        ):
             return
         self.banner.info(f"{c.name} is {'verified' if verified else 'no longer marked verified'}.")
         self.refresh()
@@ -789,19 +765,18 @@ class IdentityDialog(QDialog):
         c = self.selected()
         if c is None or not self.confirm_remove(c):
             return
-        try:
-            identity_service.remove_contact(self.session.uow(), c.age_public)
-        except Exception as e:  # noqa: BLE001 - shown as one sentence
-            self.banner.error(message_for(e))
+        if not attempt(
+            self.banner, lambda: identity_service.remove_contact(self.session.uow(), c.age_public)
+        ):
             return
         self.banner.info(f"{c.name} was removed from your contacts.")
         self.refresh()
 
     def add_contact(self) -> None:
-        try:
-            identity_service.add_contact(self.session.uow(), self.name.text(), self.key.text())
-        except Exception as e:  # noqa: BLE001 - shown as one sentence
-            self.banner.error(message_for(e))
+        if not attempt(
+            self.banner,
+            lambda: identity_service.add_contact(self.session.uow(), self.name.text(), self.key.text()),
+        ):
             return
         self.banner.info("Contact added. Compare the fingerprint with them, then mark them verified.")
         self.name.clear()

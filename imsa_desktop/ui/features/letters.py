@@ -7,20 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,22 +25,28 @@ from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import documents as doc_service
 from imsa_desktop.services import letters as letter_service
-from imsa_desktop.ui.common import Banner, hint, message_for
+from imsa_desktop.ui.case_tab import CaseTab, attempt, fetch
+from imsa_desktop.ui.common import Banner, hint, message_for, save_cancel_footer
 from imsa_desktop.ui.dialogs.print_preview_dialog import PrintPreviewDialog
-from imsa_desktop.ui.features._letters_builder import LetterBuilderDialog
+from imsa_desktop.ui.features._letters_builder import LetterBuilderDialog, send_letter
 from imsa_desktop.ui.forms import DateField, EnumCombo
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.views.case_view import CaseTab
-
-
-def _ro(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    return item
+from imsa_desktop.ui.tables import Column, RecordTable
+from imsa_desktop.ui.widgets import named_buttons
 
 
 def _d(v: date | None) -> str:
     return format_date(v) if v else ""
+
+
+def _answer(r: LetterRecord) -> str:
+    if r.outcome is not None:
+        return f"{r.outcome.label}, {_d(r.outcome_on)}"
+    if r.response_on:
+        return f"Answered {_d(r.response_on)}"
+    if r.follow_up_on:
+        return f"Follow up {_d(r.follow_up_on)}"
+    return ""
 
 
 class LetterDateDialog(QDialog):
@@ -70,14 +70,7 @@ class LetterDateDialog(QDialog):
         self.note.setObjectName("outcomeNote")
         if outcome:
             form.addRow("Note", self.note)
-        self.banner = Banner()
-        form.addRow(self.banner)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.banner = save_cancel_footer(self, form, ok=QDialogButtonBox.StandardButton.Ok)
 
     def value(self) -> date:
         d = self.date.value()
@@ -98,7 +91,6 @@ class LettersTab(CaseTab):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self._letters: list[LetterRecord] = []
         lay = QVBoxLayout(self)
         lay.addWidget(
             hint(
@@ -106,72 +98,57 @@ class LettersTab(CaseTab):
                 "A sent letter keeps the exact PDF that went out."
             )
         )
-        self.table = QTableWidget(0, 5)
-        self.table.setObjectName("lettersTable")
-        self.table.setHorizontalHeaderLabels(["Letter", "Status", "Sent", "Answer / outcome", "Guidance"])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table: RecordTable[LetterRecord] = RecordTable(
+            [
+                Column("Letter", lambda r: r.title),
+                Column("Status", lambda r: r.status.label + (" (late)" if r.late else "")),
+                Column("Sent", lambda r: _d(r.sent_on)),
+                Column("Answer / outcome", _answer),
+                Column("Guidance", lambda r: r.guidance_version[-40:] + f" / template {r.template_version}"),
+            ],
+            "lettersTable",
+            stretch=[0],
+            alternating=False,
+        )
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(self.open_selected)
         lay.addWidget(self.table, 1)
 
         self.banner = Banner()
         lay.addWidget(self.banner)
-        row = QHBoxLayout()
-        self.new_button = QPushButton("New reconsideration request…")
-        self.new_button.setObjectName("newLetterButton")
-        self.open_button = QPushButton("Open…")
-        self.open_button.setObjectName("openLetterButton")
-        self.sent_button = QPushButton("Mark sent…")
-        self.sent_button.setObjectName("markSentButton")
-        self.response_button = QPushButton("Response received…")
-        self.response_button.setObjectName("responseButton")
-        self.outcome_button = QPushButton("Record outcome…")
-        self.outcome_button.setObjectName("outcomeButton")
-        self.pdf_button = QPushButton("View / print PDF…")
-        self.pdf_button.setObjectName("viewPdfButton")
-        self.delete_button = QPushButton("Delete draft")
-        self.delete_button.setObjectName("deleteLetterButton")
         # Two rows so the tab stays narrow: the letter itself, then what happened to it.
-        for b in (self.new_button, self.open_button, self.pdf_button, self.delete_button):
-            row.addWidget(b)
-        row.addStretch(1)
+        row = QHBoxLayout()
+        self.new_button, self.open_button, self.pdf_button, self.delete_button = named_buttons(
+            row,
+            ("New reconsideration request…", "newLetterButton", self.new_letter),
+            ("Open…", "openLetterButton", self.open_selected),
+            ("View / print PDF…", "viewPdfButton", self.view_pdf),
+            ("Delete draft", "deleteLetterButton", self.delete_draft),
+            stretch=True,
+        )
         lay.addLayout(row)
         progress = QHBoxLayout()
         progress.addWidget(QLabel("Record:"))
-        for b in (self.sent_button, self.response_button, self.outcome_button):
-            progress.addWidget(b)
-        progress.addStretch(1)
+        self.sent_button, self.response_button, self.outcome_button = named_buttons(
+            progress,
+            ("Mark sent…", "markSentButton", self.mark_sent),
+            ("Response received…", "responseButton", self.mark_response),
+            ("Record outcome…", "outcomeButton", self.record_outcome),
+            stretch=True,
+        )
         lay.addLayout(progress)
 
         docs = QGroupBox("Documents")
         drow = QHBoxLayout(docs)
-        self.timeline_button = QPushButton("Print timeline…")
-        self.timeline_button.setObjectName("printTimelineButton")
-        self.summary_button = QPushButton("Case summary…")
-        self.summary_button.setObjectName("printSummaryButton")
-        self.org_button = QPushButton("Organisation…")
-        self.org_button.setObjectName("organisationButton")
-        for b in (self.timeline_button, self.summary_button):
-            drow.addWidget(b)
-        drow.addStretch(1)
-        drow.addWidget(self.org_button)
+        self.timeline_button, self.summary_button = named_buttons(
+            drow,
+            ("Print timeline…", "printTimelineButton", lambda: self.print_document(doc_service.TIMELINE)),
+            ("Case summary…", "printSummaryButton", lambda: self.print_document(doc_service.SUMMARY)),
+            stretch=True,
+        )
+        [self.org_button] = named_buttons(drow, ("Organisation…", "organisationButton", self.organisation))
         lay.addWidget(docs)
 
-        self.new_button.clicked.connect(self.new_letter)
-        self.open_button.clicked.connect(self.open_selected)
-        self.sent_button.clicked.connect(self.mark_sent)
-        self.response_button.clicked.connect(self.mark_response)
-        self.outcome_button.clicked.connect(self.record_outcome)
-        self.pdf_button.clicked.connect(self.view_pdf)
-        self.delete_button.clicked.connect(self.delete_draft)
-        self.timeline_button.clicked.connect(lambda: self.print_document(doc_service.TIMELINE))
-        self.summary_button.clicked.connect(lambda: self.print_document(doc_service.SUMMARY))
-        self.org_button.clicked.connect(self.organisation)
         self._eligible = False
         self._update_buttons()
 
@@ -179,42 +156,32 @@ class LettersTab(CaseTab):
     def load(self, case_id: str) -> None:
         super().load(case_id)
         self.banner.clear_message()
-        try:
-            case = case_service.load_case(self.session.uow(), case_id)
-            self._letters = letter_service.list_letters(self.session.uow(), case_id)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        uow = self.session.uow
+        got = fetch(
+            self.banner,
+            lambda: (case_service.load_case(uow(), case_id), letter_service.list_letters(uow(), case_id)),
+        )
+        if got is None:
             return
+        case, letters = got
         self._eligible = bool(letter_service.eligible_decisions(case))
         self.new_button.setToolTip(
             "" if self._eligible else "The case needs a negative RG or CG decision with a date."
         )
-        self.table.setRowCount(len(self._letters))
-        for i, r in enumerate(self._letters):
-            self.table.setItem(i, 0, _ro(r.title))
-            self.table.setItem(i, 1, _ro(r.status.label + (" (late)" if r.late else "")))
-            self.table.setItem(i, 2, _ro(_d(r.sent_on)))
-            answer = ""
-            if r.outcome is not None:
-                answer = f"{r.outcome.label}, {_d(r.outcome_on)}"
-            elif r.response_on:
-                answer = f"Answered {_d(r.response_on)}"
-            elif r.follow_up_on:
-                answer = f"Follow up {_d(r.follow_up_on)}"
-            self.table.setItem(i, 3, _ro(answer))
-            self.table.setItem(i, 4, _ro(r.guidance_version[-40:] + (f" / template {r.template_version}")))
+        kept = self.selected()
+        self.table.set_rows(letters)
+        if kept is not None:  # the letter just marked sent (or answered) stays selected
+            self.table.select_first(lambda r: r.id == kept.id)
         self._update_buttons()
 
     def clear(self) -> None:
         super().clear()
-        self._letters = []
-        self.table.setRowCount(0)
+        self.table.clear_rows()
         self._eligible = False
         self._update_buttons()
 
     def selected(self) -> LetterRecord | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self._letters[rows[0].row()] if rows else None
+        return self.table.selected()
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)
@@ -262,24 +229,33 @@ class LettersTab(CaseTab):
         return dialog
 
     def _ask_date(
-        self, title: str, label: str, then: Callable[[LetterDateDialog], None], outcome: bool = False
+        self,
+        title: str,
+        label: str,
+        then: Callable[[str, LetterDateDialog], None],
+        outcome: bool = False,
     ) -> None:
-        dialog = LetterDateDialog(title, label, self.session.today(), self, outcome=outcome)
-        dialog.accepted.connect(lambda: then(dialog))
-        dialog.open()
-
-    def mark_sent(self) -> None:
+        """Ask for a date about the selected letter, then ``then(letter id, dialog)``."""
         r = self.selected()
         if r is None:
             return
         letter_id = r.id
+        dialog = LetterDateDialog(title, label, self.session.today(), self, outcome=outcome)
+        dialog.accepted.connect(lambda: then(letter_id, dialog))
+        dialog.open()
 
-        def go(dialog: LetterDateDialog) -> None:
+    def _record(self, action: Callable[[], object]) -> None:
+        """Change the letter (one sentence in the banner if that fails), then show it changed."""
+        if attempt(self.banner, action):
+            self._changed()
+
+    def mark_sent(self) -> None:
+        def go(letter_id: str, dialog: LetterDateDialog) -> None:
             sent_on = dialog.value()
-            try:
-                draft = letter_service.draft_for_sending(self.session.uow(), letter_id, sent_on)
-            except Exception as e:
-                self.banner.error(message_for(e))
+            draft = fetch(
+                self.banner, lambda: letter_service.draft_for_sending(self.session.uow(), letter_id, sent_on)
+            )
+            if draft is None:
                 return
             problems = letter_service.errors(draft, sent_on)
             if problems:
@@ -288,90 +264,53 @@ class LettersTab(CaseTab):
                 )
                 return
 
-            def done(pdf: bytes) -> None:
-                try:
-                    letter_service.mark_sent(
-                        self.session.uow(),
-                        letter_id,
-                        sent_on=sent_on,
-                        today=self.session.today(),
-                        pdf=pdf,
-                        clock=self.session.clock,
-                    )
-                except Exception as e:
-                    self.banner.error(message_for(e))
-                    return
+            def sent() -> None:
                 self._changed()
                 self.banner.info("Marked as sent; the exact PDF is kept and a follow-up is on the timeline.")
 
-            from imsa_desktop.ui.workers import run_task
-
-            run_task(
-                self,
-                lambda: letter_service.render(draft, strict=True, today=sent_on),
-                done,
-                lambda e: self.banner.error(message_for(e)),
-            )
+            send_letter(self, self.session, letter_id, draft, sent_on, sent, self._failed)
 
         self._ask_date("Mark letter sent", "Date sent", go)
 
-    def mark_response(self) -> None:
-        r = self.selected()
-        if r is None:
-            return
-        letter_id = r.id
+    def _failed(self, exc: BaseException) -> None:
+        self.banner.error(message_for(exc))
 
-        def go(dialog: LetterDateDialog) -> None:
-            try:
-                letter_service.mark_response(
+    def mark_response(self) -> None:
+        def go(letter_id: str, dialog: LetterDateDialog) -> None:
+            self._record(
+                lambda: letter_service.mark_response(
                     self.session.uow(),
                     letter_id,
                     received_on=dialog.value(),
                     today=self.session.today(),
                     clock=self.session.clock,
                 )
-            except Exception as e:
-                self.banner.error(message_for(e))
-                return
-            self._changed()
+            )
 
         self._ask_date("Response received", "Date received", go)
 
     def record_outcome(self) -> None:
-        r = self.selected()
-        if r is None:
-            return
-        letter_id = r.id
-
-        def go(dialog: LetterDateDialog) -> None:
+        def go(letter_id: str, dialog: LetterDateDialog) -> None:
             assert dialog.outcome is not None
-            try:
-                letter_service.record_outcome(
+            outcome = dialog.outcome.value()
+            self._record(
+                lambda: letter_service.record_outcome(
                     self.session.uow(),
                     letter_id,
-                    dialog.outcome.value(),
+                    outcome,
                     on=dialog.value(),
                     today=self.session.today(),
                     note=dialog.note.text(),
                     clock=self.session.clock,
                 )
-            except Exception as e:
-                self.banner.error(message_for(e))
-                return
-            self._changed()
+            )
 
         self._ask_date("Record outcome", "Date of the outcome", go, outcome=True)
 
     def delete_draft(self) -> None:
         r = self.selected()
-        if r is None:
-            return
-        try:
-            letter_service.delete_draft(self.session.uow(), r.id)
-        except Exception as e:
-            self.banner.error(message_for(e))
-            return
-        self._changed()
+        if r is not None:
+            self._record(lambda: letter_service.delete_draft(self.session.uow(), r.id))
 
     def view_pdf(self) -> PrintPreviewDialog | None:
         """The exact PDF sent, or (for a draft) the draft as it would print now."""
@@ -380,27 +319,21 @@ class LettersTab(CaseTab):
             return None
         case_id = self.case_id
         uow = self.session.uow
-        try:
+
+        def prepare() -> tuple[str, Callable[[bool], bytes]]:
             if r.editable:
-                draft = r.to_draft()
                 from imsa_desktop.services import organisation as org_service
 
+                draft = r.to_draft()
                 draft.organisation.logo_png = org_service.get_logo(uow())
+                return "Draft letter (not sent)", lambda _pseudo: letter_service.render(draft, strict=False)
+            pdf = letter_service.sent_pdf(uow(), r.id)
+            return f"Letter sent on {_d(r.sent_on)} (exact copy)", lambda _pseudo: pdf
 
-                def render(_pseudo: bool) -> bytes:
-                    return letter_service.render(draft, strict=False)
-
-                title = "Draft letter (not sent)"
-            else:
-                pdf = letter_service.sent_pdf(uow(), r.id)
-
-                def render(_pseudo: bool) -> bytes:
-                    return pdf
-
-                title = f"Letter sent on {_d(r.sent_on)} (exact copy)"
-        except Exception as e:
-            self.banner.error(message_for(e))
+        prepared = fetch(self.banner, prepare)
+        if prepared is None:
             return None
+        title, render = prepared
 
         def audit(action: str, pseudo: bool) -> None:
             doc_service.record_output(uow(), case_id, action, doc_service.LETTER, pseudonymous=pseudo)
@@ -422,10 +355,8 @@ class LettersTab(CaseTab):
             return None
         case_id = self.case_id
         uow = self.session.uow
-        try:
-            data = doc_service.gather(uow(), case_id, self.session.today())
-        except Exception as e:
-            self.banner.error(message_for(e))
+        data = fetch(self.banner, lambda: doc_service.gather(uow(), case_id, self.session.today()))
+        if data is None:
             return None
         if what == doc_service.TIMELINE:
             title, name = "Case chronology", "chronology.pdf"

@@ -1,0 +1,102 @@
+"""Builders for what many screens make the same way: named buttons in a row, the frame of a
+dialog over the open vault, a thin progress bar, a PDF viewer, and "Choose…" for a file name.
+
+Object names are what tests and the accessibility audit find a widget by, so every builder
+takes one; the order of ``specs`` is the order in the layout, which is the Tab order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QBoxLayout,
+    QDialog,
+    QFileDialog,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
+
+B = TypeVar("B", bound=QAbstractButton)
+
+
+def named_buttons(
+    layout: QBoxLayout | None,
+    *specs: tuple[str, str] | tuple[str, str, Callable[[], Any]],
+    kind: type[B] = QPushButton,  # type: ignore[assignment]
+    stretch: bool = False,
+) -> list[B]:
+    """Buttons (push buttons, or *kind*, e.g. QCheckBox) from (text, object name[, what a click
+    does]) specs, added to *layout* in that order (then a stretch, with *stretch*); returns them
+    in the same order."""
+    made = []
+    for text, name, *slot in specs:
+        b = kind(text)
+        b.setObjectName(name)
+        for s in slot:
+            b.clicked.connect(s)
+        made.append(b)
+        if layout is not None:
+            layout.addWidget(b)
+    if layout is not None and stretch:
+        layout.addStretch(1)
+    return made
+
+
+class SessionDialog(QDialog):
+    """A dialog of the main window that works on the open vault (``self.session``), with the
+    object name and window title it is known by, and its starting size."""
+
+    def __init__(
+        self,
+        session: Any,
+        name: str,
+        title: str,
+        parent: QWidget | None = None,
+        *,
+        size: tuple[int, int] | None = None,
+        min_width: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName(name)
+        self.setWindowTitle(title)
+        if size is not None:
+            self.resize(*size)
+        if min_width is not None:
+            self.setMinimumWidth(min_width)
+
+
+def thin_progress(name: str) -> QProgressBar:
+    """A slim 0-100 % bar without a percentage (the words next to it say what is happening)."""
+    bar = QProgressBar()
+    bar.setObjectName(name)
+    bar.setRange(0, 100)
+    bar.setFixedHeight(10)
+    bar.setTextVisible(False)
+    return bar
+
+
+def pdf_viewer(parent: QWidget, name: str) -> tuple[QPdfDocument, QPdfView]:
+    """A PDF shown page under page, as wide as the view; returns the document and the view."""
+    document = QPdfDocument(parent)
+    view = QPdfView(parent)
+    view.setObjectName(name)
+    view.setDocument(document)
+    view.setPageMode(QPdfView.PageMode.MultiPage)
+    view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+    return document, view
+
+
+def choose_save_path(edit: QLineEdit, caption: str, filters: str) -> None:
+    """ "Choose…" next to a file name: a save dialog starting at what *edit* holds; the name
+    chosen goes into *edit* (Cancel leaves it as it was)."""
+    path, _ = QFileDialog.getSaveFileName(edit.window(), caption, edit.text(), filters)
+    if path:
+        edit.setText(path)
