@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from imsa_desktop import bootstrap as vault_service
@@ -306,10 +305,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(
-    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
-    add_common: Callable[[argparse.ArgumentParser], None],
-) -> None:
+def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
     def secret_opts(p: argparse.ArgumentParser, identity: bool = False) -> None:
         p.add_argument(
             "--passphrase-env", metavar="VAR", help="read the bundle passphrase from this env variable"

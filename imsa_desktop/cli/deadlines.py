@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -115,7 +114,7 @@ def cmd_ics(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction, add_common: Callable[[argparse.ArgumentParser], None]) -> None:  # type: ignore[type-arg]
+def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
     p = sub.add_parser("deadlines", help="deadlines across cases, or for one case")
     add_common(p)
     p.add_argument("--case", metavar="CASE_ID", help="only this case")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -148,10 +147,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return _case_pdf(args, doc_service.SUMMARY)
 
 
-def register(
-    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
-    add_common: Callable[[argparse.ArgumentParser], None],
-) -> None:
+def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
     letter = sub.add_parser("letter", help="letters (reconsideration requests)")
     lsub = letter.add_subparsers(dest="letter_command", required=True, parser_class=main._Parser)
     p = lsub.add_parser(

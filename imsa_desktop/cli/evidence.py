@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from imsa_desktop.cli import main
@@ -83,10 +82,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(
-    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
-    add_common: Callable[[argparse.ArgumentParser], None],
-) -> None:
+def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
     p = sub.add_parser("attach", help="add a file to an evidence item (streamed, any size)")
     add_common(p)
     p.add_argument("case_id")

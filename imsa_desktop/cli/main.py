@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeAlias
 
 from imsa_desktop import bootstrap as vault_service
 from imsa_desktop import logsetup
@@ -58,6 +58,20 @@ def get_passphrase(args: argparse.Namespace, *, confirm: bool = False, prompt: s
     raise InvalidInput(
         "No passphrase given: set IMSA_PASSPHRASE, use --passphrase-file, or run in a terminal."
     )
+
+
+def _env_or_terminal(env: str, prompt: str, what: str, *, repeat: str = "") -> str:
+    """The secret in the environment variable ``env``, else typed in a terminal (twice where
+    ``repeat`` is the second prompt); with neither, one sentence naming ``what`` is missing."""
+    value = os.environ.get(env)
+    if value:
+        return value
+    if sys.stdin is not None and sys.stdin.isatty():
+        value = getpass.getpass(prompt)
+        if repeat and getpass.getpass(repeat) != value:
+            raise InvalidInput("The two passphrases did not match.")
+        return value
+    raise InvalidInput(f"No {what} given: set {env} or run in a terminal.")
 
 
 def vault_path(args: argparse.Namespace) -> Path:
@@ -219,14 +233,9 @@ def cmd_case_update(args: argparse.Namespace) -> int:
 def cmd_passphrase_change(args: argparse.Namespace) -> int:
     vault = open_vault(args)
     try:
-        new = os.environ.get("IMSA_NEW_PASSPHRASE")
-        if not new:
-            if sys.stdin is not None and sys.stdin.isatty():
-                new = getpass.getpass("New passphrase: ")
-                if getpass.getpass("Repeat new passphrase: ") != new:
-                    raise InvalidInput("The two passphrases did not match.")
-            else:
-                raise InvalidInput("No new passphrase given: set IMSA_NEW_PASSPHRASE or run in a terminal.")
+        new = _env_or_terminal(
+            "IMSA_NEW_PASSPHRASE", "New passphrase: ", "new passphrase", repeat="Repeat new passphrase: "
+        )
         vault_service.change_passphrase(vault, new)
     finally:
         vault.close()
@@ -237,18 +246,8 @@ def cmd_passphrase_change(args: argparse.Namespace) -> int:
 def cmd_recover(args: argparse.Namespace) -> int:
     """Forgotten passphrase: open with the recovery key and set a new passphrase."""
     path = vault_path(args)
-    recovery = os.environ.get("IMSA_RECOVERY_KEY")
-    if not recovery:
-        if sys.stdin is not None and sys.stdin.isatty():
-            recovery = getpass.getpass("Recovery key: ")
-        else:
-            raise InvalidInput("No recovery key given: set IMSA_RECOVERY_KEY or run in a terminal.")
-    new = os.environ.get("IMSA_NEW_PASSPHRASE")
-    if not new:
-        if sys.stdin is not None and sys.stdin.isatty():
-            new = getpass.getpass("New passphrase: ")
-        else:
-            raise InvalidInput("No new passphrase given: set IMSA_NEW_PASSPHRASE or run in a terminal.")
+    recovery = _env_or_terminal("IMSA_RECOVERY_KEY", "Recovery key: ", "recovery key")
+    new = _env_or_terminal("IMSA_NEW_PASSPHRASE", "New passphrase: ", "new passphrase")
     vault = vault_service.reset_passphrase_with_recovery_key(path, recovery, new)
     vault.close()
     print("The vault was opened with the recovery key and has a new passphrase.")
@@ -257,8 +256,11 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 # ---- wiring ------------------------------------------------------------------------------
 
+# What a command module's ``register(sub, add_common)`` takes: the subcommand parsers to add
+# to, and the function that adds the options every command shares (--vault, ...).
+SubParsers: TypeAlias = "argparse._SubParsersAction[Any]"
 AddCommon = Callable[[argparse.ArgumentParser], None]
-Register = Callable[["argparse._SubParsersAction[Any]", AddCommon], None]
+Register = Callable[[SubParsers, AddCommon], None]
 
 # Command groups in their own modules, registered explicitly: adding one is one entry here
 # (the module defines ``register(sub, add_common)``; importing it changes nothing). A module

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -106,10 +105,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(
-    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
-    add_common: Callable[[argparse.ArgumentParser], None],
-) -> None:
+def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
     p = sub.add_parser("erase", help="erase a case and every trace of it for good (UK GDPR erasure)")
     add_common(p)
     p.add_argument("case_id")

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from imsa_desktop.cli import main
 from imsa_desktop.domain import stats as st
@@ -84,7 +82,7 @@ def cmd_combine(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any, add_common: Callable[[argparse.ArgumentParser], None]) -> None:
+def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
     p = sub.add_parser(
         "stats",
         help="anonymous statistics of this vault (counts only), or 'stats combine' for a report",
