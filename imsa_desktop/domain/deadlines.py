@@ -93,15 +93,10 @@ def _months_beginning_with(start: date, months: int) -> date:
     """The last day of ``months`` months beginning with ``start``: the day before the
     corresponding date (1 October -> 31 December for 3 months); where that month has no
     corresponding date, its last day (30 November -> 28 February)."""
-    index = start.year * 12 + (start.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    if not 1 <= year <= 9999:
-        raise InvalidInput("That date is too far in the future to calculate a deadline.")
-    last = _calendar.monthrange(year, month)[1]
-    if start.day > last:
-        return date(year, month, last)
-    return date(year, month, start.day) - timedelta(days=1)
+    corresponding = add_months(start, months)
+    if corresponding.day < start.day:  # clamped: that month has no corresponding date
+        return corresponding
+    return corresponding - timedelta(days=1)
 
 
 def add_period(

@@ -7,10 +7,10 @@ request; ``review_count`` is the number the dashboard can show.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from imsa_desktop.domain.deadlines import add_months
 from imsa_desktop.domain.model import CaseStatus
 from imsa_desktop.services.ports import AbstractUnitOfWork
 from imsa_desktop.services.settings import read_settings
@@ -24,12 +24,6 @@ class RetentionDue:
     closed_on: date
     review_due: date
     reason: str  # the closing reason the advocate recorded
-
-
-def add_months(d: date, months: int) -> date:
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 def read_due(uow: AbstractUnitOfWork, today: date) -> list[RetentionDue]:
