@@ -1024,18 +1024,17 @@ def publish(counts: Counts, threshold: int = DEFAULT_THRESHOLD) -> Published:
     def ok(*keys: str) -> bool:
         return all(out.cells[k].value is not None for k in keys)
 
-    overturned, decided = counts.get("recon.overturned"), counts.get("recon.decided")
-    if decided and ok("recon.overturned", "recon.decided") and decided >= threshold:
-        rate = 100 * overturned / decided
-        out.derived["recon.overturn_rate"] = Cell(rate, f"{rate:.0f}% ({overturned:,} of {decided:,})")
-    else:
-        out.derived["recon.overturn_rate"] = Cell(None, "not shown", "base")
-    late, timed = counts.get("rg.late"), counts.get("rg.timed")
-    if timed and ok("rg.late", "rg.timed") and timed >= threshold:
-        rate = 100 * late / timed
-        out.derived["rg.late_rate"] = Cell(rate, f"{rate:.0f}% ({late:,} of {timed:,})")
-    else:
-        out.derived["rg.late_rate"] = Cell(None, "not shown", "base")
+    # derived rate: (part, whole); shown only where both counts are shown and the whole is large enough
+    for rate_key, part_key, whole_key in (
+        ("recon.overturn_rate", "recon.overturned", "recon.decided"),
+        ("rg.late_rate", "rg.late", "rg.timed"),
+    ):
+        part, whole = counts.get(part_key), counts.get(whole_key)
+        if whole and ok(part_key, whole_key) and whole >= threshold:
+            rate = 100 * part / whole
+            out.derived[rate_key] = Cell(rate, f"{rate:.0f}% ({part:,} of {whole:,})")
+        else:
+            out.derived[rate_key] = Cell(None, "not shown", "base")
     for dist, (_label, base) in DISTRIBUTIONS.items():
         hist = counts.distributions[dist]
         n = sum(hist.values())
