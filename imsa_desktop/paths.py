@@ -2,11 +2,14 @@
 
 A source checkout or editable install uses ``<repo>/resources``; an installed wheel carries
 the same tree under ``<prefix>/share/imsa-desktop/resources`` (pyproject data-files).
-Standard library only, so every layer may use it.
+Also ``fsync_folder``, which makes a rename into a folder durable (vault keys, attachments,
+bundles, saved PDFs). Standard library only, so every layer may use it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -24,3 +27,17 @@ def resources_dir() -> Path:
 
 def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename into ``folder`` durable. Best effort: the new file is already in place when
+    this runs, some file systems (network shares) refuse to fsync a folder, and Windows cannot
+    open a folder for fsync at all."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

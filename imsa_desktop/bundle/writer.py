@@ -34,6 +34,7 @@ from imsa_desktop.errors import (
     InvalidInput,
     StorageError,
 )
+from imsa_desktop.paths import fsync_folder
 
 WRITE_FAILED = "The bundle could not be written; no bundle was saved."
 
@@ -400,16 +401,5 @@ def write_bundle_file(path: str | os.PathLike[str], **kwargs: Any) -> BundleSumm
         if isinstance(e, OSError):
             raise _storage_error(e) from e
         raise
-    _fsync_dir(target.parent)
+    fsync_folder(target.parent)
     return summary
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -46,6 +46,7 @@ from imsa_desktop.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
+from imsa_desktop.paths import fsync_folder
 
 FORMAT = "imsa-keyslots"
 VERSION = 1
@@ -511,7 +512,7 @@ class KeySlotFile:
                 os.fsync(f.fileno())
             os.replace(tmp_name, target)
             tmp_name = None
-            _fsync_folder(folder)
+            fsync_folder(folder)
         except OSError as e:
             if e.errno == errno.ENOSPC:
                 raise DiskFull() from e
@@ -522,20 +523,3 @@ class KeySlotFile:
                     os.unlink(tmp_name)
                 except OSError:
                     pass
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable. Best effort: the new file is already in place when this runs, and
-    some file systems (network shares) refuse to fsync a folder."""
-    if os.name != "posix":
-        return  # Windows cannot open a directory for fsync
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)

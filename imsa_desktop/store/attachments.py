@@ -41,6 +41,7 @@ from typing import Any, BinaryIO, cast
 from imsa_desktop.domain.model import utc_now
 from imsa_desktop.domain.values import AttachmentInfo
 from imsa_desktop.errors import AttachmentDamaged, Cancelled, DiskFull, FileTooLarge, NotFound, StorageError
+from imsa_desktop.paths import fsync_folder
 from imsa_desktop.store.connection import Connection, storage_errors
 
 CHUNK_SIZE = 1024 * 1024
@@ -383,7 +384,7 @@ class AttachmentStore:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise
-        _fsync_dir(folder)
+        fsync_folder(folder)
         return info
 
 
@@ -391,15 +392,6 @@ def _os_error(e: OSError, message: str) -> StorageError:
     if e.errno in (errno.ENOSPC, errno.EDQUOT):
         return DiskFull("The disk is full, so the file was not extracted. Free some space and try again.")
     return StorageError(message)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 class AttachmentReader(io.RawIOBase):
