@@ -13,9 +13,9 @@ from datetime import date, datetime, time, timedelta
 from imsa_desktop.domain import validation
 from imsa_desktop.domain.dates import format_date
 from imsa_desktop.domain.model import Appointment, Clock, utc_now
-from imsa_desktop.errors import InvalidInput, NotFound
+from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services.ports import AbstractUnitOfWork
-from imsa_desktop.services.records import upsert_in_case
+from imsa_desktop.services.records import delete_in_case, upsert_in_case
 
 
 def _key(d: datetime) -> str:
@@ -91,11 +91,8 @@ def save_appointment(uow: AbstractUnitOfWork, appt: Appointment, *, clock: Clock
 
 def delete_appointment(uow: AbstractUnitOfWork, case_id: str, appointment_id: str) -> None:
     with uow:
-        held = uow.appointments.find(appointment_id)
-        if held is None or held.case_id != case_id:
-            raise NotFound("There is no such appointment in this case.")
-        uow.appointments.delete(appointment_id)
-        uow.audit.record("changed", case_id, "appointment deleted")
+        missing = "There is no such appointment in this case."
+        delete_in_case(uow, uow.appointments, case_id, appointment_id, noun="appointment", missing=missing)
         uow.commit()
 
 

@@ -1,4 +1,4 @@
-"""Shared shape of saving a record that belongs to a case (appointments, timeline events)."""
+"""Shared shape of saving and deleting a record that belongs to a case (appointments, timeline events)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from imsa_desktop.domain.model import Clock
-from imsa_desktop.errors import InvalidInput
+from imsa_desktop.errors import InvalidInput, NotFound
 from imsa_desktop.services.ports import AbstractUnitOfWork
 
 
@@ -25,6 +25,7 @@ class _Repo(Protocol[C]):
     def find(self, record_id: str) -> C | None: ...
     def add(self, record: C) -> None: ...
     def save(self, record: C) -> None: ...
+    def delete(self, record_id: str) -> None: ...
 
 
 def upsert_in_case(uow: AbstractUnitOfWork, repo: _Repo[C], record: C, *, clock: Clock, noun: str) -> C:
@@ -43,3 +44,15 @@ def upsert_in_case(uow: AbstractUnitOfWork, repo: _Repo[C], record: C, *, clock:
     repo.save(record)
     uow.audit.record("changed", record.case_id, f"{noun} changed")
     return record
+
+
+def delete_in_case(
+    uow: AbstractUnitOfWork, repo: _Repo[C], case_id: str, record_id: str, *, noun: str, missing: str
+) -> None:
+    """Inside an entered unit of work: delete the record *record_id* of case *case_id*, audited
+    as "<noun> deleted"; NotFound(*missing*) where that case has no such record."""
+    held = repo.find(record_id)
+    if held is None or held.case_id != case_id:
+        raise NotFound(missing)
+    repo.delete(record_id)
+    uow.audit.record("changed", case_id, f"{noun} deleted")

@@ -21,7 +21,7 @@ from imsa_desktop.domain.model import Clock, EventKind, TimelineEvent, utc_now
 from imsa_desktop.errors import InvalidInput, NotFound
 from imsa_desktop.services import deadlines as deadline_service
 from imsa_desktop.services.ports import AbstractUnitOfWork
-from imsa_desktop.services.records import upsert_in_case
+from imsa_desktop.services.records import delete_in_case, upsert_in_case
 
 
 @dataclass(frozen=True)
@@ -209,11 +209,8 @@ def delete_event(uow: AbstractUnitOfWork, case_id: str, event_id: str) -> None:
     if event_id.startswith("derived:"):
         raise InvalidInput("This entry comes from another record; change or delete it there.")
     with uow:
-        held = uow.events.find(event_id)
-        if held is None or held.case_id != case_id:
-            raise NotFound("There is no such event in this case.")
-        uow.events.delete(event_id)
-        uow.audit.record("changed", case_id, "timeline event deleted")
+        missing = "There is no such event in this case."
+        delete_in_case(uow, uow.events, case_id, event_id, noun="timeline event", missing=missing)
         uow.commit()
 
 
