@@ -9,6 +9,7 @@ advocate marked the deadline met. It is kept (never silently dropped) and shown 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -99,6 +100,17 @@ def case_deadlines(uow: AbstractUnitOfWork, case_id: str, today: date) -> CaseDe
     return CaseDeadlines(case, _compute(case, overrides, today), deadline_notes(case, rules()), by_key)
 
 
+def _cases_in_scope(
+    uow: AbstractUnitOfWork, case_id: str | None, include_closed_cases: bool
+) -> Iterator[Case]:
+    """Inside an entered unit of work: the one case asked for, else every case (closed ones
+    only with ``include_closed_cases``)."""
+    for cid in [case_id] if case_id else uow.cases.ids():
+        case = uow.cases.get(cid)
+        if case_id or include_closed_cases or case.status is not CaseStatus.CLOSED:
+            yield case
+
+
 def all_deadlines(
     uow: AbstractUnitOfWork,
     today: date,
@@ -117,12 +129,8 @@ def all_deadlines(
         raise InvalidInput("The number of days must be zero or more.")
     out: list[CaseDeadline] = []
     with uow:
-        ids = [case_id] if case_id else uow.cases.ids()
-        for cid in ids:
-            case = uow.cases.get(cid)
-            if case.status is CaseStatus.CLOSED and not include_closed_cases and not case_id:
-                continue
-            out.extend(_compute(case, uow.overrides.for_case(cid), today))
+        for case in _cases_in_scope(uow, case_id, include_closed_cases):
+            out.extend(_compute(case, uow.overrides.for_case(case.id), today))
     if not include_met:
         out = [d for d in out if d.deadline.state is not DeadlineState.MET]
     if within_days is not None:
@@ -140,11 +148,7 @@ def all_notes(
     ones never are."""
     out: list[tuple[Case, DeadlineNote]] = []
     with uow:
-        ids = [case_id] if case_id else uow.cases.ids()
-        for cid in ids:
-            case = uow.cases.get(cid)
-            if case.status is CaseStatus.CLOSED and not include_closed_cases and not case_id:
-                continue
+        for case in _cases_in_scope(uow, case_id, include_closed_cases):
             out.extend((case, n) for n in deadline_notes(case, rules()) if n.barred or not n.closed)
     out.sort(key=lambda cn: (cn[1].trigger_date, cn[0].code))
     return out

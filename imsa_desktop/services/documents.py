@@ -14,7 +14,6 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +21,10 @@ from imsa_desktop.documents.summary_pdf import render_case_summary
 from imsa_desktop.documents.timeline_pdf import render_timeline
 from imsa_desktop.domain.deadlines import compute_deadlines
 from imsa_desktop.domain.model import Appointment, Case, DeadlineOverride, EvidenceItem, TimelineEvent
-from imsa_desktop.domain.rules import Rule, default_rules_folder, load_rule_files
 from imsa_desktop.errors import DiskFull, InvalidInput, StorageError
+from imsa_desktop.paths import fsync_folder
+from imsa_desktop.services.deadlines import holiday_calendar, rules
 from imsa_desktop.services.ports import AbstractUnitOfWork
-from imsa_desktop.services.uk_calendar import UkHolidayCalendar
 
 PRINTED = "printed"
 SAVED_PDF = "saved PDF"
@@ -34,14 +33,9 @@ SUMMARY = "case summary pdf"
 LETTER = "reconsideration letter pdf"
 
 
-@lru_cache(maxsize=1)
-def _rules() -> tuple[Rule, ...]:
-    return tuple(load_rule_files(default_rules_folder()))
-
-
 def deadline_rows(case: Case, overrides: Sequence[DeadlineOverride], today: date) -> list[dict[str, Any]]:
     """The case's deadlines as the PDFs print them (dicts with due, title, status, source)."""
-    found = compute_deadlines(case, _rules(), UkHolidayCalendar(), today, overrides)
+    found = compute_deadlines(case, rules(), holiday_calendar(), today, overrides)
     return [{"due": d.due, "title": d.title, "status": d.state.label, "source": d.rule.source} for d in found]
 
 
@@ -132,7 +126,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
         tmp = ""
-        _fsync_dir(folder)
+        fsync_folder(folder)
     except OSError as e:
         import errno
 
@@ -148,18 +142,3 @@ def write_atomic(path: Path, data: bytes) -> Path:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     return path
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        dfd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)

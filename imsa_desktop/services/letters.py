@@ -15,7 +15,6 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any
 
 from imsa_desktop.documents.letter_pdf import render_letter
@@ -44,23 +43,13 @@ from imsa_desktop.domain.model import (
     TimelineEvent,
     utc_now,
 )
-from imsa_desktop.domain.rules import Rule, Trigger, default_rules_folder, load_rule_files, rules_in_force
+from imsa_desktop.domain.rules import Rule, Trigger, rules_in_force
 from imsa_desktop.errors import InvalidInput, LetterRefused, NotFound
 from imsa_desktop.services import organisation as org_service
+from imsa_desktop.services.deadlines import holiday_calendar, rules
 from imsa_desktop.services.ports import AbstractUnitOfWork
-from imsa_desktop.services.uk_calendar import UkHolidayCalendar
 
 DEFAULT_CAPACITY = "their Independent Modern Slavery Advocate (IMSA)"
-
-
-@lru_cache(maxsize=1)
-def _rules() -> tuple[Rule, ...]:
-    return tuple(load_rule_files(default_rules_folder()))
-
-
-@lru_cache(maxsize=1)
-def _calendar() -> UkHolidayCalendar:
-    return UkHolidayCalendar()
 
 
 # ---- what can be asked, and by when -----------------------------------------------------------
@@ -82,7 +71,7 @@ def request_deadline(
 ) -> Deadline | None:
     """The reconsideration-request deadline the rules give for this decision (None: no fixed
     limit applied on the decision date, and the letter prints no date)."""
-    for d in compute_deadlines(case, _rules(), _calendar(), today, overrides):
+    for d in compute_deadlines(case, rules(), holiday_calendar(), today, overrides):
         if d.trigger_record_id == decision_id and d.rule.series.startswith("reconsideration"):
             return d
     return None
@@ -91,7 +80,7 @@ def request_deadline(
 def reconsideration_rule(case: Case, decision: Decision) -> Rule | None:
     """The reconsideration rule in force on the decision date, in the case's jurisdiction: it
     gives the guidance version and the time limit's source the letter cites."""
-    return reconsideration_window(decision, case.jurisdiction, _rules(), _calendar()).rule
+    return reconsideration_window(decision, case.jurisdiction, rules(), holiday_calendar()).rule
 
 
 def judicial_review_limit(case: Case, decision: Decision) -> tuple[date | None, str]:
@@ -100,10 +89,15 @@ def judicial_review_limit(case: Case, decision: Decision) -> tuple[date | None, 
     if decision.date is None:
         return None, ""
     trigger = Trigger.RG_NEGATIVE if decision.kind is DecisionKind.REASONABLE_GROUNDS else Trigger.CG_NEGATIVE
-    for r in rules_in_force(_rules(), trigger, case.jurisdiction, decision.date):
+    for r in rules_in_force(rules(), trigger, case.jurisdiction, decision.date):
         if r.series.startswith("judicial_review") and r.period is not None:
             due = add_period(
-                decision.date, r.period.amount, r.period.unit, case.jurisdiction, _calendar(), r.counting
+                decision.date,
+                r.period.amount,
+                r.period.unit,
+                case.jurisdiction,
+                holiday_calendar(),
+                r.counting,
             )
             return due, r.source
     return None, ""
@@ -177,7 +171,7 @@ def load_context(
     assert decision.date is not None
     template = org_service.load_template(uow)
     catalogue = org_service.load_catalogue(uow)
-    window = reconsideration_window(decision, case.jurisdiction, _rules(), _calendar())
+    window = reconsideration_window(decision, case.jurisdiction, rules(), holiday_calendar())
     rule = window.rule
     found = request_deadline(case, decision_id, today, overrides)
     due: date | None = None
