@@ -39,7 +39,7 @@ from imsa_desktop.documents.pdfbase import (
     draw_paragraph,
     para,
     styles,
-    tstyle,
+    table_style,
 )
 from imsa_desktop.domain.dates import format_date
 from imsa_desktop.domain.letters import ERROR, FileNote, LetterDraft, cite, validate
@@ -181,17 +181,7 @@ def _letterhead(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
         t = Table(row, colWidths=[30 * mm, width - 30 * mm])
     else:
         t = Table([[block]], colWidths=[width])
-    t.setStyle(
-        tstyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.6, INK),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
+    t.setStyle(table_style(rows=(0.6, INK), left=0, right=0, bottom=6))
     return [t, Spacer(1, 10 * mm)]
 
 
@@ -228,16 +218,7 @@ def _references(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
     data = [[para(k, label), para(v, st["body_tight"])] for k, v in rows if v]
     width = WIDTH
     t = Table(data, colWidths=[42 * mm, width - 42 * mm], hAlign="LEFT")
-    t.setStyle(
-        tstyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
-            ]
-        )
-    )
+    t.setStyle(table_style(rows=None, left=0, top=0.5, bottom=0.5))
     subject = st["body"].clone("subject", fontName=fonts.SERIF_BOLD, spaceAfter=4)
     re_line = f"{d.heading('references', 'Re:')} {d.subject}".strip()
     return [KeepTogether([para(re_line, subject), t]), Spacer(1, 5 * mm)]
@@ -349,24 +330,15 @@ def _nb(text: str) -> str:
     return text.replace(" ", "\u00a0")
 
 
+# How each kind of list is marked: "(a)", "(b)" for the asks; a bullet for the rest.
+_LIST_MARKS: dict[str, dict[str, Any]] = {
+    "a": {"bulletType": "a", "bulletFormat": "(%s)", "leftIndent": 9 * mm, "bulletFontSize": 11},
+    "bullet": {"bulletType": "bullet", "start": "\u2022", "leftIndent": 7 * mm, "bulletFontSize": 10},
+}
+
+
 def _bullets(items: list[Flowable], kind: str = "bullet") -> ListFlowable:
-    if kind == "a":
-        return ListFlowable(
-            [ListItem(x) for x in items],
-            bulletType="a",
-            bulletFormat="(%s)",
-            leftIndent=9 * mm,
-            bulletFontName=fonts.SERIF,
-            bulletFontSize=11,
-        )
-    return ListFlowable(
-        [ListItem(x) for x in items],
-        bulletType="bullet",
-        start="\u2022",
-        leftIndent=7 * mm,
-        bulletFontName=fonts.SERIF,
-        bulletFontSize=10,
-    )
+    return ListFlowable([ListItem(x) for x in items], bulletFontName=fonts.SERIF, **_LIST_MARKS[kind])
 
 
 def _signature(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
@@ -424,18 +396,7 @@ def _enclosure_index(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
     dates = [format_date(e.date_obtained) for e in d.enclosures if e.date_obtained] + ["Date"]
     date_w = max(stringWidth(x, cell.fontName, cell.fontSize) for x in dates) + 8  # never wraps
     t = Table(rows, colWidths=[17 * mm, 42 * mm, date_w, width - 59 * mm - date_w], repeatRows=1)
-    t.setStyle(
-        tstyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.6, INK),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+    t.setStyle(table_style(head=(0.6, INK), left=2, top=3, bottom=3))
     out.append(t)
     return out
 

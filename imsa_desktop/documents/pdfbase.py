@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.lib import colors
@@ -35,70 +35,29 @@ def content_width(left: float, right: float) -> float:
 
 def styles() -> dict[str, ParagraphStyle]:
     fonts.register_fonts()
-    body = ParagraphStyle("body", fontName=fonts.SERIF, fontSize=11, leading=15, textColor=INK, spaceAfter=7)
-    small = ParagraphStyle("small", parent=body, fontSize=9, leading=12, spaceAfter=3)
-    sans = ParagraphStyle("sans", fontName=fonts.SANS, fontSize=9, leading=12, textColor=INK)
-    return {
-        "body": body,
-        "body_tight": ParagraphStyle("body_tight", parent=body, spaceAfter=0),
-        "small": small,
-        "small_muted": ParagraphStyle("small_muted", parent=small, textColor=MUTED),
-        "heading": ParagraphStyle(
-            "heading",
-            parent=body,
-            fontName=fonts.SERIF_BOLD,
-            fontSize=11.5,
-            spaceBefore=8,
-            spaceAfter=5,
-            keepWithNext=1,
-        ),
-        "subheading": ParagraphStyle(
-            "subheading",
-            parent=body,
-            fontName=fonts.SERIF_ITALIC,
-            spaceBefore=2,
-            spaceAfter=3,
-            keepWithNext=1,
-        ),
-        "ground_title": ParagraphStyle(
-            "ground_title",
-            parent=body,
-            fontName=fonts.SERIF_BOLD,
-            spaceBefore=4,
-            spaceAfter=3,
-            keepWithNext=1,
-        ),
-        "sans": sans,
-        "sans_muted": ParagraphStyle("sans_muted", parent=sans, textColor=MUTED, spaceAfter=2),
-        "sans_bold": ParagraphStyle("sans_bold", parent=sans, fontName=fonts.SANS_BOLD),
-        "sans_right": ParagraphStyle("sans_right", parent=sans, alignment=TA_RIGHT),
-        "org_name": ParagraphStyle(
-            "org_name", fontName=fonts.SANS_BOLD, fontSize=14, leading=18, textColor=INK
-        ),
-        "title": ParagraphStyle(
-            "title",
-            fontName=fonts.SANS_BOLD,
-            fontSize=16,
-            leading=20,
-            textColor=INK,
-            spaceAfter=4,
-            alignment=TA_LEFT,
-        ),
-        "h2": ParagraphStyle(
-            "h2",
-            fontName=fonts.SANS_BOLD,
-            fontSize=11.5,
-            leading=15,
-            textColor=INK,
-            spaceBefore=10,
-            spaceAfter=4,
-            keepWithNext=1,
-        ),
-        "cell": ParagraphStyle("cell", fontName=fonts.SANS, fontSize=8.5, leading=10.5, textColor=INK),
-        "cell_bold": ParagraphStyle(
-            "cell_bold", fontName=fonts.SANS_BOLD, fontSize=8.5, leading=10.5, textColor=INK
-        ),
-    }
+    out: dict[str, ParagraphStyle] = {}
+
+    def add(name: str, parent: str | None = None, **attrs: Any) -> None:
+        """One style: what differs from ``parent`` (None: a root style)."""
+        out[name] = ParagraphStyle(name, parent=out[parent] if parent else None, **attrs)
+
+    add("body", fontName=fonts.SERIF, fontSize=11, leading=15, textColor=INK, spaceAfter=7)
+    add("body_tight", "body", spaceAfter=0)
+    add("small", "body", fontSize=9, leading=12, spaceAfter=3)
+    add("small_muted", "small", textColor=MUTED)
+    add("ground_title", "body", fontName=fonts.SERIF_BOLD, spaceBefore=4, spaceAfter=3, keepWithNext=1)
+    add("heading", "ground_title", fontSize=11.5, spaceBefore=8, spaceAfter=5)
+    add("subheading", "body", fontName=fonts.SERIF_ITALIC, spaceBefore=2, spaceAfter=3, keepWithNext=1)
+    add("sans", fontName=fonts.SANS, fontSize=9, leading=12, textColor=INK)
+    add("sans_muted", "sans", textColor=MUTED, spaceAfter=2)
+    add("sans_bold", "sans", fontName=fonts.SANS_BOLD)
+    add("sans_right", "sans", alignment=TA_RIGHT)
+    add("org_name", fontName=fonts.SANS_BOLD, fontSize=14, leading=18, textColor=INK)
+    add("title", "org_name", fontSize=16, leading=20, spaceAfter=4, alignment=TA_LEFT)
+    add("h2", "org_name", fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=4, keepWithNext=1)
+    add("cell", fontName=fonts.SANS, fontSize=8.5, leading=10.5, textColor=INK)
+    add("cell_bold", "cell", fontName=fonts.SANS_BOLD)
+    return out
 
 
 # The longest text one paragraph may hold: the model's limit for notes (domain/validation.py).
@@ -245,3 +204,27 @@ def tstyle(commands: list[Any]) -> Any:
     from reportlab.platypus import TableStyle
 
     return TableStyle([("FONT", (0, 0), (-1, -1), fonts.SANS, 9), *commands])
+
+
+def table_style(
+    *,
+    head: tuple[float, Any] | None = None,
+    rows: tuple[float, Any] | None = (0.25, RULE),
+    left: float | None = None,
+    right: float | None = None,
+    top: float | None = None,
+    bottom: float | None = None,
+    extra: Sequence[Any] = (),
+) -> Any:
+    """The look of our tables (``tstyle``): cells aligned to the top; a line ``head`` (width,
+    colour) under the heading row and ``rows`` under each other row (under every row where there
+    is no ``head``; None: no line); the cell paddings given; then ``extra`` (spans, shading)."""
+    everything = ((0, 0), (-1, -1))
+    cmds: list[Any] = [("VALIGN", *everything, "TOP")]
+    if head is not None:
+        cmds.append(("LINEBELOW", (0, 0), (-1, 0), *head))
+    if rows is not None:
+        cmds.append(("LINEBELOW", (0, 1 if head else 0), (-1, -1), *rows))
+    pads = {"LEFTPADDING": left, "RIGHTPADDING": right, "TOPPADDING": top, "BOTTOMPADDING": bottom}
+    cmds += [(name, *everything, v) for name, v in pads.items() if v is not None]
+    return tstyle([*cmds, *extra])

@@ -18,7 +18,16 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from imsa_desktop.documents import fonts
-from imsa_desktop.documents.pdfbase import INK, MUTED, RULE, build_pdf, content_width, para, styles, tstyle
+from imsa_desktop.documents.pdfbase import (
+    INK,
+    MUTED,
+    RULE,
+    build_pdf,
+    content_width,
+    para,
+    styles,
+    table_style,
+)
 from imsa_desktop.domain import stats as st
 from imsa_desktop.domain.dates import format_date
 
@@ -198,18 +207,7 @@ def _numbers_table(rows: Sequence[tuple[str, ...]], width: float, header: tuple[
             [para(r[0], s["sans"]), *(para(v.replace("fewer than ", "<"), s["sans_bold"]) for v in r[1:])]
         )
     t = Table(data, colWidths=[label_w] + [num_w] * (ncols - 1))
-    t.setStyle(
-        tstyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, GRID),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-            ]
-        )
-    )
+    t.setStyle(table_style(rows=(0.25, GRID), left=2, right=2, top=1.5, bottom=1.5))
     return t
 
 
@@ -226,7 +224,7 @@ def _figure(
         right += [t, Spacer(1, 2 * mm)]
     right += [para(text, s["small_muted"]) for text in definitions]
     t = Table([[drawing, right]], colWidths=[drawing.width + 6 * mm, width - drawing.width - 6 * mm])
-    t.setStyle(tstyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    t.setStyle(table_style(rows=None, left=0))
     return KeepTogether([para(title, s["heading"]), t])
 
 
@@ -278,15 +276,10 @@ def _all_figures_table(pub: st.Published, width: float) -> Table:
                 ]
             )
     t = Table(data, colWidths=[width * 0.3, width * 0.16, width * 0.54], repeatRows=1)
-    cmds: list[Any] = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.7, RULE),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, GRID),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-    ]
+    sections: list[Any] = []
     for r in section_rows:
-        cmds += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), colors.HexColor("#f2f2f2"))]
-    t.setStyle(tstyle(cmds))
+        sections += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), colors.HexColor("#f2f2f2"))]
+    t.setStyle(table_style(head=(0.7, RULE), rows=(0.25, GRID), left=2, extra=sections))
     return t
 
 

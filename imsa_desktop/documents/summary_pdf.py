@@ -12,14 +12,13 @@ from reportlab.platypus import Flowable, Spacer, Table
 from imsa_desktop.documents import fonts
 from imsa_desktop.documents.pdfbase import (
     INK,
-    RULE,
     Redactor,
     build_pdf,
     content_width,
     draw_confidential_header,
     para,
     styles,
-    tstyle,
+    table_style,
 )
 from imsa_desktop.documents.timeline_pdf import deadline_table
 from imsa_desktop.domain import model
@@ -207,17 +206,7 @@ def _kv(rows: list[tuple[str, str]], width: float, st: dict[str, Any]) -> Flowab
     if not data:
         return para("Nothing recorded.", st["small"])
     t = Table(data, colWidths=[40 * mm, width - 40 * mm], hAlign="LEFT", splitInRow=1)  # long notes
-    t.setStyle(
-        tstyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
+    t.setStyle(table_style(left=3, top=2, bottom=2))
     return t
 
 
@@ -236,16 +225,5 @@ def _grid(
     data: list[list[Any]] = [[para(h, st["cell_bold"]) for h in header]]
     data += [[para(str(v), st["cell"]) for v in row] for row in rows]
     t = Table(data, colWidths=cols, repeatRows=1, hAlign="LEFT")
-    t.setStyle(
-        tstyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
+    t.setStyle(table_style(head=(0.8, INK), left=3, top=2, bottom=2))
     return t

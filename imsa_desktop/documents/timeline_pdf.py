@@ -27,7 +27,7 @@ from imsa_desktop.documents.pdfbase import (
     draw_confidential_header,
     para,
     styles,
-    tstyle,
+    table_style,
 )
 from imsa_desktop.domain import model
 from imsa_desktop.domain.dates import format_date
@@ -121,17 +121,8 @@ def _table(events: list[model.TimelineEvent], red: Redactor, width: float, st: d
     cols = [38 * mm, 22 * mm, 0.0, 34 * mm, 22 * mm]
     cols[2] = width - sum(cols)
     t = Table(rows, colWidths=cols, repeatRows=1, splitByRow=1)
-    style = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-    ]
-    style += [("BACKGROUND", (0, r), (-1, r), colors.HexColor("#f3f0e8")) for r in key_rows]
-    t.setStyle(tstyle(style))
+    shade = [("BACKGROUND", (0, r), (-1, r), colors.HexColor("#f3f0e8")) for r in key_rows]
+    t.setStyle(table_style(head=(0.8, INK), left=3, right=3, top=2.5, bottom=2.5, extra=shade))
     return t
 
 
@@ -153,16 +144,7 @@ def deadline_table(
     cols = [30 * mm, 0.0, 22 * mm, 55 * mm]
     cols[1] = width - sum(cols)
     t = Table(rows, colWidths=cols, repeatRows=1)
-    t.setStyle(
-        tstyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+    t.setStyle(table_style(head=(0.8, INK), left=3))
     return t
 
 
