@@ -4,8 +4,10 @@
 - ``start-app VAULT``: the app's own start path (as ``imsa_desktop.__main__.main``) up to the
   unlock window shown; same marker.
 - ``stall VAULT``: the real MainWindow, a 5 ms QTimer heartbeat, and the GUI doing its work:
-  load the case list (unlock), open the largest case, run searches the way the search box
-  does, render a letter in a worker. Prints the longest gap between heartbeats per phase.
+  load the case list (unlock), open the largest case by clicking its row, click its Timeline
+  tab, run searches the way the search box does, render a letter in a worker. Prints the
+  longest gap between heartbeats per phase, and how long the case list, the case and its
+  timeline took to be painted. ``IMSA_STALL_PROFILE=DIR`` also writes what made each stall.
 - ``bigfile MIB``: peak memory (ru_maxrss) while a generated file streams through attach ->
   export -> import.
 """
@@ -76,9 +78,98 @@ def _copy_with_real_kdf(src: Path) -> Path:
     return dst
 
 
+class _Profile:
+    """``IMSA_STALL_PROFILE=DIR``: what made each stall. A cProfile per phase (``DIR/PHASE.prof``)
+    and every Qt event that took over 15 ms on the GUI thread, with its receiver
+    (``DIR/events.json``). Profiling slows everything down: its figures are not the probe's."""
+
+    def __init__(self, folder: str) -> None:
+        import cProfile
+
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.phase = "idle"
+        self.prof = cProfile.Profile()
+        self.long_events: list[dict[str, Any]] = []
+        self.depth = 0
+        self.prof.enable()
+
+    def switch(self, phase: str) -> None:
+        import cProfile
+
+        self.prof.disable()
+        self.prof.dump_stats(str(self.folder / f"{self.phase}.prof"))
+        self.phase = phase
+        self.prof = cProfile.Profile()
+        self.prof.enable()
+
+    def app(self) -> Any:
+        from PySide6.QtWidgets import QApplication
+
+        profile = self
+
+        class TimedApp(QApplication):
+            def notify(self, receiver: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
+                profile.depth += 1
+                t = time.perf_counter()
+                try:
+                    return super().notify(receiver, event)
+                finally:
+                    profile.depth -= 1
+                    ms = (time.perf_counter() - t) * 1000
+                    if ms > 15:
+                        profile.long_events.append(
+                            {
+                                "phase": profile.phase,
+                                "ms": round(ms, 1),
+                                "depth": profile.depth,
+                                "event": str(event.type()).rsplit(".", 1)[-1],
+                                "receiver": type(receiver).__name__,
+                                "name": receiver.objectName() if hasattr(receiver, "objectName") else "",
+                            }
+                        )
+
+        return TimedApp(sys.argv[:1])
+
+    def finish(self) -> None:
+        self.switch("done")
+        self.prof.disable()
+        (self.folder / "events.json").write_text(json.dumps(self.long_events, indent=1))
+
+
+class _PaintWatch:
+    """Calls back once a widget has been painted while a condition holds."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QEvent, QObject, QTimer
+
+        watch = self
+
+        class Filter(QObject):
+            def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
+                if event.type() == QEvent.Type.Paint:
+                    for item in list(watch.waiting):
+                        widget, condition, callback = item
+                        if widget is watched and condition():
+                            watch.waiting.remove(item)
+                            # after this paint event has been handled
+                            QTimer.singleShot(0, callback)
+                return False
+
+        self.filter = Filter()
+        self.waiting: list[tuple[Any, Any, Any]] = []
+
+    def when(self, widget: Any, condition: Any, callback: Any) -> None:
+        widget.installEventFilter(self.filter)
+        self.waiting.append((widget, condition, callback))
+
+
 def stall(vault_path: str, queries: list[str]) -> None:
     from imsa_desktop.__main__ import build_app
 
+    profile = _Profile(os.environ["IMSA_STALL_PROFILE"]) if os.environ.get("IMSA_STALL_PROFILE") else None
+    if profile is not None:
+        profile.app()  # build_app() takes this instance
     app = build_app()
     from PySide6.QtCore import QTimer
 
@@ -121,35 +212,114 @@ def stall(vault_path: str, queries: list[str]) -> None:
     hb.timeout.connect(beat)
     hb.start()
 
+    def set_phase(name: str) -> None:
+        state["phase"] = name
+        if profile is not None:
+            profile.switch(name)
+
     def phase(name: str, fn: Any) -> None:
         beat()
-        state["phase"] = name
+        set_phase(name)
         t = time.perf_counter()
         fn()
         durations[name] = (time.perf_counter() - t) * 1000
+
+    painted = _PaintWatch()
+
+    def key_derived() -> None:
+        """The key is derived and the vault opens: a gap until now was while Argon2id ran (the
+        GUI builds the empty workspace then); from now on it is the case list's."""
+        if "key_derived" in state:
+            return
+        beat()
+        state["key_derived"] = time.perf_counter()
+        set_phase("after_key_derivation")
+
+    def case_list_shown() -> None:
+        durations["case_list_shown_ms"] = (time.perf_counter() - state["key_derived"]) * 1000
+
+    def watch_case_list(_index: int) -> None:
+        """ "Case list shown": from the derived key to the first rows of the case list painted
+        (the workspace becomes the page on screen before anything of it is painted)."""
+        if window.workspace is None or "case_list_watched" in state:
+            return
+        state["case_list_watched"] = True
+        durations["unlock_until_workspace_ms"] = (time.perf_counter() - state["unlock_started"]) * 1000
+        table = window.workspace.table
+        painted.when(table.viewport(), lambda: table.model().rowCount() > 0, case_list_shown)
+
+    session.unlocked.connect(key_derived)
+    window.stack.currentChanged.connect(watch_case_list)
 
     def unlock() -> None:
         # As the advocate does: type the passphrase, press Unlock. Argon2id runs in a worker
         # while the GUI thread builds the (empty) workspace; then the vault opens and fills it.
         window.unlock_view.passphrase.setText(PASSPHRASE)
         state["unlock_started"] = time.perf_counter()
-        state["phase"] = "during_key_derivation"
+        set_phase("during_key_derivation")
         window.unlock_view.unlock()
 
-        def wait_open() -> None:
-            if session.is_open and window.workspace is not None:
-                state["phase"] = "after_key_derivation"
-                durations["unlock_until_workspace_ms"] = (
-                    time.perf_counter() - state["unlock_started"]
-                ) * 1000
-            else:
-                QTimer.singleShot(1, wait_open)
+    def tab_shown(index: int, figure: str, started: float) -> None:
+        """Record *figure* when the case view's tab *index* holds the big case and has been
+        painted (a tab filled in a worker says so with ``CaseView.tab_loaded``)."""
+        assert window.workspace is not None
+        view = window.workspace.case_view
+        tab = view.tab_list[index]
+        loaded = getattr(view, "tab_loaded", None)
+        ready = {"yes": loaded is None}  # without the signal, the tab was filled in the click
 
-        QTimer.singleShot(1, wait_open)
+        def mark(i: int) -> None:
+            if i == index:
+                ready["yes"] = True
+                tab.update()
+
+        if loaded is not None:
+            if view.is_loaded(index):
+                ready["yes"] = True
+            else:
+                loaded.connect(mark)
+
+        def done() -> None:
+            durations[figure] = (time.perf_counter() - started) * 1000
+            state.pop("waiting", None)
+
+        state["waiting"] = figure
+        painted.when(tab, lambda: ready["yes"] and tab.case_id == big_case, done)
+        tab.update()
 
     def open_case() -> None:
+        """Click the big case's row in the case list (scrolled to first, as the advocate
+        would); the figure runs from the click to its visible tab filled and painted."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
         assert window.workspace is not None
-        window.workspace.open_case(big_case)
+        ws = window.workspace
+        reveal = getattr(ws, "reveal_case", None)
+        index = reveal(big_case) if reveal is not None else None
+        if index is None:
+            row = ws.model.row_of(big_case)
+            index = ws.proxy.mapFromSource(ws.model.index(row, 0))
+        ws.table.scrollTo(index)
+        at = ws.table.visualRect(index).center()
+        started = time.perf_counter()
+        QTest.mouseClick(ws.table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+        tab_shown(ws.case_view.tabs.currentIndex(), "open_large_case_ms", started)
+
+    def open_timeline() -> None:
+        """Click the open case's Timeline tab: from the click to its 1,000 events painted."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        assert window.workspace is not None
+        tabs = window.workspace.case_view.tabs
+        i = next(i for i in range(tabs.count()) if tabs.tabText(i) == "Timeline")
+        bar = tabs.tabBar()
+        started = time.perf_counter()
+        QTest.mouseClick(
+            bar, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, bar.tabRect(i).center()
+        )
+        tab_shown(i, "large_case_timeline_ms", started)
 
     def search_one(q: str) -> Any:
         """One query, as the search box runs it after the typing pause (its own event-loop turn)."""
@@ -187,6 +357,7 @@ def stall(vault_path: str, queries: list[str]) -> None:
     steps = [
         ("unlock_and_case_list", unlock),
         ("open_large_case", open_case),
+        ("large_case_timeline", open_timeline),
         *[("search", search_one(q)) for q in queries],
         ("letter_worker", render),
     ]
@@ -195,11 +366,15 @@ def stall(vault_path: str, queries: list[str]) -> None:
         if state.get("unlock_started") and (not session.is_open or window.workspace is None):
             QTimer.singleShot(20, run_steps)  # still deriving the key
             return
+        if state.get("waiting") and time.perf_counter() - state["step_started"] < 30:
+            QTimer.singleShot(20, run_steps)  # the step's tab is still being filled
+            return
         if steps:
             name, fn = steps.pop(0)
+            state["step_started"] = time.perf_counter()
             phase(name, fn)
             if name != "unlock_and_case_list":  # unlock sets its own phases as it progresses
-                state["phase"] = name + "_after"
+                set_phase(name + "_after")
             QTimer.singleShot(150 if name == "search" else 300, run_steps)
         elif (
             "ms" not in letter
@@ -208,7 +383,7 @@ def stall(vault_path: str, queries: list[str]) -> None:
         ):
             QTimer.singleShot(50, run_steps)
         else:
-            state["phase"] = "done"
+            set_phase("done")
             app.quit()
 
     # The unlock window is up while the advocate types the passphrase (a few seconds) and
@@ -216,6 +391,8 @@ def stall(vault_path: str, queries: list[str]) -> None:
     QTimer.singleShot(2500, run_steps)
     app.exec()
     hb.stop()
+    if profile is not None:
+        profile.finish()
     _emit(
         {
             "large_case_events": big_n,
