@@ -43,28 +43,14 @@ def make_case(
     )
 
 
+def _evidence(item_id: str, title: str, kind: model.EvidenceKind, obtained: date) -> model.EvidenceItem:
+    return model.EvidenceItem(id=item_id, case_id="c1", title=title, kind=kind, date_obtained=obtained)
+
+
 EVIDENCE = [
-    model.EvidenceItem(
-        id="e1",
-        case_id="c1",
-        title="GP letter",
-        kind=model.EvidenceKind.MEDICAL,
-        date_obtained=date(2025, 1, 25),
-    ),
-    model.EvidenceItem(
-        id="e2",
-        case_id="c1",
-        title="Police letter",
-        kind=model.EvidenceKind.POLICE,
-        date_obtained=date(2025, 1, 30),
-    ),
-    model.EvidenceItem(
-        id="e0",
-        case_id="c1",
-        title="Referral form",
-        kind=model.EvidenceKind.DOCUMENTS,
-        date_obtained=date(2025, 1, 6),
-    ),
+    _evidence("e1", "GP letter", model.EvidenceKind.MEDICAL, date(2025, 1, 25)),
+    _evidence("e2", "Police letter", model.EvidenceKind.POLICE, date(2025, 1, 30)),
+    _evidence("e0", "Referral form", model.EvidenceKind.DOCUMENTS, date(2025, 1, 6)),
 ]
 BEFORE_DM = {"e0": letters.EnclosureNote(shows="Indicators at referral", before_decision_maker=True)}
 SHOWS = {
@@ -81,6 +67,7 @@ def draft(
     enclose=("e1", "e2"),
     today=date(2025, 2, 4),
     deadline=date(2025, 2, 19),
+    organisation=ORG,
     **kw,
 ):
     kw.setdefault("guidance_version", "3.12")
@@ -95,7 +82,7 @@ def draft(
         enclose=list(enclose),
         catalogue=CATALOGUE,
         template=TEMPLATE,
-        organisation=ORG,
+        organisation=organisation,
         requester_capacity="her IMSA",
         consent_date=kw.pop("consent_date", date(2025, 1, 27)),
         today=today,
@@ -273,20 +260,9 @@ def test_without_a_letterhead_the_signing_advocate_acts_for_the_survivor() -> No
     import dataclasses
 
     unnamed = dataclasses.replace(ORG, name="", signatory_name="Sam Example")
-    d = letters.build_draft(
-        make_case(),
-        "d1",
-        evidence=EVIDENCE,
-        chosen_grounds=["new_evidence"],
-        enclose=["e1"],
-        catalogue=CATALOGUE,
-        template=TEMPLATE,
-        organisation=unnamed,
-        requester_capacity="her IMSA",
-        consent_date=date(2025, 1, 27),
-        today=date(2025, 2, 4),
-        deadline=None,
-    )
+    signed = draft(enclose=("e1",), deadline=None)
+    assert not errors(signed, date(2025, 2, 4))
+    d = draft(enclose=("e1",), deadline=None, organisation=unnamed)
     text = repr(dataclasses.asdict(d))
     assert "Sam Example writes as her IMSA" in text
     assert any(
@@ -294,18 +270,5 @@ def test_without_a_letterhead_the_signing_advocate_acts_for_the_survivor() -> No
         for p in letters.validate(d, date(2025, 2, 4))
     )
     nobody = dataclasses.replace(unnamed, signatory_name="")
-    d2 = letters.build_draft(
-        make_case(),
-        "d1",
-        evidence=EVIDENCE,
-        chosen_grounds=["new_evidence"],
-        enclose=["e1"],
-        catalogue=CATALOGUE,
-        template=TEMPLATE,
-        organisation=nobody,
-        requester_capacity="her IMSA",
-        consent_date=date(2025, 1, 27),
-        today=date(2025, 2, 4),
-        deadline=None,
-    )
+    d2 = draft(enclose=("e1",), deadline=None, organisation=nobody)
     assert errors(d2, date(2025, 2, 4))  # the gap is refused until someone fills it
