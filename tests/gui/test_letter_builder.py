@@ -19,33 +19,11 @@ from imsa_desktop.ui.features._letters_builder import CONSENT, EXCEPTIONAL, PREV
 from imsa_desktop.ui.features.letters import LetterDateDialog, LettersTab
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.case_view import EXTRA_TABS
+from tests.helpers import letter_case_doc
 
-CASE_DOC = {
-    "survivor": {"full_name": "Nguyễn Thị Hồng", "date_of_birth": "1994-03-02", "nationality": "Vietnamese"},
-    "referral": {"date": "2025-01-06", "first_responder": "Example Council", "reference": "NRM-2025-0042"},
-    "decisions": [
-        {
-            "id": "dec-rg",
-            "kind": "reasonable_grounds",
-            "outcome": "negative",
-            "date": "2025-01-20",
-            "authority": "SCA",
-            "reference": "SCA/RG/123",
-            "reasons": ["There is no objective evidence of control.", "The account is inconsistent."],
-        },
-    ],  # fmt: skip
-    "consents": [{"purpose": "reconsideration request", "date": "2025-01-27"}],
-    "events": [{"date": "2024-10-14", "title": "Found by police during a raid", "kind": "exit"}],
-    "evidence": [
-        {"id": "ev-gp", "title": "GP letter on injuries", "kind": "medical", "date_obtained": "2025-01-25"},
-        {
-            "id": "ev-police",
-            "title": "Police crime reference letter",
-            "kind": "police",
-            "date_obtained": "2025-01-30",
-        },
-    ],
-}
+CASE_DOC = letter_case_doc(
+    rg_reasons=("There is no objective evidence of control.", "The account is inconsistent.")
+)
 
 
 def make_session(vault, vault_path: Path, clock, today: date) -> Session:  # type: ignore[no-untyped-def]

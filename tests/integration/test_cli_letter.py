@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import os
-import re
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
-import pypdf
 import pytest
 
 from imsa_desktop import bootstrap as vault_service
@@ -22,41 +19,20 @@ from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import letters as letter_service
 from imsa_desktop.store.vault import Vault
 from tests.conftest import PASSPHRASE
+from tests.helpers import letter_case_doc, pdf_text
 
 REPO = Path(__file__).resolve().parents[2]
 ENTRY = "import sys; from imsa_desktop.cli.main import main; raise SystemExit(main(sys.argv[1:]))"
 
-CASE_DOC = {
-    "survivor": {"full_name": "Nguyễn Thị Hồng", "date_of_birth": "1994-03-02", "nationality": "Vietnamese"},
-    "referral": {"date": "2025-01-06", "first_responder": "Example Council", "reference": "NRM-2025-0042"},
-    "decisions": [
-        {
-            "id": "dec-rg",
-            "kind": "reasonable_grounds",
-            "outcome": "negative",
-            "date": "2025-01-20",
-            "authority": "SCA",
-            "reference": "SCA/RG/123",
-        },
-        {"id": "dec-pos", "kind": "conclusive_grounds", "outcome": "positive", "date": "2025-01-22"},
-    ],
-    "consents": [{"purpose": "reconsideration request", "date": "2025-01-27"}],
-    "events": [
-        {"date": "2024-10-14", "title": "Found by police during a raid", "kind": "exit"},
+CASE_DOC = letter_case_doc(
+    {"id": "dec-pos", "kind": "conclusive_grounds", "outcome": "positive", "date": "2025-01-22"},
+    more_events=(
         {"date": "2024-06", "title": "Recruited in Hải Phòng with a false job offer", "kind": "exploitation"},
         {"date": "2024-08-03", "title": "ሰላም ተስፋይ witnessed the debts being written down"},
         {"date": "2025-01-20", "title": "Negative RG decision received", "kind": "decision"},
-    ],
-    "evidence": [
-        {"id": "ev-gp", "title": "GP letter on injuries", "kind": "medical", "date_obtained": "2025-01-25"},
-        {"id": "ev-police", "title": "Police crime reference letter", "kind": "police"},
-    ],
-}
-
-
-def text_of(pdf: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    return re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in reader.pages))
+    ),
+    police_letter_obtained=None,
+)
 
 
 @pytest.fixture
@@ -105,7 +81,7 @@ def test_letter_in_a_subprocess(cli_vault, tmp_path: Path) -> None:
         stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 0, proc.stderr
-    text = text_of(out.read_bytes())
+    text = pdf_text(out.read_bytes())
     assert "Nguyễn Thị Hồng" in text
     assert "NRM-2025-0042" in text and "SCA/RG/123" in text
     assert "20 January 2025" in text and "1 February 2025" in text
@@ -137,7 +113,7 @@ def test_late_letter_is_refused_without_the_exceptional_section(cli_vault, tmp_p
         ),
     )  # fmt: skip
     assert code == 0, err
-    text = text_of(out.read_bytes())
+    text = pdf_text(out.read_bytes())
     assert "Exceptional circumstances" in text and "five weeks" in text
 
 
@@ -193,7 +169,7 @@ def test_timeline_in_date_order_with_all_scripts(cli_vault, tmp_path, capsys) ->
         capsys, "timeline", "--vault", str(path), cid, "--out", str(out), "--today", "2025-02-01"
     )
     assert code == 0, err
-    text = text_of(out.read_bytes())
+    text = pdf_text(out.read_bytes())
     assert "CONFIDENTIAL" in text
     titles = [
         "Recruited in Hải Phòng with a false job offer",
@@ -213,7 +189,7 @@ def test_pseudonymous_timeline_and_summary_hide_the_name(cli_vault, tmp_path, ca
         out = tmp_path / f"{command}.pdf"
         code, _o, err = run(capsys, command, "--vault", str(path), cid, "--out", str(out), "--pseudonymous")
         assert code == 0, err
-        text = text_of(out.read_bytes())
+        text = pdf_text(out.read_bytes())
         assert "Nguyễn" not in text and "Hồng" not in text and "CONFIDENTIAL" in text
 
 
@@ -246,7 +222,7 @@ def test_sent_letter_pdf_survives_in_the_vault(vault, clock) -> None:
         vault.unit_of_work(), rec.id, sent_on=date(2025, 2, 1), today=date(2025, 2, 1), clock=clock
     )
     pdf = letter_service.sent_pdf(vault.unit_of_work(), rec.id)
-    assert pdf.startswith(b"%PDF-") and "GP letter on injuries" in text_of(pdf)
+    assert pdf.startswith(b"%PDF-") and "GP letter on injuries" in pdf_text(pdf)
     import hashlib
 
     assert hashlib.sha256(pdf).hexdigest() == sent.pdf_sha256
@@ -270,5 +246,5 @@ def test_holding_request_from_the_cli(cli_vault, tmp_path, capsys) -> None:
         "--evidence-by", "2025-03-10",
     )  # fmt: skip
     assert code == 0, err
-    text = " ".join(text_of(out.read_bytes()).split())
+    text = " ".join(pdf_text(out.read_bytes()).split())
     assert "more time to provide the evidence" in text and "We will send it by 10 March 2025" in text

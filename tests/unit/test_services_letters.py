@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
-import re
 from datetime import UTC, date, datetime
 
-import pypdf
 import pytest
 
 from imsa_desktop.domain import letters
@@ -16,6 +13,7 @@ from imsa_desktop.errors import InvalidInput, LetterRefused, NotFound, UnknownCa
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import letters as letter_service
 from imsa_desktop.services import organisation as org_service
+from tests.helpers import letter_case_doc, pdf_text
 from tests.unit.fakes import LetterFakeUnitOfWork
 
 NOW = datetime(2025, 2, 1, 9, 30, tzinfo=UTC)
@@ -27,37 +25,9 @@ def clock() -> datetime:
     return NOW
 
 
-def text_of(pdf: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    return re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in reader.pages))
-
-
-CASE_DOC = {
-    "survivor": {"full_name": "Nguyễn Thị Hồng", "date_of_birth": "1994-03-02", "nationality": "Vietnamese"},
-    "referral": {"date": "2025-01-06", "first_responder": "Example Council", "reference": "NRM-2025-0042"},
-    "decisions": [
-        {
-            "id": "dec-rg",
-            "kind": "reasonable_grounds",
-            "outcome": "negative",
-            "date": "2025-01-20",
-            "authority": "SCA",
-            "reference": "SCA/RG/123",
-        },
-        {"id": "dec-pos", "kind": "reasonable_grounds", "outcome": "positive", "date": "2024-11-02"},
-    ],
-    "consents": [{"purpose": "reconsideration request", "date": "2025-01-27"}],
-    "events": [{"date": "2024-10-14", "title": "Found by police during a raid", "kind": "exit"}],
-    "evidence": [
-        {"id": "ev-gp", "title": "GP letter on injuries", "kind": "medical", "date_obtained": "2025-01-25"},
-        {
-            "id": "ev-police",
-            "title": "Police crime reference letter",
-            "kind": "police",
-            "date_obtained": "2025-01-30",
-        },
-    ],
-}
+CASE_DOC = letter_case_doc(
+    {"id": "dec-pos", "kind": "reasonable_grounds", "outcome": "positive", "date": "2024-11-02"}
+)
 
 
 @pytest.fixture
@@ -100,7 +70,7 @@ def test_letter_pdf_from_services_has_what_the_authority_checks(uow, case_id) ->
     )
     assert draft.deadline == date(2025, 2, 19) and not draft.late
     assert draft.consent_date == date(2025, 1, 27)  # the latest consent recorded on the case
-    text = text_of(pdf)
+    text = pdf_text(pdf)
     assert "Nguyễn Thị Hồng" in text
     assert "NRM-2025-0042" in text and "SCA/RG/123" in text
     assert "20 January 2025" in text and "19 February 2025" in text
@@ -132,7 +102,7 @@ def test_late_request_needs_the_exceptional_circumstances(uow, case_id) -> None:
         uow, case_id, "dec-rg", choices(exceptional=EXCEPTIONAL), today=LATE, default_signatory="Sam Example"
     )
     assert draft.late
-    text = text_of(pdf)
+    text = pdf_text(pdf)
     assert "Exceptional circumstances" in text and "five weeks" in text
 
 
@@ -151,7 +121,7 @@ def test_save_send_respond_and_outcome(uow, case_id) -> None:
     )
     assert sent.status is LetterStatus.SENT and sent.sent_on == date(2025, 2, 3)
     pdf = letter_service.sent_pdf(uow, rec.id)
-    assert "The GP saw her twice." in text_of(pdf) and "3 February 2025" in text_of(pdf)
+    assert "The GP saw her twice." in pdf_text(pdf) and "3 February 2025" in pdf_text(pdf)
     import hashlib
 
     assert hashlib.sha256(pdf).hexdigest() == sent.pdf_sha256
@@ -234,7 +204,7 @@ def test_organisation_letterhead_signatory_and_addressee_print(uow, case_id) -> 
     org_service.save_settings(uow, settings)
     assert org_service.get_settings(uow) == settings
     _draft, pdf = letter_service.reconsideration_pdf(uow, case_id, "dec-rg", choices(), today=TODAY)
-    text = text_of(pdf)
+    text = pdf_text(pdf)
     assert "Paweł Wiśniewski" in text and "Example Anti-Slavery Advocacy Service" in text
     assert "PO Box 0000" in text
 
