@@ -26,18 +26,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from imsa_desktop.domain import model
 from imsa_desktop.domain.letter_records import LetterRecord, LetterStatus
-from imsa_desktop.domain.model import (
-    Case,
-    CaseStatus,
-    Decision,
-    DecisionKind,
-    Jurisdiction,
-    Outcome,
-    Referral,
-    ReferralRoute,
-    Survivor,
-)
+from imsa_desktop.domain.model import Case, CaseStatus, Decision, DecisionKind, Jurisdiction, Outcome
 from imsa_desktop.services.ports import AbstractUnitOfWork
 
 PERIOD = (date(2025, 1, 1), date(2025, 9, 30))
@@ -103,7 +94,7 @@ def _case(
     *,
     jurisdiction: Jurisdiction = EW,
     referred: date | None = None,
-    route: ReferralRoute = ReferralRoute.NRM,
+    route: model.ReferralRoute = model.ReferralRoute.NRM,
     decisions: list[Decision] | None = None,
     status: CaseStatus = CaseStatus.OPEN,
     closed_on: date | None = None,
@@ -112,7 +103,7 @@ def _case(
     re_referrals: int = 0,
 ) -> Case:
     return Case(
-        survivor=Survivor(
+        survivor=model.Survivor(
             full_name=NAMES[i],
             preferred_name=NAMES[i].split()[0],
             date_of_birth=DATES_OF_BIRTH[i],
@@ -124,7 +115,7 @@ def _case(
         status_reason=f"{NOTE_PREFIX}status {i}" if status is not CaseStatus.OPEN else "",
         closed_on=closed_on,
         re_referral_count=re_referrals,
-        referral=Referral(
+        referral=model.Referral(
             date=referred,
             route=route,
             first_responder="Millbrook Council",
@@ -186,7 +177,7 @@ def build_cases() -> dict[str, Case]:
             "Sudanese",
             d(2025, 4, 1),
             referred=d(2025, 4, 2),
-            route=ReferralRoute.DUTY_TO_NOTIFY,
+            route=model.ReferralRoute.DUTY_TO_NOTIFY,
             types=["domestic_servitude"],
         ),
         "F": _case(5, "Romanian", d(2025, 5, 1), referred=d(2025, 5, 12)),

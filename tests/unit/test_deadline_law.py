@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from imsa_desktop.domain import model
 from imsa_desktop.domain.deadlines import (
     DeadlineState,
     NoHolidays,
@@ -20,36 +21,15 @@ from imsa_desktop.domain.deadlines import (
     explain,
     reconsideration_window,
 )
-from imsa_desktop.domain.model import (
-    Case,
-    DeadlineOverride,
-    Decision,
-    DecisionKind,
-    Jurisdiction,
-    Outcome,
-    RemovalBar,
-    Survivor,
-)
-from imsa_desktop.domain.rules import Counting, PeriodUnit, Rule, default_rules_folder, load_rule_files
+from imsa_desktop.domain.model import Case, DeadlineOverride, Decision, DecisionKind, Jurisdiction, Outcome
+from imsa_desktop.domain.rules import Counting, PeriodUnit, Rule
+from tests.unit.shorthand import CG, EW, NEG, NI, POS, RECON, RG, SCT, VTS
 
-EW, SCT, NI = Jurisdiction.ENGLAND_WALES, Jurisdiction.SCOTLAND, Jurisdiction.NORTHERN_IRELAND
-RG, CG, RECON, VTS = (
-    DecisionKind.REASONABLE_GROUNDS,
-    DecisionKind.CONCLUSIVE_GROUNDS,
-    DecisionKind.RECONSIDERATION,
-    DecisionKind.VTS,
-)
-NEG, POS = Outcome.NEGATIVE, Outcome.POSITIVE
 CAL = NoHolidays()
 
 
-@pytest.fixture(scope="module")
-def rules() -> list[Rule]:
-    return load_rule_files(default_rules_folder())
-
-
 def _case(j: Jurisdiction, *decisions: Decision) -> Case:
-    c = Case(survivor=Survivor(full_name="Trần Văn Minh"), jurisdiction=j)
+    c = Case(survivor=model.Survivor(full_name="Trần Văn Minh"), jurisdiction=j)
     c.decisions = list(decisions)
     return c
 
@@ -184,7 +164,7 @@ def test_no_window_for_positive_undated_or_reconsideration_decisions(rules: list
 
 
 def test_removal_bar_shows_judicial_review_instead_of_reconsideration(rules: list[Rule]) -> None:
-    d = Decision(kind=RG, outcome=NEG, date=date(2025, 10, 1), removal_bar=RemovalBar.YES)
+    d = Decision(kind=RG, outcome=NEG, date=date(2025, 10, 1), removal_bar=model.RemovalBar.YES)
     case = _case(EW, d)
     ds = compute_deadlines(case, rules, CAL, date(2025, 10, 2))
     assert [x.rule.id for x in ds] == ["judicial_review_ew"]
@@ -201,7 +181,7 @@ def test_removal_bar_shows_judicial_review_instead_of_reconsideration(rules: lis
 
 def test_removal_bar_not_known_keeps_the_date_with_a_caution(rules: list[Rule]) -> None:
     d = Decision(kind=CG, outcome=NEG, date=date(2025, 10, 1))
-    assert d.removal_bar is RemovalBar.NOT_KNOWN
+    assert d.removal_bar is model.RemovalBar.NOT_KNOWN
     ds = compute_deadlines(_case(NI, d), rules, CAL, date(2025, 10, 2))
     recon = next(x for x in ds if x.rule.id == "reconsideration_cg_2025")
     assert recon.due == date(2025, 10, 31) and "para 14.216" in recon.caution
@@ -209,7 +189,7 @@ def test_removal_bar_not_known_keeps_the_date_with_a_caution(rules: list[Rule]) 
 
 
 def test_removal_bar_does_not_apply_before_17_september_2025(rules: list[Rule]) -> None:
-    d = Decision(kind=RG, outcome=NEG, date=date(2025, 9, 16), removal_bar=RemovalBar.YES)
+    d = Decision(kind=RG, outcome=NEG, date=date(2025, 9, 16), removal_bar=model.RemovalBar.YES)
     w = reconsideration_window(d, EW, rules)
     assert (w.status, w.due) == (WindowStatus.DATED, date(2025, 10, 16))
     assert w.caution == ""

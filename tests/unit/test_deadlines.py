@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from imsa_desktop.domain import model
 from imsa_desktop.domain.deadlines import (
     Deadline,
     DeadlineState,
@@ -17,35 +18,13 @@ from imsa_desktop.domain.deadlines import (
     deadline_notes,
     explain,
 )
-from imsa_desktop.domain.model import (
-    Case,
-    DeadlineOverride,
-    Decision,
-    DecisionKind,
-    Jurisdiction,
-    Outcome,
-    Referral,
-    ReferralRoute,
-    Survivor,
-)
-from imsa_desktop.domain.rules import Rule, default_rules_folder, load_rule_files
+from imsa_desktop.domain.model import Case, DeadlineOverride, Decision, DecisionKind, Jurisdiction, Outcome
+from imsa_desktop.domain.rules import Rule
 from imsa_desktop.services.uk_calendar import UkHolidayCalendar
+from tests.unit.shorthand import CG, EW, NEG, NI, PENDING, POS, RECON, RG, SCT, VTS
 
-EW, SCT, NI = Jurisdiction.ENGLAND_WALES, Jurisdiction.SCOTLAND, Jurisdiction.NORTHERN_IRELAND
-RG, CG, RECON, VTS = (
-    DecisionKind.REASONABLE_GROUNDS,
-    DecisionKind.CONCLUSIVE_GROUNDS,
-    DecisionKind.RECONSIDERATION,
-    DecisionKind.VTS,
-)
-POS, NEG, PENDING = Outcome.POSITIVE, Outcome.NEGATIVE, Outcome.PENDING
 CAL = UkHolidayCalendar()
 NAMES = ["Nguyễn Thị Hồng", "Arbër Hoxha", "ሰላም ተስፋይ", "Paweł Wiśniewski"]
-
-
-@pytest.fixture(scope="module")
-def rules() -> list[Rule]:
-    return load_rule_files(default_rules_folder())
 
 
 def make_case(
@@ -55,9 +34,9 @@ def make_case(
     name: str = NAMES[0],
 ) -> Case:
     case = Case(
-        survivor=Survivor(full_name=name),
+        survivor=model.Survivor(full_name=name),
         jurisdiction=jurisdiction,
-        referral=Referral(date=referral, first_responder="Example Council"),
+        referral=model.Referral(date=referral, first_responder="Example Council"),
     )
     case.decisions = [Decision(kind=k, outcome=o, date=d) for k, o, d in decisions]
     return case
@@ -321,7 +300,7 @@ def test_positive_reconsideration_after_a_cg_counts_as_a_positive_cg(rules: list
 
 def test_duty_to_notify_and_undated_or_pending_decisions_give_no_deadlines(rules: list[Rule]) -> None:
     case = make_case(referral=date(2025, 1, 6), decisions=((RG, PENDING, date(2025, 1, 8)), (RG, NEG, None)))
-    case.referral.route = ReferralRoute.DUTY_TO_NOTIFY
+    case.referral.route = model.ReferralRoute.DUTY_TO_NOTIFY
     assert compute_deadlines(case, rules, CAL, today=date(2025, 1, 8)) == []
 
 

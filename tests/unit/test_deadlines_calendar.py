@@ -13,8 +13,8 @@ from imsa_desktop.domain.model import Jurisdiction
 from imsa_desktop.domain.rules import PeriodUnit
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services.uk_calendar import UkHolidayCalendar
+from tests.unit.shorthand import EW, NI, SCT
 
-EW, SCT, NI = Jurisdiction.ENGLAND_WALES, Jurisdiction.SCOTLAND, Jurisdiction.NORTHERN_IRELAND
 WD = PeriodUnit.WORKING_DAYS
 CAL = UkHolidayCalendar()
 

@@ -18,14 +18,7 @@ from imsa_desktop.domain.model import (
     Survivor,
     new_case_code,
 )
-
-RG, CG, RECON, PO = (
-    DecisionKind.REASONABLE_GROUNDS,
-    DecisionKind.CONCLUSIVE_GROUNDS,
-    DecisionKind.RECONSIDERATION,
-    DecisionKind.PUBLIC_ORDER_DISQUALIFICATION,
-)
-POS, NEG, PEND = Outcome.POSITIVE, Outcome.NEGATIVE, Outcome.PENDING
+from tests.unit.shorthand import CG, NEG, PENDING, PO, POS, RECON, RG
 
 
 def make_case(*decisions: tuple[DecisionKind, Outcome, str], referred: str | None = "2025-01-06") -> Case:
@@ -41,7 +34,7 @@ def make_case(*decisions: tuple[DecisionKind, Outcome, str], referred: str | Non
     [
         ((), None, Stage.PRE_REFERRAL),
         ((), "2025-01-06", Stage.AWAITING_RG),
-        (((RG, PEND, "2025-01-20"),), "2025-01-06", Stage.AWAITING_RG),
+        (((RG, PENDING, "2025-01-20"),), "2025-01-06", Stage.AWAITING_RG),
         (((RG, NEG, "2025-01-20"),), "2025-01-06", Stage.NEGATIVE_RG),
         (((RG, POS, "2025-01-20"),), "2025-01-06", Stage.AWAITING_CG),
         (((RG, POS, "2025-01-20"), (CG, POS, "2025-09-01")), "2025-01-06", Stage.POSITIVE_CG),

@@ -18,8 +18,7 @@ from imsa_desktop.domain.rules import (
     rules_in_force,
 )
 from imsa_desktop.errors import InvalidInput
-
-EW, SCT, NI = Jurisdiction.ENGLAND_WALES, Jurisdiction.SCOTLAND, Jurisdiction.NORTHERN_IRELAND
+from tests.unit.shorthand import EW, NI, SCT
 
 GOOD = """
 [[rule]]
