@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# Shared helpers assert on behalf of tests: let pytest explain their failures too.
+pytest.register_assert_rewrite("tests.helpers")
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["IMSA_INSECURE_FAST_KDF_FOR_TESTS"] = "1"
 

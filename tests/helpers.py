@@ -7,15 +7,36 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pypdf
+import pytest
+
+if TYPE_CHECKING:
+    from imsa_desktop.store.vault import Vault
 
 
 def pdf_text(pdf: bytes) -> str:
     """All the text of a PDF, every run of white space folded to one space."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     return re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in reader.pages))
+
+
+def decision(kind: str, outcome: str, on: str, **more: Any) -> dict[str, Any]:
+    """One NRM decision as a case document holds it, e.g. ``decision("reasonable_grounds", "negative",
+    "2025-01-20", removal_bar="yes")``."""
+    return {"kind": kind, "outcome": outcome, "date": on, **more}
+
+
+def case_doc(name: str, *decisions: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """A case document for a survivor called ``name`` with these decisions and any other fields."""
+    doc: dict[str, Any] = {"survivor": {"full_name": name}, **fields}
+    if decisions:
+        doc["decisions"] = list(decisions)
+    return doc
 
 
 def letter_case_doc(
@@ -51,3 +72,46 @@ def letter_case_doc(
         "events": [found, *more_events],
         "evidence": [gp, police],
     }
+
+
+def assert_letter_for_the_case(text: str, *dates: str) -> None:
+    """What an advocate checks in the reconsideration letter drafted from ``letter_case_doc()`` with
+    the new-evidence and wrong-threshold grounds: who, which decision, the grounds, the enclosures."""
+    assert "Nguyễn Thị Hồng" in text
+    assert "NRM-2025-0042" in text and "SCA/RG/123" in text
+    assert "20 January 2025" in text
+    for day in dates:
+        assert day in text
+    assert "Single Competent Authority" in text
+    assert "Additional evidence not before the decision maker" in text
+    assert "A higher standard than the guidance permits was applied" in text
+    assert "Enclosure 1" in text and "GP letter on injuries" in text
+    assert "Enclosure 2" in text and "Police crime reference letter" in text
+    assert "Sam Example" in text
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Runs the ``imsa`` command in this process: (exit code, standard output, standard error)."""
+    from imsa_desktop.cli import main as cli
+
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@contextmanager
+def new_vault(
+    path: Path, monkeypatch: pytest.MonkeyPatch, advocate: str = "Test Advocate", **create: Any
+) -> Iterator[Vault]:
+    """Creates a vault to fill in the ``with`` block; it is closed after, and the ``imsa`` command is
+    given its passphrase through IMSA_PASSPHRASE, as a command-line test wants."""
+    from imsa_desktop.crypto.kdf import TEST_PARAMS
+    from imsa_desktop.store.vault import Vault
+    from tests.conftest import PASSPHRASE
+
+    v, _recovery = Vault.create(path, PASSPHRASE, advocate, TEST_PARAMS, **create)
+    try:
+        yield v
+    finally:
+        v.close()
+    monkeypatch.setenv("IMSA_PASSPHRASE", PASSPHRASE)

@@ -18,6 +18,7 @@ from imsa_desktop.ui.features import bundles as feature
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.workers import Runner
 from tests.conftest import PASSPHRASE
+from tests.helpers import case_doc
 
 # Screenshots for docs/ are written only on request (IMSA_SCREENSHOTS_DIR=docs/screenshots);
 # a test run never changes the repository.
@@ -30,22 +31,11 @@ def setup(vault, vault_path, clock, tmp_path, qtbot):  # type: ignore[no-untyped
     Runner.synchronous = True
     session = Session(vault_path, clock=clock)
     session.attach(vault)
-    cid = case_service.add_case(
-        vault.unit_of_work(),
-        {
-            "survivor": {"full_name": "Nguyễn Thị Hồng"},
-            "consents": [
-                {
-                    "purpose": "share_advocate",
-                    "date": "2025-01-10",
-                    "consent_type": "written",
-                    "scope": ["case", "attachments", "safeguarding", "contact_details"],
-                }
-            ],
-            "events": [{"date": "2024-06-01", "title": "Recruited with a false job offer"}],
-        },
-        clock=clock,
-    )
+    scope = ["case", "attachments", "safeguarding", "contact_details"]
+    consent = {"purpose": "share_advocate", "date": "2025-01-10", "consent_type": "written", "scope": scope}
+    recruited = {"date": "2024-06-01", "title": "Recruited with a false job offer"}
+    doc = case_doc("Nguyễn Thị Hồng", consents=[consent], events=[recruited])
+    cid = case_service.add_case(vault.unit_of_work(), doc, clock=clock)
     other_path = tmp_path / "other" / "o.imsa"
     other, _ = Vault.create(other_path, PASSPHRASE, "Paweł Wiśniewski", TEST_PARAMS, clock=clock)
     card = identity_service.my_identity(other.unit_of_work()).card

@@ -21,15 +21,10 @@ from imsa_desktop.crypto.kdf import TEST_PARAMS
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.store.vault import Vault, unwrap_with_passphrase
 from tests.conftest import PASSPHRASE
+from tests.helpers import run_cli
 
 BUNDLE_PHRASE = "lantern meadow quartz seventeen harbour"
 FILE_BYTES = bytes(random.Random(6).getrandbits(8) for _ in range(2_500_000))
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def make_vault(path: Path, name: str) -> Vault:
@@ -87,7 +82,7 @@ def two_vaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any
 
 
 def export_passphrase(capsys: pytest.CaptureFixture[str], v: dict[str, Any], out: Path) -> None:
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys,
         "export",
         v["case"],
@@ -103,15 +98,15 @@ def export_passphrase(capsys: pytest.CaptureFixture[str], v: dict[str, Any], out
 
 def befriend(capsys: pytest.CaptureFixture[str], v: dict[str, Any]) -> None:
     """B puts A (both keys, from A's contact card) in its address book."""
-    code, out, err = run(capsys, "identity", "--json", "--vault", str(v["a"]))
+    code, out, err = run_cli(capsys, "identity", "--json", "--vault", str(v["a"]))
     assert code == 0, err
     card = json.loads(out)["contact_card"]
-    code, _, err = run(capsys, "contacts", "add", "Paweł Wiśniewski", card, "--vault", str(v["b"]))
+    code, _, err = run_cli(capsys, "contacts", "add", "Paweł Wiśniewski", card, "--vault", str(v["b"]))
     assert code == 0, err
 
 
 def show(capsys: pytest.CaptureFixture[str], vault: Path, cid: str) -> dict[str, Any]:
-    code, out, err = run(capsys, "case", "show", cid, "--json", "--vault", str(vault))
+    code, out, err = run_cli(capsys, "case", "show", cid, "--json", "--vault", str(vault))
     assert code == 0, err
     return json.loads(out)  # type: ignore[no-any-return]
 
@@ -120,7 +115,7 @@ def test_round_trip_case_document_and_attachment_bytes_are_equal(two_vaults, cap
     v = two_vaults
     bundle = v["tmp"] / "handover.imsabundle"
     export_passphrase(capsys, v, bundle)
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, "import", str(bundle), "--passphrase-env", "BUNDLE_PHRASE", "--json", "--vault", str(v["b"])
     )
     assert code == 0, err
@@ -136,11 +131,11 @@ def test_round_trip_case_document_and_attachment_bytes_are_equal(two_vaults, cap
     finally:
         v_b.close()
     out_file = v["tmp"] / "extracted.pdf"
-    assert run(capsys, "extract", v["case"], att.id, str(out_file), "--vault", str(v["b"]))[0] == 0
+    assert run_cli(capsys, "extract", v["case"], att.id, str(out_file), "--vault", str(v["b"]))[0] == 0
     assert out_file.read_bytes() == FILE_BYTES
     # the same bundle again creates nothing new
     before = dump(v["b"])
-    code, out, _ = run(
+    code, out, _ = run_cli(
         capsys, "import", str(bundle), "--passphrase-env", "BUNDLE_PHRASE", "--json", "--vault", str(v["b"])
     )
     assert code == 0 and json.loads(out)["cases"][0]["status"] == "unchanged"
@@ -151,13 +146,15 @@ def test_round_trip_case_document_and_attachment_bytes_are_equal(two_vaults, cap
 
 def test_recipient_bundle_names_a_known_sender_and_audits_the_recipient(two_vaults, capsys) -> None:
     v = two_vaults
-    code, card_b, _ = run(capsys, "identity", "--card", "--vault", str(v["b"]))
-    code, card_a, _ = run(capsys, "identity", "--card", "--vault", str(v["a"]))
+    code, card_b, _ = run_cli(capsys, "identity", "--card", "--vault", str(v["b"]))
+    code, card_a, _ = run_cli(capsys, "identity", "--card", "--vault", str(v["a"]))
     assert card_b.startswith("imsa-contact:v1:age1")
-    assert run(capsys, "contacts", "add", "Arbër Hoxha", card_b.strip(), "--vault", str(v["a"]))[0] == 0
-    assert run(capsys, "contacts", "add", "Paweł Wiśniewski", card_a.strip(), "--vault", str(v["b"]))[0] == 0
+    assert run_cli(capsys, "contacts", "add", "Arbër Hoxha", card_b.strip(), "--vault", str(v["a"]))[0] == 0
+    assert (
+        run_cli(capsys, "contacts", "add", "Paweł Wiśniewski", card_a.strip(), "--vault", str(v["b"]))[0] == 0
+    )
     bundle = v["tmp"] / "to-arber.imsabundle"
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys,
         "export",
         v["case"],
@@ -170,7 +167,7 @@ def test_recipient_bundle_names_a_known_sender_and_audits_the_recipient(two_vaul
         str(v["a"]),
     )
     assert code == 0, err
-    code, out, err = run(capsys, "import", str(bundle), "--json", "--vault", str(v["b"]))
+    code, out, err = run_cli(capsys, "import", str(bundle), "--json", "--vault", str(v["b"]))
     assert code == 0, err
     report = json.loads(out)
     assert report["sender"] == {
@@ -196,7 +193,7 @@ def test_share_without_consent_needs_a_reason(two_vaults, capsys) -> None:
     finally:
         a.close()
     out = v["tmp"] / "x.imsabundle"
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys,
         "export",
         other,
@@ -208,7 +205,7 @@ def test_share_without_consent_needs_a_reason(two_vaults, capsys) -> None:
         str(v["a"]),
     )
     assert code == 1 and "consent" in err and not out.exists()
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys,
         "export",
         other,
@@ -269,7 +266,7 @@ def test_hostile_bundles_are_refused_and_the_vault_is_unchanged(
 
         stranger = new_identity().age_public
         assert (
-            run(
+            run_cli(
                 capsys,
                 "export",
                 v["case"],
@@ -288,9 +285,9 @@ def test_hostile_bundles_are_refused_and_the_vault_is_unchanged(
     else:
         bad.write_bytes(b"")
     # make sure B's identity exists before the snapshot (a refused import must not create it)
-    run(capsys, "identity", "--vault", str(v["b"]))
+    run_cli(capsys, "identity", "--vault", str(v["b"]))
     before = dump(v["b"])
-    code, out, err = run(capsys, "import", str(bad), *args, "--vault", str(v["b"]))
+    code, out, err = run_cli(capsys, "import", str(bad), *args, "--vault", str(v["b"]))
     assert code == 1
     assert err.startswith("imsa: ") and err.count("\n") == 1 and "Traceback" not in err
     assert "vault was not changed" in err or "refused" in err or "not an IMSA bundle" in err
@@ -319,7 +316,8 @@ def test_conflicts_are_reported_and_resolved_by_choice(two_vaults, capsys, tmp_p
     first = v["tmp"] / "first.imsabundle"
     export_passphrase(capsys, v, first)
     assert (
-        run(capsys, "import", str(first), "--passphrase-env", "BUNDLE_PHRASE", "--vault", str(v["b"]))[0] == 0
+        run_cli(capsys, "import", str(first), "--passphrase-env", "BUNDLE_PHRASE", "--vault", str(v["b"]))[0]
+        == 0
     )
     event_id = show(capsys, v["a"], v["case"])["events"][0]["id"]
     patch_a = tmp_path / "pa.json"
@@ -330,11 +328,11 @@ def test_conflicts_are_reported_and_resolved_by_choice(two_vaults, capsys, tmp_p
             {"events": [{"id": event_id, "title": "Recruited by a relative"}], "notes": "Seen at drop-in"}
         )
     )
-    assert run(capsys, "case", "update", v["case"], str(patch_a), "--vault", str(v["a"]))[0] == 0
-    assert run(capsys, "case", "update", v["case"], str(patch_b), "--vault", str(v["b"]))[0] == 0
+    assert run_cli(capsys, "case", "update", v["case"], str(patch_a), "--vault", str(v["a"]))[0] == 0
+    assert run_cli(capsys, "case", "update", v["case"], str(patch_b), "--vault", str(v["b"]))[0] == 0
     second = v["tmp"] / "second.imsabundle"
     export_passphrase(capsys, v, second)
-    code, out, _ = run(
+    code, out, _ = run_cli(
         capsys,
         "import",
         str(second),
@@ -351,7 +349,7 @@ def test_conflicts_are_reported_and_resolved_by_choice(two_vaults, capsys, tmp_p
     assert case["conflicts"][0]["mine"] == {"title": "Recruited by a relative"}
     assert case["conflicts"][0]["theirs"] == {"title": "Recruited via a fake agency"}
     # take theirs for the conflict; B's own note (changed only on B) stays
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys,
         "import",
         str(second),
@@ -366,7 +364,7 @@ def test_conflicts_are_reported_and_resolved_by_choice(two_vaults, capsys, tmp_p
     doc = show(capsys, v["b"], v["case"])
     assert doc["events"][0]["title"] == "Recruited via a fake agency" and doc["notes"] == "Seen at drop-in"
     # the conflict is settled: importing the same bundle again does not ask again
-    code, out, _ = run(
+    code, out, _ = run_cli(
         capsys,
         "import",
         str(second),
@@ -386,16 +384,17 @@ def test_a_change_on_one_side_only_is_merged_without_a_conflict(two_vaults, caps
     first = v["tmp"] / "first.imsabundle"
     export_passphrase(capsys, v, first)
     assert (
-        run(capsys, "import", str(first), "--passphrase-env", "BUNDLE_PHRASE", "--vault", str(v["b"]))[0] == 0
+        run_cli(capsys, "import", str(first), "--passphrase-env", "BUNDLE_PHRASE", "--vault", str(v["b"]))[0]
+        == 0
     )
     patch = tmp_path / "p.json"
     patch.write_text(
         json.dumps({"events": [{"date": "2024-09-01", "title": "Escaped and contacted police"}]})
     )
-    assert run(capsys, "case", "update", v["case"], str(patch), "--vault", str(v["a"]))[0] == 0
+    assert run_cli(capsys, "case", "update", v["case"], str(patch), "--vault", str(v["a"]))[0] == 0
     second = v["tmp"] / "second.imsabundle"
     export_passphrase(capsys, v, second)
-    code, out, _ = run(
+    code, out, _ = run_cli(
         capsys, "import", str(second), "--passphrase-env", "BUNDLE_PHRASE", "--json", "--vault", str(v["b"])
     )
     case = json.loads(out)["cases"][0]
@@ -406,21 +405,21 @@ def test_a_change_on_one_side_only_is_merged_without_a_conflict(two_vaults, caps
 def test_backup_and_restore_into_a_new_vault(two_vaults, capsys) -> None:
     v = two_vaults
     backup = v["tmp"] / "a.backup"
-    code, _, err = run(capsys, "backup", "--out", str(backup), "--vault", str(v["a"]))
+    code, _, err = run_cli(capsys, "backup", "--out", str(backup), "--vault", str(v["a"]))
     assert code == 0, err
     restored = v["tmp"] / "restored" / "r.imsa"
-    code, out, err = run(capsys, "restore", str(backup), "--vault", str(restored))
+    code, out, err = run_cli(capsys, "restore", str(backup), "--vault", str(restored))
     assert code == 0, err and "RECOVERY KEY" in out
     assert show(capsys, restored, v["case"]) == show(capsys, v["a"], v["case"])
     assert (
-        run(capsys, "identity", "--vault", str(restored))[1]
-        == run(capsys, "identity", "--vault", str(v["a"]))[1]
+        run_cli(capsys, "identity", "--vault", str(restored))[1]
+        == run_cli(capsys, "identity", "--vault", str(v["a"]))[1]
     )
     # a damaged backup leaves no vault behind
     damaged = v["tmp"] / "damaged.backup"
     damaged.write_bytes(_flip(backup.read_bytes(), backup.stat().st_size // 2))
     other = v["tmp"] / "other" / "o.imsa"
-    code, _, err = run(capsys, "restore", str(damaged), "--vault", str(other))
+    code, _, err = run_cli(capsys, "restore", str(damaged), "--vault", str(other))
     assert code == 1 and "Traceback" not in err and not other.exists()
 
 
@@ -445,7 +444,7 @@ def _forged_update(v: dict[str, Any], capsys: pytest.CaptureFixture[str], signer
         }
     )
     doc.update(attachments=[], withheld=[])
-    code, key_out, _ = run(capsys, "identity", "--json", "--vault", str(v["a"]))
+    code, key_out, _ = run_cli(capsys, "identity", "--json", "--vault", str(v["a"]))
     write_bundle_file(
         out,
         cases=[doc],
@@ -466,7 +465,7 @@ def test_hole1_an_unknown_or_unshared_signer_never_silently_changes_a_case(two_v
     stranger = new_identity()
     bundle = _forged_update(v, capsys, stranger, v["tmp"] / "forged.imsabundle")
     before = dump(v["a"])
-    code, out, err = run(capsys, "import", str(bundle), "--dry-run", "--json", "--vault", str(v["a"]))
+    code, out, err = run_cli(capsys, "import", str(bundle), "--dry-run", "--json", "--vault", str(v["a"]))
     assert code == 0, err
     case = json.loads(out)["cases"][0]
     assert case["sender_trusted"] is False and case["status"] == "conflicts"
@@ -476,18 +475,18 @@ def test_hole1_an_unknown_or_unshared_signer_never_silently_changes_a_case(two_v
     assert details["theirs"]["survivor"]["full_name"] == "Someone Else"
     assert details["mine"]["survivor"]["full_name"] == "Nguyễn Thị Hồng"
 
-    code, _, err = run(capsys, "import", str(bundle), "--vault", str(v["a"]))  # no policy: refused
+    code, _, err = run_cli(capsys, "import", str(bundle), "--vault", str(v["a"]))  # no policy: refused
     assert code == 1 and "need your choice" in err and len(err.strip().splitlines()) == 1
     assert dump(v["a"]) == before
     # in the address book but never a party to this case: still a conflict for every change
     from imsa_desktop.services.identity import contact_card
 
     card = contact_card(stranger.age_public, stranger.signing_public_b64)
-    assert run(capsys, "contacts", "add", "Arbër Hoxha", card, "--vault", str(v["a"]))[0] == 0
-    code, out, _ = run(capsys, "import", str(bundle), "--dry-run", "--json", "--vault", str(v["a"]))
+    assert run_cli(capsys, "contacts", "add", "Arbër Hoxha", card, "--vault", str(v["a"]))[0] == 0
+    code, out, _ = run_cli(capsys, "import", str(bundle), "--dry-run", "--json", "--vault", str(v["a"]))
     assert json.loads(out)["cases"][0]["sender_trusted"] is False
     assert len(json.loads(out)["cases"][0]["conflicts"]) == 3
-    code, _, err = run(capsys, "import", str(bundle), "--conflicts", "mine", "--vault", str(v["a"]))
+    code, _, err = run_cli(capsys, "import", str(bundle), "--conflicts", "mine", "--vault", str(v["a"]))
     assert code == 0, err
     doc = show(capsys, v["a"], v["case"])
     assert doc["survivor"]["full_name"] == "Nguyễn Thị Hồng"

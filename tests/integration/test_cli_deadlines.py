@@ -10,62 +10,39 @@ import pytest
 from icalendar import Calendar
 
 from imsa_desktop.cli import main as cli
-from imsa_desktop.crypto.kdf import TEST_PARAMS
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.store.vault import Vault
-from tests.conftest import PASSPHRASE
+from tests.helpers import case_doc, decision, new_vault, run_cli
 
 
 @pytest.fixture
 def cli_vault(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str, str]:
-    v, _ = Vault.create(vault_path, PASSPHRASE, "Test Advocate", TEST_PARAMS)
-    try:
-        a = case_service.add_case(
-            v.unit_of_work(),
-            {
-                "survivor": {"full_name": "Nguyễn Thị Hồng"},
-                "referral": {"date": "2025-01-06"},
-                "decisions": [{"kind": "reasonable_grounds", "outcome": "negative", "date": "2025-01-20"}],
-                "appointments": [
-                    {"start": "2025-03-30T10:00", "title": "GP", "kind": "gp"},
-                    {
-                        "start": "2025-10-26T10:00",
-                        "end": "2025-10-26T11:30",
-                        "title": "Court",
-                        "kind": "court",
-                    },
-                ],
-            },
-        )
-        b = case_service.add_case(
-            v.unit_of_work(),
-            {"survivor": {"full_name": "Paweł Wiśniewski"}, "referral": {"date": "2025-01-27"}},
-        )
-    finally:
-        v.close()
-    monkeypatch.setenv("IMSA_PASSPHRASE", PASSPHRASE)
+    court = {"start": "2025-10-26T10:00", "end": "2025-10-26T11:30", "title": "Court", "kind": "court"}
+    hong = {
+        "survivor": {"full_name": "Nguyễn Thị Hồng"},
+        "referral": {"date": "2025-01-06"},
+        "decisions": [{"kind": "reasonable_grounds", "outcome": "negative", "date": "2025-01-20"}],
+        "appointments": [{"start": "2025-03-30T10:00", "title": "GP", "kind": "gp"}, court],
+    }
+    pawel = {"survivor": {"full_name": "Paweł Wiśniewski"}, "referral": {"date": "2025-01-27"}}
+    with new_vault(vault_path, monkeypatch) as v:
+        a = case_service.add_case(v.unit_of_work(), hong)
+        b = case_service.add_case(v.unit_of_work(), pawel)
     return vault_path, a, b
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_deadlines_json_within_and_case(cli_vault, capsys) -> None:  # type: ignore[no-untyped-def]
     path, a, b = cli_vault
-    code, out, err = run(capsys, "deadlines", "--vault", str(path), "--today", "2025-02-01", "--json")
+    code, out, err = run_cli(capsys, "deadlines", "--vault", str(path), "--today", "2025-02-01", "--json")
     assert code == 0, err
     rows = json.loads(out)
     recon = next(r for r in rows if r["case_id"] == a and r["rule"].startswith("reconsideration"))
     assert (recon["due"], recon["state"], recon["days_left"]) == ("2025-02-19", "upcoming", 18)
     assert "Statutory Guidance" in recon["source"]
-    code, out, _ = run(
+    code, out, _ = run_cli(
         capsys, "deadlines", "--vault", str(path), "--today", "2025-02-01", "--within", "7", "--json"
     )
     assert {r["case_id"] for r in json.loads(out)} == {b}  # RG target for the 27 January referral: 3 Feb
-    code, out, _ = run(capsys, "deadlines", "--vault", str(path), "--today", "2025-02-01", "--case", a)
+    code, out, _ = run_cli(capsys, "deadlines", "--vault", str(path), "--today", "2025-02-01", "--case", a)
     assert code == 0 and "2025-02-19" in out and "Reconsideration" in out
 
 
@@ -80,7 +57,7 @@ def test_deadlines_json_within_and_case(cli_vault, capsys) -> None:  # type: ign
 )
 def test_deadlines_bad_input_exit_1_one_sentence(cli_vault, capsys, argv, message) -> None:  # type: ignore[no-untyped-def]
     path, _a, _b = cli_vault
-    code, out, err = run(capsys, "deadlines", "--vault", str(path), *argv)
+    code, out, err = run_cli(capsys, "deadlines", "--vault", str(path), *argv)
     assert code == 1
     assert message in err and "Traceback" not in err and out == ""
     assert err.count("\n") == 1
@@ -96,14 +73,14 @@ def test_usage_error_is_exit_2(cli_vault, capsys) -> None:  # type: ignore[no-un
 def test_ics_writes_a_pseudonymous_calendar(cli_vault, capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path, a, _b = cli_vault
     out_file = tmp_path / "appointments.ics"
-    code, _out, err = run(capsys, "ics", "--vault", str(path), "--case", a, "--out", str(out_file))
+    code, _out, err = run_cli(capsys, "ics", "--vault", str(path), "--case", a, "--out", str(out_file))
     assert code == 0, err
     data = out_file.read_bytes()
     assert b"Nguy" not in data
     cal = Calendar.from_ical(data)
     starts = sorted(e.decoded("dtstart").astimezone(UTC) for e in cal.walk("VEVENT"))
     assert starts == [datetime(2025, 3, 30, 9, 0, tzinfo=UTC), datetime(2025, 10, 26, 10, 0, tzinfo=UTC)]
-    code, _out, err = run(capsys, "ics", "--vault", str(path), "--out", str(tmp_path / "x.txt"))
+    code, _out, err = run_cli(capsys, "ics", "--vault", str(path), "--out", str(tmp_path / "x.txt"))
     assert code == 1 and ".ics" in err
     assert not (tmp_path / "x.txt").exists()
 
@@ -115,7 +92,7 @@ def test_ics_can_include_deadlines_as_all_day_events_with_a_reminder(
 
     path, a, _b = cli_vault
     out_file = tmp_path / "agenda.ics"
-    code, _out, err = run(
+    code, _out, err = run_cli(
         capsys,
         "ics",
         "--vault",
@@ -148,7 +125,7 @@ def test_ics_can_include_deadlines_as_all_day_events_with_a_reminder(
 
 def test_cli_json_gives_counting_wording_and_what_is_to_be_confirmed(cli_vault, capsys) -> None:  # type: ignore[no-untyped-def]
     path, a, _b = cli_vault
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, "deadlines", "--vault", str(path), "--today", "2025-02-01", "--case", a, "--json"
     )
     assert code == 0, err
@@ -162,33 +139,12 @@ def test_cli_json_gives_counting_wording_and_what_is_to_be_confirmed(cli_vault, 
 
 
 def test_cli_says_why_there_is_no_date(vault_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    v, _ = Vault.create(vault_path, PASSPHRASE, "Test Advocate", TEST_PARAMS)
-    try:
-        barred = case_service.add_case(
-            v.unit_of_work(),
-            {
-                "survivor": {"full_name": "Arbër Hoxha"},
-                "decisions": [
-                    {
-                        "kind": "reasonable_grounds",
-                        "outcome": "negative",
-                        "date": "2025-10-01",
-                        "removal_bar": "yes",
-                    }
-                ],
-            },
-        )
-        case_service.add_case(
-            v.unit_of_work(),
-            {
-                "survivor": {"full_name": "Nguyễn Văn An"},
-                "decisions": [{"kind": "reasonable_grounds", "outcome": "negative", "date": "2024-02-05"}],
-            },
-        )
-    finally:
-        v.close()
-    monkeypatch.setenv("IMSA_PASSPHRASE", PASSPHRASE)
-    code, out, err = run(capsys, "deadlines", "--vault", str(vault_path), "--today", "2025-10-02")
+    barred_rg = decision("reasonable_grounds", "negative", "2025-10-01", removal_bar="yes")
+    with new_vault(vault_path, monkeypatch) as v:
+        barred = case_service.add_case(v.unit_of_work(), case_doc("Arbër Hoxha", barred_rg))
+        old_rg = decision("reasonable_grounds", "negative", "2024-02-05")
+        case_service.add_case(v.unit_of_work(), case_doc("Nguyễn Văn An", old_rg))
+    code, out, err = run_cli(capsys, "deadlines", "--vault", str(vault_path), "--today", "2025-10-02")
     assert code == 0, err
     lines = out.splitlines()
     assert any(
@@ -199,7 +155,7 @@ def test_cli_says_why_there_is_no_date(vault_path: Path, monkeypatch: pytest.Mon
         for ln in lines
     )
     assert any(ln.startswith("2026-01-01") and "Judicial review" in ln for ln in lines)
-    code, out, _ = run(
+    code, out, _ = run_cli(
         capsys, "deadlines", "--vault", str(vault_path), "--today", "2025-10-02", "--case", barred, "--json"
     )
     assert [r["rule"] for r in json.loads(out)] == ["judicial_review_ew"]

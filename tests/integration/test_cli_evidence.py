@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from imsa_desktop.cli import main as cli
-from imsa_desktop.crypto.kdf import TEST_PARAMS
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.store import attachments as store_attachments
 from imsa_desktop.store.vault import Vault, unwrap_with_passphrase
 from tests.conftest import PASSPHRASE
+from tests.helpers import new_vault, run_cli
 
 MiB = 1024 * 1024
 
@@ -24,47 +23,35 @@ MiB = 1024 * 1024
 @pytest.fixture
 def cli_vault(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
     """A vault (closed again) with one case holding evidence item 'ev-1'; returns (path, case id)."""
-    v, _ = Vault.create(vault_path, PASSPHRASE, "Test Advocate", TEST_PARAMS)
-    try:
-        cid = case_service.add_case(
-            v.unit_of_work(),
-            {
-                "survivor": {"full_name": "ሰላም ተስፋይ", "aliases": ["Selam Tesfay-Haile"]},
-                "events": [{"date": "2024-06-01", "title": "Recruited with a false job offer"}],
-                "evidence": [
-                    {"id": "ev-1", "title": "Witness statement", "body": "anti-trafficking helpline"}
-                ],
-            },
-        )
-    finally:
-        v.close()
-    monkeypatch.setenv("IMSA_PASSPHRASE", PASSPHRASE)
+    doc = {
+        "survivor": {"full_name": "ሰላም ተስፋይ", "aliases": ["Selam Tesfay-Haile"]},
+        "events": [{"date": "2024-06-01", "title": "Recruited with a false job offer"}],
+        "evidence": [{"id": "ev-1", "title": "Witness statement", "body": "anti-trafficking helpline"}],
+    }
+    with new_vault(vault_path, monkeypatch) as v:
+        cid = case_service.add_case(v.unit_of_work(), doc)
     return vault_path, cid
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_attach_extract_round_trip(cli_vault, tmp_path: Path, capsys) -> None:
     path, cid = cli_vault
     src = tmp_path / "statement.pdf"
     src.write_bytes(random.Random(1).randbytes(300_000))
-    code, out, err = run(capsys, "attach", "--vault", str(path), cid, "ev-1", str(src))
+    code, out, err = run_cli(capsys, "attach", "--vault", str(path), cid, "ev-1", str(src))
     assert (code, err) == (0, "")
     attachment_id = out.strip()
     assert len(attachment_id) == 36
 
     dest = tmp_path / "back.pdf"
-    code, out, err = run(capsys, "extract", "--vault", str(path), cid, attachment_id, str(dest))
+    code, out, err = run_cli(capsys, "extract", "--vault", str(path), cid, attachment_id, str(dest))
     assert code == 0
     assert dest.read_bytes() == src.read_bytes()
 
-    code, out, err = run(capsys, "extract", "--vault", str(path), cid, attachment_id, str(dest))
+    code, out, err = run_cli(capsys, "extract", "--vault", str(path), cid, attachment_id, str(dest))
     assert code == 1 and "already exists" in err and "Traceback" not in err
-    code, out, err = run(capsys, "extract", "--vault", str(path), "--force", cid, attachment_id, str(dest))
+    code, out, err = run_cli(
+        capsys, "extract", "--vault", str(path), "--force", cid, attachment_id, str(dest)
+    )
     assert code == 0
 
 
@@ -89,7 +76,7 @@ def test_expected_failures_exit_1_with_one_sentence(cli_vault, tmp_path: Path, c
     path, cid = cli_vault
     (tmp_path / "f.txt").write_text("hello")
     args = [a.format(case=cid, tmp=tmp_path) for a in argv]
-    code, out, err = run(capsys, args[0], "--vault", str(path), *args[1:])
+    code, out, err = run_cli(capsys, args[0], "--vault", str(path), *args[1:])
     assert code == 1
     assert err.strip() == f"imsa: {message}"
     assert out == ""
@@ -100,7 +87,7 @@ def test_damaged_attachment_exits_1_and_leaves_nothing(cli_vault, tmp_path: Path
     path, cid = cli_vault
     src = tmp_path / "f.bin"
     src.write_bytes(random.Random(2).randbytes(2 * MiB))
-    _, out, _ = run(capsys, "attach", "--vault", str(path), cid, "ev-1", str(src))
+    _, out, _ = run_cli(capsys, "attach", "--vault", str(path), cid, "ev-1", str(src))
     attachment_id = out.strip()
     v = Vault.open(unwrap_with_passphrase(path, PASSPHRASE))
     try:
@@ -113,7 +100,7 @@ def test_damaged_attachment_exits_1_and_leaves_nothing(cli_vault, tmp_path: Path
         v.close()
     outdir = tmp_path / "out"
     outdir.mkdir()
-    code, _, err = run(capsys, "extract", "--vault", str(path), cid, attachment_id, str(outdir / "f.bin"))
+    code, _, err = run_cli(capsys, "extract", "--vault", str(path), cid, attachment_id, str(outdir / "f.bin"))
     assert code == 1
     assert err.strip() == "imsa: This attachment is damaged (its contents no longer match its checksum)."
     assert list(outdir.iterdir()) == []
@@ -123,7 +110,7 @@ def test_disk_full_while_extracting(cli_vault, tmp_path: Path, capsys, monkeypat
     path, cid = cli_vault
     src = tmp_path / "f.bin"
     src.write_bytes(b"x" * 5000)
-    _, out, _ = run(capsys, "attach", "--vault", str(path), cid, "ev-1", str(src))
+    _, out, _ = run_cli(capsys, "attach", "--vault", str(path), cid, "ev-1", str(src))
 
     def no_space(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -131,34 +118,34 @@ def test_disk_full_while_extracting(cli_vault, tmp_path: Path, capsys, monkeypat
     monkeypatch.setattr(store_attachments.os, "fsync", no_space)
     outdir = tmp_path / "out"
     outdir.mkdir()
-    code, _, err = run(capsys, "extract", "--vault", str(path), cid, out.strip(), str(outdir / "f.bin"))
+    code, _, err = run_cli(capsys, "extract", "--vault", str(path), cid, out.strip(), str(outdir / "f.bin"))
     assert code == 1 and "disk is full" in err
     assert list(outdir.iterdir()) == []
 
 
 def test_search_text_and_json(cli_vault, capsys) -> None:
     path, cid = cli_vault
-    code, out, err = run(capsys, "search", "--vault", str(path), "anti-trafficking")
+    code, out, err = run_cli(capsys, "search", "--vault", str(path), "anti-trafficking")
     assert code == 0
     assert cid in out and "Evidence: Witness statement" in out and "[anti-trafficking] helpline" in out
 
-    code, out, _ = run(capsys, "search", "--vault", str(path), "tesfay-haile", "--json")
+    code, out, _ = run_cli(capsys, "search", "--vault", str(path), "tesfay-haile", "--json")
     assert code == 0
     data = json.loads(out)
     assert [g["case_id"] for g in data] == [cid]
     assert data[0]["hits"][0]["kind"] == "case"
     assert "\x02" not in out
 
-    code, out, _ = run(capsys, "search", "--vault", str(path), '"NEAR( ^* :')
+    code, out, _ = run_cli(capsys, "search", "--vault", str(path), '"NEAR( ^* :')
     assert (code, out.strip()) == (0, "No matches.")
-    code, out, _ = run(capsys, "search", "--vault", str(path), "", "--json")
+    code, out, _ = run_cli(capsys, "search", "--vault", str(path), "", "--json")
     assert (code, json.loads(out)) == (0, [])
 
 
 def test_search_wrong_passphrase_exits_1(cli_vault, capsys, monkeypatch) -> None:
     path, _ = cli_vault
     monkeypatch.setenv("IMSA_PASSPHRASE", "not the passphrase at all")
-    code, out, err = run(capsys, "search", "--vault", str(path), "Selam")
+    code, out, err = run_cli(capsys, "search", "--vault", str(path), "Selam")
     assert code == 1 and out == "" and "passphrase" in err
 
 

@@ -17,12 +17,7 @@ from imsa_desktop.crypto.kdf import TEST_PARAMS
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.store.vault import Vault
 from tests.conftest import PASSPHRASE
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.helpers import run_cli
 
 
 def _vault_with_case(path: Path, name: str, clock) -> str:  # type: ignore[no-untyped-def]
@@ -37,7 +32,7 @@ def test_vault_before_init_creates_that_vault(tmp_path, monkeypatch, capsys) -> 
     monkeypatch.setenv("IMSA_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("IMSA_VAULT", str(tmp_path / "default.imsa"))
     target = tmp_path / "chosen.imsa"
-    code, out, err = run(capsys, "--vault", str(target), "init", "--name", "Test Advocate")
+    code, out, err = run_cli(capsys, "--vault", str(target), "init", "--name", "Test Advocate")
     assert code == 0, err
     assert target.exists() and f"Created an empty vault at {target}" in out
     assert not (tmp_path / "default.imsa").exists()
@@ -50,12 +45,12 @@ def test_vault_before_erase_erases_from_that_vault_only(tmp_path, monkeypatch, c
     monkeypatch.setenv("IMSA_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("IMSA_VAULT", str(b_path))  # the "default" vault
 
-    code, out, err = run(capsys, "--vault", str(a_path), "erase", in_a, "--yes")
+    code, out, err = run_cli(capsys, "--vault", str(a_path), "erase", in_a, "--yes")
     assert code == 0, err
 
-    code, out, _ = run(capsys, "case", "list", "--vault", str(a_path), "--json")
+    code, out, _ = run_cli(capsys, "case", "list", "--vault", str(a_path), "--json")
     assert [c["id"] for c in json.loads(out)] == []
-    code, out, _ = run(capsys, "case", "list", "--json")  # B, through IMSA_VAULT
+    code, out, _ = run_cli(capsys, "case", "list", "--json")  # B, through IMSA_VAULT
     assert [c["id"] for c in json.loads(out)] == [in_b]
 
 
@@ -65,7 +60,7 @@ def test_passphrase_file_before_the_command_is_used(tmp_path, monkeypatch, capsy
     secret = tmp_path / "pass.txt"
     secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
     monkeypatch.delenv("IMSA_PASSPHRASE", raising=False)
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, "--vault", str(path), "--passphrase-file", str(secret), "case", "list", "--json"
     )
     assert code == 0, err
@@ -77,7 +72,7 @@ def test_option_after_the_command_wins_over_one_before(tmp_path, monkeypatch, ca
     _vault_with_case(a_path, "Nguyễn Văn Bình", clock)
     in_b = _vault_with_case(b_path, "سلمى حداد", clock)
     monkeypatch.setenv("IMSA_PASSPHRASE", PASSPHRASE)
-    code, out, err = run(capsys, "--vault", str(a_path), "case", "list", "--vault", str(b_path), "--json")
+    code, out, err = run_cli(capsys, "--vault", str(a_path), "case", "list", "--vault", str(b_path), "--json")
     assert code == 0, err
     assert [c["id"] for c in json.loads(out)] == [in_b]
 

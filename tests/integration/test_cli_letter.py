@@ -11,15 +11,18 @@ from pathlib import Path
 import pytest
 
 from imsa_desktop import bootstrap as vault_service
-from imsa_desktop.cli import main as cli
-from imsa_desktop.crypto.kdf import TEST_PARAMS
 from imsa_desktop.domain import letters
 from imsa_desktop.errors import ConflictError
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import letters as letter_service
-from imsa_desktop.store.vault import Vault
 from tests.conftest import PASSPHRASE
-from tests.helpers import letter_case_doc, pdf_text
+from tests.helpers import (
+    assert_letter_for_the_case,
+    letter_case_doc,
+    new_vault,
+    pdf_text,
+    run_cli,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 ENTRY = "import sys; from imsa_desktop.cli.main import main; raise SystemExit(main(sys.argv[1:]))"
@@ -37,19 +40,9 @@ CASE_DOC = letter_case_doc(
 
 @pytest.fixture
 def cli_vault(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
-    v, _ = Vault.create(vault_path, PASSPHRASE, "Sam Example", TEST_PARAMS)
-    try:
+    with new_vault(vault_path, monkeypatch, "Sam Example") as v:
         cid = case_service.add_case(v.unit_of_work(), CASE_DOC, today=date(2025, 2, 1))
-    finally:
-        v.close()
-    monkeypatch.setenv("IMSA_PASSPHRASE", PASSPHRASE)
     return vault_path, cid
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def letter_args(path: Path, cid: str, out: Path, *extra: str) -> list[str]:
@@ -81,29 +74,21 @@ def test_letter_in_a_subprocess(cli_vault, tmp_path: Path) -> None:
         stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 0, proc.stderr
-    text = pdf_text(out.read_bytes())
-    assert "Nguyễn Thị Hồng" in text
-    assert "NRM-2025-0042" in text and "SCA/RG/123" in text
-    assert "20 January 2025" in text and "1 February 2025" in text
-    assert "Single Competent Authority" in text
-    assert "Additional evidence not before the decision maker" in text
-    assert "A higher standard than the guidance permits was applied" in text
-    assert "Enclosure 1" in text and "GP letter on injuries" in text
-    assert "Enclosure 2" in text and "Police crime reference letter" in text
-    assert "Sam Example" in text  # the vault's advocate signs when no signatory is set
+    # The vault's advocate (Sam Example) signs when no signatory is set.
+    assert_letter_for_the_case(pdf_text(out.read_bytes()), "1 February 2025")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".imsa-")] == []
 
 
 def test_late_letter_is_refused_without_the_exceptional_section(cli_vault, tmp_path, capsys) -> None:
     path, cid = cli_vault
     out = tmp_path / "late.pdf"
-    code, _out, err = run(capsys, *letter_args(path, cid, out, "--today", "2025-03-03"))
+    code, _out, err = run_cli(capsys, *letter_args(path, cid, out, "--today", "2025-03-03"))
     assert code == 1
     assert "exceptional-circumstances section is required" in err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert not out.exists()
 
-    code, _out, err = run(
+    code, _out, err = run_cli(
         capsys,
         *letter_args(
             path, cid, out, "--today", "2025-03-03",
@@ -130,7 +115,7 @@ def test_refusals_exit_1_with_one_sentence(cli_vault, tmp_path, capsys, case, de
     out = tmp_path / "x.pdf"
     args = letter_args(path, case or cid, out, "--today", "2025-02-01")
     args[args.index("dec-rg")] = decision
-    code, _out, err = run(capsys, *args)
+    code, _out, err = run_cli(capsys, *args)
     assert code == 1 and message in err and err.count("\n") == 1
     assert not out.exists()
 
@@ -139,14 +124,14 @@ def test_existing_output_is_untouched_on_refusal(cli_vault, tmp_path, capsys) ->
     path, cid = cli_vault
     out = tmp_path / "keep.pdf"
     out.write_bytes(b"previous")
-    code, _o, _e = run(capsys, *letter_args(path, cid, out, "--today", "2025-03-03"))
+    code, _o, _e = run_cli(capsys, *letter_args(path, cid, out, "--today", "2025-03-03"))
     assert code == 1 and out.read_bytes() == b"previous"
 
 
 def test_save_draft_keeps_a_letter_record_and_audits(cli_vault, tmp_path, capsys) -> None:
     path, cid = cli_vault
     out = tmp_path / "draft.pdf"
-    code, stdout, err = run(capsys, *letter_args(path, cid, out, "--today", "2025-02-01", "--save-draft"))
+    code, stdout, err = run_cli(capsys, *letter_args(path, cid, out, "--today", "2025-02-01", "--save-draft"))
     assert code == 0, err
     letter_id = stdout.strip()
     v = vault_service.unlock(path, PASSPHRASE)
@@ -165,7 +150,7 @@ def test_save_draft_keeps_a_letter_record_and_audits(cli_vault, tmp_path, capsys
 def test_timeline_in_date_order_with_all_scripts(cli_vault, tmp_path, capsys) -> None:
     path, cid = cli_vault
     out = tmp_path / "timeline.pdf"
-    code, _out, err = run(
+    code, _out, err = run_cli(
         capsys, "timeline", "--vault", str(path), cid, "--out", str(out), "--today", "2025-02-01"
     )
     assert code == 0, err
@@ -187,7 +172,9 @@ def test_pseudonymous_timeline_and_summary_hide_the_name(cli_vault, tmp_path, ca
     path, cid = cli_vault
     for command in ("timeline", "summary"):
         out = tmp_path / f"{command}.pdf"
-        code, _o, err = run(capsys, command, "--vault", str(path), cid, "--out", str(out), "--pseudonymous")
+        code, _o, err = run_cli(
+            capsys, command, "--vault", str(path), cid, "--out", str(out), "--pseudonymous"
+        )
         assert code == 0, err
         text = pdf_text(out.read_bytes())
         assert "Nguyễn" not in text and "Hồng" not in text and "CONFIDENTIAL" in text
@@ -195,9 +182,11 @@ def test_pseudonymous_timeline_and_summary_hide_the_name(cli_vault, tmp_path, ca
 
 def test_timeline_unknown_case_and_missing_folder(cli_vault, tmp_path, capsys) -> None:
     path, _cid = cli_vault
-    code, _o, err = run(capsys, "timeline", "--vault", str(path), "nope", "--out", str(tmp_path / "t.pdf"))
+    code, _o, err = run_cli(
+        capsys, "timeline", "--vault", str(path), "nope", "--out", str(tmp_path / "t.pdf")
+    )
     assert code == 1 and "no case with that id" in err
-    code, _o, err = run(
+    code, _o, err = run_cli(
         capsys, "timeline", "--vault", str(path), "nope", "--out", str(tmp_path / "no" / "t.pdf")
     )
     assert code == 1 and "folder" in err
@@ -235,10 +224,10 @@ def test_holding_request_from_the_cli(cli_vault, tmp_path, capsys) -> None:
     path, cid = cli_vault
     out = tmp_path / "holding.pdf"
     args = letter_args(path, cid, out, "--today", "2025-02-01", "--mode", "holding")
-    code, _, err = run(capsys, *args)
+    code, _, err = run_cli(capsys, *args)
     assert code == 1 and "holding request must say" in err  # reason, evidence and date missing
     assert not out.exists()
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys,
         *args,
         "--holding-reason", "The medico-legal report is booked.",

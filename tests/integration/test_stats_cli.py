@@ -18,6 +18,7 @@ from imsa_desktop.domain.dates import format_date
 from imsa_desktop.store.vault import Vault
 from tests import stats_caseload
 from tests.conftest import PASSPHRASE
+from tests.helpers import run_cli
 
 PERIOD = ["--from", "2025-01-01", "--to", "2025-09-30", "--today", "2025-08-01"]
 
@@ -43,12 +44,6 @@ def two_vaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, P
     return a_path, b_path
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def _forbidden() -> list[str]:
     out = list(stats_caseload.NAMES) + list(stats_caseload.SURNAMES)
     out += [stats_caseload.REFERENCE_PREFIX, stats_caseload.NOTE_PREFIX.strip(), "Wexcombe", "Millbrook"]
@@ -70,11 +65,11 @@ def test_export_combine_and_scan_every_output(two_vaults, capsys, tmp_path: Path
     a, b = two_vaults
     out = tmp_path / "out"
     out.mkdir()
-    code, stdout, err = run(capsys, "stats", "--vault", str(a), *PERIOD, "--out", str(out / "a.json"))
+    code, stdout, err = run_cli(capsys, "stats", "--vault", str(a), *PERIOD, "--out", str(out / "a.json"))
     assert code == 0, err
     assert "exact" in err and stdout == ""
-    assert run(capsys, "stats", "--vault", str(a), *PERIOD, "--out", str(out / "a.csv"))[0] == 0
-    assert run(capsys, "stats", "--vault", str(b), *PERIOD, "--out", str(out / "b.json"))[0] == 0
+    assert run_cli(capsys, "stats", "--vault", str(a), *PERIOD, "--out", str(out / "a.csv"))[0] == 0
+    assert run_cli(capsys, "stats", "--vault", str(b), *PERIOD, "--out", str(out / "b.json"))[0] == 0
 
     a_data = json.loads((out / "a.json").read_text(encoding="utf-8"))
     b_data = json.loads((out / "b.json").read_text(encoding="utf-8"))
@@ -84,7 +79,7 @@ def test_export_combine_and_scan_every_output(two_vaults, capsys, tmp_path: Path
     assert b_data["figures"]["cases.open_during"] == 2
     assert a_data["vault"] != b_data["vault"]
 
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys, "stats", "combine", str(out / "a.json"), str(out / "b.json"), "--out", str(out / "report.csv")
     )
     assert code == 0, err
@@ -94,7 +89,7 @@ def test_export_combine_and_scan_every_output(two_vaults, capsys, tmp_path: Path
     assert "referrals.duty_to_notify,Duty to Notify reports,fewer than 5," in report_csv  # 1
     assert "referrals.nrm,NRM referrals,hidden," in report_csv  # 8 = 9 - 1 would reveal the 1
     assert "cases.closed,Cases closed,fewer than 5," in report_csv
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys, "stats", "combine", str(out / "a.json"), str(out / "b.json"), "--out", str(out / "report.pdf")
     )
     assert code == 0, err
@@ -117,10 +112,10 @@ def test_export_combine_and_scan_every_output(two_vaults, capsys, tmp_path: Path
 
 def test_combine_refuses_the_same_vault_twice_and_other_schemas(two_vaults, capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     a, _b = two_vaults
-    run(capsys, "stats", "--vault", str(a), *PERIOD, "--out", str(tmp_path / "a1.json"))
-    run(capsys, "stats", "--vault", str(a), *PERIOD, "--out", str(tmp_path / "a2.json"))
+    run_cli(capsys, "stats", "--vault", str(a), *PERIOD, "--out", str(tmp_path / "a1.json"))
+    run_cli(capsys, "stats", "--vault", str(a), *PERIOD, "--out", str(tmp_path / "a2.json"))
     report = tmp_path / "r.pdf"
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, "stats", "combine", str(tmp_path / "a1.json"), str(tmp_path / "a2.json"), "--out", str(report)
     )
     assert code == 1 and "same vault" in err and err.count("\n") == 1 and "Traceback" not in err
@@ -128,10 +123,10 @@ def test_combine_refuses_the_same_vault_twice_and_other_schemas(two_vaults, caps
     data = json.loads((tmp_path / "a1.json").read_text(encoding="utf-8"))
     data["schema"] = "imsa-stats/9"
     (tmp_path / "new.json").write_text(json.dumps(data), encoding="utf-8")
-    code, _, err = run(capsys, "stats", "combine", str(tmp_path / "new.json"), "--out", str(report))
+    code, _, err = run_cli(capsys, "stats", "combine", str(tmp_path / "new.json"), "--out", str(report))
     assert code == 1 and "new.json" in err and "imsa-stats/9" in err and err.count("\n") == 1
     (tmp_path / "junk.json").write_text("not json", encoding="utf-8")
-    code, _, err = run(capsys, "stats", "combine", str(tmp_path / "junk.json"), "--out", str(report))
+    code, _, err = run_cli(capsys, "stats", "combine", str(tmp_path / "junk.json"), "--out", str(report))
     assert code == 1 and "not a statistics export" in err
     assert not report.exists()
 
@@ -149,7 +144,7 @@ def test_bad_input_is_exit_1_with_one_sentence(
 ) -> None:  # type: ignore[no-untyped-def]
     a, _b = two_vaults
     monkeypatch.chdir(tmp_path)
-    code, out, err = run(capsys, "stats", "--vault", str(a), *argv)
+    code, out, err = run_cli(capsys, "stats", "--vault", str(a), *argv)
     assert code == 1 and message in err and err.count("\n") == 1 and out == ""
     assert not (tmp_path / "s.json").exists()
 

@@ -217,16 +217,8 @@ def test_the_13_december_2022_recovery_period_change(rules: list[Rule]) -> None:
 
 
 def test_a_case_through_negative_rg_reconsideration_and_positive_cg(rules: list[Rule]) -> None:
-    case = make_case(
-        EW,
-        referral=date(2025, 1, 6),
-        decisions=(
-            (RG, NEG, date(2025, 1, 20)),
-            (RECON, POS, date(2025, 3, 10)),
-            (CG, POS, date(2025, 12, 1)),
-        ),
-        name=NAMES[1],
-    )
+    decided = ((RG, NEG, date(2025, 1, 20)), (RECON, POS, date(2025, 3, 10)), (CG, POS, date(2025, 12, 1)))
+    case = make_case(EW, referral=date(2025, 1, 6), decisions=decided, name=NAMES[1])
     ds = compute_deadlines(case, rules, CAL, today=date(2025, 12, 10))
     assert [(d.rule.id, d.due, d.state) for d in ds] == [
         ("rg_decision_target", date(2025, 1, 13), DeadlineState.MET),
@@ -268,15 +260,8 @@ def test_a_reconsideration_before_the_negative_decision_does_not_close_it(rules:
 
 
 def test_refused_reconsideration_of_a_cg_starts_the_judicial_review_clock(rules: list[Rule]) -> None:
-    case = make_case(
-        NI,
-        decisions=(
-            (RG, POS, date(2024, 3, 1)),
-            (CG, NEG, date(2024, 10, 1)),
-            (RECON, NEG, date(2024, 12, 2)),
-        ),
-        name=NAMES[2],
-    )
+    decided = ((RG, POS, date(2024, 3, 1)), (CG, NEG, date(2024, 10, 1)), (RECON, NEG, date(2024, 12, 2)))
+    case = make_case(NI, decisions=decided, name=NAMES[2])
     ds = compute_deadlines(case, rules, CAL, today=date(2025, 2, 25))
     cg_id, recon_id = case.decisions[1].id, case.decisions[2].id
     jr = {d.trigger_record_id: d for d in ds if d.rule.id == "judicial_review_ni"}

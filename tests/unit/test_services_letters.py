@@ -13,7 +13,7 @@ from imsa_desktop.errors import InvalidInput, LetterRefused, NotFound, UnknownCa
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import letters as letter_service
 from imsa_desktop.services import organisation as org_service
-from tests.helpers import letter_case_doc, pdf_text
+from tests.helpers import assert_letter_for_the_case, letter_case_doc, pdf_text
 from tests.unit.fakes import LetterFakeUnitOfWork
 
 NOW = datetime(2025, 2, 1, 9, 30, tzinfo=UTC)
@@ -70,16 +70,7 @@ def test_letter_pdf_from_services_has_what_the_authority_checks(uow, case_id) ->
     )
     assert draft.deadline == date(2025, 2, 19) and not draft.late
     assert draft.consent_date == date(2025, 1, 27)  # the latest consent recorded on the case
-    text = pdf_text(pdf)
-    assert "Nguyễn Thị Hồng" in text
-    assert "NRM-2025-0042" in text and "SCA/RG/123" in text
-    assert "20 January 2025" in text and "19 February 2025" in text
-    assert "Single Competent Authority" in text
-    assert "Additional evidence not before the decision maker" in text
-    assert "A higher standard than the guidance permits was applied" in text
-    assert "Enclosure 1" in text and "GP letter on injuries" in text
-    assert "Enclosure 2" in text and "Police crime reference letter" in text
-    assert "Sam Example" in text
+    assert_letter_for_the_case(pdf_text(pdf), "19 February 2025")
 
 
 def test_refusals_are_one_clear_sentence(uow, case_id) -> None:

@@ -11,40 +11,28 @@ from imsa_desktop.domain.model import EventKind, TimelineEvent
 from imsa_desktop.errors import InvalidInput, NotFound
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import timeline as svc
+from tests.helpers import case_doc, decision
 
 TODAY = date(2025, 2, 1)
 
 
 @pytest.fixture
 def case_id(vault) -> str:  # type: ignore[no-untyped-def]
-    return case_service.add_case(
-        vault.unit_of_work(),
-        {
-            "survivor": {"full_name": "Arbër Hoxha"},
-            "referral": {"date": "2025-01-06", "first_responder": "Example Council"},
-            "decisions": [{"kind": "reasonable_grounds", "outcome": "negative", "date": "2025-01-20"}],
-            "events": [
-                {"date": "2024-06-01", "title": "Recruited with a false job offer", "kind": "exploitation"},
-                {
-                    "date": "2023-summer",
-                    "end": "2024-02",
-                    "title": "Worked on a farm",
-                    "kind": "exploitation",
-                },
-            ],
-            "appointments": [{"start": "2025-02-03T10:00", "title": "Solicitor", "kind": "legal"}],
-            "evidence": [
-                {
-                    "id": "ev-1",
-                    "title": "GP letter",
-                    "date_obtained": "2025-01-25",
-                    "date_provided": "2025-01-28",
-                    "provided_to": "SCA",
-                }
-            ],
-        },
-        today=TODAY,
+    farm = {"date": "2023-summer", "end": "2024-02", "title": "Worked on a farm", "kind": "exploitation"}
+    gp = {"id": "ev-1", "title": "GP letter", "date_obtained": "2025-01-25"}
+    gp |= {"date_provided": "2025-01-28", "provided_to": "SCA"}
+    doc = case_doc(
+        "Arbër Hoxha",
+        decision("reasonable_grounds", "negative", "2025-01-20"),
+        referral={"date": "2025-01-06", "first_responder": "Example Council"},
+        events=[
+            {"date": "2024-06-01", "title": "Recruited with a false job offer", "kind": "exploitation"},
+            farm,
+        ],
+        appointments=[{"start": "2025-02-03T10:00", "title": "Solicitor", "kind": "legal"}],
+        evidence=[gp],
     )
+    return case_service.add_case(vault.unit_of_work(), doc, today=TODAY)
 
 
 def test_chronology_merges_stored_and_derived_in_date_order(vault, case_id) -> None:  # type: ignore[no-untyped-def]
