@@ -28,6 +28,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from imsa_desktop.domain.enums import LabelledEnum
 from imsa_desktop.errors import InvalidInput
 
 
@@ -68,14 +69,10 @@ _PURPOSE_LABELS = {
 }
 
 
-class ConsentType(StrEnum):
-    WRITTEN = "written"
-    VERBAL = "verbal"
-    NOT_RECORDED = "not_recorded"
-
-    @property
-    def label(self) -> str:
-        return {"written": "Written", "verbal": "Verbal", "not_recorded": "Not recorded"}[self.value]
+class ConsentType(LabelledEnum):
+    WRITTEN = "written", "Written"
+    VERBAL = "verbal", "Verbal"
+    NOT_RECORDED = "not_recorded", "Not recorded"
 
 
 # The need-to-know groups a consent can cover. The share wizard offers the same groups and

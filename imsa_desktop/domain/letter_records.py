@@ -18,11 +18,11 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from imsa_desktop.domain.codec import from_jsonable, to_jsonable
 from imsa_desktop.domain.dates import format_date
+from imsa_desktop.domain.enums import LabelledEnum
 from imsa_desktop.domain.letters import LetterDraft
 from imsa_desktop.domain.model import Clock, Record
 from imsa_desktop.errors import InvalidInput
@@ -30,34 +30,20 @@ from imsa_desktop.errors import InvalidInput
 FOLLOW_UP_DAYS = 28  # local practice: chase the authority if nothing has come back in 4 weeks
 
 
-class LetterStatus(StrEnum):
-    DRAFT = "draft"
-    SENT = "sent"
-    RESPONSE_RECEIVED = "response_received"
-    OUTCOME = "outcome"
-
-    @property
-    def label(self) -> str:
-        return {
-            "draft": "Draft",
-            "sent": "Sent",
-            "response_received": "Response received",
-            "outcome": "Outcome recorded",
-        }[self.value]
+class LetterStatus(LabelledEnum):
+    DRAFT = "draft", "Draft"
+    SENT = "sent", "Sent"
+    RESPONSE_RECEIVED = "response_received", "Response received"
+    OUTCOME = "outcome", "Outcome recorded"
 
 
-class LetterOutcome(StrEnum):
-    OVERTURNED = "overturned"  # the negative decision was withdrawn and remade positively
-    UPHELD = "upheld"  # reconsideration refused: the negative decision stands
-    WITHDRAWN = "withdrawn"  # the request was withdrawn
-
-    @property
-    def label(self) -> str:
-        return {
-            "overturned": "Decision overturned",
-            "upheld": "Decision upheld",
-            "withdrawn": "Request withdrawn",
-        }[self.value]
+class LetterOutcome(LabelledEnum):
+    OVERTURNED = (
+        "overturned",
+        "Decision overturned",
+    )  # the negative decision was withdrawn and remade positively
+    UPHELD = "upheld", "Decision upheld"  # reconsideration refused: the negative decision stands
+    WITHDRAWN = "withdrawn", "Request withdrawn"  # the request was withdrawn
 
 
 @dataclass(kw_only=True)

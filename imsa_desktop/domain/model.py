@@ -24,6 +24,7 @@ from imsa_desktop.domain.consent import (
     upgrade_consent_data,
 )
 from imsa_desktop.domain.dates import FuzzyDate
+from imsa_desktop.domain.enums import LabelledEnum
 from imsa_desktop.errors import InvalidInput
 
 _Date = date  # for fields declared after a field named ``date``
@@ -48,46 +49,24 @@ def new_case_code() -> str:
     return f"{s[:3]}-{s[3:]}"
 
 
-class Jurisdiction(StrEnum):
-    ENGLAND_WALES = "england-wales"
-    SCOTLAND = "scotland"
-    NORTHERN_IRELAND = "northern-ireland"
-
-    @property
-    def label(self) -> str:
-        return {
-            "england-wales": "England & Wales",
-            "scotland": "Scotland",
-            "northern-ireland": "Northern Ireland",
-        }[self.value]
+class Jurisdiction(LabelledEnum):
+    ENGLAND_WALES = "england-wales", "England & Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
 
 
-class CaseStatus(StrEnum):
-    OPEN = "open"
-    LOST_CONTACT = "lost_contact"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return {"open": "Open", "lost_contact": "Lost contact", "closed": "Closed"}[self.value]
+class CaseStatus(LabelledEnum):
+    OPEN = "open", "Open"
+    LOST_CONTACT = "lost_contact", "Lost contact"
+    CLOSED = "closed", "Closed"
 
 
-class DecisionKind(StrEnum):
-    REASONABLE_GROUNDS = "reasonable_grounds"
-    CONCLUSIVE_GROUNDS = "conclusive_grounds"
-    RECONSIDERATION = "reconsideration"
-    VTS = "vts"
-    PUBLIC_ORDER_DISQUALIFICATION = "public_order_disqualification"
-
-    @property
-    def label(self) -> str:
-        return {
-            "reasonable_grounds": "Reasonable Grounds",
-            "conclusive_grounds": "Conclusive Grounds",
-            "reconsideration": "Reconsideration",
-            "vts": "Temporary Permission to Stay (VTS)",
-            "public_order_disqualification": "Public order disqualification",
-        }[self.value]
+class DecisionKind(LabelledEnum):
+    REASONABLE_GROUNDS = "reasonable_grounds", "Reasonable Grounds"
+    CONCLUSIVE_GROUNDS = "conclusive_grounds", "Conclusive Grounds"
+    RECONSIDERATION = "reconsideration", "Reconsideration"
+    VTS = "vts", "Temporary Permission to Stay (VTS)"
+    PUBLIC_ORDER_DISQUALIFICATION = "public_order_disqualification", "Public order disqualification"
 
     @property
     def short(self) -> str:
@@ -100,18 +79,14 @@ class DecisionKind(StrEnum):
         }[self.value]
 
 
-class Outcome(StrEnum):
+class Outcome(LabelledEnum):  # labels: the values, capitalised
     POSITIVE = "positive"
     NEGATIVE = "negative"
     PENDING = "pending"
     WITHDRAWN = "withdrawn"
 
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
-
-class RemovalBar(StrEnum):
+class RemovalBar(LabelledEnum):
     """Whether the decision letter says para 14.216 applies (from 17 September 2025).
 
     Modern Slavery: Statutory Guidance para 14.216 (17 September 2025 update): no
@@ -119,64 +94,32 @@ class RemovalBar(StrEnum):
     party to both ECAT and the ECHR. Then judicial review is the only route.
     """
 
-    YES = "yes"
-    NO = "no"
-    NOT_KNOWN = "not_known"
-
-    @property
-    def label(self) -> str:
-        return {
-            "yes": "Yes: the letter says para 14.216 applies",
-            "no": "No: the letter does not rely on para 14.216",
-            "not_known": "Not known",
-        }[self.value]
+    YES = "yes", "Yes: the letter says para 14.216 applies"
+    NO = "no", "No: the letter does not rely on para 14.216"
+    NOT_KNOWN = "not_known", "Not known"
 
 
-class Authority(StrEnum):
-    SCA = "SCA"
-    IECA = "IECA"
-
-    @property
-    def label(self) -> str:
-        return {
-            "SCA": "Single Competent Authority",
-            "IECA": "Immigration Enforcement Competent Authority",
-        }[self.value]
+class Authority(LabelledEnum):
+    SCA = "SCA", "Single Competent Authority"
+    IECA = "IECA", "Immigration Enforcement Competent Authority"
 
 
-class ReferralRoute(StrEnum):
-    NRM = "nrm"  # adult consented (or child: no consent needed)
-    DUTY_TO_NOTIFY = "duty_to_notify"  # MS1, anonymous, E&W only
-
-    @property
-    def label(self) -> str:
-        return {"nrm": "NRM referral", "duty_to_notify": "Duty to Notify (MS1)"}[self.value]
+class ReferralRoute(LabelledEnum):
+    NRM = "nrm", "NRM referral"  # adult consented (or child: no consent needed)
+    DUTY_TO_NOTIFY = "duty_to_notify", "Duty to Notify (MS1)"  # MS1, anonymous, E&W only
 
 
-class Stage(StrEnum):
+class Stage(LabelledEnum):
     """Where a case stands in the NRM, derived from its referral and decisions."""
 
-    PRE_REFERRAL = "pre_referral"
-    AWAITING_RG = "awaiting_rg"
-    NEGATIVE_RG = "negative_rg"
-    AWAITING_CG = "awaiting_cg"
-    NEGATIVE_CG = "negative_cg"
-    POSITIVE_CG = "positive_cg"
-    DISQUALIFIED = "disqualified"
-    DUTY_TO_NOTIFY = "duty_to_notify"
-
-    @property
-    def label(self) -> str:
-        return {
-            "pre_referral": "Not yet referred",
-            "awaiting_rg": "Awaiting RG",
-            "negative_rg": "Negative RG",
-            "awaiting_cg": "Awaiting CG",
-            "negative_cg": "Negative CG",
-            "positive_cg": "Positive CG",
-            "disqualified": "Disqualified",
-            "duty_to_notify": "Duty to Notify only",
-        }[self.value]
+    PRE_REFERRAL = "pre_referral", "Not yet referred"
+    AWAITING_RG = "awaiting_rg", "Awaiting RG"
+    NEGATIVE_RG = "negative_rg", "Negative RG"
+    AWAITING_CG = "awaiting_cg", "Awaiting CG"
+    NEGATIVE_CG = "negative_cg", "Negative CG"
+    POSITIVE_CG = "positive_cg", "Positive CG"
+    DISQUALIFIED = "disqualified", "Disqualified"
+    DUTY_TO_NOTIFY = "duty_to_notify", "Duty to Notify only"
 
 
 EXPLOITATION_TYPES = {
@@ -399,55 +342,28 @@ def _reconsidered_kind(case: Case, d: Decision) -> str:
 # ---- case records kept outside the Case aggregate ----------------------------------------
 
 
-class EventKind(StrEnum):
+class EventKind(LabelledEnum):
     """What kind of thing happened, in the order a survivor's story usually runs."""
 
-    RECRUITMENT = "recruitment"
-    JOURNEY = "journey"
-    ARRIVAL_UK = "arrival_uk"
-    EXPLOITATION = "exploitation"
-    EXIT = "exit"
-    REFERRAL = "referral"
-    DECISION = "decision"
-    POLICE_CONTACT = "police_contact"
-    MEDICAL = "medical"
-    LEGAL = "legal"
-    ACCOMMODATION = "accommodation"
-    LOST_CONTACT = "lost_contact"
-    RE_REFERRAL = "re_referral"
-    CONTACT = "contact"
-    APPOINTMENT = "appointment"
-    EVIDENCE = "evidence"
-    LETTER = "letter"
-    DEADLINE = "deadline"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return _EVENT_LABELS[self.value]
-
-
-_EVENT_LABELS = {
-    "recruitment": "Recruitment",
-    "journey": "Journey",
-    "arrival_uk": "Arrival in the UK",
-    "exploitation": "Exploitation",
-    "exit": "Exit from exploitation",
-    "referral": "NRM referral",
-    "decision": "Decision",
-    "police_contact": "Police contact",
-    "medical": "Medical",
-    "legal": "Legal",
-    "accommodation": "Accommodation",
-    "lost_contact": "Lost contact",
-    "re_referral": "Re-referral",
-    "contact": "Contact with the survivor",
-    "appointment": "Appointment",
-    "evidence": "Evidence",
-    "letter": "Letter",
-    "deadline": "Deadline",
-    "other": "Other",
-}
+    RECRUITMENT = "recruitment", "Recruitment"
+    JOURNEY = "journey", "Journey"
+    ARRIVAL_UK = "arrival_uk", "Arrival in the UK"
+    EXPLOITATION = "exploitation", "Exploitation"
+    EXIT = "exit", "Exit from exploitation"
+    REFERRAL = "referral", "NRM referral"
+    DECISION = "decision", "Decision"
+    POLICE_CONTACT = "police_contact", "Police contact"
+    MEDICAL = "medical", "Medical"
+    LEGAL = "legal", "Legal"
+    ACCOMMODATION = "accommodation", "Accommodation"
+    LOST_CONTACT = "lost_contact", "Lost contact"
+    RE_REFERRAL = "re_referral", "Re-referral"
+    CONTACT = "contact", "Contact with the survivor"
+    APPOINTMENT = "appointment", "Appointment"
+    EVIDENCE = "evidence", "Evidence"
+    LETTER = "letter", "Letter"
+    DEADLINE = "deadline", "Deadline"
+    OTHER = "other", "Other"
 
 
 @dataclass(kw_only=True)
@@ -465,32 +381,17 @@ class TimelineEvent(Record):
     evidence_ids: list[str] = field(default_factory=list)
 
 
-class AppointmentKind(StrEnum):
-    SCA_INTERVIEW = "sca_interview"
-    ASYLUM_INTERVIEW = "asylum_interview"
-    LEGAL = "legal"
-    GP = "gp"
-    MEDICO_LEGAL = "medico_legal"
-    POLICE = "police"
-    COURT = "court"
-    SUPPORT_WORKER = "support_worker"
-    RNA = "rna"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return {
-            "sca_interview": "SCA interview",
-            "asylum_interview": "Asylum interview",
-            "legal": "Solicitor / legal",
-            "gp": "GP",
-            "medico_legal": "Medico-legal",
-            "police": "Police",
-            "court": "Court",
-            "support_worker": "Support worker",
-            "rna": "Recovery Needs Assessment",
-            "other": "Other",
-        }[self.value]
+class AppointmentKind(LabelledEnum):
+    SCA_INTERVIEW = "sca_interview", "SCA interview"
+    ASYLUM_INTERVIEW = "asylum_interview", "Asylum interview"
+    LEGAL = "legal", "Solicitor / legal"
+    GP = "gp", "GP"
+    MEDICO_LEGAL = "medico_legal", "Medico-legal"
+    POLICE = "police", "Police"
+    COURT = "court", "Court"
+    SUPPORT_WORKER = "support_worker", "Support worker"
+    RNA = "rna", "Recovery Needs Assessment"
+    OTHER = "other", "Other"
 
 
 @dataclass(kw_only=True)

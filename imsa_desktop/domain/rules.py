@@ -44,35 +44,27 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from imsa_desktop.domain.dates import format_date, parse_iso_date
+from imsa_desktop.domain.enums import LabelledEnum
 from imsa_desktop.domain.model import Jurisdiction
 from imsa_desktop.errors import InvalidInput
 
 
-class Trigger(StrEnum):
+class Trigger(LabelledEnum):
     """The case fact a deadline counts from."""
 
-    REFERRAL = "referral"  # the NRM referral date (not Duty to Notify)
-    RG_POSITIVE = "rg_positive"  # a positive RG, or a reconsideration that made one
-    RG_NEGATIVE = "rg_negative"
-    CG_POSITIVE = "cg_positive"  # a positive CG, or a reconsideration that made one
-    CG_NEGATIVE = "cg_negative"
-    VTS_DECISION = "vts_decision"  # a refused (negative) VTS decision
-    RECONSIDERATION_REFUSED = "reconsideration_refused"  # a negative reconsideration decision
-
-    @property
-    def label(self) -> str:
-        return {
-            "referral": "the referral",
-            "rg_positive": "the positive RG",
-            "rg_negative": "the negative RG",
-            "cg_positive": "the positive CG",
-            "cg_negative": "the negative CG",
-            "vts_decision": "the VTS refusal",
-            "reconsideration_refused": "the refused reconsideration",
-        }[self.value]
+    REFERRAL = "referral", "the referral"  # the NRM referral date (not Duty to Notify)
+    RG_POSITIVE = "rg_positive", "the positive RG"  # a positive RG, or a reconsideration that made one
+    RG_NEGATIVE = "rg_negative", "the negative RG"
+    CG_POSITIVE = "cg_positive", "the positive CG"  # a positive CG, or a reconsideration that made one
+    CG_NEGATIVE = "cg_negative", "the negative CG"
+    VTS_DECISION = "vts_decision", "the VTS refusal"  # a refused (negative) VTS decision
+    RECONSIDERATION_REFUSED = (
+        "reconsideration_refused",
+        "the refused reconsideration",
+    )  # a negative reconsideration decision
 
 
-class Counting(StrEnum):
+class Counting(LabelledEnum):
     """How the words of the source count a period from its trigger day.
 
     ``after``: "within 3 months after", "within 30 days of": day 1 is the day after the trigger.
@@ -80,12 +72,8 @@ class Counting(StrEnum):
     the period ends one day earlier than the same period counted ``after``.
     """
 
-    AFTER = "after"
-    BEGINNING_WITH = "beginning_with"
-
-    @property
-    def label(self) -> str:
-        return {"after": "after", "beginning_with": "beginning with"}[self.value]
+    AFTER = "after", "after"
+    BEGINNING_WITH = "beginning_with", "beginning with"
 
 
 class NotWhen(StrEnum):
@@ -104,14 +92,13 @@ class PeriodUnit(StrEnum):
         return f"{amount} {word}{'' if amount == 1 else 's'}"
 
 
-class Nature(StrEnum):
-    TARGET = "target"  # an aim the authority sets itself; missing it is a fact to note
-    HARD_LIMIT = "hard_limit"  # a time limit someone on the case must meet
-    MINIMUM = "minimum"  # a period that must at least run (support, no removal, no CG before)
-
-    @property
-    def label(self) -> str:
-        return {"target": "Target", "hard_limit": "Time limit", "minimum": "Minimum period"}[self.value]
+class Nature(LabelledEnum):
+    TARGET = "target", "Target"  # an aim the authority sets itself; missing it is a fact to note
+    HARD_LIMIT = "hard_limit", "Time limit"  # a time limit someone on the case must meet
+    MINIMUM = (
+        "minimum",
+        "Minimum period",
+    )  # a period that must at least run (support, no removal, no CG before)
 
 
 class MetWhen(StrEnum):
