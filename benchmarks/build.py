@@ -1,12 +1,15 @@
 """Build (once) and cache the benchmark vault and its plain-SQLite twin.
 
 The vault is a real IMSA vault (Vault.create, every migration), filled from benchmarks.caseload.
-Rows go in with the same column values and JSON the repositories write, in one transaction per
-100 cases; the full-text rows are inserted directly (the repositories' per-record
-``DELETE FROM search WHERE record_id = ?`` scans the whole FTS table, which makes 200,000
-inserts quadratic: see docs/performance.md). Attachments go through AttachmentStore.write,
-streamed, exactly as the app writes them. The plain twin is ``sqlcipher_export`` of the vault
-into an unkeyed database, so both hold identical pages' worth of rows.
+Rows are made by the repositories' own row functions (``case_row``, ``record_row``,
+``search_row``), so columns, JSON and search rows are what the app writes; they go in with
+``executemany``, 1,000 cases per transaction, through a 1 GiB page cache (with the default
+2 MiB cache and 100 cases per commit, every commit rewrote most index pages of the random
+ids into the WAL, so each batch took longer than the last: see docs/performance.md). The
+full-text rows are inserted directly and ``search_map`` filled from their rowids (the
+repositories' per-record look-up is not needed for new rows). Attachments go through
+AttachmentStore.write, streamed, exactly as the app writes them. The plain twin is
+``sqlcipher_export`` of the vault into an unkeyed database, so both hold identical rows.
 """
 
 from __future__ import annotations
@@ -17,15 +20,15 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 from benchmarks.caseload import SIZES, AttachmentSpec, SyntheticCase, attachment_bytes, generate
 from imsa_desktop.crypto.kdf import TEST_PARAMS
-from imsa_desktop.domain.codec import to_jsonable
 from imsa_desktop.domain.model import Record
 from imsa_desktop.services import identity as identity_service
+from imsa_desktop.store import repositories as repo
 from imsa_desktop.store import search as fts
 from imsa_desktop.store.attachments import AttachmentStore
 from imsa_desktop.store.connection import Connection
@@ -35,7 +38,9 @@ from imsa_desktop.store.vault import Vault, unwrap_with_passphrase
 FORMAT_VERSION = "1"  # bump when the generator or the build changes
 PASSPHRASE = "benchmark passphrase: synthetic data only"
 ADVOCATE = "Benchmark Advocate (fictional)"
-BATCH_CASES = 100
+BATCH_CASES = 100  # cases prepared and inserted at a time
+TX_CASES = 1_000  # cases per transaction: each commit writes every page it touched to the WAL
+BUILD_CACHE_KIB = 1 << 20  # page cache of the build's connection (1 GiB): see docs/performance.md
 
 
 def cache_root() -> Path:
@@ -58,10 +63,6 @@ class Built:
 
     def open_vault(self) -> Vault:
         return Vault.open(unwrap_with_passphrase(self.vault_path, PASSPHRASE))
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
 
 
 class _Stream(io.RawIOBase):
@@ -89,81 +90,41 @@ def attachment_stream(spec: AttachmentSpec) -> BinaryIO:
     return cast(BinaryIO, _Stream(attachment_bytes(spec)))
 
 
-def _record_rows(
-    kind: str, recs: Iterable[Record], key: Any
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    rows, fts_rows = [], []
+def _rows(
+    kind: str, recs: Iterable[Record], key: Callable[[Any], str], rows: list[Any], fts_rows: list[Any]
+) -> None:
     for r in recs:
-        data = to_jsonable(r)
-        rows.append(
-            (
-                r.id,
-                data["case_id"],
-                kind,
-                key(r),
-                r.created_at.isoformat(),
-                r.updated_at.isoformat(),
-                json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-            )
-        )
-        title, body = fts.record_text(kind, data)
-        fts_rows.append((data["case_id"], r.id, kind, title, body, fts._alt(f"{title}\n{body}")))
-    return rows, fts_rows
+        row, data = repo.record_row(r, kind, key(r))
+        rows.append(row)
+        fts_rows.append(fts.search_row(row[1], r.id, kind, *fts.record_text(kind, data)))
 
 
 def insert_batch(conn: Connection, batch: list[SyntheticCase]) -> None:
-    case_rows, fts_rows, rec_rows, audit_rows = [], [], [], []
+    """Insert *batch* inside the caller's transaction, rows as the repositories write them."""
+    case_rows: list[Any] = []
+    rec_rows: list[Any] = []
+    fts_rows: list[Any] = []
+    audit_rows = []
     for sc in batch:
         c = sc.case
-        data = to_jsonable(c)
-        case_rows.append(
-            (
-                c.id,
-                c.code,
-                c.survivor.display_name(),
-                c.status.value,
-                c.stage.value,
-                c.created_at.isoformat(),
-                c.updated_at.isoformat(),
-                json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-            )
-        )
-        title, body = fts.case_text(data)
-        fts_rows.append((c.id, c.id, "case", title, body, fts._alt(f"{title}\n{body}")))
-        r1, f1 = _record_rows("event", sc.events, _event_key)
-        r2, f2 = _record_rows("evidence", sc.notes, _evidence_key)
-        rec_rows += r1 + r2
-        fts_rows += f1 + f2
+        row, data = repo.case_row(c)
+        case_rows.append(row)
+        fts_rows.append(fts.search_row(c.id, c.id, "case", *fts.case_text(data), fts.case_hidden_text(data)))
+        _rows("event", sc.events, _event_key, rec_rows, fts_rows)
+        _rows("evidence", sc.evidence, _evidence_key, rec_rows, fts_rows)
         audit_rows.append((c.created_at.isoformat(), ADVOCATE, "created", c.id, f"events={len(sc.events)}"))
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.executemany(
-            "INSERT INTO cases (id, code, display_name, status, stage, created_at, updated_at, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            case_rows,
-        )
-        conn.executemany(
-            "INSERT INTO records (id, case_id, kind, sort_key, created_at, updated_at, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            rec_rows,
-        )
-        start = conn.execute("SELECT coalesce(max(rowid), 0) FROM search").fetchone()[0]
-        conn.executemany(
-            "INSERT INTO search (case_id, record_id, kind, title, body, alt) VALUES (?, ?, ?, ?, ?, ?)",
-            fts_rows,
-        )
-        conn.execute(
-            "INSERT INTO search_map (record_id, case_id, fts_rowid)"
-            " SELECT record_id, case_id, rowid FROM search WHERE rowid > ?",
-            (start,),
-        )
-        conn.executemany(
-            "INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?, ?, ?, ?, ?)", audit_rows
-        )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    conn.executemany(repo.INSERT_CASE, case_rows)
+    conn.executemany(repo.INSERT_RECORD, rec_rows)
+    start = conn.execute("SELECT coalesce(max(rowid), 0) FROM search").fetchone()[0]
+    conn.executemany(fts.INSERT_SEARCH, fts_rows)
+    conn.execute(
+        "INSERT INTO search_map (record_id, case_id, fts_rowid)"
+        " SELECT record_id, case_id, rowid FROM search WHERE rowid > ?",
+        (start,),
+    )
+    conn.executemany(
+        "INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?, ?, ?, ?, ?)", audit_rows
+    )
 
 
 def _log(msg: str) -> None:
@@ -191,21 +152,31 @@ def build(size: str, seed: int, *, force: bool = False) -> Built:
         with vault.unit_of_work() as uow:
             identity_service.ensure_identity_in(uow)
             uow.commit()
+        conn.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
         batch: list[SyntheticCase] = []
         attachments: list[tuple[str, AttachmentSpec]] = []
         counts = {"cases": 0, "events": 0, "notes": 0}
-        for sc in generate(size, seed):
-            batch.append(sc)
-            counts["cases"] += 1
-            counts["events"] += len(sc.events)
-            counts["notes"] += len(sc.notes) - len(sc.attachments)
-            attachments += [(sc.case.id, a) for a in sc.attachments]
-            if len(batch) >= BATCH_CASES:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for sc in generate(size, seed):
+                batch.append(sc)
+                counts["cases"] += 1
+                counts["events"] += len(sc.events)
+                counts["notes"] += len(sc.evidence) - len(sc.attachments)
+                attachments += [(sc.case.id, a) for a in sc.attachments]
+                if len(batch) >= BATCH_CASES:
+                    insert_batch(conn, batch)
+                    batch = []
+                    if counts["cases"] % TX_CASES == 0:
+                        conn.execute("COMMIT")
+                        conn.execute("BEGIN IMMEDIATE")
+                    _log(f"{size}: {counts['cases']} cases, {time.perf_counter() - t0:.0f} s")
+            if batch:
                 insert_batch(conn, batch)
-                batch = []
-                _log(f"{size}: {counts['cases']} cases")
-        if batch:
-            insert_batch(conn, batch)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
         t_rows = time.perf_counter() - t0
         store = AttachmentStore(conn)
         total = 0

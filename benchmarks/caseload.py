@@ -13,76 +13,54 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from imsa_desktop.domain import model
+from imsa_desktop.domain.case_document import CaseDocument
 from imsa_desktop.domain.dates import FuzzyDate
-from imsa_desktop.domain.model import (
-    Authority,
-    Case,
-    Decision,
-    DecisionKind,
-    EventKind,
-    EvidenceItem,
-    EvidenceKind,
-    Jurisdiction,
-    Outcome,
-    Referral,
-    Survivor,
-    TimelineEvent,
-)
 
 SYNTHETIC_NOTE = "SYNTHETIC BENCHMARK CASE - not a real person."
 
-# (given names, family names, romanised alias or "", nationality, language code)
-# Family name first where that is the custom (Vietnamese); the alias is the usual Latin spelling.
-NAME_POOLS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str, str]] = {
-    "vietnamese": (
-        ("Thị Hồng", "Văn Đức", "Thị Lan", "Minh Tuấn", "Thị Ngọc", "Quốc Bảo", "Thị Thu", "Văn Hải"),
-        ("Nguyễn", "Trần", "Lê", "Phạm", "Đặng", "Vũ", "Hoàng", "Bùi"),
-        "Vietnamese",
-        "vi",
-    ),
-    "albanian": (
-        ("Arbër", "Elirë", "Dritan", "Blerta", "Gëzim", "Mimoza", "Ilir", "Vjosa"),
-        ("Hoxha", "Krasniqi", "Gashi", "Berisha", "Shehu", "Dervishi", "Çela", "Leka"),
-        "Albanian",
-        "sq",
-    ),
-    "tigrinya": (
-        ("ሰላም", "ዳዊት", "ሄለን", "ዮናስ", "ሚካኤል", "ሳባ"),
-        ("ተስፋይ", "ገብረ", "ኪዳነ", "ሃይለ", "ወልደ", "በረኸት"),
-        "Eritrean",
-        "ti",
-    ),
-    "polish": (
-        ("Paweł", "Łukasz", "Agnieszka", "Małgorzata", "Wojciech", "Zofia", "Grzegorz", "Jolanta"),
-        ("Wiśniewski", "Kowalczyk", "Wójcik", "Zieliński", "Lewandowska", "Dąbrowska", "Kamiński"),
-        "Polish",
-        "pl",
-    ),
-    "romanian": (
-        ("Ștefan", "Ioana", "Mihai", "Andreea", "Florin", "Raluca", "Cătălin", "Elena"),
-        ("Popescu", "Ionescu", "Țurcanu", "Dumitrescu", "Stănescu", "Munteanu", "Bălan"),
-        "Romanian",
-        "ro",
-    ),
-    "ukrainian": (
-        ("Олена", "Тарас", "Ірина", "Богдан", "Оксана", "Дмитро"),
-        ("Шевченко", "Коваленко", "Бондаренко", "Ткаченко", "Мельник", "Кравченко"),
-        "Ukrainian",
-        "uk",
-    ),
-    "arabic": (
-        ("أحمد", "فاطمة", "يوسف", "مريم", "خالد", "نور"),
-        ("الحسن", "عبد الله", "المصري", "الخطيب", "حداد", "سليمان"),
-        "Sudanese",
-        "ar",
-    ),
-    "chinese": (
-        ("伟", "芳", "秀英", "建国", "丽", "强"),
-        ("王", "李", "张", "刘", "陈", "杨"),
-        "Chinese",
-        "zh",
-    ),
-}
+# Each pool: "key; nationality; language code", then its given names, then its family names.
+# Family name first where that is the custom (Vietnamese, Chinese: see full_name); non-Latin
+# names have romanised aliases in ROMANISED.
+_POOL_TABLE = """
+vietnamese; Vietnamese; vi
+    Thị Hồng, Văn Đức, Thị Lan, Minh Tuấn, Thị Ngọc, Quốc Bảo, Thị Thu, Văn Hải
+    Nguyễn, Trần, Lê, Phạm, Đặng, Vũ, Hoàng, Bùi
+albanian; Albanian; sq
+    Arbër, Elirë, Dritan, Blerta, Gëzim, Mimoza, Ilir, Vjosa
+    Hoxha, Krasniqi, Gashi, Berisha, Shehu, Dervishi, Çela, Leka
+tigrinya; Eritrean; ti
+    ሰላም, ዳዊት, ሄለን, ዮናስ, ሚካኤል, ሳባ
+    ተስፋይ, ገብረ, ኪዳነ, ሃይለ, ወልደ, በረኸት
+polish; Polish; pl
+    Paweł, Łukasz, Agnieszka, Małgorzata, Wojciech, Zofia, Grzegorz, Jolanta
+    Wiśniewski, Kowalczyk, Wójcik, Zieliński, Lewandowska, Dąbrowska, Kamiński
+romanian; Romanian; ro
+    Ștefan, Ioana, Mihai, Andreea, Florin, Raluca, Cătălin, Elena
+    Popescu, Ionescu, Țurcanu, Dumitrescu, Stănescu, Munteanu, Bălan
+ukrainian; Ukrainian; uk
+    Олена, Тарас, Ірина, Богдан, Оксана, Дмитро
+    Шевченко, Коваленко, Бондаренко, Ткаченко, Мельник, Кравченко
+arabic; Sudanese; ar
+    أحمد, فاطمة, يوسف, مريم, خالد, نور
+    الحسن, عبد الله, المصري, الخطيب, حداد, سليمان
+chinese; Chinese; zh
+    伟, 芳, 秀英, 建国, 丽, 强
+    王, 李, 张, 刘, 陈, 杨
+"""
+
+
+def _pools(table: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], str, str]]:
+    rows = [line.strip() for line in table.strip().splitlines()]
+    out = {}
+    for head, givens, families in zip(rows[0::3], rows[1::3], rows[2::3], strict=True):
+        key, nationality, lang = head.split("; ")
+        out[key] = (tuple(givens.split(", ")), tuple(families.split(", ")), nationality, lang)
+    return out
+
+
+# key -> (given names, family names, nationality, language code)
+NAME_POOLS = _pools(_POOL_TABLE)
 
 # Romanised forms for the non-Latin scripts, so cases carry the alias advocates type.
 ROMANISED: dict[str, str] = {
@@ -222,10 +200,9 @@ class AttachmentSpec:
 
 
 @dataclass
-class SyntheticCase:
-    case: Case
-    events: list[TimelineEvent] = field(default_factory=list)
-    notes: list[EvidenceItem] = field(default_factory=list)
+class SyntheticCase(CaseDocument):
+    """One case with its events and evidence (file notes, then the items that hold a file)."""
+
     attachments: list[AttachmentSpec] = field(default_factory=list)
 
 
@@ -297,23 +274,23 @@ def generate(size: str = "quick", seed: int = 1) -> Iterator[SyntheticCase]:
         referral_day = created.date() + timedelta(days=crng.randrange(0, 20))
         rg_day = referral_day + timedelta(days=crng.randrange(5, 60))
         case_id = _id(crng)
-        outcome = crng.choice([Outcome.POSITIVE, Outcome.NEGATIVE, Outcome.PENDING])
+        outcome = crng.choice([model.Outcome.POSITIVE, model.Outcome.NEGATIVE, model.Outcome.PENDING])
         decisions = [
-            Decision(
+            model.Decision(
                 id=_id(crng),
-                kind=DecisionKind.REASONABLE_GROUNDS,
+                kind=model.DecisionKind.REASONABLE_GROUNDS,
                 outcome=outcome,
-                date=None if outcome is Outcome.PENDING else rg_day,
-                authority=Authority.SCA,
+                date=None if outcome is model.Outcome.PENDING else rg_day,
+                authority=model.Authority.SCA,
                 reference=f"BENCH-SCA-{i:05d}",
                 created_at=created,
                 updated_at=created,
             )
         ]
-        case = Case(
+        case = model.Case(
             id=case_id,
             code=f"BENCH-{i:05d}",
-            survivor=Survivor(
+            survivor=model.Survivor(
                 full_name=name,
                 preferred_name=given if pool not in ("vietnamese", "chinese") else "",
                 aliases=[alias] if alias else [],
@@ -323,8 +300,8 @@ def generate(size: str = "quick", seed: int = 1) -> Iterator[SyntheticCase]:
                 languages=[lang],
                 interpreter_needed=lang not in ("en",),
             ),
-            jurisdiction=crng.choice(list(Jurisdiction)),
-            referral=Referral(
+            jurisdiction=crng.choice(list(model.Jurisdiction)),
+            referral=model.Referral(
                 date=referral_day,
                 first_responder=crng.choice(RESPONDERS),
                 consent_given=True,
@@ -345,12 +322,12 @@ def generate(size: str = "quick", seed: int = 1) -> Iterator[SyntheticCase]:
                 "money": crng.randrange(500, 20000),
             }
             sc.events.append(
-                TimelineEvent(
+                model.TimelineEvent(
                     id=_id(crng),
                     case_id=case_id,
                     date=FuzzyDate.exact(day),
                     title=crng.choice(EVENT_TITLES).format(**words),
-                    kind=crng.choice(list(EventKind)),
+                    kind=crng.choice(list(model.EventKind)),
                     source=crng.choice(
                         ["Survivor's account", "Police report", "GP letter", "Advocate's note"]
                     ),
@@ -367,12 +344,12 @@ def generate(size: str = "quick", seed: int = 1) -> Iterator[SyntheticCase]:
                 "money": crng.randrange(500, 20000),
             }
             day = created.date() + timedelta(days=k)
-            sc.notes.append(
-                EvidenceItem(
+            sc.evidence.append(
+                model.EvidenceItem(
                     id=_id(crng),
                     case_id=case_id,
                     title=f"File note {day.isoformat()}",
-                    kind=EvidenceKind.OTHER,
+                    kind=model.EvidenceKind.OTHER,
                     source="Advocate's file note",
                     date_obtained=day,
                     body=" ".join(s.format(**words) for s in crng.sample(NOTE_SENTENCES, 4)),
@@ -383,16 +360,18 @@ def generate(size: str = "quick", seed: int = 1) -> Iterator[SyntheticCase]:
         # Attachments are spread over the cases; each hangs off an evidence item of its own.
         want = n_att * (i + 1) // n - att_index
         for _ in range(want):
-            ev = EvidenceItem(
+            ev = model.EvidenceItem(
                 id=_id(crng),
                 case_id=case_id,
                 title=f"Scanned document {att_index + 1}",
-                kind=crng.choice([EvidenceKind.MEDICAL, EvidenceKind.POLICE, EvidenceKind.DOCUMENTS]),
+                kind=crng.choice(
+                    [model.EvidenceKind.MEDICAL, model.EvidenceKind.POLICE, model.EvidenceKind.DOCUMENTS]
+                ),
                 source="Scanned by the advocate",
                 created_at=created,
                 updated_at=created,
             )
-            sc.notes.append(ev)
+            sc.evidence.append(ev)
             sc.attachments.append(
                 AttachmentSpec(
                     ev.id,

@@ -30,11 +30,32 @@ def _hints(cls: type) -> dict[str, Any]:
     return h
 
 
-def to_jsonable(value: Any) -> Any:
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type, value: Any) -> tuple[str, ...] | None:
+    """The field names of dataclass *cls* (None if it is not one), looked up once per class."""
+    try:
+        return _FIELD_NAMES[cls]
+    except KeyError:
+        pass
+    names = None
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = tuple(f.name for f in dataclasses.fields(value))
+    _FIELD_NAMES[cls] = names
+    return names
+
+
+def to_jsonable(value: Any) -> Any:
+    cls = type(value)
+    if cls in _PLAIN:
+        return value
+    names = _field_names(cls, value)
+    if names is not None:
         if isinstance(value, FuzzyDate):
             return value.text
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {n: to_jsonable(getattr(value, n)) for n in names}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):

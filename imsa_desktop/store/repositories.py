@@ -35,6 +35,49 @@ def _dumps(value: Any) -> str:
     return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
 
 
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+CASE_COLUMNS = ("code", "display_name", "status", "stage", "created_at", "updated_at", "data", "id")
+RECORD_COLUMNS = ("id", "case_id", "kind", "sort_key", "created_at", "updated_at", "data")
+INSERT_CASE = f"INSERT INTO cases ({', '.join(CASE_COLUMNS)}) VALUES ({', '.join('?' * len(CASE_COLUMNS))})"
+INSERT_RECORD = (
+    f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({', '.join('?' * len(RECORD_COLUMNS))})"
+)
+
+
+def case_row(case: Case) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The ``cases`` row for *case* (values in ``CASE_COLUMNS`` order) and its JSON data."""
+    data = to_jsonable(case)
+    row = (
+        case.code,
+        case.survivor.display_name(),
+        case.status.value,
+        case.stage.value,
+        case.created_at.isoformat(),
+        case.updated_at.isoformat(),
+        _json(data),
+        case.id,
+    )
+    return row, data
+
+
+def record_row(record: Record, kind: str, sort_key: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The ``records`` row for *record* (values in ``RECORD_COLUMNS`` order) and its JSON data."""
+    data = to_jsonable(record)
+    row = (
+        record.id,
+        data["case_id"],
+        kind,
+        sort_key,
+        record.created_at.isoformat(),
+        record.updated_at.isoformat(),
+        _json(data),
+    )
+    return row, data
+
+
 class SqlCaseRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -59,24 +102,10 @@ class SqlCaseRepository:
         self._write(case, insert=False)
 
     def _write(self, case: Case, insert: bool) -> None:
-        data = to_jsonable(case)
-        row = (
-            case.code,
-            case.survivor.display_name(),
-            case.status.value,
-            case.stage.value,
-            case.created_at.isoformat(),
-            case.updated_at.isoformat(),
-            json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-            case.id,
-        )
+        row, data = case_row(case)
         with storage_errors():
             if insert:
-                self._conn.execute(
-                    "INSERT INTO cases (code, display_name, status, stage, created_at, updated_at, data, id)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    row,
-                )
+                self._conn.execute(INSERT_CASE, row)
             else:
                 cur = self._conn.execute(
                     "UPDATE cases SET code=?, display_name=?, status=?, stage=?, created_at=?, updated_at=?,"
@@ -198,30 +227,17 @@ class SqlRecordRepository(Generic[R]):
         self._write(record, insert=False)
 
     def _write(self, record: R, insert: bool) -> None:
-        data = to_jsonable(record)
+        row, data = record_row(record, self._kind, self._sort_key(record))
         case_id = data["case_id"]
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         with storage_errors():
             if insert:
                 if self._conn.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is None:
                     raise UnknownCase()
-                self._conn.execute(
-                    "INSERT INTO records (id, case_id, kind, sort_key, created_at, updated_at, data)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        record.id,
-                        case_id,
-                        self._kind,
-                        self._sort_key(record),
-                        record.created_at.isoformat(),
-                        record.updated_at.isoformat(),
-                        payload,
-                    ),
-                )
+                self._conn.execute(INSERT_RECORD, row)
             else:
                 cur = self._conn.execute(
                     "UPDATE records SET sort_key=?, updated_at=?, data=? WHERE id=? AND kind=?",
-                    (self._sort_key(record), record.updated_at.isoformat(), payload, record.id, self._kind),
+                    (row[3], row[5], row[6], record.id, self._kind),
                 )
                 if cur.rowcount == 0:
                     raise NotFound(f"There is no {self._kind} with that id in this vault.")

@@ -53,8 +53,24 @@ def fold(text: str) -> str:
 
 def _alt(text: str) -> str:
     """Folded forms of only the words that folding changes (keeps the index small)."""
+    if fold(text) == text:  # nothing to fold (most text): no word would change either
+        return ""
     words = set(re.findall(r"\w+", text))
-    return " ".join(sorted({fold(w) for w in words if fold(w) != w}))
+    return " ".join(sorted({f for w in words if (f := fold(w)) != w}))
+
+
+INSERT_SEARCH = "INSERT INTO search (case_id, record_id, kind, title, body, alt) VALUES (?, ?, ?, ?, ?, ?)"
+
+
+def search_row(
+    case_id: str, record_id: str, kind: str, title: str, body: str, hidden: str = ""
+) -> tuple[str, str, str, str, str, str]:
+    """The ``search`` row for one record (``INSERT_SEARCH`` order): the text and its ``alt``."""
+    alt = _alt(f"{title}\n{body}\n{hidden}")
+    if hidden:
+        words = sorted(set(re.findall(r"\w+", hidden)))
+        alt = " ".join(x for x in (alt, " ".join(words)) if x)
+    return (case_id, record_id, kind, title, body, alt)
 
 
 def index_record(
@@ -66,15 +82,7 @@ def index_record(
     ``alt`` column, which no snippet or highlight reads (safe-contact notes: the snippet of a
     hit must never put them on a screen someone else can see)."""
     _delete_row(conn, record_id)
-    text = f"{title}\n{body}"
-    alt = _alt(f"{text}\n{hidden}")
-    if hidden:
-        words = sorted(set(re.findall(r"\w+", hidden)))
-        alt = " ".join(x for x in (alt, " ".join(words)) if x)
-    cur = conn.execute(
-        "INSERT INTO search (case_id, record_id, kind, title, body, alt) VALUES (?, ?, ?, ?, ?, ?)",
-        (case_id, record_id, kind, title, body, alt),
-    )
+    cur = conn.execute(INSERT_SEARCH, search_row(case_id, record_id, kind, title, body, hidden))
     conn.execute(
         "INSERT INTO search_map (record_id, case_id, fts_rowid) VALUES (?, ?, ?)"
         " ON CONFLICT(record_id) DO UPDATE SET case_id = excluded.case_id, fts_rowid = excluded.fts_rowid",

@@ -18,7 +18,7 @@ from imsa_desktop.domain import case_document
 from imsa_desktop.domain.codec import to_jsonable
 from imsa_desktop.errors import NewerVersion
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.store import connection
+from imsa_desktop.store import connection, repositories
 from imsa_desktop.store.migrations import LATEST, current_version, migrate
 from imsa_desktop.store.vault import keys_path
 from tests.conftest import FIXED_NOW, PASSPHRASE
@@ -41,20 +41,7 @@ def _dumps(obj: object) -> str:
 def _insert_v1(conn: connection.Connection, doc: case_document.CaseDocument) -> None:
     """What a version-1 app wrote: plain rows, no search index yet."""
     c = doc.case
-    conn.execute(
-        "INSERT INTO cases (id, code, display_name, status, stage, created_at, updated_at, data)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            c.id,
-            c.code,
-            c.survivor.display_name(),
-            c.status.value,
-            c.stage.value,
-            c.created_at.isoformat(),
-            c.updated_at.isoformat(),
-            _dumps(c),
-        ),
-    )
+    conn.execute(repositories.INSERT_CASE, repositories.case_row(c)[0])  # same columns since version 1
     for kind, recs in (("event", doc.events), ("appointment", doc.appointments), ("evidence", doc.evidence)):
         for r in recs:
             conn.execute(

@@ -23,7 +23,7 @@ def _first(n: int, seed: int) -> list[dict[str, object]]:
             {
                 "case": to_jsonable(sc.case),
                 "events": [to_jsonable(e) for e in sc.events],
-                "notes": [to_jsonable(x) for x in sc.notes],
+                "notes": [to_jsonable(x) for x in sc.evidence],
                 "attachments": [(a.evidence_id, a.filename, a.size, a.seed) for a in sc.attachments],
             }
         )
@@ -60,7 +60,7 @@ def test_quick_size_has_the_promised_counts() -> None:
     assert sum(len(c.events) for c in cases) == 20_000
     assert len(cases[0].events) == LARGE_CASE_EVENTS
     assert sum(len(c.attachments) for c in cases) == 200
-    notes = sum(len(c.notes) - len(c.attachments) for c in cases)
+    notes = sum(len(c.evidence) - len(c.attachments) for c in cases)
     assert notes == 5_000
     sizes = [a.size for c in cases for a in c.attachments]
     big = [s for s in sizes if s == 20_000_000]

@@ -1,0 +1,51 @@
+"""The benchmark build stores exactly the rows the app's repositories would store."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from benchmarks.build import insert_batch
+from benchmarks.caseload import generate
+from imsa_desktop.crypto.kdf import TEST_PARAMS
+from imsa_desktop.store.vault import Vault
+
+TABLES = {
+    "cases": "SELECT rowid, * FROM cases ORDER BY rowid",
+    "records": "SELECT rowid, * FROM records ORDER BY rowid",
+    "search": "SELECT rowid, case_id, record_id, kind, title, body, alt FROM search ORDER BY rowid",
+    "search_map": "SELECT record_id, case_id, fts_rowid FROM search_map ORDER BY fts_rowid",
+}
+
+
+def _rows(vault: Vault) -> dict[str, list[tuple[object, ...]]]:
+    assert vault.conn is not None
+    return {name: vault.conn.execute(sql).fetchall() for name, sql in TABLES.items()}
+
+
+def test_bulk_rows_equal_the_rows_written_case_by_case_through_the_repositories(tmp_path: Path) -> None:
+    cases = list(itertools.islice(generate("quick", 4), 1, 4))
+    assert sum(len(sc.events) for sc in cases) > 100 and any(sc.attachments for sc in cases)
+
+    bulk, _ = Vault.create(tmp_path / "bulk.imsa", "bulk passphrase (test)", "Test Advocate", TEST_PARAMS)
+    app, _ = Vault.create(tmp_path / "app.imsa", "app passphrase (test)", "Test Advocate", TEST_PARAMS)
+    try:
+        assert bulk.conn is not None
+        bulk.conn.execute("BEGIN IMMEDIATE")
+        insert_batch(bulk.conn, cases)
+        bulk.conn.execute("COMMIT")
+        with app.unit_of_work() as uow:
+            for sc in cases:
+                uow.cases.add(sc.case)
+                for event in sc.events:
+                    uow.events.add(event)
+                for item in sc.evidence:
+                    uow.evidence.add(item)
+            uow.commit()
+        got, want = _rows(bulk), _rows(app)
+    finally:
+        bulk.close()
+        app.close()
+    assert len(want["records"]) == sum(len(sc.events) + len(sc.evidence) for sc in cases)
+    for name in TABLES:
+        assert got[name] == want[name], name
