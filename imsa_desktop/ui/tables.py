@@ -32,6 +32,7 @@ class Column(Generic[T]):
     colour: Callable[[T], str | None] = _none  # "#rrggbb" for the text, or None
     italic: Callable[[T], bool] = lambda _r: False
     background: Callable[[T], str | None] = _none  # "#rrggbb" behind the text, or None
+    sort_key: Callable[[T], Any] | None = None  # what a click on the heading sorts by (None: the text)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,19 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
 
     def clear(self) -> None:
         self.set_rows([])
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by *column*'s ``sort_key`` (a date, not its words); selection follows its rows."""
+        key = self.columns[column].sort_key
+        by = (lambda i: key(self._rows[i])) if key else (lambda i: self._cells[i][column].text)
+        new_order = sorted(range(len(self._rows)), key=by, reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutAboutToBeChanged.emit()
+        moved_to = {old: new for new, old in enumerate(new_order)}
+        self._rows = [self._rows[i] for i in new_order]
+        self._cells = [self._cells[i] for i in new_order]
+        old = self.persistentIndexList()
+        self.changePersistentIndexList(old, [self.index(moved_to[i.row()], i.column()) for i in old])
+        self.layoutChanged.emit()
 
     @property
     def rows(self) -> list[T]:

@@ -43,14 +43,14 @@ def _save(dialog) -> None:  # type: ignore[no-untyped-def]
 def test_rule_and_source_are_visible(tab) -> None:  # type: ignore[no-untyped-def]
     t, _cid, _s = tab
     assert t.table.rowCount() == 2
-    assert t.table.item(0, 0).text() == "Reconsideration request (negative RG)"
-    assert t.table.item(0, 1).text() == "19 February 2025"
-    assert "Statutory Guidance" in t.table.item(0, 4).text()
-    assert "30 calendar days" in t.table.item(0, 1).toolTip()
+    assert t.table.text(0, 0) == "Reconsideration request (negative RG)"
+    assert t.table.text(0, 1) == "19 February 2025"
+    assert "Statutory Guidance" in t.table.text(0, 4)
+    assert "30 calendar days" in t.table.tooltip(0, 1)
     # Judicial review runs from the negative RG itself, shown beside the reconsideration.
-    assert t.table.item(1, 0).text() == "Judicial review claim (outer limit)"
-    assert t.table.item(1, 1).text() == "20 April 2025"
-    assert "Civil Procedure Rules 54.5(1)" in t.table.item(1, 4).text()
+    assert t.table.text(1, 0) == "Judicial review claim (outer limit)"
+    assert t.table.text(1, 1) == "20 April 2025"
+    assert "Civil Procedure Rules 54.5(1)" in t.table.text(1, 4)
     t.table.selectRow(0)
     assert "30 calendar days" in t.details.text()
 
@@ -65,13 +65,13 @@ def test_mark_met_and_undo(tab, qtbot) -> None:  # type: ignore[no-untyped-def]
     assert dialog.isVisible() and "not a real date" in dialog.banner.text()
     dialog.met_on.setText("2025-01-31")
     _save(dialog)
-    assert t.table.item(0, 2).text() == "Met 31 January 2025"
+    assert t.table.text(0, 2) == "Met 31 January 2025"
     got = deadline_service.case_deadlines(t.session.uow(), cid, TODAY).deadlines[0].deadline
     assert got.met_on == date(2025, 1, 31)
     t.table.selectRow(0)
     assert t.unmet_button.isEnabled()
     t.unmet_button.click()
-    assert t.table.item(0, 2).text().startswith("Upcoming")
+    assert t.table.text(0, 2).startswith("Upcoming")
 
 
 def test_override_date_needs_reason_and_shows_it(tab) -> None:  # type: ignore[no-untyped-def]
@@ -84,9 +84,9 @@ def test_override_date_needs_reason_and_shows_it(tab) -> None:  # type: ignore[n
     assert dialog.isVisible() and "reason" in dialog.banner.text()
     dialog.reason.setText("SCA agreed an extension by email")
     _save(dialog)
-    assert t.table.item(0, 1).text() == "5 March 2025 ✎"
-    assert "SCA agreed an extension by email" in t.table.item(0, 1).toolTip()
+    assert t.table.text(0, 1) == "5 March 2025 ✎"
+    assert "SCA agreed an extension by email" in t.table.tooltip(0, 1)
     t.table.selectRow(0)
     assert "changed by the advocate from 19 February 2025" in t.details.text()
     t.reset_button.click()
-    assert t.table.item(0, 1).text() == "19 February 2025"
+    assert t.table.text(0, 1) == "19 February 2025"

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 from imsa_desktop.domain.model import Outcome, RemovalBar
@@ -26,22 +27,6 @@ def _shot(widget: QWidget, name: str) -> None:
     folder = os.environ.get("IMSA_SHOTS")
     if folder:
         widget.grab().save(str(Path(folder) / name))
-
-
-def _visible_texts(widget: QWidget) -> str:
-    from PySide6.QtWidgets import QLabel, QTableWidget
-
-    parts: list[str] = []
-    for lab in widget.findChildren(QLabel):
-        parts.append(lab.text())
-    for t in widget.findChildren(QTableWidget):
-        for r in range(t.rowCount()):
-            for c in range(t.columnCount()):
-                item = t.item(r, c)
-                if item is not None:
-                    parts.append(item.text())
-                    parts.append(item.toolTip())
-    return "\n".join(parts)
 
 
 @pytest.fixture
@@ -94,10 +79,8 @@ def test_removal_bar_shows_judicial_review_instead_of_reconsideration(session, q
     _add(session, clock, "Nguyễn Thị Hồng", _decision("conclusive_grounds", "negative", "2025-09-30"))
     tab = _deadlines_tab(session, qtbot, barred, 520)
     assert tab.table.rowCount() == 1
-    assert (
-        tab.table.item(0, 0).text() == "Judicial review claim (outer limit) (no reconsideration: para 14.216)"
-    )
-    assert tab.table.item(0, 1).text() == "1 January 2026"
+    assert tab.table.text(0, 0) == "Judicial review claim (outer limit) (no reconsideration: para 14.216)"
+    assert tab.table.text(0, 1) == "1 January 2026"
     assert "No reconsideration of the negative RG of 1 October 2025" in tab.notes.text()
     assert "para 14.216" in tab.notes.text() and "Judicial review is the route" in tab.notes.text()
     tab.table.selectRow(0)
@@ -124,9 +107,9 @@ def test_judicial_review_from_the_original_decision_and_the_refusal(session, qtb
     cid = _add(session, clock, "ሰላም ተስፋይ", cg, refused, jurisdiction="scotland")
     tab = _deadlines_tab(session, qtbot, cid, 520)
     rows = {
-        tab.table.item(r, 3).text(): (tab.table.item(r, 0).text(), tab.table.item(r, 1).text())
+        tab.table.text(r, 3): (tab.table.text(r, 0), tab.table.text(r, 1))
         for r in range(tab.table.rowCount())
-        if tab.table.item(r, 0).text().startswith("Judicial review")
+        if tab.table.text(r, 0).startswith("Judicial review")
     }
     # "3 months beginning with" the decision (Court of Session Act 1988 s27A): day 1 is the decision day.
     assert rows == {
@@ -136,8 +119,8 @@ def test_judicial_review_from_the_original_decision_and_the_refusal(session, qtb
             "14 December 2025",
         ),
     }
-    assert "s27A" in tab.table.item(0, 4).text() or any(
-        "s27A" in tab.table.item(r, 4).text() for r in range(tab.table.rowCount())
+    assert "s27A" in tab.table.text(0, 4) or any(
+        "s27A" in tab.table.text(r, 4) for r in range(tab.table.rowCount())
     )
     _shot(tab, "deadlines-jr-from-original.png")
 
@@ -148,9 +131,9 @@ def test_a_target_met_late_is_never_a_plain_tick(session, qtbot, clock) -> None:
     late_rg = _decision("reasonable_grounds", "positive", "2025-02-16")
     cid = _add(session, clock, "Paweł Wiśniewski", late_rg, referral={"date": "2025-01-06"})
     tab = _deadlines_tab(session, qtbot, cid, 480)
-    [row] = [r for r in range(tab.table.rowCount()) if tab.table.item(r, 0).text().startswith("Reasonable")]
-    assert tab.table.item(row, 2).text() == "Met late (34 days after the target) 16 February 2025"
-    assert tab.table.item(row, 2).background().color().name() != "#eef7ee"  # not the green of "met"
+    [row] = [r for r in range(tab.table.rowCount()) if tab.table.text(r, 0).startswith("Reasonable")]
+    assert tab.table.text(row, 2) == "Met late (34 days after the target) 16 February 2025"
+    assert tab.table.background(row, 2) != "#eef7ee"  # not the green of "met"
     tab.table.selectRow(row)
     assert "Met late (34 days after the target)." in tab.details.text()
     _shot(tab, "deadlines-met-late.png")
@@ -158,12 +141,12 @@ def test_a_target_met_late_is_never_a_plain_tick(session, qtbot, clock) -> None:
     dialog = AllDeadlinesDialog(session)
     qtbot.addWidget(dialog)
     dialog.include_met.setChecked(True)
-    texts = [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())]
+    texts = [dialog.table.text(r, 1) for r in range(dialog.table.rowCount())]
     assert "Met late (34 days after the target)" in texts
     # Sortable: by name, then back by due date; every row names its rule and source.
-    dialog.table.sortItems(3)
-    assert all(dialog.table.item(r, 7).text() for r in range(dialog.table.rowCount()))
-    assert any("(beginning with)" in dialog.table.item(r, 6).text() for r in range(dialog.table.rowCount()))
+    dialog.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    assert all(dialog.table.text(r, 7) for r in range(dialog.table.rowCount()))
+    assert any("(beginning with)" in dialog.table.text(r, 6) for r in range(dialog.table.rowCount()))
     _shot(dialog, "all-deadlines.png")
 
 
@@ -178,9 +161,7 @@ def test_overdue_time_limits_stay_on_top_in_red_until_dismissed(session, qtbot, 
     _shot(dash, "today-overdue-red.png")
 
     tab = _deadlines_tab(session, qtbot, cid)
-    [row] = [
-        r for r in range(tab.table.rowCount()) if tab.table.item(r, 0).text().startswith("Reconsideration")
-    ]
+    [row] = [r for r in range(tab.table.rowCount()) if tab.table.text(r, 0).startswith("Reconsideration")]
     tab.table.selectRow(row)
     assert tab.dismiss_button.isEnabled()
     tab.dismiss_button.click()

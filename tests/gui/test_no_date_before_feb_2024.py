@@ -21,6 +21,7 @@ from imsa_desktop.domain.deadlines import add_months
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.store.vault import Vault
 from tests.conftest import PASSPHRASE
+from tests.gui.screen_text import screen_text
 
 RG_ON = date(2024, 2, 5)
 CG_ON = date(2023, 11, 9)
@@ -83,8 +84,6 @@ def test_cli_prints_no_reconsideration_date(
 
 
 def test_screens_print_no_reconsideration_date(app, qtbot, vault, vault_path, clock) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QLabel, QTableWidget, QWidget
-
     from imsa_desktop.ui.features.dashboard import TodayDashboard
     from imsa_desktop.ui.features.deadlines import AllDeadlinesDialog, DeadlinesTab
     from imsa_desktop.ui.session import Session
@@ -93,20 +92,10 @@ def test_screens_print_no_reconsideration_date(app, qtbot, vault, vault_path, cl
     session = Session(vault_path, clock=clock, today=lambda: TODAY)
     session.attach(vault)
 
-    def text_of(w: QWidget) -> str:
-        parts = [lab.text() + lab.toolTip() for lab in w.findChildren(QLabel)]
-        for t in w.findChildren(QTableWidget):
-            for r in range(t.rowCount()):
-                for c in range(t.columnCount()):
-                    item = t.item(r, c)
-                    if item is not None:
-                        parts.append(item.text() + "\n" + item.toolTip())
-        return "\n".join(parts)
-
     dash = TodayDashboard(session)
     qtbot.addWidget(dash)
     dash.refresh()
-    today_text = text_of(dash)
+    today_text = screen_text(dash)
     _assert_clean(today_text, "the Today page")
     assert "5 May 2024" in today_text  # judicial review from the negative RG is on the page
 
@@ -116,11 +105,11 @@ def test_screens_print_no_reconsideration_date(app, qtbot, vault, vault_path, cl
         tab.load(cid)
         for r in range(tab.table.rowCount()):
             tab.table.selectRow(r)
-            _assert_clean(text_of(tab), "the Deadlines tab")
+            _assert_clean(screen_text(tab), "the Deadlines tab")
         assert "No fixed time limit applied" in tab.notes.text()
 
     dialog = AllDeadlinesDialog(session)
     qtbot.addWidget(dialog)
     dialog.include_met.setChecked(True)
-    _assert_clean(text_of(dialog), "the all-deadlines view")
+    _assert_clean(screen_text(dialog), "the all-deadlines view")
     assert dialog.table.rowCount() >= 2

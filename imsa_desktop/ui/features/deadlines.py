@@ -4,34 +4,32 @@ sortable, the same rule and source on every row)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from imsa_desktop.domain.dates import format_date
-from imsa_desktop.domain.deadlines import DeadlineState, case_notes, explain
+from imsa_desktop.domain.deadlines import Deadline, DeadlineState, case_notes, explain
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import deadlines as deadline_service
 from imsa_desktop.services.deadlines import CaseDeadline
-from imsa_desktop.ui.common import Banner, hint, message_for, save_cancel_footer
+from imsa_desktop.ui.case_tab import CaseTab, fetch
+from imsa_desktop.ui.common import Banner, hint, save_cancel_footer
 from imsa_desktop.ui.forms import DateField
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.views.case_view import CaseTab
+from imsa_desktop.ui.tables import Column, RecordTable
+from imsa_desktop.ui.widgets import SessionDialog, named_buttons
 
 STATE_COLOURS = {
     DeadlineState.OVERDUE: ("#fff1f0", "#8a1f11"),
@@ -40,14 +38,6 @@ STATE_COLOURS = {
     DeadlineState.MET: ("#eef7ee", "#1a5e2a"),
 }
 MET_LATE_COLOURS = ("#fff8e1", "#7a5400")  # amber, never the green of "met in time"
-
-
-def _ro(text: str, tip: str = "") -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if tip:
-        item.setToolTip(tip)
-    return item
 
 
 class OverrideDialog(QDialog):
@@ -128,9 +118,28 @@ class DismissDialog(QDialog):
         self.accept()
 
 
+def _colours(d: Deadline) -> tuple[str, str]:
+    """(background, text) colours of a deadline's due date and state."""
+    return MET_LATE_COLOURS if d.met_late else STATE_COLOURS[d.state]
+
+
+def _bg(cd: CaseDeadline) -> str:
+    return _colours(cd.deadline)[0]
+
+
+def _fg(cd: CaseDeadline) -> str:
+    return _colours(cd.deadline)[1]
+
+
+def _count(d: Deadline, left: int) -> str:
+    """The state and the days to go ("Due soon · 3 days left") or past ("Overdue · 1 day late")."""
+    if left >= 0:
+        return f"{d.state.label} · {left} day{'s' if left != 1 else ''} left"
+    return f"{d.state.label} · {-left} day{'s' if left != -1 else ''} late"
+
+
 class DeadlinesTab(CaseTab):
     title = "Deadlines"
-    COLUMNS = ["Deadline", "Due", "State", "Counts from", "Source"]
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -141,18 +150,11 @@ class DeadlinesTab(CaseTab):
                 "change a date with a reason if it differs."
             )
         )
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setObjectName("deadlinesTable")
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._today = session.today()
+        self.table: RecordTable[CaseDeadline] = RecordTable(
+            self._columns(), "deadlinesTable", stretch=[4], alternating=False
+        )
         self.table.setWordWrap(False)
-        h = self.table.horizontalHeader()
-        for i in range(len(self.COLUMNS)):
-            h.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
-        h.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         lay.addWidget(self.table, 2)
         details = QGroupBox("Details")
         dl = QVBoxLayout(details)
@@ -171,36 +173,62 @@ class DeadlinesTab(CaseTab):
         self.banner = Banner()
         row.addWidget(self.banner, 1)
         row.addStretch(1)
-        self.met_button = QPushButton("Mark met…")
-        self.met_button.setObjectName("markMet")
-        self.unmet_button = QPushButton("Not met")
-        self.unmet_button.setObjectName("unmarkMet")
-        self.override_button = QPushButton("Change date…")
-        self.override_button.setObjectName("overrideDeadline")
-        self.reset_button = QPushButton("Use computed date")
-        self.reset_button.setObjectName("resetDeadline")
-        self.dismiss_button = QPushButton("Dismiss…")
-        self.dismiss_button.setObjectName("dismissDeadline")
+        self._buttons = named_buttons(
+            row,
+            ("Mark met…", "markMet", self.mark_met),
+            ("Not met", "unmarkMet", self.unmark_met),
+            ("Change date…", "overrideDeadline", self.change_date),
+            ("Use computed date", "resetDeadline", self.reset_date),
+            ("Dismiss…", "dismissDeadline", self.dismiss),
+        )
+        self.met_button, self.unmet_button, self.override_button, self.reset_button, self.dismiss_button = (
+            self._buttons
+        )
         self.dismiss_button.setToolTip("Take an overdue deadline off the Today page, with a reason")
-        for b in (
-            self.met_button,
-            self.unmet_button,
-            self.override_button,
-            self.reset_button,
-            self.dismiss_button,
-        ):
-            row.addWidget(b)
         lay.addLayout(row)
-        self._rows: list[CaseDeadline] = []
         self.dialog: QDialog | None = None
-        self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.met_button.clicked.connect(self.mark_met)
-        self.unmet_button.clicked.connect(self.unmark_met)
-        self.override_button.clicked.connect(self.change_date)
-        self.reset_button.clicked.connect(self.reset_date)
-        self.dismiss_button.clicked.connect(self.dismiss)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         session.case_changed.connect(self._case_changed)
         self._selection_changed()
+
+    def _columns(self) -> list[Column[CaseDeadline]]:
+        def tip(cd: CaseDeadline) -> str:
+            return cd.explanation
+
+        def coloured(
+            header: str, text: Callable[[CaseDeadline], str], tooltip: Callable[[CaseDeadline], str]
+        ) -> Column[CaseDeadline]:
+            return Column(header, text, tooltip=tooltip, colour=_fg, background=_bg)
+
+        return [
+            Column(
+                "Deadline",
+                lambda cd: (
+                    cd.deadline.title
+                    + (" (no reconsideration: para 14.216)" if cd.deadline.instead_of else "")
+                ),
+                tooltip=lambda cd: cd.deadline.rule.explanation.strip(),
+            ),
+            coloured(
+                "Due",
+                lambda cd: (
+                    format_date(cd.deadline.due)
+                    + (" ✎" if cd.deadline.overridden else "")
+                    + (" ⚠" if cd.deadline.caution else "")
+                ),
+                tip,
+            ),
+            coloured("State", self._state, lambda cd: cd.deadline.met_note or cd.explanation),
+            Column("Counts from", lambda cd: cd.deadline.trigger_description, tooltip=tip),
+            Column("Source", lambda cd: cd.deadline.rule.source, tooltip=tip),
+        ]
+
+    def _state(self, cd: CaseDeadline) -> str:
+        d = cd.deadline
+        if d.state is DeadlineState.MET:
+            return d.status_text + (f" {format_date(d.met_on)}" if d.met_on else "")
+        left = d.days_left(self._today)
+        return f"{d.state.label} · today" if left == 0 else _count(d, left)
 
     def _case_changed(self, case_id: str) -> None:
         if case_id == self.case_id and self.session.is_open:
@@ -209,71 +237,26 @@ class DeadlinesTab(CaseTab):
     def load(self, case_id: str) -> None:
         super().load(case_id)
         keep = self._selected()
-        keep_key = keep.key if keep else None
         today = self.session.today()
-        try:
-            got = deadline_service.case_deadlines(self.session.uow(), case_id, today)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        got = self.fetch(lambda: deadline_service.case_deadlines(self.session.uow(), case_id, today))
+        if got is None:
             return
-        self._rows = got.deadlines
-        self.table.setRowCount(len(self._rows))
-        for i, cd in enumerate(self._rows):
-            d = cd.deadline
-            tip = cd.explanation
-            due = format_date(d.due) + (" ✎" if d.overridden else "")
-            left = d.days_left(today)
-            if d.state is DeadlineState.MET:
-                state = d.status_text + (f" {format_date(d.met_on)}" if d.met_on else "")
-            elif left == 0:
-                state = f"{d.state.label} · today"
-            elif left > 0:
-                state = f"{d.state.label} · {left} day{'s' if left != 1 else ''} left"
-            else:
-                state = f"{d.state.label} · {-left} day{'s' if left != -1 else ''} late"
-            cells = [
-                _ro(
-                    d.title + (" (no reconsideration: para 14.216)" if d.instead_of else ""),
-                    d.rule.explanation.strip(),
-                ),
-                _ro(due, tip),
-                _ro(state, d.met_note or tip),
-                _ro(d.trigger_description, tip),
-                _ro(d.rule.source, tip),
-            ]
-            bg, fg = MET_LATE_COLOURS if d.met_late else STATE_COLOURS[d.state]
-            if d.caution:
-                cells[1].setText(due + " ⚠")
-            for c, item in enumerate(cells):
-                if c in (1, 2):
-                    item.setBackground(QBrush(QColor(bg)))
-                    item.setForeground(QBrush(QColor(fg)))
-                self.table.setItem(i, c, item)
+        self._today = today
+        self.table.set_rows(got.deadlines)
         lines = [f"• {explain(n)}" for n in got.notes if n.barred or not n.closed]
         lines += [f"• {text}" for text in case_notes(got.case)]
         self.notes.setText("\n".join(lines))
         self.notes.setVisible(bool(lines))
-        if keep_key:
-            for i, cd in enumerate(self._rows):
-                if cd.key == keep_key:
-                    self.table.selectRow(i)
+        if keep is not None:
+            self.table.select_first(lambda cd: cd.key == keep.key)
         self._selection_changed()
 
     def _selected(self) -> CaseDeadline | None:
-        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows or rows[0].row() >= len(self._rows):
-            return None
-        return self._rows[rows[0].row()]
+        return self.table.selected()
 
     def _selection_changed(self) -> None:
         cd = self._selected()
-        for b in (
-            self.met_button,
-            self.unmet_button,
-            self.override_button,
-            self.reset_button,
-            self.dismiss_button,
-        ):
+        for b in self._buttons:
             b.setEnabled(cd is not None)
         if cd is None:
             self.details.setText("Choose a deadline to see how it was worked out.")
@@ -297,121 +280,69 @@ class DeadlinesTab(CaseTab):
             parts.append(d.instead_of)
         self.details.setText("<br>".join(_esc(p) if i else p for i, p in enumerate(parts)))
 
-    # ---- actions -------------------------------------------------------------------------
+    # ---- actions: each is one call of services/deadlines on the selected deadline -------------
     def mark_met(self) -> None:
         cd = self._selected()
         if cd is None or self.case_id is None:
             return
         dialog = MetDialog(cd, self.session.today().isoformat(), self)
-        self.dialog = dialog
-
-        def done() -> None:
-            self._apply(
-                lambda: deadline_service.mark_met(
-                    self.session.uow(),
-                    cd.case_id,
-                    cd.key,
-                    dialog.met_on.value(),
-                    today=self.session.today(),
-                    clock=self.session.clock,
-                ),
-                "Marked met.",
-            )
-
-        dialog.accepted.connect(done)
-        dialog.open()
+        self._ask(
+            dialog, lambda: self._update(cd, deadline_service.mark_met, "Marked met.", dialog.met_on.value())
+        )
 
     def unmark_met(self) -> None:
         cd = self._selected()
-        if cd is None:
-            return
-        self._apply(
-            lambda: deadline_service.mark_met(
-                self.session.uow(),
-                cd.case_id,
-                cd.key,
-                None,
-                today=self.session.today(),
-                clock=self.session.clock,
-            ),
-            "No longer marked met.",
-        )
+        if cd is not None:
+            self._update(cd, deadline_service.mark_met, "No longer marked met.", None)
 
     def change_date(self) -> None:
         cd = self._selected()
         if cd is None:
             return
         dialog = OverrideDialog(cd, self)
-        self.dialog = dialog
-
-        def done() -> None:
-            self._apply(
-                lambda: deadline_service.override_due(
-                    self.session.uow(),
-                    cd.case_id,
-                    cd.key,
-                    dialog.due.value(),
-                    dialog.reason.text(),
-                    today=self.session.today(),
-                    clock=self.session.clock,
-                ),
-                "Date changed; the reason is kept with it.",
-            )
-
-        dialog.accepted.connect(done)
-        dialog.open()
+        said = "Date changed; the reason is kept with it."
+        self._ask(
+            dialog,
+            lambda: self._update(
+                cd, deadline_service.override_due, said, dialog.due.value(), dialog.reason.text()
+            ),
+        )
 
     def reset_date(self) -> None:
         cd = self._selected()
-        if cd is None:
-            return
-        self._apply(
-            lambda: deadline_service.override_due(
-                self.session.uow(),
-                cd.case_id,
-                cd.key,
-                None,
-                "",
-                today=self.session.today(),
-                clock=self.session.clock,
-            ),
-            "Back to the computed date.",
-        )
+        if cd is not None:
+            self._update(cd, deadline_service.override_due, "Back to the computed date.", None, "")
 
     def dismiss(self) -> None:
         cd = self._selected()
         if cd is None:
             return
-
-        def run(reason: str, text: str) -> None:
-            self._apply(
-                lambda: deadline_service.dismiss_overdue(
-                    self.session.uow(),
-                    cd.case_id,
-                    cd.key,
-                    reason,
-                    today=self.session.today(),
-                    clock=self.session.clock,
-                ),
-                text,
-            )
-
         if cd.deadline.dismissed_reason:
-            run("", "Back on the Today page.")
+            self._update(cd, deadline_service.dismiss_overdue, "Back on the Today page.", "")
             return
         dialog = DismissDialog(cd, self)
-        self.dialog = dialog
-        dialog.accepted.connect(
-            lambda: run(dialog.reason.text(), "Dismissed; the reason is kept with the deadline.")
+        said = "Dismissed; the reason is kept with the deadline."
+        self._ask(
+            dialog, lambda: self._update(cd, deadline_service.dismiss_overdue, said, dialog.reason.text())
         )
+
+    def _ask(self, dialog: QDialog, then: Callable[[], None]) -> None:
+        """Open *dialog* (kept as ``self.dialog``); once it is accepted, ``then()``."""
+        self.dialog = dialog
+        dialog.accepted.connect(then)
         dialog.open()
 
-    def _apply(self, action: object, done_text: str) -> None:
-        assert callable(action)
-        try:
-            action()
-        except Exception as e:
-            self.banner.error(message_for(e))
+    def _update(
+        self, cd: CaseDeadline, change: Callable[..., object], done_text: str, *values: object
+    ) -> None:
+        """``change(uow, case id, deadline key, *values, today=, clock=)``; on success the tab
+        reloads (through ``case_changed``) and says *done_text*; on failure, why not."""
+        session = self.session
+        if not self.attempt(
+            lambda: change(
+                session.uow(), cd.case_id, cd.key, *values, today=session.today(), clock=session.clock
+            )
+        ):
             return
         assert self.case_id is not None
         self.session.notify_case(self.case_id)  # reloads this tab via case_changed
@@ -419,8 +350,7 @@ class DeadlinesTab(CaseTab):
 
     def clear(self) -> None:
         super().clear()
-        self._rows = []
-        self.table.setRowCount(0)
+        self.table.clear_rows()
         self.notes.clear()
         self.banner.clear_message()
         self._selection_changed()
@@ -430,38 +360,16 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class _SortItem(QTableWidgetItem):
-    """Sorts by a hidden key (ISO dates, numbers) instead of the shown text."""
-
-    def __init__(self, text: str, key: object, tip: str = "") -> None:
-        super().__init__(text)
-        self._key = key
-        self.setFlags(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
-        if tip:
-            self.setToolTip(tip)
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        if isinstance(other, _SortItem):
-            return bool(self._key < other._key)  # type: ignore[operator]
-        return super().__lt__(other)
-
-
-class AllDeadlinesDialog(QDialog):
+class AllDeadlinesDialog(SessionDialog):
     """Every open deadline across cases (or all, with met ones), sortable by any column.
 
     Each row carries the same rule, counting and source as the case tab. Double-click opens
     the case (``open_case`` is called with its id).
     """
 
-    COLUMNS = ["Due", "State", "Case", "Name", "Deadline", "Counts from", "Rule", "Source"]
-
     def __init__(self, session: Session, open_case: object = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, "allDeadlinesDialog", "All deadlines", parent, size=(1100, 560))
         self._open_case = open_case
-        self.setObjectName("allDeadlinesDialog")
-        self.setWindowTitle("All deadlines")
-        self.resize(1100, 560)
         lay = QVBoxLayout(self)
         lay.addWidget(
             hint(
@@ -475,73 +383,105 @@ class AllDeadlinesDialog(QDialog):
         top.addWidget(self.include_met)
         top.addStretch(1)
         lay.addLayout(top)
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setObjectName("allDeadlinesTable")
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._today = session.today()
+        self.table: RecordTable[CaseDeadline] = RecordTable(
+            self._columns(), "allDeadlinesTable", stretch=[7], single=False, alternating=False
+        )
         self.table.setWordWrap(False)
-        h = self.table.horizontalHeader()
-        for i in range(len(self.COLUMNS)):
-            h.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
-        h.setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.setSortingEnabled(True)
         lay.addWidget(self.table, 1)
         self.banner = Banner()
         lay.addWidget(self.banner)
-        self.rows: list[CaseDeadline] = []
         self.include_met.toggled.connect(self.load)
-        self.table.cellDoubleClicked.connect(self._open)
+        self.table.doubleClicked.connect(lambda index: self._open(index.row()))
         self.load()
+
+    @property
+    def rows(self) -> list[CaseDeadline]:
+        return self.table.records.rows
+
+    def _columns(self) -> list[Column[CaseDeadline]]:
+        def tip(cd: CaseDeadline) -> str:
+            d = cd.deadline
+            return cd.explanation + (f"\n⚠ {d.caution}" if d.caution else "")
+
+        def col(
+            header: str,
+            text: Callable[[CaseDeadline], str],
+            key: Callable[[CaseDeadline], object],
+            tooltip: Callable[[CaseDeadline], str | None] = tip,
+            colours: bool = False,
+        ) -> Column[CaseDeadline]:
+            if colours:
+                return Column(header, text, tooltip=tooltip, colour=_fg, background=_bg, sort_key=key)
+            return Column(header, text, tooltip=tooltip, sort_key=key)
+
+        def left(cd: CaseDeadline) -> int:
+            return cd.deadline.days_left(self._today)
+
+        return [
+            col(
+                "Due",
+                lambda cd: format_date(cd.deadline.due) + (" ✎" if cd.deadline.overridden else ""),
+                lambda cd: cd.deadline.due.isoformat(),
+                colours=True,
+            ),
+            col(
+                "State",
+                self._state,
+                lambda cd: (cd.deadline.state is not DeadlineState.OVERDUE, left(cd)),
+                lambda cd: cd.deadline.met_note or tip(cd),
+                colours=True,
+            ),
+            col("Case", lambda cd: cd.case_code, lambda cd: cd.case_code, _no_tip),
+            col("Name", lambda cd: cd.display_name, lambda cd: cd.display_name.casefold(), _no_tip),
+            col(
+                "Deadline",
+                lambda cd: cd.deadline.title + (" ⚠" if cd.deadline.caution else ""),
+                lambda cd: cd.deadline.title,
+                lambda cd: cd.deadline.rule.explanation,
+            ),
+            col(
+                "Counts from",
+                lambda cd: cd.deadline.trigger_description,
+                lambda cd: cd.deadline.trigger_date.isoformat(),
+            ),
+            col(
+                "Rule",
+                lambda cd: f"{cd.deadline.rule.id} ({cd.deadline.rule.counting.label})",
+                lambda cd: cd.deadline.rule.id,
+                lambda cd: cd.deadline.rule.wording or cd.deadline.rule.source,
+            ),
+            col("Source", lambda cd: cd.deadline.rule.source, lambda cd: cd.deadline.rule.source),
+        ]
+
+    def _state(self, cd: CaseDeadline) -> str:
+        d = cd.deadline
+        if d.state is DeadlineState.MET or d.dismissed_reason:
+            return d.status_text
+        return _count(d, d.days_left(self._today))
 
     def load(self) -> None:
         today = self.session.today()
-        try:
-            found = deadline_service.all_deadlines(
+        found = fetch(
+            self.banner,
+            lambda: deadline_service.all_deadlines(
                 self.session.uow(), today, include_met=self.include_met.isChecked()
-            )
-        except Exception as e:
-            self.banner.error(message_for(e))
+            ),
+        )
+        if found is None:
             return
         if not self.include_met.isChecked():
             found = [cd for cd in found if not cd.deadline.dismissed_reason]
-        self.rows = found
-        self.table.setSortingEnabled(False)
-        self.table.setRowCount(len(found))
-        for i, cd in enumerate(found):
-            d = cd.deadline
-            tip = cd.explanation + (f"\n⚠ {d.caution}" if d.caution else "")
-            left = d.days_left(today)
-            if d.state is DeadlineState.MET or d.dismissed_reason:
-                state = d.status_text
-            elif left >= 0:
-                state = f"{d.state.label} · {left} day{'s' if left != 1 else ''} left"
-            else:
-                state = f"{d.state.label} · {-left} day{'s' if left != -1 else ''} late"
-            cells = [
-                _SortItem(format_date(d.due) + (" ✎" if d.overridden else ""), d.due.isoformat(), tip),
-                _SortItem(state, (d.state is not DeadlineState.OVERDUE, left), d.met_note or tip),
-                _SortItem(cd.case_code, cd.case_code),
-                _SortItem(cd.display_name, cd.display_name.casefold()),
-                _SortItem(d.title + (" ⚠" if d.caution else ""), d.title, d.rule.explanation),
-                _SortItem(d.trigger_description, d.trigger_date.isoformat(), tip),
-                _SortItem(
-                    f"{d.rule.id} ({d.rule.counting.label})", d.rule.id, d.rule.wording or d.rule.source
-                ),
-                _SortItem(d.rule.source, d.rule.source, tip),
-            ]
-            bg, fg = MET_LATE_COLOURS if d.met_late else STATE_COLOURS[d.state]
-            for c, item in enumerate(cells):
-                item.setData(Qt.ItemDataRole.UserRole, cd.case_id)
-                if c in (0, 1):
-                    item.setBackground(QBrush(QColor(bg)))
-                    item.setForeground(QBrush(QColor(fg)))
-                self.table.setItem(i, c, item)
-        self.table.setSortingEnabled(True)
-        self.table.sortItems(0, Qt.SortOrder.AscendingOrder)
+        self._today = today
+        self.table.set_rows(found)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
 
-    def _open(self, row: int, _col: int) -> None:
-        item = self.table.item(row, 0)
-        if item is not None and callable(self._open_case):
-            self._open_case(item.data(Qt.ItemDataRole.UserRole))
+    def _open(self, row: int) -> None:
+        if callable(self._open_case):
+            self._open_case(self.table.records.record(row).case_id)
             self.accept()
+
+
+def _no_tip(_cd: CaseDeadline) -> None:
+    return None
