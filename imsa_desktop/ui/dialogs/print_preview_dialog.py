@@ -15,8 +15,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,14 +22,13 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from imsa_desktop.services import documents as doc_service
 from imsa_desktop.ui.common import Banner, message_for
+from imsa_desktop.ui.widgets import named_buttons, pdf_viewer, thin_progress
 from imsa_desktop.ui.workers import run_task
 
 Render = Callable[[bool], bytes]
@@ -80,11 +77,7 @@ class PrintPreviewDialog(QDialog):
         lay.addLayout(top)
 
         prog = QHBoxLayout()
-        self.progress = QProgressBar()
-        self.progress.setObjectName("renderProgress")
-        self.progress.setRange(0, 100)
-        self.progress.setFixedHeight(10)
-        self.progress.setTextVisible(False)
+        self.progress = thin_progress("renderProgress")
         self.progress_label = QLabel("")
         self.progress_label.setObjectName("hint")
         prog.addWidget(self.progress, 1)
@@ -93,29 +86,20 @@ class PrintPreviewDialog(QDialog):
         self.banner = Banner()
         lay.addWidget(self.banner)
 
-        self.document = QPdfDocument(self)
-        self.view = QPdfView(self)
-        self.view.setObjectName("pdfView")
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.document, self.view = pdf_viewer(self, "pdfView")
         lay.addWidget(self.view, 1)
 
         buttons = QHBoxLayout()
         self.pages_label = QLabel("")
         self.pages_label.setObjectName("hint")
         buttons.addWidget(self.pages_label, 1)
-        self.print_button = QPushButton("Print…")
-        self.print_button.setObjectName("printButton")
-        self.save_button = QPushButton("Save as PDF…")
-        self.save_button.setObjectName("savePdfButton")
-        close = QPushButton("Close")
-        for b in (self.print_button, self.save_button, close):
-            buttons.addWidget(b)
+        self.print_button, self.save_button, _close = named_buttons(
+            buttons,
+            ("Print…", "printButton", self.print_dialog),
+            ("Save as PDF…", "savePdfButton", self.save_dialog),
+            ("Close", "", self.reject),
+        )
         lay.addLayout(buttons)
-        self.print_button.clicked.connect(self.print_dialog)
-        self.save_button.clicked.connect(self.save_dialog)
-        close.clicked.connect(self.reject)
         self.refresh()
 
     # ---- rendering ---------------------------------------------------------------------

@@ -15,8 +15,6 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,7 +26,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -42,9 +39,11 @@ from imsa_desktop.domain.letter_records import LetterRecord
 from imsa_desktop.errors import LetterRefused
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import letters as letter_service
+from imsa_desktop.ui.case_tab import attempt, fetch
 from imsa_desktop.ui.common import Banner, heading, hint, message_for
 from imsa_desktop.ui.forms import DateField
 from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.widgets import named_buttons, pdf_viewer
 from imsa_desktop.ui.workers import run_task
 
 STEPS = (
@@ -57,6 +56,17 @@ STEPS = (
     "Preview and send",
 )
 DECISION, GROUNDS, ENCLOSURES, EXCEPTIONAL, CONSENT, TEXT, PREVIEW = range(7)
+STEP_HINTS = {  # the words under each step's heading
+    "Decision and deadline": "Choose the negative Reasonable or Conclusive Grounds decision to challenge.",
+    "Grounds": "Tick the grounds that apply. Each relies on a paragraph of the guidance.",
+    "Enclosures": "Tick the evidence to enclose: it is numbered in the order you tick it. Then say what "
+    "each ground cites (enclosures or facts from the chronology).",
+    "Holding or late request": "A late request is considered only if you explain all three points; a "
+    "holding request says why the evidence cannot come now, what is awaited and by when.",
+    "Capacity and consent": "The letter says in what capacity you write and when the survivor consented.",
+    "Letter text": "Every section is yours to edit. Going back and changing grounds or enclosures "
+    "drafts the text again.",
+}
 
 
 def _checked(lst: QListWidget) -> list[str]:
@@ -129,35 +139,26 @@ class LetterBuilderDialog(QDialog):
         outer.addWidget(self.problem_list)
 
         row = QHBoxLayout()
-        self.back_button = QPushButton("Back")
-        self.back_button.setObjectName("backButton")
-        self.next_button = QPushButton("Next")
-        self.next_button.setObjectName("nextButton")
-        self.save_button = QPushButton("Save draft")
-        self.save_button.setObjectName("saveDraftButton")
-        self.send_button = QPushButton("Save and mark sent")
-        self.send_button.setObjectName("sendButton")
-        cancel = QPushButton("Close")
-        self.note_button = QPushButton("File note…")
-        self.note_button.setObjectName("fileNoteButton")
+        self.back_button, self.note_button = named_buttons(
+            row,
+            ("Back", "backButton", self.back),
+            ("File note…", "fileNoteButton", self.file_note),
+            stretch=True,
+        )
         self.note_button.setToolTip(
             "The note for the survivor's file: judicial-review time limits and legal referral. "
             "Never sent to the authority."
         )
-        self.note_button.clicked.connect(self.file_note)
-        row.addWidget(self.back_button)
-        row.addWidget(self.note_button)
-        row.addStretch(1)
-        for b in (self.next_button, self.save_button, self.send_button, cancel):
-            row.addWidget(b)
+        self.next_button, self.save_button, self.send_button, _close = named_buttons(
+            row,
+            ("Next", "nextButton", self.next),
+            ("Save draft", "saveDraftButton", self.save_draft),
+            ("Save and mark sent", "sendButton", self.save_and_send),
+            ("Close", "", self.reject),
+        )
         outer.addLayout(row)
-        self.back_button.clicked.connect(self.back)
-        self.next_button.clicked.connect(self.next)
-        self.save_button.clicked.connect(self.save_draft)
-        self.send_button.clicked.connect(self.save_and_send)
-        cancel.clicked.connect(self.reject)
 
-        for build in (
+        pages = (
             self._page_decision,
             self._page_grounds,
             self._page_enclosures,
@@ -165,8 +166,15 @@ class LetterBuilderDialog(QDialog):
             self._page_consent,
             self._page_text,
             self._page_preview,
-        ):
-            self.stack.addWidget(build())
+        )
+        for title, fill in zip(STEPS, pages, strict=True):
+            page = QWidget()
+            lay = QVBoxLayout(page)
+            lay.addWidget(heading(title, 15))
+            if STEP_HINTS.get(title):
+                lay.addWidget(hint(STEP_HINTS[title]))
+            fill(lay)
+            self.stack.addWidget(page)
 
         self._load_decisions(record)
         if record is not None:
@@ -174,19 +182,7 @@ class LetterBuilderDialog(QDialog):
         self._show(TEXT if record is not None and self.draft is not None else DECISION)
 
     # ---- pages -------------------------------------------------------------------------
-    def _page(self, title: str, text: str) -> tuple[QWidget, QVBoxLayout]:
-        w = QWidget()
-        lay = QVBoxLayout(w)
-        lay.addWidget(heading(title, 15))
-        if text:
-            lay.addWidget(hint(text))
-        return w, lay
-
-    def _page_decision(self) -> QWidget:
-        w, lay = self._page(
-            "Decision and deadline",
-            "Choose the negative Reasonable or Conclusive Grounds decision to challenge.",
-        )
+    def _page_decision(self, lay: QVBoxLayout) -> None:
         self.decision_combo = QComboBox()
         self.decision_combo.setObjectName("decisionCombo")
         self.decision_combo.currentIndexChanged.connect(self._decision_changed)
@@ -213,16 +209,12 @@ class LetterBuilderDialog(QDialog):
         self.reasons_label.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.reasons_label)
         lay.addStretch(1)
-        return w
 
     @property
     def mode(self) -> str:
         return str(self.mode_combo.currentData() or "full")
 
-    def _page_grounds(self) -> QWidget:
-        w, lay = self._page(
-            "Grounds", "Tick the grounds that apply. Each relies on a paragraph of the guidance."
-        )
+    def _page_grounds(self, lay: QVBoxLayout) -> None:
         self.ground_list = QListWidget()
         self.ground_list.setObjectName("groundList")
         self.ground_list.currentItemChanged.connect(self._ground_preview)
@@ -232,14 +224,8 @@ class LetterBuilderDialog(QDialog):
         self.ground_preview.setWordWrap(True)
         self.ground_preview.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.ground_preview)
-        return w
 
-    def _page_enclosures(self) -> QWidget:
-        w, lay = self._page(
-            "Enclosures",
-            "Tick the evidence to enclose: it is numbered in the order you tick it. Then say what "
-            "each ground cites (enclosures or facts from the chronology).",
-        )
+    def _page_enclosures(self, lay: QVBoxLayout) -> None:
         self.evidence_list = QListWidget()
         self.evidence_list.setObjectName("evidenceList")
         self.evidence_list.itemChanged.connect(self._evidence_toggled)
@@ -293,14 +279,8 @@ class LetterBuilderDialog(QDialog):
             box.addWidget(lst)
             cites.addLayout(box)
         lay.addLayout(cites, 1)
-        return w
 
-    def _page_exceptional(self) -> QWidget:
-        w, lay = self._page(
-            "Holding or late request",
-            "A late request is considered only if you explain all three points; a holding request "
-            "says why the evidence cannot come now, what is awaited and by when.",
-        )
+    def _page_exceptional(self, lay: QVBoxLayout) -> None:
         self.late_box = QWidget()
         form = QFormLayout(self.late_box)
         self.late_reason = _text_edit("lateReason")
@@ -326,13 +306,8 @@ class LetterBuilderDialog(QDialog):
         hform.addRow("It will follow by", self.holding_by)
         lay.addWidget(self.holding_box)
         lay.addStretch(1)
-        return w
 
-    def _page_consent(self) -> QWidget:
-        w, lay = self._page(
-            "Capacity and consent",
-            "The letter says in what capacity you write and when the survivor consented.",
-        )
+    def _page_consent(self, lay: QVBoxLayout) -> None:
         form = QFormLayout()
         self.capacity = QLineEdit(letter_service.DEFAULT_CAPACITY)
         self.capacity.setObjectName("capacityEdit")
@@ -346,32 +321,19 @@ class LetterBuilderDialog(QDialog):
         form.addRow("", self.consent_form_label)
         lay.addLayout(form)
         lay.addStretch(1)
-        return w
 
-    def _page_text(self) -> QWidget:
-        w, lay = self._page(
-            "Letter text",
-            "Every section is yours to edit. Going back and changing grounds or enclosures "
-            "drafts the text again.",
-        )
+    def _page_text(self, lay: QVBoxLayout) -> None:
         self.text_area = QScrollArea()
         self.text_area.setWidgetResizable(True)
         self.text_area.setObjectName("letterText")
         lay.addWidget(self.text_area, 1)
         self.section_edits: dict[str, QPlainTextEdit] = {}
-        return w
 
-    def _page_preview(self) -> QWidget:
-        w, lay = self._page("Preview and send", "")
+    def _page_preview(self, lay: QVBoxLayout) -> None:
         self.preview_status = QLabel("")
         self.preview_status.setObjectName("hint")
         lay.addWidget(self.preview_status)
-        self.pdf_doc = QPdfDocument(self)
-        self.pdf_view = QPdfView(self)
-        self.pdf_view.setObjectName("letterPreview")
-        self.pdf_view.setDocument(self.pdf_doc)
-        self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.pdf_doc, self.pdf_view = pdf_viewer(self, "letterPreview")
         lay.addWidget(self.pdf_view, 1)
         form = QFormLayout()
         self.sent_date = DateField("date sent")
@@ -379,14 +341,11 @@ class LetterBuilderDialog(QDialog):
         self.sent_date.set_value(self.session.today())
         form.addRow("Date sent (for “Save and mark sent”)", self.sent_date)
         lay.addLayout(form)
-        return w
 
     # ---- loading -----------------------------------------------------------------------
     def _load_decisions(self, record: LetterRecord | None) -> None:
-        try:
-            case = case_service.load_case(self.session.uow(), self.case_id)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        case = fetch(self.banner, lambda: case_service.load_case(self.session.uow(), self.case_id))
+        if case is None:
             return
         self._filling = True
         for d in letter_service.eligible_decisions(case):
@@ -651,20 +610,18 @@ class LetterBuilderDialog(QDialog):
         choices = self.choices()
         if self.draft is not None and choices == self._built_for:
             return True
-        try:
-            self.draft = letter_service.build(self.ctx, choices, self.today)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        ctx = self.ctx
+        draft = fetch(self.banner, lambda: letter_service.build(ctx, choices, self.today))
+        if draft is None:
             return False
+        self.draft = draft
         self._built_for = choices
         self._fill_text()
         return True
 
     def _restore(self, record: LetterRecord) -> None:
-        try:
-            draft = record.to_draft()
-        except Exception as e:
-            self.banner.error(message_for(e))
+        draft = fetch(self.banner, record.to_draft)
+        if draft is None:
             return
         keys = [g.key for g in draft.grounds]
         for i in range(self.ground_list.count()):
@@ -897,10 +854,8 @@ class LetterBuilderDialog(QDialog):
         from imsa_desktop.services import documents as doc_service
         from imsa_desktop.ui.dialogs.print_preview_dialog import PrintPreviewDialog
 
-        try:
-            pdf = self.file_note_pdf()
-        except Exception as e:
-            self.banner.error(message_for(e))
+        pdf = fetch(self.banner, self.file_note_pdf)
+        if pdf is None:
             return None
         case_id, uow = self.case_id, self.session.uow
 
@@ -924,12 +879,14 @@ class LetterBuilderDialog(QDialog):
     def save_draft(self) -> bool:
         if self.draft is None:
             return False
-        try:
-            rec = letter_service.save_draft(
-                self.session.uow(), self.draft, letter_id=self.letter_id, clock=self.session.clock
-            )
-        except Exception as e:
-            self.banner.error(message_for(e))
+        draft = self.draft
+        rec = fetch(
+            self.banner,
+            lambda: letter_service.save_draft(
+                self.session.uow(), draft, letter_id=self.letter_id, clock=self.session.clock
+            ),
+        )
+        if rec is None:
             return False
         self.letter_id = rec.id
         self.banner.info("Draft saved.")
@@ -937,11 +894,9 @@ class LetterBuilderDialog(QDialog):
         return True
 
     def save_and_send(self) -> None:
-        try:
-            sent_on = self.sent_date.value()
-        except Exception as e:
-            self.banner.error(message_for(e))
+        if not attempt(self.banner, self.sent_date.value):  # says why it is not a date
             return
+        sent_on = self.sent_date.value()
         if sent_on is None:
             self.banner.error("Enter the date the letter was sent.")
             return
@@ -949,10 +904,10 @@ class LetterBuilderDialog(QDialog):
             return
         assert self.letter_id is not None
         letter_id = self.letter_id
-        try:
-            to_send = letter_service.draft_for_sending(self.session.uow(), letter_id, sent_on)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        to_send = fetch(
+            self.banner, lambda: letter_service.draft_for_sending(self.session.uow(), letter_id, sent_on)
+        )
+        if to_send is None:
             return
         self.send_button.setEnabled(False)
 
