@@ -44,11 +44,7 @@ def _identity_file(path: str | None) -> str | None:
 
 
 def cmd_identity(args: argparse.Namespace) -> int:
-    vault = main.open_vault(args)
-    try:
-        me = identity_service.my_identity(vault.unit_of_work())
-    finally:
-        vault.close()
+    me = main.in_vault(args, identity_service.my_identity)
     if args.json:
         main.emit_json(
             {
@@ -68,22 +64,14 @@ def cmd_identity(args: argparse.Namespace) -> int:
 
 
 def cmd_contacts_add(args: argparse.Namespace) -> int:
-    vault = main.open_vault(args)
-    try:
-        c = identity_service.add_contact(vault.unit_of_work(), args.name, args.key)
-    finally:
-        vault.close()
+    c = main.in_vault(args, lambda uow: identity_service.add_contact(uow, args.name, args.key))
     note = "" if c.verifiable else " (age key only: bundles from them will show as unverified)"
     print(f"Added {c.name}{note}.")
     return 0
 
 
 def cmd_contacts_list(args: argparse.Namespace) -> int:
-    vault = main.open_vault(args)
-    try:
-        contacts = identity_service.list_contacts(vault.unit_of_work())
-    finally:
-        vault.close()
+    contacts = main.in_vault(args, identity_service.list_contacts)
     if args.json:
         main.emit_json(
             [
@@ -111,22 +99,14 @@ def cmd_contacts_list(args: argparse.Namespace) -> int:
 
 def cmd_contacts_verify(args: argparse.Namespace) -> int:
     age, _ = identity_service.parse_key(args.key)
-    vault = main.open_vault(args)
-    try:
-        c = identity_service.set_verified(vault.unit_of_work(), age, not args.undo)
-    finally:
-        vault.close()
+    c = main.in_vault(args, lambda uow: identity_service.set_verified(uow, age, not args.undo))
     print(f"{c.name}: {'verified' if c.verified else 'not verified'} (fingerprint {c.fingerprint}).")
     return 0
 
 
 def cmd_contacts_remove(args: argparse.Namespace) -> int:
     age, _ = identity_service.parse_key(args.key)
-    vault = main.open_vault(args)
-    try:
-        identity_service.remove_contact(vault.unit_of_work(), age)
-    finally:
-        vault.close()
+    main.in_vault(args, lambda uow: identity_service.remove_contact(uow, age))
     return 0
 
 
@@ -139,19 +119,18 @@ def cmd_export(args: argparse.Namespace) -> int:
         safeguarding=not args.no_safeguarding,
         contact_details=not args.no_contact_details,
     )
-    vault = main.open_vault(args)
-    try:
-        result = bundle_service.export_cases(
-            vault.unit_of_work(),
+    result = main.in_vault(
+        args,
+        lambda uow: bundle_service.export_cases(
+            uow,
             args.case_ids,
             Path(args.out),
             recipients=args.recipient or None,
             passphrase=passphrase,
             options=options,
             reason=args.reason or "",
-        )
-    finally:
-        vault.close()
+        ),
+    )
     print(
         f"Wrote {result.case_count} case(s) and {result.attachment_count} attachment(s) for "
         f"{result.recipients} to {result.path}",
@@ -236,13 +215,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise InvalidInput("The bundle file does not exist.")
-    vault = main.open_vault(args)
-    try:
-        report = bundle_service.verify_file(
-            vault.unit_of_work(), path, passphrase=passphrase, identity=identity
-        )
-    finally:
-        vault.close()
+    report = main.in_vault(
+        args, lambda uow: bundle_service.verify_file(uow, path, passphrase=passphrase, identity=identity)
+    )
     if args.json:
         main.emit_json(report.as_json())
     else:
@@ -306,6 +281,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
+    command = main.commands(sub, add_common)
+
     def secret_opts(p: argparse.ArgumentParser, identity: bool = False) -> None:
         p.add_argument(
             "--passphrase-env", metavar="VAR", help="read the bundle passphrase from this env variable"
@@ -313,35 +290,29 @@ def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
         if identity:
             p.add_argument("--identity-file", help="an age identity file (AGE-SECRET-KEY-1...)")
 
-    p = sub.add_parser("identity", help="print this vault's public key (age1...) for colleagues")
-    add_common(p)
+    p = command(cmd_identity, "identity", help="print this vault's public key (age1...) for colleagues")
     p.add_argument("--json", action="store_true")
     p.add_argument("--card", action="store_true", help="print the contact card (both public keys)")
-    p.set_defaults(func=cmd_identity)
 
     c = sub.add_parser("contacts", help="the address book of colleagues' public keys")
     csub = c.add_subparsers(dest="contacts_command", required=True, parser_class=main._Parser)
-    p = csub.add_parser("add", help="add a colleague: NAME and a contact card or age1... key")
-    add_common(p)
+    contacts_command = main.commands(csub, add_common)
+    p = contacts_command(
+        cmd_contacts_add, "add", help="add a colleague: NAME and a contact card or age1... key"
+    )
     p.add_argument("name")
     p.add_argument("key")
-    p.set_defaults(func=cmd_contacts_add)
-    p = csub.add_parser("list", help="list colleagues")
-    add_common(p)
+    p = contacts_command(cmd_contacts_list, "list", help="list colleagues")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_contacts_list)
-    p = csub.add_parser("remove", help="remove a colleague by key")
-    add_common(p)
+    p = contacts_command(cmd_contacts_remove, "remove", help="remove a colleague by key")
     p.add_argument("key")
-    p.set_defaults(func=cmd_contacts_remove)
-    p = csub.add_parser("verify", help="mark a colleague verified after comparing the fingerprint")
-    add_common(p)
+    p = contacts_command(
+        cmd_contacts_verify, "verify", help="mark a colleague verified after comparing the fingerprint"
+    )
     p.add_argument("key")
     p.add_argument("--undo", action="store_true", help="mark them not verified")
-    p.set_defaults(func=cmd_contacts_verify)
 
-    p = sub.add_parser("export", help="write cases to an encrypted bundle")
-    add_common(p)
+    p = command(cmd_export, "export", help="write cases to an encrypted bundle")
     p.add_argument("case_ids", nargs="+", metavar="CASE_ID")
     p.add_argument("--out", required=True)
     secret_opts(p)
@@ -350,10 +321,8 @@ def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
     p.add_argument("--no-safeguarding", action="store_true", help="leave out safe-contact notes")
     p.add_argument("--no-contact-details", action="store_true", help="leave out contact details")
     p.add_argument("--reason", help="why you share without recorded consent (kept in the audit log)")
-    p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("import", help="verify a bundle and merge its cases (one transaction)")
-    add_common(p)
+    p = command(cmd_import, "import", help="verify a bundle and merge its cases (one transaction)")
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="verify and report only; change nothing")
     p.add_argument("--json", action="store_true")
@@ -364,25 +333,18 @@ def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
         help="which side wins each conflict; required when the bundle has any (see --dry-run)",
     )
     secret_opts(p)
-    p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("verify", help="check a bundle end to end without importing")
-    add_common(p)
+    p = command(cmd_verify, "verify", help="check a bundle end to end without importing")
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
     secret_opts(p, identity=True)
-    p.set_defaults(func=cmd_verify)
 
-    p = sub.add_parser("backup", help="whole-vault encrypted backup (verified after writing)")
-    add_common(p)
+    p = command(cmd_backup, "backup", help="whole-vault encrypted backup (verified after writing)")
     p.add_argument("--out", required=True)
     secret_opts(p)
     p.add_argument("--recipient", action="append", help="encrypt to this age key instead of a passphrase")
-    p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("restore", help="restore a backup into a NEW vault (--vault PATH)")
-    add_common(p)
+    p = command(cmd_restore, "restore", help="restore a backup into a NEW vault (--vault PATH)")
     p.add_argument("file")
     p.add_argument("--name", help="your name for the new vault's audit log")
     secret_opts(p, identity=True)
-    p.set_defaults(func=cmd_restore)

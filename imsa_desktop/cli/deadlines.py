@@ -115,17 +115,15 @@ def cmd_ics(args: argparse.Namespace) -> int:
 
 
 def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
-    p = sub.add_parser("deadlines", help="deadlines across cases, or for one case")
-    add_common(p)
+    command = main.commands(sub, add_common)
+    p = command(cmd_deadlines, "deadlines", help="deadlines across cases, or for one case")
     p.add_argument("--case", metavar="CASE_ID", help="only this case")
     p.add_argument("--within", type=int, metavar="DAYS", help="due within DAYS days (overdue always shown)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="count from this date instead of today")
     p.add_argument("--all", action="store_true", help="include deadlines already met")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_deadlines)
 
-    p = sub.add_parser("ics", help="appointments as an iCalendar file (pseudonymous by default)")
-    add_common(p)
+    p = command(cmd_ics, "ics", help="appointments as an iCalendar file (pseudonymous by default)")
     p.add_argument("--case", metavar="CASE_ID", help="only this case")
     p.add_argument("--out", required=True, metavar="FILE.ics")
     p.add_argument("--initials", action="store_true", help="add the survivor's initials to each entry")
@@ -133,4 +131,3 @@ def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
         "--deadlines", action="store_true", help="add open deadlines as all-day events with a reminder"
     )
     p.add_argument("--today", metavar="YYYY-MM-DD", help="with --deadlines: which are still open")
-    p.set_defaults(func=cmd_ics)

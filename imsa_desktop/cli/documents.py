@@ -148,16 +148,18 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
+    command = main.commands(sub, add_common)
     letter = sub.add_parser("letter", help="letters (reconsideration requests)")
     lsub = letter.add_subparsers(dest="letter_command", required=True, parser_class=main._Parser)
-    p = lsub.add_parser(
+    letter_command = main.commands(lsub, add_common)
+    p = letter_command(
+        cmd_letter_reconsideration,
         "reconsideration",
         help="a reconsideration request for a negative RG or CG decision, as PDF",
         description="Draft a reconsideration request and write it as PDF. Exit 1 (one sentence on "
         "stderr) for an unknown case or decision, a decision that is not a negative RG/CG, or a "
         "late request without its exceptional-circumstances section.",
     )
-    add_common(p)
     p.add_argument("case_id")
     p.add_argument("--decision", required=True, help="the negative RG or CG decision's id")
     p.add_argument("--ground", action="extend", nargs="+", metavar="KEY", help="ground keys, in order")
@@ -201,17 +203,14 @@ def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
     p.add_argument("--why-not-earlier", help="late requests: why it was not provided earlier")
     p.add_argument("--save-draft", action="store_true", help="also keep it as a draft letter; prints its id")
     p.add_argument("--quiet", action="store_true", help="do not report the path written")
-    p.set_defaults(func=cmd_letter_reconsideration)
 
     for name, func, text in (
         ("timeline", cmd_timeline, "the printable case chronology (PDF)"),
         ("summary", cmd_summary, "the case summary (PDF)"),
     ):
-        p = sub.add_parser(name, help=text)
-        add_common(p)
+        p = command(func, name, help=text)
         p.add_argument("case_id")
         p.add_argument("--out", required=True, help="the PDF to write")
         p.add_argument("--pseudonymous", action="store_true", help="the case code instead of the name")
         p.add_argument("--today", help="print date, YYYY-MM-DD (default: today)")
         p.add_argument("--quiet", action="store_true", help="do not report the path written")
-        p.set_defaults(func=func)

@@ -14,23 +14,20 @@ from imsa_desktop.services import search as search_service
 def cmd_attach(args: argparse.Namespace) -> int:
     path = Path(args.file)
     evidence_service.check_file(path)  # fail before asking for the passphrase
-    vault = main.open_vault(args)
-    try:
-        info = evidence_service.attach_file(vault.unit_of_work(), args.case_id, args.evidence_id, path)
-    finally:
-        vault.close()
+    info = main.in_vault(
+        args, lambda uow: evidence_service.attach_file(uow, args.case_id, args.evidence_id, path)
+    )
     print(info.id)
     return 0
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    vault = main.open_vault(args)
-    try:
-        written = evidence_service.extract_attachment(
-            vault.unit_of_work(), args.case_id, args.attachment_id, Path(args.out), overwrite=args.force
-        )
-    finally:
-        vault.close()
+    written = main.in_vault(
+        args,
+        lambda uow: evidence_service.extract_attachment(
+            uow, args.case_id, args.attachment_id, Path(args.out), overwrite=args.force
+        ),
+    )
     if not args.quiet:
         print(f"Wrote {written}", file=sys.stderr)
     return 0
@@ -42,11 +39,7 @@ def _terminal(text: str) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    vault = main.open_vault(args)
-    try:
-        groups = search_service.search_cases(vault.unit_of_work(), args.query, limit=args.limit)
-    finally:
-        vault.close()
+    groups = main.in_vault(args, lambda uow: search_service.search_cases(uow, args.query, limit=args.limit))
     if args.json:
         main.emit_json(
             [
@@ -83,25 +76,20 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
-    p = sub.add_parser("attach", help="add a file to an evidence item (streamed, any size)")
-    add_common(p)
+    command = main.commands(sub, add_common)
+    p = command(cmd_attach, "attach", help="add a file to an evidence item (streamed, any size)")
     p.add_argument("case_id")
     p.add_argument("evidence_id")
     p.add_argument("file")
-    p.set_defaults(func=cmd_attach)
 
-    p = sub.add_parser("extract", help="write an attachment back out (verified, atomic)")
-    add_common(p)
+    p = command(cmd_extract, "extract", help="write an attachment back out (verified, atomic)")
     p.add_argument("case_id")
     p.add_argument("attachment_id")
     p.add_argument("out", help="output file, or an existing folder (the stored filename is used)")
     p.add_argument("--force", action="store_true", help="replace an existing output file")
     p.add_argument("--quiet", action="store_true", help="do not report the path written")
-    p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("search", help="full-text search over cases, timeline, notes, evidence")
-    add_common(p)
+    p = command(cmd_search, "search", help="full-text search over cases, timeline, notes, evidence")
     p.add_argument("query")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, default=200, help=argparse.SUPPRESS)
-    p.set_defaults(func=cmd_search)

@@ -13,13 +13,15 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeAlias
+from typing import Any, NoReturn, TypeAlias, TypeVar
 
 from imsa_desktop import bootstrap as vault_service
 from imsa_desktop import logsetup
 from imsa_desktop.errors import ImsaError, InvalidInput
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.store.vault import Vault
+
+T = TypeVar("T")
 
 
 class UsageError(Exception):
@@ -89,6 +91,16 @@ def open_vault(args: argparse.Namespace) -> Vault:
     return vault_service.unlock(path, get_passphrase(args))
 
 
+def in_vault(args: argparse.Namespace, work: Callable[[Any], T]) -> T:
+    """Open the vault, run ``work`` with its unit of work, and close the vault (also when
+    ``work`` fails): ``cases = in_vault(args, case_service.list_cases)``."""
+    vault = open_vault(args)
+    try:
+        return work(vault.unit_of_work())
+    finally:
+        vault.close()
+
+
 def read_json_arg(source: str) -> Any:
     from imsa_desktop.domain.validation import loads_document
 
@@ -151,21 +163,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_case_add(args: argparse.Namespace) -> int:
     doc = read_json_arg(args.file)
-    vault = open_vault(args)
-    try:
-        case_id = case_service.add_case(vault.unit_of_work(), doc)
-    finally:
-        vault.close()
+    case_id = in_vault(args, lambda uow: case_service.add_case(uow, doc))
     print(case_id)
     return 0
 
 
 def cmd_case_list(args: argparse.Namespace) -> int:
-    vault = open_vault(args)
-    try:
-        rows = case_service.list_cases(vault.unit_of_work())
-    finally:
-        vault.close()
+    rows = in_vault(args, case_service.list_cases)
     if args.json:
         emit_json(
             [
@@ -191,11 +195,7 @@ def cmd_case_list(args: argparse.Namespace) -> int:
 
 
 def cmd_case_show(args: argparse.Namespace) -> int:
-    vault = open_vault(args)
-    try:
-        doc = case_service.show_case(vault.unit_of_work(), args.case_id)
-    finally:
-        vault.close()
+    doc = in_vault(args, lambda uow: case_service.show_case(uow, args.case_id))
     if args.json:
         emit_json(doc)
     else:
@@ -222,11 +222,7 @@ def cmd_case_show(args: argparse.Namespace) -> int:
 
 def cmd_case_update(args: argparse.Namespace) -> int:
     partial = read_json_arg(args.file)
-    vault = open_vault(args)
-    try:
-        case_service.update_case(vault.unit_of_work(), args.case_id, partial)
-    finally:
-        vault.close()
+    in_vault(args, lambda uow: case_service.update_case(uow, args.case_id, partial))
     return 0
 
 
@@ -279,6 +275,20 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 class CommandsMissing(ImsaError):
     """A command group the app ships with is missing: the installation is incomplete."""
+
+
+def commands(sub: SubParsers, add_common: AddCommon) -> Callable[..., argparse.ArgumentParser]:
+    """``command = commands(sub, add_common)``; then ``p = command(func, name, help=...)`` adds
+    the subcommand ``name`` (keywords as for ``add_parser``) that runs ``func``, with the options
+    every command shares; add its own options to ``p``."""
+
+    def command(func: Callable[[argparse.Namespace], int], name: str, **kw: Any) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = sub.add_parser(name, **kw)
+        add_common(p)
+        p.set_defaults(func=func)
+        return p
+
+    return command
 
 
 def command_registrars() -> list[Register]:

@@ -44,11 +44,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         since=_date(args.since, "start"),
         until=_date(args.until, "end"),
     )
-    vault = main.open_vault(args)
-    try:
-        entries = audit_service.list_entries(vault.unit_of_work(), f, limit=args.limit)
-    finally:
-        vault.close()
+    entries = main.in_vault(args, lambda uow: audit_service.list_entries(uow, f, limit=args.limit))
     if args.json:
         main.emit_json([audit_service.entry_json(e) for e in entries])
         return 0
@@ -64,13 +60,9 @@ def cmd_sar(args: argparse.Namespace) -> int:
     out = Path(args.out_dir).expanduser()
     if not out.is_dir():
         raise InvalidInput("The folder for the subject access files does not exist.")
-    vault = main.open_vault(args)
-    try:
-        files = privacy_service.subject_access_export(
-            vault.unit_of_work(), args.case_id, out, overwrite=args.force
-        )
-    finally:
-        vault.close()
+    files = main.in_vault(
+        args, lambda uow: privacy_service.subject_access_export(uow, args.case_id, out, overwrite=args.force)
+    )
     for p in (files.summary_pdf, files.chronology_pdf, files.json):
         print(p)
     return 0
@@ -78,11 +70,7 @@ def cmd_sar(args: argparse.Namespace) -> int:
 
 def cmd_retention(args: argparse.Namespace) -> int:
     today = _date(args.today, "today's") or date.today()
-    vault = main.open_vault(args)
-    try:
-        due = retention_service.cases_past_retention(vault.unit_of_work(), today)
-    finally:
-        vault.close()
+    due = main.in_vault(args, lambda uow: retention_service.cases_past_retention(uow, today))
     if args.json:
         main.emit_json(
             [
@@ -106,31 +94,24 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 
 def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
-    p = sub.add_parser("erase", help="erase a case and every trace of it for good (UK GDPR erasure)")
-    add_common(p)
+    command = main.commands(sub, add_common)
+    p = command(cmd_erase, "erase", help="erase a case and every trace of it for good (UK GDPR erasure)")
     p.add_argument("case_id")
     p.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
-    p.set_defaults(func=cmd_erase)
 
-    p = sub.add_parser("audit", help="who viewed, changed, printed, exported or imported which case")
-    add_common(p)
+    p = command(cmd_audit, "audit", help="who viewed, changed, printed, exported or imported which case")
     p.add_argument("--case", help="only this case id")
     p.add_argument("--action", choices=audit_service.ACTIONS)
     p.add_argument("--since", help="from this date (YYYY-MM-DD), inclusive")
     p.add_argument("--until", help="up to this date (YYYY-MM-DD), inclusive")
     p.add_argument("--limit", type=int, default=5000)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_audit)
 
-    p = sub.add_parser("sar", help="subject access export: the case as PDFs and JSON")
-    add_common(p)
+    p = command(cmd_sar, "sar", help="subject access export: the case as PDFs and JSON")
     p.add_argument("case_id")
     p.add_argument("--out-dir", required=True, help="an existing folder for the files")
     p.add_argument("--force", action="store_true", help="replace files of an earlier export")
-    p.set_defaults(func=cmd_sar)
 
-    p = sub.add_parser("retention", help="closed cases past the retention period, for review")
-    add_common(p)
+    p = command(cmd_retention, "retention", help="closed cases past the retention period, for review")
     p.add_argument("--today", help=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_retention)
