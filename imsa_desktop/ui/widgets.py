@@ -8,10 +8,8 @@ takes one; the order of ``specs`` is the order in the layout, which is the Tab o
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QAbstractButton,
     QBoxLayout,
@@ -22,6 +20,10 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
+
+if TYPE_CHECKING:  # QtPdf is loaded when a PDF is first shown, not at start-up (the lock screen)
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPdfWidgets import QPdfView
 
 B = TypeVar("B", bound=QAbstractButton)
 
@@ -85,6 +87,9 @@ def thin_progress(name: str) -> QProgressBar:
 
 def pdf_viewer(parent: QWidget, name: str) -> tuple[QPdfDocument, QPdfView]:
     """A PDF shown page under page, as wide as the view; returns the document and the view."""
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPdfWidgets import QPdfView
+
     document = QPdfDocument(parent)
     view = QPdfView(parent)
     view.setObjectName(name)

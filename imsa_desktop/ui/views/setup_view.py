@@ -7,96 +7,59 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.crypto.keychain import Keychain
 from imsa_desktop.crypto.keyslots import recovery_key_groups
 from imsa_desktop.ui.common import (
-    Banner,
     PassphraseField,
     StrengthMeter,
-    busy_bar,
-    card,
-    centered,
-    heading,
     hint,
     message_for,
 )
+from imsa_desktop.ui.forms import add_row
 from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.views.card_page import CardPage
+from imsa_desktop.ui.widgets import named_buttons
 from imsa_desktop.ui.workers import run_task
 
 
-class SetupView(QWidget):
+class SetupView(CardPage):
     """Name, passphrase (with strength feedback), optional keychain; creates the vault."""
 
     vault_created = Signal(str)  # the recovery key, to show once
     back = Signal()  # to the welcome screen
 
     def __init__(self, session: Session, keychain: Keychain, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(
+            "Create your vault",
+            "Your cases are kept in an encrypted vault on this computer and never leave it unless "
+            "you export them. Choose a passphrase only you know: it is the key to the vault.",
+            560,
+            parent,
+        )
         self.session = session
         self.keychain = keychain
-        box = QVBoxLayout()
-        box.setSpacing(12)
-        box.addWidget(heading("Create your vault"))
-        box.addWidget(
-            hint(
-                "Your cases are kept in an encrypted vault on this computer and never leave it unless "
-                "you export them. Choose a passphrase only you know: it is the key to the vault."
-            )
-        )
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.name = QLineEdit()
-        self.name.setObjectName("advocateName")
-        self.name.setPlaceholderText("e.g. Sam Example")
-        form.addRow("Your name", self.name)
-        self.passphrase = PassphraseField("New passphrase")
-        self.passphrase.setObjectName("newPassphrase")
-        form.addRow("Passphrase", self.passphrase)
-        self.meter = StrengthMeter()
-        form.addRow("", self.meter)
-        self.repeat = PassphraseField("Repeat the passphrase")
-        self.repeat.setObjectName("repeatPassphrase")
-        form.addRow("Repeat", self.repeat)
-        box.addLayout(form)
+        self.name = add_row(form, "Your name", QLineEdit(), "advocateName", "e.g. Sam Example")
+        self.passphrase = add_row(form, "Passphrase", PassphraseField("New passphrase"), "newPassphrase")
+        self.meter = add_row(form, "", StrengthMeter())
+        self.repeat = add_row(form, "Repeat", PassphraseField("Repeat the passphrase"), "repeatPassphrase")
+        self.box.addLayout(form)
         self.remember = QCheckBox("Remember on this device (unlock with the system keychain)")
         self.remember.setObjectName("rememberDevice")
         self.remember.setVisible(vault_service.keychain_available(keychain))
-        box.addWidget(self.remember)
-        self.banner = Banner()
-        box.addWidget(self.banner)
-        self.busy = busy_bar()
-        box.addWidget(self.busy)
-        row = QHBoxLayout()
-        self.back_button = QPushButton("Back")
-        self.back_button.setObjectName("setupBack")
-        self.back_button.clicked.connect(self.back)
-        row.addWidget(self.back_button)
-        row.addStretch(1)
-        self.create_button = QPushButton("Create my vault")
-        self.create_button.setObjectName("createVault")
-        self.create_button.setDefault(True)
+        self.box.addWidget(self.remember)
+        self.add_status()
+        self.back_button, self.create_button = self.add_buttons(
+            [("Back", "setupBack", self.back)], [("Create my vault", "createVault", self.create)]
+        )
         self.create_button.setEnabled(False)
-        row.addWidget(self.create_button)
-        box.addLayout(row)
-        lay = QVBoxLayout(self)
-        lay.addWidget(centered(card(box), 560))
 
-        self.passphrase.textChanged.connect(self._changed)
-        self.repeat.textChanged.connect(self._changed)
-        self.name.textChanged.connect(self._changed)
-        self.create_button.clicked.connect(self.create)
+        for field in (self.passphrase, self.repeat, self.name):
+            field.textChanged.connect(self._changed)
         self.repeat.returnPressed.connect(self.create)
 
     def _changed(self) -> None:
@@ -178,24 +141,21 @@ def numbered_groups(groups: list[str]) -> str:
     )
 
 
-class RecoveryKeyView(QWidget):
+class RecoveryKeyView(CardPage):
     """Shows the recovery key exactly once, with Print; continues only when the advocate has
     confirmed keeping it and typed one group of it back."""
 
     acknowledged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        box = QVBoxLayout()
-        box.setSpacing(12)
-        box.addWidget(heading("Your recovery key"))
-        box.addWidget(
-            hint(
-                "If the passphrase is ever forgotten, this key opens the vault. It is shown only now. "
-                "Print it or write it down and give it to your organisation to keep locked away, "
-                "never with the laptop. Anyone who has it can open your vault. It has 14 numbered "
-                "groups of four; no two characters look alike (there is no letter O, I, L or U)."
-            )
+        super().__init__(
+            "Your recovery key",
+            "If the passphrase is ever forgotten, this key opens the vault. It is shown only now. "
+            "Print it or write it down and give it to your organisation to keep locked away, "
+            "never with the laptop. Anyone who has it can open your vault. It has 14 numbered "
+            "groups of four; no two characters look alike (there is no letter O, I, L or U).",
+            700,
+            parent,
         )
         self.key_label = QLabel()
         self.key_label.setObjectName("recoveryKey")
@@ -207,48 +167,37 @@ class RecoveryKeyView(QWidget):
         self.key_label.setFont(f)
         self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key_label.setWordWrap(True)
-        box.addWidget(self.key_label)
-        box.addWidget(hint(PRINT_TO_FILE_WARNING))
+        self.box.addWidget(self.key_label)
+        self.box.addWidget(hint(PRINT_TO_FILE_WARNING))
         row = QHBoxLayout()
-        self.print_button = QPushButton("&Print on paper\u2026")
-        self.print_button.setObjectName("printRecoveryKey")
-        self.print_button.clicked.connect(self._print)
-        row.addWidget(self.print_button)
-        self.allow_file = QCheckBox("Also offer \u201cprint to file\u201d (not recommended)")
-        self.allow_file.setObjectName("allowPrintToFile")
-        row.addWidget(self.allow_file)
-        row.addStretch(1)
-        box.addLayout(row)
-        self.banner = Banner()
-        box.addWidget(self.banner)
+        [self.print_button] = named_buttons(row, ("&Print on paper\u2026", "printRecoveryKey", self._print))
+        [self.allow_file] = named_buttons(
+            row,
+            ("Also offer \u201cprint to file\u201d (not recommended)", "allowPrintToFile"),
+            kind=QCheckBox,
+            stretch=True,
+        )
+        self.box.addLayout(row)
+        self.add_status(working_bar=False)
         self.confirm = QCheckBox("I have printed or written down the recovery key")
         self.confirm.setObjectName("confirmRecovery")
-        box.addWidget(self.confirm)
-        check_row = QHBoxLayout()
+        self.box.addWidget(self.confirm)
         self.check_label = QLabel()
         self.check_input = QLineEdit()
         self.check_input.setObjectName("recoveryCheckGroup")
         self.check_input.setMaxLength(9)
         self.check_input.setMaximumWidth(120)
         self.check_label.setBuddy(self.check_input)
+        check_row = QHBoxLayout()
         check_row.addWidget(self.check_label)
         check_row.addWidget(self.check_input)
         check_row.addStretch(1)
-        box.addLayout(check_row)
-        row2 = QHBoxLayout()
-        row2.addStretch(1)
-        self.continue_button = QPushButton("Continue")
-        self.continue_button.setObjectName("continueAfterRecovery")
+        self.box.addLayout(check_row)
+        [self.continue_button] = self.add_buttons(end=[("Continue", "continueAfterRecovery", self._done)])
         self.continue_button.setEnabled(False)
-        self.continue_button.setDefault(True)
-        row2.addWidget(self.continue_button)
-        box.addLayout(row2)
-        lay = QVBoxLayout(self)
-        lay.addWidget(centered(card(box), 700))
         self.confirm.toggled.connect(self._update)
         self.check_input.textChanged.connect(self._update)
         self.check_input.returnPressed.connect(self._done)
-        self.continue_button.clicked.connect(self._done)
         self._key = ""
         self._check_index = 0
 

@@ -9,10 +9,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,67 +22,48 @@ from imsa_desktop.ui.common import (
     Banner,
     PassphraseField,
     StrengthMeter,
-    busy_bar,
-    card,
-    centered,
-    heading,
     hint,
     message_for,
 )
+from imsa_desktop.ui.forms import add_row
 from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.views.card_page import CardPage
 from imsa_desktop.ui.workers import run_task
 
 AFTER_FIRST_PAINT_MS = 60  # non-urgent start-up work waits until the window has been drawn
 
 
-class UnlockView(QWidget):
+class UnlockView(CardPage):
     unlocked = Signal()
     unlock_started = Signal()  # key derivation is running in a worker; the GUI thread is free
 
     def __init__(self, session: Session, keychain: Keychain, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Unlock your vault", "", 520, parent)
         self.session = session
         self.keychain = keychain
-        box = QVBoxLayout()
-        box.setSpacing(12)
-        box.addWidget(heading("Unlock your vault"))
         self.where = hint("")
-        box.addWidget(self.where)
+        self.box.addWidget(self.where)
         self.passphrase = PassphraseField("Passphrase")
         self.passphrase.setObjectName("unlockPassphrase")
         self.passphrase.setAccessibleName("Passphrase")
-        box.addWidget(self.passphrase)
-        self.banner = Banner()
-        box.addWidget(self.banner)
-        self.busy = busy_bar()
-        box.addWidget(self.busy)
-        row = QHBoxLayout()
-        self.recovery_button = QPushButton("&Forgot passphrase?")  # Alt+F, or a deliberate click
-        self.recovery_button.setObjectName("useRecoveryKey")
+        self.box.addWidget(self.passphrase)
+        self.add_status()
+        self.recovery_button, self.keychain_button, self.unlock_button = self.add_buttons(
+            [("&Forgot passphrase?", "useRecoveryKey", self.use_recovery_key)],
+            [
+                ("Unlock with this device", "unlockKeychain", self.unlock_with_keychain),
+                ("Unlock", "unlockButton", self.unlock),
+            ],
+        )
+        # "Forgot passphrase?" is pressed by Alt+F or a deliberate click, never by Enter.
         self.recovery_button.setFlat(True)
         self.recovery_button.setAutoDefault(False)
         self.recovery_button.setToolTip("Unlock with the recovery key and choose a new passphrase (Alt+F)")
-        row.addWidget(self.recovery_button)
-        row.addStretch(1)
-        self.keychain_button = QPushButton("Unlock with this device")
-        self.keychain_button.setObjectName("unlockKeychain")
-        row.addWidget(self.keychain_button)
-        self.unlock_button = QPushButton("Unlock")
-        self.unlock_button.setObjectName("unlockButton")
-        self.unlock_button.setDefault(True)
-        row.addWidget(self.unlock_button)
-        box.addLayout(row)
-        lay = QVBoxLayout(self)
-        lay.addWidget(centered(card(box), 520))
         # Tab from the passphrase reaches Unlock first; "Forgot passphrase?" comes last.
         QWidget.setTabOrder(self.passphrase, self.unlock_button)
         QWidget.setTabOrder(self.unlock_button, self.keychain_button)
         QWidget.setTabOrder(self.keychain_button, self.recovery_button)
-
-        self.unlock_button.clicked.connect(self.unlock)
         self.passphrase.returnPressed.connect(self.unlock)
-        self.keychain_button.clicked.connect(self.unlock_with_keychain)
-        self.recovery_button.clicked.connect(self.use_recovery_key)
         self._countdown = QTimer(self)
         self._countdown.setInterval(250)
         self._countdown.timeout.connect(self._tick)
@@ -211,14 +190,9 @@ class RecoveryDialog(QDialog):
             )
         )
         form = QFormLayout()
-        self.key = QLineEdit()
-        self.key.setObjectName("recoveryKeyInput")
-        self.key.setPlaceholderText("XXXX-XXXX-XXXX-…")
-        form.addRow("Recovery key", self.key)
-        self.new = PassphraseField("New passphrase")
-        form.addRow("New passphrase", self.new)
-        self.meter = StrengthMeter()
-        form.addRow("", self.meter)
+        self.key = add_row(form, "Recovery key", QLineEdit(), "recoveryKeyInput", "XXXX-XXXX-XXXX-…")
+        self.new = add_row(form, "New passphrase", PassphraseField("New passphrase"))
+        self.meter = add_row(form, "", StrengthMeter())
         lay.addLayout(form)
         self.banner = Banner()
         lay.addWidget(self.banner)

@@ -12,28 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from imsa_desktop.ui.common import (
-    Banner,
-    PassphraseField,
-    busy_bar,
-    card,
-    centered,
-    heading,
-    hint,
-    message_for,
-)
+from imsa_desktop.ui.common import PassphraseField, hint, message_for
+from imsa_desktop.ui.forms import add_row
 from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.views.card_page import CardPage
+from imsa_desktop.ui.widgets import named_buttons
 from imsa_desktop.ui.workers import run_task
 
 VAULT_FILTER = "IMSA vaults (*.imsa);;All files (*)"
@@ -49,7 +34,7 @@ def _path_label(path: Path, name: str) -> QLabel:
     return label
 
 
-class WelcomeView(QWidget):
+class WelcomeView(CardPage):
     """Says where the vault will be kept; offers create, open, restore and the demo."""
 
     create_requested = Signal()
@@ -58,23 +43,18 @@ class WelcomeView(QWidget):
     demo_requested = Signal()
 
     def __init__(self, session: Session, demo_path: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        box = QVBoxLayout()
-        box.setSpacing(10)
-        box.addWidget(heading("Welcome to IMSA Desktop"))
-        box.addWidget(
-            hint(
-                "IMSA Desktop keeps your cases in one encrypted vault file on this computer. Nothing "
-                "leaves it unless you export or back it up. Your vault will be kept here:"
-            )
+        super().__init__(
+            "Welcome to IMSA Desktop",
+            "IMSA Desktop keeps your cases in one encrypted vault file on this computer. Nothing "
+            "leaves it unless you export or back it up. Your vault will be kept here:",
+            680,
+            parent,
+            spacing=10,
         )
+        self.session = session
         self.where = _path_label(session.path, "vaultLocation")
-        box.addWidget(self.where)
-        self.banner = Banner()
-        box.addWidget(self.banner)
-        self.busy = busy_bar()
-        box.addWidget(self.busy)
+        self.box.addWidget(self.where)
+        self.add_status()
 
         self.buttons: dict[str, QPushButton] = {}
         for name, text, explain in (
@@ -108,10 +88,8 @@ class WelcomeView(QWidget):
             self.buttons[name] = button
             row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
             row.addWidget(hint(explain), 1)
-            box.addLayout(row)
+            self.box.addLayout(row)
         self.buttons["welcomeCreate"].setDefault(True)
-        lay = QVBoxLayout(self)
-        lay.addWidget(centered(card(box), 680))
 
         self.buttons["welcomeCreate"].clicked.connect(self.create_requested)
         self.buttons["welcomeOpen"].clicked.connect(self.choose_existing)
@@ -136,26 +114,23 @@ class WelcomeView(QWidget):
             self.open_requested.emit(name)
 
 
-class RestoreView(QWidget):
+class RestoreView(CardPage):
     """A backup file and its passphrase make a new vault at the session's path."""
 
     restored = Signal(str)  # the new vault's recovery key, to show once
     back = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        box = QVBoxLayout()
-        box.setSpacing(12)
-        box.addWidget(heading("Restore from a backup"))
-        box.addWidget(
-            hint(
-                "Choose the backup file and type the passphrase the backup was made with. A new "
-                "vault is made here, with that passphrase, and everything in the backup is put into it:"
-            )
+        super().__init__(
+            "Restore from a backup",
+            "Choose the backup file and type the passphrase the backup was made with. A new "
+            "vault is made here, with that passphrase, and everything in the backup is put into it:",
+            620,
+            parent,
         )
+        self.session = session
         self.where = _path_label(session.path, "restoreLocation")
-        box.addWidget(self.where)
+        self.box.addWidget(self.where)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         file_row = QHBoxLayout()
@@ -163,37 +138,17 @@ class RestoreView(QWidget):
         self.file.setObjectName("backupFile")
         self.file.setPlaceholderText("…/vault-backup.imsa-backup")
         file_row.addWidget(self.file, 1)
-        choose = QPushButton("Choose…")
-        choose.setObjectName("chooseBackup")
-        choose.clicked.connect(self._choose)
-        file_row.addWidget(choose)
+        named_buttons(file_row, ("Choose…", "chooseBackup", self._choose))
         form.addRow("Backup file", file_row)
-        self.passphrase = PassphraseField("The backup's passphrase")
-        self.passphrase.setObjectName("backupPassphrase")
-        form.addRow("Passphrase", self.passphrase)
-        self.name = QLineEdit()
-        self.name.setObjectName("restoreAdvocateName")
-        self.name.setPlaceholderText("e.g. Sam Example")
-        form.addRow("Your name", self.name)
-        box.addLayout(form)
-        self.banner = Banner()
-        box.addWidget(self.banner)
-        self.busy = busy_bar()
-        box.addWidget(self.busy)
-        row = QHBoxLayout()
-        self.back_button = QPushButton("Back")
-        self.back_button.setObjectName("restoreBack")
-        self.back_button.clicked.connect(self.back)
-        row.addWidget(self.back_button)
-        row.addStretch(1)
-        self.restore_button = QPushButton("Restore")
-        self.restore_button.setObjectName("restoreButton")
-        self.restore_button.setDefault(True)
-        self.restore_button.clicked.connect(self.restore)
-        row.addWidget(self.restore_button)
-        box.addLayout(row)
-        lay = QVBoxLayout(self)
-        lay.addWidget(centered(card(box), 620))
+        self.passphrase = add_row(
+            form, "Passphrase", PassphraseField("The backup's passphrase"), "backupPassphrase"
+        )
+        self.name = add_row(form, "Your name", QLineEdit(), "restoreAdvocateName", "e.g. Sam Example")
+        self.box.addLayout(form)
+        self.add_status()
+        self.back_button, self.restore_button = self.add_buttons(
+            [("Back", "restoreBack", self.back)], [("Restore", "restoreButton", self.restore)]
+        )
         self.passphrase.returnPressed.connect(self.restore)
 
     def refresh(self) -> None:
