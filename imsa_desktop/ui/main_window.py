@@ -143,20 +143,19 @@ class MainWindow(QMainWindow):
         self.new_action = QAction("New case", self)
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(lambda: self.workspace.new_case() if self.workspace else None)
-        self.lock_action = QAction("Lock", self)
-        self.lock_action.setObjectName("lockAction")
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.lock_action.setToolTip("Lock the vault now (Ctrl+L)")
-        self.lock_action.triggered.connect(self.lock)
-        self.hide_action = QAction("Hide", self)
-        self.hide_action.setObjectName("hideAction")
-        self.hide_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
-        self.hide_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.hide_action.setToolTip("Hide all case data at once (Ctrl+Shift+H)")
-        self.hide_action.triggered.connect(self.toggle_hide)
-        self.toolbar.addAction(self.today_action)
         self.addAction(self.new_action)  # Ctrl+N; the button lives above the case list
+        # Lock, Hide and Help are in the toolbar; their shortcuts work even while it is hidden.
+        self.lock_action = self._shortcut(
+            keyboard.LOCK, self.lock, "lockAction", text="Lock", tip="Lock the vault now (Ctrl+L)"
+        )
+        self.hide_action = self._shortcut(
+            keyboard.HIDE,
+            self.toggle_hide,
+            "hideAction",
+            text="Hide",
+            tip="Hide all case data at once (Ctrl+Shift+H)",
+        )
+        self.toolbar.addAction(self.today_action)
         self.extra_actions: list[QAction] = []
         spacer = QWidget()
         from PySide6.QtWidgets import QSizePolicy
@@ -166,19 +165,12 @@ class MainWindow(QMainWindow):
         self.who = _ElidedLabel(max_width=200)  # who is signed in (and DEMO): never pushes Lock off
         self.who.setObjectName("hint")
         self.toolbar.addWidget(self.who)
-        self.help_action = QAction("Help", self)
-        self.help_action.setObjectName("helpAction")
-        self.help_action.setShortcut(QKeySequence(keyboard.HELP.keys))
-        self.help_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.help_action.setToolTip("Keyboard shortcuts (F1)")
-        self.help_action.triggered.connect(self.show_shortcuts)
+        self.help_action = self._shortcut(
+            keyboard.HELP, self.show_shortcuts, "helpAction", text="Help", tip="Keyboard shortcuts (F1)"
+        )
         self.toolbar.addAction(self.help_action)
         self.toolbar.addAction(self.hide_action)
         self.toolbar.addAction(self.lock_action)
-        # Shortcuts work even while the toolbar is hidden.
-        self.addAction(self.lock_action)
-        self.addAction(self.hide_action)
-        self.addAction(self.help_action)
         self.search_action = self._shortcut(keyboard.SEARCH, self.focus_search, "searchAction")
         self.save_action = self._shortcut(keyboard.SAVE, self.save_focused, "saveAction")
         self.close_case_action = self._shortcut(keyboard.CLOSE_CASE, self.close_case, "closeCaseAction")
@@ -224,11 +216,23 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(250, plugins.preload)
 
     # ---- keyboard shortcuts -------------------------------------------------------------------
-    def _shortcut(self, shortcut: keyboard.Shortcut, slot: Callable[[], object], name: str) -> QAction:
-        action = QAction(shortcut.what, self)
+    def _shortcut(
+        self,
+        shortcut: keyboard.Shortcut,
+        slot: Callable[[], object],
+        name: str,
+        *,
+        text: str = "",
+        tip: str = "",
+    ) -> QAction:
+        """An action of the whole window for *shortcut* (it works wherever the focus is); *text*
+        and *tip* are its words where it is also shown, e.g. in the toolbar."""
+        action = QAction(text or shortcut.what, self)
         action.setObjectName(name)
         action.setShortcut(QKeySequence(shortcut.keys))
         action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        if tip:
+            action.setToolTip(tip)
         action.triggered.connect(slot)
         self.addAction(action)
         return action
@@ -340,10 +344,9 @@ class MainWindow(QMainWindow):
             self.welcome_view.open_requested.connect(self.open_existing)
             self.welcome_view.restore_requested.connect(self._show_restore)
             self.welcome_view.demo_requested.connect(self.open_demo)
-            self.setup_view.back.connect(self._show_setup)
-            self.restore_view.back.connect(self._show_setup)
-            self.setup_view.vault_created.connect(self._show_recovery_key)
-            self.restore_view.restored.connect(self._show_recovery_key)
+            for page in (self.setup_view, self.restore_view):  # each makes a new vault
+                page.back.connect(self._show_setup)
+                page.vault_made.connect(self._show_recovery_key)
             self.recovery_view.acknowledged.connect(self._setup_finished)
         self.welcome_view.refresh()
         self.stack.setCurrentWidget(self.welcome_view)

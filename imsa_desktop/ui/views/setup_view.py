@@ -28,7 +28,7 @@ from imsa_desktop.ui.workers import run_task
 class SetupView(CardPage):
     """Name, passphrase (with strength feedback), optional keychain; creates the vault."""
 
-    vault_created = Signal(str)  # the recovery key, to show once
+    vault_made = Signal(str)  # the new vault's recovery key, to show once
     back = Signal()  # to the welcome screen
 
     def __init__(self, session: Session, keychain: Keychain, parent: QWidget | None = None) -> None:
@@ -106,7 +106,7 @@ class SetupView(CardPage):
         self.session.vault = vault  # attached for real once the recovery key is acknowledged
         if note:
             self.banner.info(note)
-        self.vault_created.emit(recovery)
+        self.vault_made.emit(recovery)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy.hide()

@@ -117,7 +117,7 @@ class WelcomeView(CardPage):
 class RestoreView(CardPage):
     """A backup file and its passphrase make a new vault at the session's path."""
 
-    restored = Signal(str)  # the new vault's recovery key, to show once
+    vault_made = Signal(str)  # the new vault's recovery key, to show once
     back = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -194,7 +194,7 @@ class RestoreView(CardPage):
         self.passphrase.clear()
         self.session.vault = result.vault  # attached for real once the recovery key is acknowledged
         self.banner.info(f"Restored {result.cases} case(s).")
-        self.restored.emit(result.recovery_key)
+        self.vault_made.emit(result.recovery_key)
 
     def _failed(self, exc: BaseException) -> None:
         self._working(False)
