@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
@@ -73,17 +75,26 @@ class Banner(QLabel):
         self.hide()
 
 
-def _eye_icon() -> QIcon:
+ICON_GREY = "#57606a"
+
+
+def line_icon(draw: Callable[[QPainter], None]) -> QIcon:
+    """A small grey line drawing for a button inside a field (the passphrase's eye, a date's
+    calendar): *draw* paints on a clear 32-pixel square with a 2.5-pixel grey pen."""
     pix = QPixmap(32, 32)
     pix.fill(Qt.GlobalColor.transparent)
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(QPen(QColor("#57606a"), 2.5))
-    p.drawEllipse(3, 9, 26, 14)
-    p.setBrush(QColor("#57606a"))
-    p.drawEllipse(12, 12, 8, 8)
+    p.setPen(QPen(QColor(ICON_GREY), 2.5))
+    draw(p)
     p.end()
     return QIcon(pix)
+
+
+def _draw_eye(p: QPainter) -> None:
+    p.drawEllipse(3, 9, 26, 14)
+    p.setBrush(QColor(ICON_GREY))
+    p.drawEllipse(12, 12, 8, 8)
 
 
 class PassphraseField(QLineEdit):
@@ -92,7 +103,7 @@ class PassphraseField(QLineEdit):
         self.setEchoMode(QLineEdit.EchoMode.Password)
         self.setPlaceholderText(placeholder)
         self.setMinimumWidth(320)
-        toggle = QAction(_eye_icon(), "Show", self)
+        toggle = QAction(line_icon(_draw_eye), "Show", self)
         toggle.setCheckable(True)
         toggle.toggled.connect(
             lambda on: self.setEchoMode(QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password)

@@ -8,11 +8,12 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, QLocale, QRect, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import QAction, QColor, QPainter
 from PySide6.QtWidgets import QCalendarWidget, QComboBox, QFormLayout, QLineEdit, QWidget
 
 from imsa_desktop.domain.dates import FuzzyDate, describe, parse_human, parse_human_exact
 from imsa_desktop.errors import InvalidInput
+from imsa_desktop.ui.common import ICON_GREY, line_icon
 
 W = TypeVar("W", bound=QWidget)
 
@@ -67,7 +68,7 @@ class DateField(QLineEdit):
         self.setPlaceholderText("e.g. summer 2023" if fuzzy else "e.g. 12/3/2025")
         self.setMinimumWidth(260)
         self.setMaximumWidth(420)
-        self.calendar_action = QAction(_calendar_icon(), "Choose from a calendar", self)
+        self.calendar_action = QAction(line_icon(_draw_calendar), "Choose from a calendar", self)
         self.calendar_action.setToolTip("Choose from a calendar")
         self.calendar_action.triggered.connect(self.open_calendar)
         self.addAction(self.calendar_action, QLineEdit.ActionPosition.TrailingPosition)
@@ -78,21 +79,20 @@ class DateField(QLineEdit):
         return (self._today or TODAY)()
 
     # ---- reading --------------------------------------------------------------------------
-    def fuzzy_value(self) -> FuzzyDate | None:
+    def _typed(self) -> str:
+        """The text typed, stripped; empty is an error only when the date is required."""
         text = self.text().strip()
-        if not text:
-            if self.required:
-                raise InvalidInput(f"Please enter the {self.what}.")
-            return None
-        return parse_human(text, self.today(), self.what)
+        if not text and self.required:
+            raise InvalidInput(f"Please enter the {self.what}.")
+        return text
+
+    def fuzzy_value(self) -> FuzzyDate | None:
+        text = self._typed()
+        return parse_human(text, self.today(), self.what) if text else None
 
     def value(self) -> date | None:
-        text = self.text().strip()
-        if not text:
-            if self.required:
-                raise InvalidInput(f"Please enter the {self.what}.")
-            return None
-        return parse_human_exact(text, self.today(), self.what)
+        text = self._typed()
+        return parse_human_exact(text, self.today(), self.what) if text else None
 
     def value_or_none(self) -> date | None:
         """The day typed, or None when empty or not (yet) a day."""
@@ -150,7 +150,7 @@ class DateField(QLineEdit):
             return
         hint_text = self._understood if self._ok else "not a date: see the tooltip"
         shown = fm.elidedText(hint_text, Qt.TextElideMode.ElideRight, room)
-        p.setPen(QColor("#57606a") if self._ok else QColor("#b42318"))
+        p.setPen(QColor(ICON_GREY) if self._ok else QColor("#b42318"))
         p.drawText(
             QRect(used, 0, room, self.height()),
             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
@@ -189,21 +189,14 @@ class DateField(QLineEdit):
         self.picked.emit(chosen)
 
 
-def _calendar_icon() -> QIcon:
-    pix = QPixmap(32, 32)
-    pix.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pix)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(QPen(QColor("#57606a"), 2.5))
+def _draw_calendar(p: QPainter) -> None:
     p.drawRoundedRect(4, 7, 24, 21, 3, 3)
     p.drawLine(4, 13, 28, 13)
     p.drawLine(10, 3, 10, 9)
     p.drawLine(22, 3, 22, 9)
-    p.setBrush(QColor("#57606a"))
+    p.setBrush(QColor(ICON_GREY))
     for x in (9, 15, 21):
         p.drawRect(x, 17, 3, 3)
-    p.end()
-    return QIcon(pix)
 
 
 class EnumCombo(QComboBox):
