@@ -78,10 +78,16 @@ class EditableTab(CaseTab, Generic[T]):
     """A table of one kind of record with Add / Edit / Delete; owns the error banner.
 
     Subclasses set ``table`` (a ``RecordTable``) before calling ``footer`` and implement
-    ``rows``, ``make_dialog``, ``save_record`` and ``delete_record``."""
+    ``rows``, ``make_dialog``, and ``save_record`` and ``delete_record`` (or name the
+    ``save_service`` and ``delete_service`` that do them)."""
 
     saved_message: str | None = None  # said in the banner after a save
     reload_after_change = True  # False: the tab reloads on ``session.case_changed`` itself
+    # Most record services save with ``save(uow, record, clock=)`` and delete with
+    # ``delete(uow, case_id, record_id)``: a tab over one names them (as staticmethods) instead
+    # of writing ``save_record`` and ``delete_record``.
+    save_service: Callable[..., Any] | None = None
+    delete_service: Callable[..., Any] | None = None
 
     table: RecordTable[T]
 
@@ -100,10 +106,15 @@ class EditableTab(CaseTab, Generic[T]):
         raise NotImplementedError
 
     def save_record(self, value: Any) -> None:
-        raise NotImplementedError
+        if self.save_service is None:
+            raise NotImplementedError
+        self.save_service(self.session.uow(), value, clock=self.session.clock)
 
     def delete_record(self, record: T) -> None:
-        raise NotImplementedError
+        if self.delete_service is None:
+            raise NotImplementedError
+        assert self.case_id is not None
+        self.delete_service(self.session.uow(), self.case_id, getattr(record, "id"))  # noqa: B009
 
     def record_to_edit(self, row: T) -> Any:
         """The record the edit dialog opens for a selected row (None: nothing to edit)."""

@@ -10,16 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QBoxLayout,
     QDialog,
     QFileDialog,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
+
+from imsa_desktop.ui.common import hint
 
 if TYPE_CHECKING:  # QtPdf is loaded when a PDF is first shown, not at start-up (the lock screen)
     from PySide6.QtPdf import QPdfDocument
@@ -51,13 +57,11 @@ def named_buttons(
     return made
 
 
-class SessionDialog(QDialog):
-    """A dialog of the main window that works on the open vault (``self.session``), with the
-    object name and window title it is known by, and its starting size."""
+class Dialog(QDialog):
+    """A dialog with the object name and window title it is known by, and its starting size."""
 
     def __init__(
         self,
-        session: Any,
         name: str,
         title: str,
         parent: QWidget | None = None,
@@ -66,13 +70,30 @@ class SessionDialog(QDialog):
         min_width: int | None = None,
     ) -> None:
         super().__init__(parent)
-        self.session = session
         self.setObjectName(name)
         self.setWindowTitle(title)
         if size is not None:
             self.resize(*size)
         if min_width is not None:
             self.setMinimumWidth(min_width)
+
+
+class SessionDialog(Dialog):
+    """A ``Dialog`` of the main window that works on the open vault (``self.session``)."""
+
+    def __init__(
+        self, session: Any, name: str, title: str, parent: QWidget | None = None, **frame: Any
+    ) -> None:
+        super().__init__(name, title, parent, **frame)
+        self.session = session
+
+
+def column(widget: QWidget, intro: str = "") -> QVBoxLayout:
+    """*widget*'s layout, top to bottom, starting with the *intro* hint (if any)."""
+    lay = QVBoxLayout(widget)
+    if intro:
+        lay.addWidget(hint(intro))
+    return lay
 
 
 def thin_progress(name: str) -> QProgressBar:
@@ -85,8 +106,9 @@ def thin_progress(name: str) -> QProgressBar:
     return bar
 
 
-def pdf_viewer(parent: QWidget, name: str) -> tuple[QPdfDocument, QPdfView]:
-    """A PDF shown page under page, as wide as the view; returns the document and the view."""
+def pdf_viewer(parent: QWidget, name: str, layout: QBoxLayout) -> tuple[QPdfDocument, QPdfView]:
+    """A PDF shown page under page, as wide as the view, filling the rest of *layout*; returns
+    the document and the view."""
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPdfWidgets import QPdfView
 
@@ -96,7 +118,27 @@ def pdf_viewer(parent: QWidget, name: str) -> tuple[QPdfDocument, QPdfView]:
     view.setDocument(document)
     view.setPageMode(QPdfView.PageMode.MultiPage)
     view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+    layout.addWidget(view, 1)
     return document, view
+
+
+def add_check_item(lst: QListWidget, text: str, data: Any, checked: bool) -> QListWidgetItem:
+    """A row with a tick box in *lst*, carrying *data* (read back with ``checked_data``)."""
+    item = QListWidgetItem(text)
+    item.setData(Qt.ItemDataRole.UserRole, data)
+    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+    lst.addItem(item)
+    return item
+
+
+def checked_data(lst: QListWidget) -> list[Any]:
+    """The data of the ticked rows of *lst*, top to bottom."""
+    return [
+        lst.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(lst.count())
+        if lst.item(i).checkState() == Qt.CheckState.Checked
+    ]
 
 
 def choose_save_path(edit: QLineEdit, caption: str, filters: str) -> None:

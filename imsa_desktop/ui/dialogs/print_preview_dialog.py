@@ -86,8 +86,7 @@ class PrintPreviewDialog(QDialog):
         self.banner = Banner()
         lay.addWidget(self.banner)
 
-        self.document, self.view = pdf_viewer(self, "pdfView")
-        lay.addWidget(self.view, 1)
+        self.document, self.view = pdf_viewer(self, "pdfView", lay)
 
         buttons = QHBoxLayout()
         self.pages_label = QLabel("")

@@ -43,7 +43,7 @@ from imsa_desktop.ui.case_tab import attempt, fetch
 from imsa_desktop.ui.common import Banner, heading, hint, message_for
 from imsa_desktop.ui.forms import DateField
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.widgets import named_buttons, pdf_viewer
+from imsa_desktop.ui.widgets import add_check_item, checked_data, named_buttons, pdf_viewer
 from imsa_desktop.ui.workers import run_task
 
 STEPS = (
@@ -67,14 +67,6 @@ STEP_HINTS = {  # the words under each step's heading
     "Letter text": "Every section is yours to edit. Going back and changing grounds or enclosures "
     "drafts the text again.",
 }
-
-
-def _checked(lst: QListWidget) -> list[str]:
-    return [
-        lst.item(i).data(Qt.ItemDataRole.UserRole)
-        for i in range(lst.count())
-        if lst.item(i).checkState() == Qt.CheckState.Checked
-    ]
 
 
 def _text_edit(name: str, text: str = "", height: int = 70) -> QPlainTextEdit:
@@ -333,8 +325,7 @@ class LetterBuilderDialog(QDialog):
         self.preview_status = QLabel("")
         self.preview_status.setObjectName("hint")
         lay.addWidget(self.preview_status)
-        self.pdf_doc, self.pdf_view = pdf_viewer(self, "letterPreview")
-        lay.addWidget(self.pdf_view, 1)
+        self.pdf_doc, self.pdf_view = pdf_viewer(self, "letterPreview", lay)
         form = QFormLayout()
         self.sent_date = DateField("date sent")
         self.sent_date.setObjectName("sentDate")
@@ -437,12 +428,8 @@ class LetterBuilderDialog(QDialog):
         assert self.ctx is not None
         self.ground_list.clear()
         for key, g in self.ctx.grounds.items():
-            item = QListWidgetItem(str(g["title"]))
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
+            item = add_check_item(self.ground_list, str(g["title"]), key, False)
             item.setToolTip(str(g.get("guidance_ref", "")))
-            self.ground_list.addItem(item)
 
     def _ground_preview(self, item: QListWidgetItem | None) -> None:
         if item is None or self.ctx is None:
@@ -458,11 +445,7 @@ class LetterBuilderDialog(QDialog):
         self.evidence_list.clear()
         for ev in self.ctx.evidence:
             label = ev.title + (f" ({format_date(ev.date_obtained)})" if ev.date_obtained else "")
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, ev.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if ev.id in self._enclosed else Qt.CheckState.Unchecked)
-            self.evidence_list.addItem(item)
+            add_check_item(self.evidence_list, label, ev.id, ev.id in self._enclosed)
         self._filling = False
         self._enclosed = [e for e in self._enclosed if e in {ev.id for ev in self.ctx.evidence}]
         self._update_enclosure_label()
@@ -519,27 +502,19 @@ class LetterBuilderDialog(QDialog):
         if key is not None:
             answers = self._ground_reasons.get(key, [])
             for n, reason in enumerate(self.ctx.decision.reasons, 1):
-                item = QListWidgetItem(f"{n}. {reason}")
-                item.setData(Qt.ItemDataRole.UserRole, n)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked if n in answers else Qt.CheckState.Unchecked)
-                self.reason_list.addItem(item)
-            titles = {ev.id: ev.title for ev in self.ctx.evidence}
-            cited = self._cited(key)
-            for n, ev_id in enumerate(self._enclosed, 1):
-                item = QListWidgetItem(f"Enclosure {n}: {titles[ev_id]}")
-                item.setData(Qt.ItemDataRole.UserRole, ev_id)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked if ev_id in cited else Qt.CheckState.Unchecked)
-                self.cite_list.addItem(item)
+                add_check_item(self.reason_list, f"{n}. {reason}", n, n in answers)
+            self._list_enclosures(self.cite_list, set(self._cited(key)))
             facts = self._ground_facts.get(key, [])
             for _ev_id, line in letter_service.fact_lines(self.ctx.events):
-                item = QListWidgetItem(line)
-                item.setData(Qt.ItemDataRole.UserRole, line)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked if line in facts else Qt.CheckState.Unchecked)
-                self.fact_list.addItem(item)
+                add_check_item(self.fact_list, line, line, line in facts)
         self._filling = False
+
+    def _list_enclosures(self, lst: QListWidget, ticked: set[str]) -> None:
+        """The enclosures in their numbered order, each with a tick box (ticked: in *ticked*)."""
+        assert self.ctx is not None
+        titles = {ev.id: ev.title for ev in self.ctx.evidence}
+        for n, ev_id in enumerate(self._enclosed, 1):
+            add_check_item(lst, f"Enclosure {n}: {titles[ev_id]}", ev_id, ev_id in ticked)
 
     def _cited(self, key: str) -> list[str]:
         """The enclosures ground ``key`` cites (default as the letter builder would)."""
@@ -558,13 +533,13 @@ class LetterBuilderDialog(QDialog):
         key = self.cite_ground.currentData()
         if key is None:
             return
-        self._ground_enclosures[key] = _checked(self.cite_list)
-        self._ground_facts[key] = _checked(self.fact_list)
-        self._ground_reasons[key] = [int(n) for n in _checked(self.reason_list)]
+        self._ground_enclosures[key] = checked_data(self.cite_list)
+        self._ground_facts[key] = checked_data(self.fact_list)
+        self._ground_reasons[key] = [int(n) for n in checked_data(self.reason_list)]
 
     # ---- choices and the draft ---------------------------------------------------------
     def choices(self) -> letter_service.LetterChoices:
-        grounds = _checked(self.ground_list)
+        grounds = checked_data(self.ground_list)
         return letter_service.LetterChoices(
             grounds=grounds,
             enclose=list(self._enclosed),
@@ -577,7 +552,7 @@ class LetterBuilderDialog(QDialog):
             enclosure_notes={k: v for k, v in self._notes.items() if k in self._enclosed},
             mode=self.mode,
             holding=self._holding() if self.mode == "holding" else None,
-            exceptional_enclosures=_checked(self.exceptional_list) if self.mode == "late" else [],
+            exceptional_enclosures=checked_data(self.exceptional_list) if self.mode == "late" else [],
         )
 
     def _holding(self) -> letters.Holding:
@@ -752,7 +727,7 @@ class LetterBuilderDialog(QDialog):
         self.banner.clear_message()
         if self.ctx is None:
             return
-        if self.step == GROUNDS and not _checked(self.ground_list) and self.mode != "holding":
+        if self.step == GROUNDS and not checked_data(self.ground_list) and self.mode != "holding":
             self.banner.error("Tick at least one ground.")
             return
         if self.step == ENCLOSURES:
@@ -784,15 +759,9 @@ class LetterBuilderDialog(QDialog):
     def _fill_exceptional_list(self) -> None:
         if self.ctx is None:
             return
-        chosen = set(_checked(self.exceptional_list))
-        titles = {ev.id: ev.title for ev in self.ctx.evidence}
+        chosen = set(checked_data(self.exceptional_list))
         self.exceptional_list.clear()
-        for n, ev_id in enumerate(self._enclosed, 1):
-            item = QListWidgetItem(f"Enclosure {n}: {titles[ev_id]}")
-            item.setData(Qt.ItemDataRole.UserRole, ev_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if ev_id in chosen else Qt.CheckState.Unchecked)
-            self.exceptional_list.addItem(item)
+        self._list_enclosures(self.exceptional_list, chosen)
         self.late_box.setVisible(self.mode == "late")
         self.holding_box.setVisible(self.mode == "holding")
 

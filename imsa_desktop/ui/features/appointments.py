@@ -14,7 +14,6 @@ from PySide6.QtCore import QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -44,6 +43,7 @@ from imsa_desktop.ui.common import Banner, hint, message_for, save_cancel_footer
 from imsa_desktop.ui.forms import DateField, EnumCombo, add_row
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
+from imsa_desktop.ui.widgets import Dialog, SessionDialog, named_buttons
 
 CHECK_EVERY_MS = 60_000
 
@@ -119,11 +119,9 @@ class ReminderWatcher(QObject):
         box.show()
 
 
-class AppointmentDialog(QDialog):
+class AppointmentDialog(Dialog):
     def __init__(self, case_id: str, appt: Appointment | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("appointmentDialog")
-        self.setWindowTitle("Appointment")
+        super().__init__("appointmentDialog", "Appointment", parent)
         self.case_id = case_id
         self._appt = appt
         f = QFormLayout(self)
@@ -240,6 +238,8 @@ def _reminder(a: Appointment) -> str:
 class AppointmentsTab(EditableTab[Appointment]):
     title = "Appointments"
     saved_message = "Appointment saved."
+    save_service = staticmethod(appointment_service.save_appointment)
+    delete_service = staticmethod(appointment_service.delete_appointment)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -309,13 +309,6 @@ class AppointmentsTab(EditableTab[Appointment]):
                 dialog.prefill_interpreter(survivor)
         return dialog
 
-    def save_record(self, value: Appointment) -> None:
-        appointment_service.save_appointment(self.session.uow(), value, clock=self.session.clock)
-
-    def delete_record(self, record: Appointment) -> None:
-        assert self.case_id is not None
-        appointment_service.delete_appointment(self.session.uow(), self.case_id, record.id)
-
     def export_ics(self) -> None:
         if self.case_id is None:
             return
@@ -358,7 +351,7 @@ class AppointmentsTab(EditableTab[Appointment]):
 # ---- the week view ----------------------------------------------------------------------------
 
 
-class WeekView(QDialog):
+class WeekView(SessionDialog):
     """Every case's appointments for one week (Monday to Sunday), with a date picker to jump to
     any week. Each cell is cut with "…" and shown whole in its tooltip; a double-click or Enter
     opens the case."""
@@ -366,26 +359,20 @@ class WeekView(QDialog):
     case_requested = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.setObjectName("weekView")
-        self.setWindowTitle("Appointments this week")
-        self.resize(1100, 560)
+        super().__init__(session, "weekView", "Appointments this week", parent, size=(1100, 560))
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.prev_button = QPushButton("◀ Previous week")
-        self.prev_button.setObjectName("weekPrev")
-        self.this_button = QPushButton("This week")
-        self.this_button.setObjectName("weekThis")
-        self.next_button = QPushButton("Next week ▶")
-        self.next_button.setObjectName("weekNext")
+        self.prev_button, self.this_button, self.next_button = named_buttons(
+            bar,
+            ("◀ Previous week", "weekPrev", lambda: self.show_week(self.monday - timedelta(days=7))),
+            ("This week", "weekThis", lambda: self.show_week(self.session.today())),
+            ("Next week ▶", "weekNext", lambda: self.show_week(self.monday + timedelta(days=7))),
+        )
         self.day = DateField("week", today=session.today)
         self.day.setObjectName("weekDate")
         self.day.setToolTip("Any day of the week to show (type it or pick it from the calendar)")
         self.heading = QLabel()
         self.heading.setObjectName("weekHeading")
-        for w in (self.prev_button, self.this_button, self.next_button):
-            bar.addWidget(w)
         bar.addWidget(QLabel("Week of"))
         bar.addWidget(self.day)
         bar.addWidget(self.heading, 1)
@@ -402,9 +389,6 @@ class WeekView(QDialog):
         self.table.cellDoubleClicked.connect(self._open)
         lay.addWidget(self.table, 1)
         lay.addWidget(hint("Times are UK local time. Double-click an appointment to open its case."))
-        self.prev_button.clicked.connect(lambda: self.show_week(self.monday - timedelta(days=7)))
-        self.next_button.clicked.connect(lambda: self.show_week(self.monday + timedelta(days=7)))
-        self.this_button.clicked.connect(lambda: self.show_week(self.session.today()))
         self.day.editingFinished.connect(self._typed)
         self.day.picked.connect(self.show_week)
         self.monday = appointment_service.week_start(session.today())

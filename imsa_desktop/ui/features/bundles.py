@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -52,7 +51,13 @@ from imsa_desktop.ui.common import (
     save_cancel_footer,
 )
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.widgets import SessionDialog, choose_save_path, named_buttons
+from imsa_desktop.ui.widgets import (
+    SessionDialog,
+    add_check_item,
+    checked_data,
+    choose_save_path,
+    named_buttons,
+)
 from imsa_desktop.ui.workers import run_task
 
 
@@ -90,13 +95,7 @@ class ExportWizard(SessionDialog):
         self.cases = QListWidget()
         self.cases.setObjectName("exportCases")
         for s in case_service.list_cases(session.uow()):
-            item = QListWidgetItem(f"{s.display_name}  ·  {s.code}")
-            item.setData(Qt.ItemDataRole.UserRole, s.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked if s.id in (preselect or []) else Qt.CheckState.Unchecked
-            )
-            self.cases.addItem(item)
+            add_check_item(self.cases, f"{s.display_name}  ·  {s.code}", s.id, s.id in (preselect or []))
         self.cases.itemChanged.connect(self._update_consent)
         bl.addWidget(self.cases)
         self.consent = QLabel()
@@ -183,20 +182,13 @@ class ExportWizard(SessionDialog):
         self._update_consent()
 
     def _fill_contacts(self, check: str | None = None) -> None:
-        ticked = {
-            self.contacts.item(i).data(Qt.ItemDataRole.UserRole)
-            for i in range(self.contacts.count())
-            if self.contacts.item(i).checkState() == Qt.CheckState.Checked
-        }
+        ticked = set(checked_data(self.contacts))
         self.contacts.clear()
         for c in identity_service.list_contacts(self.session.uow()):
             mark = "  ✓ verified" if c.verified else ""
-            item = QListWidgetItem(c.name + mark)
-            item.setData(Qt.ItemDataRole.UserRole, c.age_public)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            on = c.age_public in ticked or c.age_public == check
-            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-            self.contacts.addItem(item)
+            add_check_item(
+                self.contacts, c.name + mark, c.age_public, c.age_public in ticked or c.age_public == check
+            )
 
     def open_add_colleague(self) -> None:
         """Add a colleague without leaving the wizard; they are ticked as a recipient."""
@@ -213,11 +205,7 @@ class ExportWizard(SessionDialog):
         self.banner.info(f"{added.name} was added to your contacts and chosen as a recipient.")
 
     def selected_cases(self) -> list[str]:
-        return [
-            self.cases.item(i).data(Qt.ItemDataRole.UserRole)
-            for i in range(self.cases.count())
-            if self.cases.item(i).checkState() == Qt.CheckState.Checked
-        ]
+        return checked_data(self.cases)
 
     def _update_consent(self, *_: Any) -> None:
         ids = self.selected_cases()
@@ -270,11 +258,7 @@ class ExportWizard(SessionDialog):
     def start(self) -> None:
         self.banner.clear_message()
         ids = self.selected_cases()
-        recipients = [
-            self.contacts.item(i).data(Qt.ItemDataRole.UserRole)
-            for i in range(self.contacts.count())
-            if self.contacts.item(i).checkState() == Qt.CheckState.Checked
-        ]
+        recipients = checked_data(self.contacts)
         use_pass = self.to_passphrase.isChecked()
         options = bundle_service.ShareOptions(
             self.inc_attachments.isChecked(), self.inc_safeguarding.isChecked(), self.inc_contact.isChecked()

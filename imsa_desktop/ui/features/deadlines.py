@@ -29,7 +29,7 @@ from imsa_desktop.ui.common import Banner, hint, save_cancel_footer
 from imsa_desktop.ui.forms import DateField
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
-from imsa_desktop.ui.widgets import SessionDialog, named_buttons
+from imsa_desktop.ui.widgets import Dialog, SessionDialog, column, named_buttons
 
 STATE_COLOURS = {
     DeadlineState.OVERDUE: ("#fff1f0", "#8a1f11"),
@@ -40,13 +40,11 @@ STATE_COLOURS = {
 MET_LATE_COLOURS = ("#fff8e1", "#7a5400")  # amber, never the green of "met in time"
 
 
-class OverrideDialog(QDialog):
+class OverrideDialog(Dialog):
     """Change a deadline's date: the new date and a reason (both required)."""
 
     def __init__(self, cd: CaseDeadline, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("overrideDialog")
-        self.setWindowTitle("Change the date")
+        super().__init__("overrideDialog", "Change the date", parent)
         f = QFormLayout(self)
         d = cd.deadline
         f.addRow(QLabel(f"<b>{d.title}</b>"))
@@ -73,11 +71,9 @@ class OverrideDialog(QDialog):
         self.accept()
 
 
-class MetDialog(QDialog):
+class MetDialog(Dialog):
     def __init__(self, cd: CaseDeadline, today_iso: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("metDialog")
-        self.setWindowTitle("Mark as met")
+        super().__init__("metDialog", "Mark as met", parent)
         f = QFormLayout(self)
         f.addRow(QLabel(f"<b>{cd.deadline.title}</b>"))
         self.met_on = DateField("date it was met", required=True)
@@ -95,13 +91,11 @@ class MetDialog(QDialog):
         self.accept()
 
 
-class DismissDialog(QDialog):
+class DismissDialog(Dialog):
     """Take an overdue deadline off the Today page, with a reason that is kept and shown."""
 
     def __init__(self, cd: CaseDeadline, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("dismissDialog")
-        self.setWindowTitle("Dismiss an overdue deadline")
+        super().__init__("dismissDialog", "Dismiss an overdue deadline", parent)
         f = QFormLayout(self)
         f.addRow(QLabel(f"<b>{_esc(cd.deadline.title)}</b> was due {format_date(cd.deadline.due)}."))
         self.reason = QLineEdit()
@@ -143,12 +137,10 @@ class DeadlinesTab(CaseTab):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        lay = QVBoxLayout(self)
-        lay.addWidget(
-            hint(
-                "Dates come from dated rules (resources/rules). Check each against the decision letter; "
-                "change a date with a reason if it differs."
-            )
+        lay = column(
+            self,
+            "Dates come from dated rules (resources/rules). Check each against the decision letter; "
+            "change a date with a reason if it differs.",
         )
         self._today = session.today()
         self.table: RecordTable[CaseDeadline] = RecordTable(
@@ -370,12 +362,10 @@ class AllDeadlinesDialog(SessionDialog):
     def __init__(self, session: Session, open_case: object = None, parent: QWidget | None = None) -> None:
         super().__init__(session, "allDeadlinesDialog", "All deadlines", parent, size=(1100, 560))
         self._open_case = open_case
-        lay = QVBoxLayout(self)
-        lay.addWidget(
-            hint(
-                "Every case's deadlines from the dated rules. Click a column heading to sort; "
-                "double-click a row to open its case. Hover for how each date was worked out."
-            )
+        lay = column(
+            self,
+            "Every case's deadlines from the dated rules. Click a column heading to sort; "
+            "double-click a row to open its case. Hover for how each date was worked out.",
         )
         top = QHBoxLayout()
         self.include_met = QCheckBox("Include met and dismissed deadlines")

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,13 +25,13 @@ from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import documents as doc_service
 from imsa_desktop.services import letters as letter_service
 from imsa_desktop.ui.case_tab import CaseTab, attempt, fetch
-from imsa_desktop.ui.common import Banner, hint, message_for, save_cancel_footer
+from imsa_desktop.ui.common import Banner, message_for, save_cancel_footer
 from imsa_desktop.ui.dialogs.print_preview_dialog import PrintPreviewDialog
 from imsa_desktop.ui.features._letters_builder import LetterBuilderDialog, send_letter
 from imsa_desktop.ui.forms import DateField, EnumCombo
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
-from imsa_desktop.ui.widgets import named_buttons
+from imsa_desktop.ui.widgets import Dialog, column, named_buttons
 
 
 def _d(v: date | None) -> str:
@@ -49,13 +48,11 @@ def _answer(r: LetterRecord) -> str:
     return ""
 
 
-class LetterDateDialog(QDialog):
+class LetterDateDialog(Dialog):
     """Ask for a date (and, for outcomes, what the outcome was)."""
 
     def __init__(self, title: str, label: str, today: date, parent: QWidget, outcome: bool = False) -> None:
-        super().__init__(parent)
-        self.setObjectName("letterDateDialog")
-        self.setWindowTitle(title)
+        super().__init__("letterDateDialog", title, parent)
         form = QFormLayout(self)
         self.outcome: EnumCombo | None = None
         if outcome:
@@ -91,12 +88,10 @@ class LettersTab(CaseTab):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        lay = QVBoxLayout(self)
-        lay.addWidget(
-            hint(
-                "Reconsideration requests for negative Reasonable or Conclusive Grounds decisions. "
-                "A sent letter keeps the exact PDF that went out."
-            )
+        lay = column(
+            self,
+            "Reconsideration requests for negative Reasonable or Conclusive Grounds decisions. "
+            "A sent letter keeps the exact PDF that went out.",
         )
         self.table: RecordTable[LetterRecord] = RecordTable(
             [

@@ -10,18 +10,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
@@ -39,7 +36,9 @@ from imsa_desktop.ui.features._timeline_canvas import TimelineCanvas
 from imsa_desktop.ui.forms import DateField, EnumCombo, add_row
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
+from imsa_desktop.ui.widgets import Dialog, add_check_item, checked_data, named_buttons
 
+FLAGS = {"key": "Key fact", "disputed": "Disputed", "material": "Material"}  # TimelineEvent fields
 GREY = "#57606a"
 DISPUTED = "#8a1f11"
 DATE_HELP = (
@@ -48,7 +47,7 @@ DATE_HELP = (
 )
 
 
-class EventDialog(QDialog):
+class EventDialog(Dialog):
     def __init__(
         self,
         case_id: str,
@@ -56,10 +55,7 @@ class EventDialog(QDialog):
         evidence: list[EvidenceChoice],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("eventDialog")
-        self.setWindowTitle("Timeline event")
-        self.setMinimumWidth(600)
+        super().__init__("eventDialog", "Timeline event", parent, min_width=600)
         self.case_id = case_id
         self._event = event
         f = QFormLayout(self)
@@ -80,15 +76,9 @@ class EventDialog(QDialog):
         self.kind = add_row(f, "Kind", EnumCombo(EventKind), "eventKind")
         self.source = add_row(f, "Source", QLineEdit(), "eventSource", "Who or what this comes from")
         flags = QHBoxLayout()
-        self.key = QCheckBox("Key fact")
-        self.key.setObjectName("eventKey")
-        self.disputed = QCheckBox("Disputed")
-        self.disputed.setObjectName("eventDisputed")
-        self.material = QCheckBox("Material")
-        self.material.setObjectName("eventMaterial")
-        for c in (self.key, self.disputed, self.material):
-            flags.addWidget(c)
-        flags.addStretch(1)
+        specs = [(text, f"event{name.capitalize()}") for name, text in FLAGS.items()]
+        self.flags = dict(zip(FLAGS, named_buttons(flags, *specs, kind=QCheckBox, stretch=True), strict=True))
+        self.key, self.disputed, self.material = self.flags.values()
         f.addRow("Flags", flags)
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(70)
@@ -98,11 +88,7 @@ class EventDialog(QDialog):
         self.evidence.setMaximumHeight(90)
         linked = set(event.evidence_ids) if event else set()
         for ch in evidence:
-            item = QListWidgetItem(ch.title)
-            item.setData(Qt.ItemDataRole.UserRole, ch.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if ch.id in linked else Qt.CheckState.Unchecked)
-            self.evidence.addItem(item)
+            add_check_item(self.evidence, ch.title, ch.id, ch.id in linked)
         if not evidence:
             self.evidence.addItem("No evidence recorded for this case yet.")
         f.addRow("Evidence", self.evidence)
@@ -115,9 +101,8 @@ class EventDialog(QDialog):
             self.title_edit.setText(event.title)
             self.kind.set_value(event.kind)
             self.source.setText(event.source)
-            self.key.setChecked(event.key)
-            self.disputed.setChecked(event.disputed)
-            self.material.setChecked(event.material)
+            for name, box in self.flags.items():
+                box.setChecked(getattr(event, name))
             self.notes.setPlainText(event.notes)
 
     def _preview(self) -> None:
@@ -140,11 +125,7 @@ class EventDialog(QDialog):
         start = self.date.fuzzy_value()
         assert start is not None  # required
         end = self.end.fuzzy_value()
-        ids = []
-        for i in range(self.evidence.count()):
-            item = self.evidence.item(i)
-            if item.data(Qt.ItemDataRole.UserRole) and item.checkState() == Qt.CheckState.Checked:
-                ids.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        ids = [str(x) for x in checked_data(self.evidence) if x]
         kwargs = dict(
             case_id=self.case_id,
             date=start,
@@ -153,9 +134,7 @@ class EventDialog(QDialog):
             kind=self.kind.value(),
             source=self.source.text(),
             notes=self.notes.toPlainText().strip(),
-            key=self.key.isChecked(),
-            disputed=self.disputed.isChecked(),
-            material=self.material.isChecked(),
+            **{name: box.isChecked() for name, box in self.flags.items()},
             evidence_ids=ids,
         )
         if self._event is not None:
@@ -179,6 +158,8 @@ class TimelineTab(EditableTab[TimelineEntry]):
     title = "Timeline"
     saved_message = "Event saved."
     reload_after_change = False  # reloads on session.case_changed
+    save_service = staticmethod(timeline_service.save_event)
+    delete_service = staticmethod(timeline_service.delete_event)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -309,9 +290,7 @@ class TimelineTab(EditableTab[TimelineEntry]):
         self.canvas.set_entries(self.table.records.rows, self.session.today())
 
     def _select_id(self, entry_id: str) -> None:
-        for i, e in enumerate(self.table.records.rows):
-            if e.id == entry_id:
-                self.table.selectRow(i)
+        self.table.select_first(lambda e: e.id == entry_id)
 
     def record_to_edit(self, row: TimelineEntry) -> TimelineEvent | None:
         if row.derived:
@@ -325,13 +304,6 @@ class TimelineTab(EditableTab[TimelineEntry]):
         choices = timeline_service.evidence_choices(self.session.uow(), self.case_id)
         return EventDialog(self.case_id, record, choices, self)
 
-    def save_record(self, value: TimelineEvent) -> None:
-        timeline_service.save_event(self.session.uow(), value, clock=self.session.clock)
-
-    def delete_record(self, record: TimelineEntry) -> None:
-        assert self.case_id is not None
-        timeline_service.delete_event(self.session.uow(), self.case_id, record.id)
-
     def clear(self) -> None:
         super().clear()
         self.canvas.entries = []
@@ -339,6 +311,4 @@ class TimelineTab(EditableTab[TimelineEntry]):
 
 
 def _flags(e: TimelineEntry) -> str:
-    return ", ".join(
-        n for n, on in (("key", e.key), ("disputed", e.disputed), ("material", e.material)) if on
-    )
+    return ", ".join(n for n in FLAGS if getattr(e, n))
