@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from enum import Enum
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, QLocale, QRect, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPainter
-from PySide6.QtWidgets import QCalendarWidget, QComboBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCalendarWidget,
+    QComboBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
 
 from imsa_desktop.domain.dates import FuzzyDate, describe, parse_human, parse_human_exact
 from imsa_desktop.errors import InvalidInput
@@ -18,14 +27,28 @@ from imsa_desktop.ui.common import ICON_GREY, line_icon
 W = TypeVar("W", bound=QWidget)
 
 
-def add_row(form: QFormLayout, label: str, widget: W, name: str = "", placeholder: str = "") -> W:
-    """Add *widget* to *form* under *label*, with its object name and placeholder; returns it."""
+def named(widget: W, name: str = "", placeholder: str = "") -> W:
+    """*widget* with its object name (what tests and the accessibility audit find it by) and
+    its placeholder text; returns it."""
     if name:
         widget.setObjectName(name)
     if placeholder and hasattr(widget, "setPlaceholderText"):
         widget.setPlaceholderText(placeholder)
-    form.addRow(label, widget)
     return widget
+
+
+def add_row(form: QFormLayout, label: str, widget: W, name: str = "", placeholder: str = "") -> W:
+    """Add *widget* to *form* under *label*, with its object name and placeholder; returns it."""
+    form.addRow(label, named(widget, name, placeholder))
+    return widget
+
+
+def text_box(max_height: int) -> QPlainTextEdit:
+    """A few lines of free text in a form (notes, reasons, an address), at most *max_height*
+    pixels tall."""
+    box = QPlainTextEdit()
+    box.setMaximumHeight(max_height)
+    return box
 
 
 def _today() -> date:
@@ -242,3 +265,49 @@ class TriState(QComboBox):
 
 def split_list(text: str) -> list[str]:
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+# ---- a record's fields in and out of a form ---------------------------------------------------
+
+
+def field_value(w: QWidget) -> Any:
+    """What a form field holds, as the record keeps it: the value of a date, enum or yes/no
+    field, a tick, a number, or the text without the spaces around it."""
+    if isinstance(w, DateField | EnumCombo | TriState):
+        return w.value()
+    if isinstance(w, QAbstractButton):
+        return w.isChecked()
+    if isinstance(w, QSpinBox):
+        return w.value()
+    if isinstance(w, QPlainTextEdit):
+        return w.toPlainText().strip()
+    if isinstance(w, QLineEdit):
+        return w.text().strip()
+    raise TypeError(f"not a form field: {type(w).__name__}")
+
+
+def set_field_value(w: QWidget, value: Any) -> None:
+    """Show *value* (as ``field_value`` reads it back) in the form field *w*."""
+    if isinstance(w, DateField | EnumCombo | TriState):
+        w.set_value(value)
+    elif isinstance(w, QAbstractButton):
+        w.setChecked(bool(value))
+    elif isinstance(w, QSpinBox):
+        w.setValue(value)
+    elif isinstance(w, QPlainTextEdit):
+        w.setPlainText(value)
+    elif isinstance(w, QLineEdit):
+        w.setText(value)
+    else:
+        raise TypeError(f"not a form field: {type(w).__name__}")
+
+
+def fill_fields(form: object, record: object, names: Iterable[str]) -> None:
+    """Each named field of *record* into the field of *form* with the same attribute name."""
+    for name in names:
+        set_field_value(getattr(form, name), getattr(record, name))
+
+
+def read_fields(form: object, names: Iterable[str]) -> dict[str, Any]:
+    """The named fields of *form*, by name, ready for the record's constructor or ``replace``."""
+    return {name: field_value(getattr(form, name)) for name in names}

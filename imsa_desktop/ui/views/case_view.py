@@ -48,9 +48,20 @@ from imsa_desktop.ui import editing
 from imsa_desktop.ui.case_tab import CaseTab, EditableTab, attempt, fetch
 from imsa_desktop.ui.common import Banner, message_for, save_cancel_footer
 from imsa_desktop.ui.features._evidence_chips import ChipGroup
-from imsa_desktop.ui.forms import DateField, EnumCombo, TriState, add_row, split_list
+from imsa_desktop.ui.forms import (
+    DateField,
+    EnumCombo,
+    TriState,
+    add_row,
+    fill_fields,
+    named,
+    read_fields,
+    split_list,
+    text_box,
+)
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
+from imsa_desktop.ui.widgets import named_buttons
 from imsa_desktop.ui.workers import run_task
 
 # Other modules (deadlines, timeline, appointments, evidence, letters) append factories here.
@@ -399,6 +410,9 @@ class DecisionDialog(QDialog):
     """One decision. The outcome starts empty (the advocate must choose); every deadline counts
     from the date of the decision letter, not the day it arrived (the form says so)."""
 
+    # The decision's fields with a field of the same name here (the reasons are one a line).
+    FIELDS = ("kind", "outcome", "date", "received_on", "removal_bar", "authority", "reference", "notes")
+
     def __init__(self, decision: Decision | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Decision")
@@ -427,39 +441,23 @@ class DecisionDialog(QDialog):
         f.addRow("Para 14.216 removal bar", self.removal_bar)
         self.authority = add_row(f, "Competent authority", EnumCombo(Authority))
         self.reference = add_row(f, "Reference", QLineEdit(), "decisionReference")
-        self.notes = QPlainTextEdit()
-        self.notes.setMaximumHeight(80)
-        f.addRow("Notes", self.notes)
-        self.reasons = QPlainTextEdit()
-        self.reasons.setObjectName("decisionReasons")
-        self.reasons.setMaximumHeight(100)
-        self.reasons.setPlaceholderText("One reason per line, quoted or summarised from the decision letter")
-        f.addRow("Reasons given", self.reasons)
+        self.notes = add_row(f, "Notes", text_box(80))
+        self.reasons = add_row(
+            f,
+            "Reasons given",
+            text_box(100),
+            "decisionReasons",
+            "One reason per line, quoted or summarised from the decision letter",
+        )
         self.banner = save_cancel_footer(self, f)
         self.removal_bar.set_value(RemovalBar.NOT_KNOWN)
         if decision:
-            self.kind.set_value(decision.kind)
-            self.outcome.set_value(decision.outcome)
-            self.date.set_value(decision.date)
-            self.received_on.set_value(decision.received_on)
-            self.removal_bar.set_value(decision.removal_bar)
-            self.authority.set_value(decision.authority)
-            self.reference.setText(decision.reference)
-            self.notes.setPlainText(decision.notes)
+            fill_fields(self, decision, self.FIELDS)
             self.reasons.setPlainText("\n".join(decision.reasons))
 
     def value(self) -> Decision:
-        kwargs = dict(
-            kind=self.kind.value(),
-            outcome=self.outcome.value(),
-            date=self.date.value(),
-            received_on=self.received_on.value(),
-            removal_bar=self.removal_bar.value(),
-            authority=self.authority.value(),
-            reference=self.reference.text().strip(),
-            notes=self.notes.toPlainText().strip(),
-            reasons=[r.strip() for r in self.reasons.toPlainText().splitlines() if r.strip()],
-        )
+        kwargs = read_fields(self, self.FIELDS)
+        kwargs["reasons"] = [r.strip() for r in self.reasons.toPlainText().splitlines() if r.strip()]
         if self._decision is not None:
             return dataclasses.replace(self._decision, **kwargs)
         return Decision(**kwargs)
@@ -571,11 +569,8 @@ class ConsentTab(CaseTab):
         )
         self.date = add_row(f, "Date", DateField("consent date", required=True), "consentDate")
         type_row = QHBoxLayout()
-        self.consent_type = EnumCombo(ConsentType)
-        self.consent_type.setObjectName("consentType")
-        self.witness = QLineEdit()
-        self.witness.setObjectName("consentWitness")
-        self.witness.setPlaceholderText("Witness (e.g. the interpreter), if any")
+        self.consent_type = named(EnumCombo(ConsentType), "consentType")
+        self.witness = named(QLineEdit(), "consentWitness", "Witness (e.g. the interpreter), if any")
         type_row.addWidget(self.consent_type)
         type_row.addWidget(self.witness, 1)
         f.addRow("Written or verbal", type_row)
@@ -609,20 +604,15 @@ class ConsentTab(CaseTab):
         self.banner = Banner()
         row.addWidget(self.banner, 1)
         row.addStretch(1)
-        self.withdraw_button = QPushButton("Withdrawn…")
-        self.withdraw_button.setObjectName("withdrawConsent")
+        self.withdraw_button, self.add_button = named_buttons(
+            row, ("Withdrawn…", "withdrawConsent", self.withdraw_selected), ("Record", "addConsent", self.add)
+        )
         self.withdraw_button.setToolTip(
             "The survivor withdrew the consent chosen in the table (on the 'Withdrawn on' date, or "
             "today). The record stays, marked withdrawn (UK GDPR Art. 7(3))."
         )
-        row.addWidget(self.withdraw_button)
-        self.add_button = QPushButton("Record")
-        self.add_button.setObjectName("addConsent")
-        row.addWidget(self.add_button)
         f.addRow(row)
         lay.addWidget(box)
-        self.add_button.clicked.connect(self.add)
-        self.withdraw_button.clicked.connect(self.withdraw_selected)
         self._form = editing.InlineForm(box, self.dirty_changed.emit)
 
     # ---- unsaved changes (ui/editing.py): the "Record consent" form ------------------------
