@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from imsa_desktop.services import organisation as org_service
+from imsa_desktop.ui.case_tab import attempt, fetch
 from imsa_desktop.ui.common import Banner, hint, message_for
 from imsa_desktop.ui.session import Session
 
@@ -183,12 +184,8 @@ class OrganisationDialog(QDialog):
             signatory_role=self.role.text().strip(),
             addressees={"SCA": _lines(self.sca), "IECA": _lines(self.ieca)},
         )
-        try:
-            org_service.save_settings(self.session.uow(), s)
-        except Exception as e:
-            self.banner.error(message_for(e))
-            return
-        self.banner.info("Letterhead saved. New letters use it; sent letters keep what they printed.")
+        if attempt(self.banner, lambda: org_service.save_settings(self.session.uow(), s)):
+            self.banner.info("Letterhead saved. New letters use it; sent letters keep what they printed.")
 
     def choose_logo(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, "Choose logo", "", "Images (*.png *.jpg *.jpeg)")
@@ -196,36 +193,22 @@ class OrganisationDialog(QDialog):
             self.set_logo_file(Path(path))
 
     def set_logo_file(self, path: Path) -> None:
-        try:
-            org_service.set_logo_from_file(self.session.uow(), path)
-        except Exception as e:
-            self.banner.error(message_for(e))
-            return
-        self.reload()
-        self.banner.info("Logo saved.")
+        if attempt(self.banner, lambda: org_service.set_logo_from_file(self.session.uow(), path)):
+            self.reload()
+            self.banner.info("Logo saved.")
 
     def set_logo(self, data: bytes | None) -> None:
-        try:
-            org_service.set_logo(self.session.uow(), data)
-        except Exception as e:
-            self.banner.error(message_for(e))
-            return
-        self.reload()
+        if attempt(self.banner, lambda: org_service.set_logo(self.session.uow(), data)):
+            self.reload()
 
     def _save_text(self, editor: _TomlEditor, save: object) -> None:
-        try:
-            version = save(self.session.uow(), editor.edit.toPlainText(), clock=self.session.clock)  # type: ignore[operator]
-        except Exception as e:
-            self.banner.error(message_for(e))
-            return
-        self.reload()
-        self.banner.info(f"Saved as version {version}.")
+        text = editor.edit.toPlainText()
+        version = fetch(self.banner, lambda: save(self.session.uow(), text, clock=self.session.clock))  # type: ignore[operator]
+        if version is not None:
+            self.reload()
+            self.banner.info(f"Saved as version {version}.")
 
     def _reset(self, reset: object) -> None:
-        try:
-            reset(self.session.uow())  # type: ignore[operator]
-        except Exception as e:
-            self.banner.error(message_for(e))
-            return
-        self.reload()
-        self.banner.info("Back to the shipped version.")
+        if attempt(self.banner, lambda: reset(self.session.uow())):  # type: ignore[operator]
+            self.reload()
+            self.banner.info("Back to the shipped version.")
