@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from imsa_desktop.documents.letter_pdf import render_letter
-from imsa_desktop.documents.summary_pdf import render_case_summary
+from imsa_desktop.documents.summary_pdf import render_summary_of
 from imsa_desktop.documents.timeline_pdf import render_timeline
 from imsa_desktop.domain import letters, model
 from imsa_desktop.domain.consent import ConsentPurpose, ConsentType
@@ -153,47 +153,40 @@ def demo_case(full_name: str = "Nguyễn Thị Hồng") -> DemoCase:
         ev("2025-01-25", "GP letter describing symptoms of PTSD", E.EVIDENCE, "Dr A. Example"),
         ev("2025-01-30", "Police confirm the investigation into the house", E.EVIDENCE, "Example Police"),
     ]
+    Kind = model.EvidenceKind
     evidence = [
-        model.EvidenceItem(
-            id="ev-gp",
-            case_id=case.id,
-            title="Letter from GP about symptoms of PTSD",
-            kind=model.EvidenceKind.MEDICAL,
-            source="Dr A. Example, Example Health Centre",
-            date_obtained=date(2025, 1, 25),
-        ),
-        model.EvidenceItem(
-            id="ev-police",
-            case_id=case.id,
-            title="Police letter confirming crime reference and investigation",
-            kind=model.EvidenceKind.POLICE,
-            source="Example Police",
-            date_obtained=date(2025, 1, 30),
-        ),
-        model.EvidenceItem(
-            id="ev-statement",
-            case_id=case.id,
-            title="Witness statement of a former co-worker",
-            kind=model.EvidenceKind.WITNESS,
-            source="Witness (name withheld)",
-            date_obtained=date(2025, 2, 1),
-        ),
-        model.EvidenceItem(
-            id="ev-referral",
-            case_id=case.id,
-            title="NRM referral form",
-            kind=model.EvidenceKind.DOCUMENTS,
-            source="First Responder",
-            date_obtained=date(2025, 1, 6),
-        ),
-        model.EvidenceItem(
-            id="ev-hospital",
-            case_id=case.id,
-            title="Hospital discharge summary",
-            kind=model.EvidenceKind.MEDICAL,
-            source="Example Hospital",
-            date_obtained=date(2025, 2, 28),
-        ),
+        model.EvidenceItem(id=ev_id, case_id=case.id, title=title, kind=kind, source=source, date_obtained=on)
+        for ev_id, title, kind, source, on in (
+            (
+                "ev-gp",
+                "Letter from GP about symptoms of PTSD",
+                Kind.MEDICAL,
+                "Dr A. Example, Example Health Centre",
+                date(2025, 1, 25),
+            ),
+            (
+                "ev-police",
+                "Police letter confirming crime reference and investigation",
+                Kind.POLICE,
+                "Example Police",
+                date(2025, 1, 30),
+            ),
+            (
+                "ev-statement",
+                "Witness statement of a former co-worker",
+                Kind.WITNESS,
+                "Witness (name withheld)",
+                date(2025, 2, 1),
+            ),
+            ("ev-referral", "NRM referral form", Kind.DOCUMENTS, "First Responder", date(2025, 1, 6)),
+            (
+                "ev-hospital",
+                "Hospital discharge summary",
+                Kind.MEDICAL,
+                "Example Hospital",
+                date(2025, 2, 28),
+            ),
+        )
     ]
     rg.reasons = list(_REASONS)
     appointments = [
@@ -488,15 +481,7 @@ def write_samples(folder: str | Path) -> list[Path]:
         "sample-timeline.pdf": render_timeline(
             demo.case, demo.events, pseudonymous=False, today=TODAY, deadlines=demo.deadlines
         ),
-        "sample-case-summary.pdf": render_case_summary(
-            demo.case,
-            events=demo.events,
-            evidence=demo.evidence,
-            appointments=demo.appointments,
-            deadlines=demo.deadlines,
-            pseudonymous=False,
-            today=TODAY,
-        ),
+        "sample-case-summary.pdf": render_summary_of(demo, pseudonymous=False, today=TODAY),
     }
     paths = []
     for name, data in files.items():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -25,6 +25,35 @@ from imsa_desktop.domain import model
 from imsa_desktop.domain.dates import format_date
 
 MARGIN = 18 * mm
+
+
+class CaseRecords(Protocol):
+    """A case with the records its summary prints (services.documents.CaseDocumentData, the
+    sample case)."""
+
+    @property
+    def case(self) -> model.Case: ...
+    @property
+    def events(self) -> list[model.TimelineEvent]: ...
+    @property
+    def evidence(self) -> list[model.EvidenceItem]: ...
+    @property
+    def appointments(self) -> list[model.Appointment]: ...
+    @property
+    def deadlines(self) -> list[dict[str, Any]]: ...
+
+
+def render_summary_of(records: CaseRecords, *, pseudonymous: bool, today: date) -> bytes:
+    """``render_case_summary`` of a case and all its records."""
+    return render_case_summary(
+        records.case,
+        events=records.events,
+        evidence=records.evidence,
+        appointments=records.appointments,
+        deadlines=records.deadlines,
+        pseudonymous=pseudonymous,
+        today=today,
+    )
 
 
 def render_case_summary(

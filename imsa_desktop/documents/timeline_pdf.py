@@ -167,39 +167,36 @@ def record_events(case: model.Case, events: list[model.TimelineEvent]) -> list[m
     from imsa_desktop.domain.dates import FuzzyDate
 
     shown = {(e.kind, e.date.earliest) for e in events if e.date.is_exact}
-    out: list[model.TimelineEvent] = []
+    rows: list[tuple[model.EventKind, date, str, str, bool]] = []  # kind, day, title, source, key
     ref = case.referral
-    if ref.date is not None and (model.EventKind.REFERRAL, ref.date) not in shown:
+    if ref.date is not None:
         by = f" by {ref.first_responder}" if ref.first_responder else ""
         route = (
             "Duty to Notify report"
             if ref.route is model.ReferralRoute.DUTY_TO_NOTIFY
             else "Referred into the NRM"
         )
-        out.append(
-            model.TimelineEvent(
-                case_id=case.id,
-                date=FuzzyDate.exact(ref.date),
-                title=f"{route}{by}",
-                kind=model.EventKind.REFERRAL,
-                source="Referral record",
-            )
-        )
+        rows.append((model.EventKind.REFERRAL, ref.date, f"{route}{by}", "Referral record", False))
     for d in case.decisions_sorted():
-        if d.date is None or (model.EventKind.DECISION, d.date) in shown:
-            continue
-        outcome = d.outcome.label.lower() if d.outcome is not None else "outcome not recorded"
-        out.append(
-            model.TimelineEvent(
-                case_id=case.id,
-                date=FuzzyDate.exact(d.date),
-                title=f"{d.kind.label} decision: {outcome} ({d.authority.value})",
-                kind=model.EventKind.DECISION,
-                source="Decision record",
-                key=d.outcome is model.Outcome.NEGATIVE,
+        if d.date is not None:
+            outcome = d.outcome.label.lower() if d.outcome is not None else "outcome not recorded"
+            title = f"{d.kind.label} decision: {outcome} ({d.authority.value})"
+            rows.append(
+                (
+                    model.EventKind.DECISION,
+                    d.date,
+                    title,
+                    "Decision record",
+                    d.outcome is model.Outcome.NEGATIVE,
+                )
             )
+    return [
+        model.TimelineEvent(
+            case_id=case.id, date=FuzzyDate.exact(on), title=title, kind=kind, source=source, key=key
         )
-    return out
+        for kind, on, title, source, key in rows
+        if (kind, on) not in shown
+    ]
 
 
 def place_markers(xs: list[float], min_gap: float = 9.0, rows: int = 4) -> list[int]:

@@ -9,12 +9,12 @@ from datetime import date, timedelta
 from imsa_desktop.domain.deadlines import DeadlineState
 from imsa_desktop.domain.model import CaseStatus, CaseSummary
 from imsa_desktop.domain.rules import Nature
-from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import appointments as appointment_service
 from imsa_desktop.services import deadlines as deadline_service
 from imsa_desktop.services.appointments import AgendaItem
 from imsa_desktop.services.deadlines import CaseDeadline
 from imsa_desktop.services.ports import AbstractUnitOfWork
+from imsa_desktop.services.settings import check_int, read_int
 
 LOOKAHEAD_KEY = "deadlines.lookahead_days"
 DEFAULT_LOOKAHEAD_DAYS = 30
@@ -23,17 +23,11 @@ LOOKAHEAD_RANGE = (1, 365)
 
 def lookahead_days(uow: AbstractUnitOfWork) -> int:
     """The Today page's deadline look-ahead (a vault setting; default 30 days)."""
-    with uow:
-        v = uow.settings.get(LOOKAHEAD_KEY)
-    if isinstance(v, bool) or not isinstance(v, int) or not LOOKAHEAD_RANGE[0] <= v <= LOOKAHEAD_RANGE[1]:
-        return DEFAULT_LOOKAHEAD_DAYS
-    return v
+    return read_int(uow, LOOKAHEAD_KEY, DEFAULT_LOOKAHEAD_DAYS, LOOKAHEAD_RANGE)
 
 
 def set_lookahead_days(uow: AbstractUnitOfWork, days: int) -> None:
-    low, high = LOOKAHEAD_RANGE
-    if isinstance(days, bool) or not isinstance(days, int) or not low <= days <= high:
-        raise InvalidInput(f"The look-ahead must be between {low} and {high} days.")
+    check_int(days, LOOKAHEAD_RANGE, "The look-ahead must be between {} and {} days.")
     with uow:
         uow.settings.set(LOOKAHEAD_KEY, days)
         uow.audit.record("settings", None, "deadline look-ahead changed")

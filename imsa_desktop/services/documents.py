@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from imsa_desktop.documents.summary_pdf import render_case_summary
+from imsa_desktop.documents.summary_pdf import render_summary_of
 from imsa_desktop.documents.timeline_pdf import render_timeline
 from imsa_desktop.domain.deadlines import compute_deadlines
 from imsa_desktop.domain.model import Appointment, Case, DeadlineOverride, EvidenceItem, TimelineEvent
@@ -51,17 +51,34 @@ class CaseDocumentData:
     today: date
 
 
-def gather(uow: AbstractUnitOfWork, case_id: str, today: date) -> CaseDocumentData:
+@dataclass(frozen=True)
+class StoredRecords:
+    """One case and the records its documents draw on, as stored (read in one unit of work)."""
+
+    case: Case
+    events: list[TimelineEvent]
+    evidence: list[EvidenceItem]
+    appointments: list[Appointment]
+    overrides: list[DeadlineOverride]
+
+
+def read_records(uow: AbstractUnitOfWork, case_id: str) -> StoredRecords:
     """Raises UnknownCase."""
     with uow:
-        case = uow.cases.get(case_id)
-        events = uow.events.for_case(case_id)
-        evidence = uow.evidence.for_case(case_id)
-        appointments = uow.appointments.for_case(case_id)
-        overrides = uow.overrides.for_case(case_id)
-    return CaseDocumentData(
-        case, events, evidence, appointments, deadline_rows(case, overrides, today), today
-    )
+        return StoredRecords(
+            case=uow.cases.get(case_id),
+            events=uow.events.for_case(case_id),
+            evidence=uow.evidence.for_case(case_id),
+            appointments=uow.appointments.for_case(case_id),
+            overrides=uow.overrides.for_case(case_id),
+        )
+
+
+def gather(uow: AbstractUnitOfWork, case_id: str, today: date) -> CaseDocumentData:
+    """Raises UnknownCase."""
+    r = read_records(uow, case_id)
+    rows = deadline_rows(r.case, r.overrides, today)
+    return CaseDocumentData(r.case, r.events, r.evidence, r.appointments, rows, today)
 
 
 def render_timeline_pdf(data: CaseDocumentData, *, pseudonymous: bool) -> bytes:
@@ -71,15 +88,7 @@ def render_timeline_pdf(data: CaseDocumentData, *, pseudonymous: bool) -> bytes:
 
 
 def render_summary_pdf(data: CaseDocumentData, *, pseudonymous: bool) -> bytes:
-    return render_case_summary(
-        data.case,
-        events=data.events,
-        evidence=data.evidence,
-        appointments=data.appointments,
-        deadlines=data.deadlines,
-        pseudonymous=pseudonymous,
-        today=data.today,
-    )
+    return render_summary_of(data, pseudonymous=pseudonymous, today=data.today)
 
 
 def record_output(

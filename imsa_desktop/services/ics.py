@@ -52,17 +52,35 @@ class IcsResult:
 REMINDER_BEFORE = timedelta(days=3)
 
 
+def _who(code: str, full_name: str, with_initials: bool) -> str:
+    """How an entry names its case: the code, with the initials only when asked for."""
+    return f"case {code}" + (f" ({initials(full_name)})" if with_initials else "")
+
+
+def _new_event(
+    uid: str, stamp: datetime, summary: str, start: date | datetime, end: date | datetime
+) -> Event:
+    """An event with what every entry has, in the order calendars expect to read it."""
+    ev = Event()
+    ev.add("uid", uid)
+    ev.add("dtstamp", stamp)
+    ev.add("summary", summary)
+    ev.add("dtstart", start)
+    ev.add("dtend", end)
+    return ev
+
+
 def _deadline_event(cd: CaseDeadline, *, with_initials: bool, stamp: datetime) -> Event:
     d = cd.deadline
-    ev = Event()
-    who = f"case {cd.case_code}"
-    if with_initials:
-        who += f" ({initials(cd.full_name)})"
-    ev.add("uid", f"{d.key}@imsa-desktop-deadline")
-    ev.add("dtstamp", stamp)
-    ev.add("summary", f"Deadline: {d.title}: {who}")
-    ev.add("dtstart", d.due)  # a DATE value: an all-day event
-    ev.add("dtend", d.due + timedelta(days=1))
+    who = _who(cd.case_code, cd.full_name, with_initials)
+    # dtstart a DATE value: an all-day event
+    ev = _new_event(
+        f"{d.key}@imsa-desktop-deadline",
+        stamp,
+        f"Deadline: {d.title}: {who}",
+        d.due,
+        d.due + timedelta(days=1),
+    )
     ev.add("transp", "TRANSPARENT")
     ev.add("description", f"{d.rule.nature.label}. {d.rule.source}. Check the date in IMSA Desktop.")
     ev.add("categories", ["Deadline"])
@@ -75,17 +93,10 @@ def _deadline_event(cd: CaseDeadline, *, with_initials: bool, stamp: datetime) -
 
 
 def _event(case: Case, a: Appointment, *, with_initials: bool, stamp: datetime) -> Event:
-    ev = Event()
-    who = f"case {case.code}"
-    if with_initials:
-        who += f" ({initials(case.survivor.full_name)})"
-    ev.add("uid", f"{a.id}@imsa-desktop")
-    ev.add("dtstamp", stamp)
-    ev.add("summary", f"{a.kind.label}: {who}")
+    who = _who(case.code, case.survivor.full_name, with_initials)
     start = a.start.replace(tzinfo=LONDON)
     end = (a.end or a.start + DEFAULT_LENGTH).replace(tzinfo=LONDON)
-    ev.add("dtstart", start)
-    ev.add("dtend", end)
+    ev = _new_event(f"{a.id}@imsa-desktop", stamp, f"{a.kind.label}: {who}", start, end)
     if a.location:
         ev.add("location", a.location)
     if a.interpreter_needed:

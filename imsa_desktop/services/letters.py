@@ -45,6 +45,7 @@ from imsa_desktop.domain.model import (
 )
 from imsa_desktop.domain.rules import Rule, Trigger, rules_in_force
 from imsa_desktop.errors import InvalidInput, LetterRefused, NotFound
+from imsa_desktop.services import documents as doc_service
 from imsa_desktop.services import organisation as org_service
 from imsa_desktop.services.deadlines import holiday_calendar, rules
 from imsa_desktop.services.ports import AbstractUnitOfWork
@@ -158,12 +159,8 @@ def load_context(
 ) -> LetterContext:
     """Raises UnknownCase, NotFound (decision) or LetterRefused (decision not negative RG/CG, or
     under the para 14.216 removal bar)."""
-    with uow:
-        case = uow.cases.get(case_id)
-        evidence = uow.evidence.for_case(case_id)
-        events = uow.events.for_case(case_id)
-        appointments = uow.appointments.for_case(case_id)
-        overrides = uow.overrides.for_case(case_id)
+    stored = doc_service.read_records(uow, case_id)
+    case, evidence, events, overrides = stored.case, stored.evidence, stored.events, stored.overrides
     decision = case.decision(decision_id)
     if decision is None:
         raise NotFound("There is no decision with that id in this case.")
@@ -196,7 +193,7 @@ def load_context(
         addressees=org_service.get_settings(uow).addressees,
         guidance_version=rule.guidance_version if rule is not None else "",
         consent_form=consent_form(consent),
-        legal_referral_on=legal_referral_date(appointments, events),
+        legal_referral_on=legal_referral_date(stored.appointments, events),
         caution=window.caution,
     )
 

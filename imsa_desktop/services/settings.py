@@ -32,10 +32,25 @@ class PrivacySettings:
     clipboard_seconds: int = DEFAULT_CLIPBOARD_SECONDS
 
 
+def in_range(value: object, bounds: tuple[int, int]) -> bool:
+    """True for a whole number (not True/False) from ``bounds[0]`` to ``bounds[1]``."""
+    return not isinstance(value, bool) and isinstance(value, int) and bounds[0] <= value <= bounds[1]
+
+
 def _int(value: object, default: int, bounds: tuple[int, int]) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return default
-    return value if bounds[0] <= value <= bounds[1] else default
+    return value if in_range(value, bounds) and isinstance(value, int) else default
+
+
+def read_int(uow: AbstractUnitOfWork, key: str, default: int, bounds: tuple[int, int]) -> int:
+    """The whole-number setting ``key``; ``default`` where it is unset or out of ``bounds``."""
+    with uow:
+        return _int(uow.settings.get(key), default, bounds)
+
+
+def check_int(value: object, bounds: tuple[int, int], message: str) -> None:
+    """InvalidInput(``message`` with the bounds filled in) unless ``value`` is in ``bounds``."""
+    if not in_range(value, bounds):
+        raise InvalidInput(message.format(*bounds))
 
 
 def read_settings(uow: AbstractUnitOfWork) -> PrivacySettings:
@@ -62,9 +77,8 @@ def validate(s: PrivacySettings) -> PrivacySettings:
         (s.retention_months, RETENTION_RANGE, "The retention period must be between {} and {} months."),
         (s.clipboard_seconds, CLIPBOARD_RANGE, "The clipboard time must be between {} and {} seconds."),
     )
-    for value, (low, high), message in checks:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise InvalidInput(message.format(low, high))
+    for value, bounds, message in checks:
+        check_int(value, bounds, message)
     return s
 
 

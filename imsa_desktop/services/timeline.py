@@ -52,6 +52,32 @@ def _exact(d: date) -> FuzzyDate:
     return FuzzyDate.exact(d)
 
 
+def _derived(
+    what: str,
+    record_id: str,
+    on: date,
+    title: str,
+    kind: EventKind,
+    source: str,
+    *,
+    detail: str = "",
+    evidence_ids: tuple[str, ...] = (),
+) -> TimelineEntry:
+    """An entry on the day ``on`` drawn from another record (id "derived:<what>:<record id>")."""
+    return TimelineEntry(
+        id=f"derived:{what}:{record_id}",
+        date=_exact(on),
+        end=None,
+        title=title,
+        kind=kind,
+        source=source,
+        evidence_ids=evidence_ids,
+        derived=True,
+        record_id=record_id,
+        detail=detail,
+    )
+
+
 def _stored(e: TimelineEvent) -> TimelineEntry:
     return TimelineEntry(
         id=e.id,
@@ -87,65 +113,45 @@ def chronology(
     if include_derived:
         ref = case.referral
         if ref.date is not None:
+            by = f" by {ref.first_responder}" if ref.first_responder else ""
             entries.append(
-                TimelineEntry(
-                    id=f"derived:referral:{case.id}",
-                    date=_exact(ref.date),
-                    end=None,
-                    title=f"{ref.route.label}"
-                    + (f" by {ref.first_responder}" if ref.first_responder else ""),
-                    kind=EventKind.REFERRAL,
-                    source="Referral record",
-                    derived=True,
-                    record_id=case.id,
+                _derived(
+                    "referral",
+                    case.id,
+                    ref.date,
+                    f"{ref.route.label}{by}",
+                    EventKind.REFERRAL,
+                    "Referral record",
                 )
             )
         for d in case.decisions:
             if d.date is None:
                 continue
+            title = f"{d.kind.label} decision: {d.outcome_label.lower()}"
+            source = f"{d.authority.value} decision letter" + (f" ({d.reference})" if d.reference else "")
+            detail = d.outcome.value if d.outcome else ""
             entries.append(
-                TimelineEntry(
-                    id=f"derived:decision:{d.id}",
-                    date=_exact(d.date),
-                    end=None,
-                    title=f"{d.kind.label} decision: {d.outcome_label.lower()}",
-                    kind=EventKind.DECISION,
-                    source=f"{d.authority.value} decision letter"
-                    + (f" ({d.reference})" if d.reference else ""),
-                    derived=True,
-                    record_id=d.id,
-                    detail=d.outcome.value if d.outcome else "",
-                )
+                _derived("decision", d.id, d.date, title, EventKind.DECISION, source, detail=detail)
             )
         for cd in deadline_service.case_deadlines(uow, case_id, today).deadlines:
             dl = cd.deadline
             state = dl.status_text  # "Met late (34 days after the target)", never a plain "Met"
             if dl.state is DeadlineState.MET and dl.met_on:
                 state = f"{dl.status_text} {format_date(dl.met_on)}"
+            title = f"Deadline: {dl.title}"
             entries.append(
-                TimelineEntry(
-                    id=f"derived:deadline:{dl.key}",
-                    date=_exact(dl.due),
-                    end=None,
-                    title=f"Deadline: {dl.title}",
-                    kind=EventKind.DEADLINE,
-                    source=dl.rule.source,
-                    derived=True,
-                    record_id=dl.key,
-                    detail=state,
-                )
+                _derived("deadline", dl.key, dl.due, title, EventKind.DEADLINE, dl.rule.source, detail=state)
             )
         for a in appts:
+            title = f"{a.title} ({a.start:%H:%M})"
             entries.append(
-                TimelineEntry(
-                    id=f"derived:appointment:{a.id}",
-                    date=_exact(a.start.date()),
-                    end=None,
-                    title=f"{a.title} ({a.start:%H:%M})",
-                    kind=EventKind.APPOINTMENT,
-                    source="Appointment",
-                    derived=True,
-                    record_id=a.id,
+                _derived(
+                    "appointment",
+                    a.id,
+                    a.start.date(),
+                    title,
+                    EventKind.APPOINTMENT,
+                    "Appointment",
                     detail=a.location,
                 )
             )
@@ -156,17 +162,16 @@ def chronology(
                 ("provided", ev.date_provided, f"Evidence provided{to}"),
             ):
                 if when is not None:
+                    title = f"{label}: {ev.title}"
                     entries.append(
-                        TimelineEntry(
-                            id=f"derived:evidence-{step}:{ev.id}",
-                            date=_exact(when),
-                            end=None,
-                            title=f"{label}: {ev.title}",
-                            kind=EventKind.EVIDENCE,
-                            source=ev.source,
+                        _derived(
+                            f"evidence-{step}",
+                            ev.id,
+                            when,
+                            title,
+                            EventKind.EVIDENCE,
+                            ev.source,
                             evidence_ids=(ev.id,),
-                            derived=True,
-                            record_id=ev.id,
                         )
                     )
     if kinds is not None:
