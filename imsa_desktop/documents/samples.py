@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from imsa_desktop.documents.letter_pdf import render_letter
-from imsa_desktop.documents.summary_pdf import render_summary_of
+from imsa_desktop.documents.summary_pdf import SummaryRecords, render_summary_of
 from imsa_desktop.documents.timeline_pdf import render_timeline
 from imsa_desktop.domain import letters, model
 from imsa_desktop.domain.consent import ConsentPurpose, ConsentType
@@ -31,12 +31,7 @@ _REASONS = [
 
 
 @dataclass
-class DemoCase:
-    case: model.Case
-    events: list[model.TimelineEvent]
-    evidence: list[model.EvidenceItem]
-    appointments: list[model.Appointment]
-    deadlines: list[dict[str, Any]]
+class DemoCase(SummaryRecords):
     organisation: letters.Organisation
 
 

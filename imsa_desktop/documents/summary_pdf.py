@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
@@ -43,17 +44,15 @@ class CaseRecords(Protocol):
     def deadlines(self) -> list[dict[str, Any]]: ...
 
 
-def render_summary_of(records: CaseRecords, *, pseudonymous: bool, today: date) -> bytes:
-    """``render_case_summary`` of a case and all its records."""
-    return render_case_summary(
-        records.case,
-        events=records.events,
-        evidence=records.evidence,
-        appointments=records.appointments,
-        deadlines=records.deadlines,
-        pseudonymous=pseudonymous,
-        today=today,
-    )
+@dataclass
+class SummaryRecords:
+    """A case and the records its summary prints, as plain data."""
+
+    case: model.Case
+    events: list[model.TimelineEvent]
+    evidence: list[model.EvidenceItem]
+    appointments: list[model.Appointment]
+    deadlines: list[dict[str, Any]]
 
 
 def render_case_summary(
@@ -66,7 +65,15 @@ def render_case_summary(
     pseudonymous: bool,
     today: date,
 ) -> bytes:
+    """``render_summary_of`` the case and the records given."""
+    records = SummaryRecords(case, events, evidence, appointments, deadlines)
+    return render_summary_of(records, pseudonymous=pseudonymous, today=today)
+
+
+def render_summary_of(records: CaseRecords, *, pseudonymous: bool, today: date) -> bytes:
     """The case summary as PDF bytes. In pseudonymous mode no name and no date of birth print."""
+    case, events, evidence = records.case, records.events, records.evidence
+    appointments, deadlines = records.appointments, records.deadlines
     fonts.check_drawable(fonts.case_fields(case, list(events), list(evidence)), fonts.SANS)
     st = styles()
     red = Redactor(case, pseudonymous)
