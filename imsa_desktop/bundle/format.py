@@ -10,11 +10,12 @@ import base64
 import binascii
 import json
 import re
-import uuid
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
+from imsa_desktop.domain.validation import is_canonical_uuid
 from imsa_desktop.errors import BundleCorrupt, BundleTooLarge, BundleUnsupported
+from imsa_desktop.strict_json import no_duplicate_keys
 
 FORMAT_NAME = "imsa-bundle"
 PAYLOAD_VERSION = 1
@@ -48,16 +49,6 @@ ATTACHMENT_PREFIX = "attachments/"
 
 _SHA256_RE = re.compile(r"[0-9a-f]{64}")
 _AGE_PUBLIC_RE = re.compile(r"age1[02-9ac-hj-np-z]{58}")
-
-
-def is_canonical_uuid(value: object) -> bool:
-    """True for a lower-case, hyphenated UUID string such as ``str(uuid.uuid4())``."""
-    if not isinstance(value, str) or len(value) != 36:
-        return False
-    try:
-        return str(uuid.UUID(value)) == value
-    except ValueError:
-        return False
 
 
 def case_member_name(case_id: str) -> str:
@@ -117,20 +108,11 @@ def _reject_constant(value: str) -> Any:
     raise ValueError("non-finite number")
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError("duplicate key")
-        result[key] = value
-    return result
-
-
 def loads_strict(data: bytes) -> Any:
     """Parse UTF-8 JSON, refusing duplicate keys and NaN/Infinity; any failure is BundleCorrupt."""
     try:
         text = data.decode("utf-8")
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant)
+        return json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
         raise BundleCorrupt() from e
 

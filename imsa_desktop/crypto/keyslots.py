@@ -47,6 +47,7 @@ from imsa_desktop.errors import (
     WrongRecoveryKey,
 )
 from imsa_desktop.paths import fsync_folder
+from imsa_desktop.strict_json import no_duplicate_keys
 
 FORMAT = "imsa-keyslots"
 VERSION = 1
@@ -287,15 +288,6 @@ def _valid_vault_id(vault_id: object) -> TypeGuard[str]:
     )
 
 
-def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise VaultDamaged("The vault's key file is damaged.")
-        result[key] = value
-    return result
-
-
 # --- the file -------------------------------------------------------------------------------------
 
 
@@ -454,7 +446,7 @@ class KeySlotFile:
     def from_json(cls, text: str | bytes) -> KeySlotFile:
         """Parse and check a key file: magic, then version range, then structure."""
         try:
-            document = json.loads(text, object_pairs_hook=_reject_duplicates)
+            document = json.loads(text, object_pairs_hook=no_duplicate_keys)
         except (ValueError, RecursionError) as e:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             raise VaultDamaged("The vault's key file is damaged.") from e
         if not isinstance(document, dict) or document.get("format") != FORMAT:

@@ -77,6 +77,7 @@ def shorten(value: object, limit: int = _MESSAGE_VALUE_MAX) -> str:
 
 
 def is_canonical_uuid(value: object) -> bool:
+    """True for a lower-case, hyphenated UUID string such as ``str(uuid.uuid4())``."""
     if not isinstance(value, str) or len(value) != 36:
         return False
     try:

@@ -214,6 +214,14 @@ def new_case(uow: AbstractUnitOfWork, full_name: str, *, clock: Clock = utc_now)
     return add_case(uow, {"survivor": {"full_name": full_name}}, clock=clock)
 
 
+def _save_changed(uow: AbstractUnitOfWork, case: Case, what: str, clock: Clock) -> None:
+    """Inside an entered unit of work: stamp and store the changed case, audit ``what``, commit."""
+    case.touch(clock)
+    uow.cases.save(case)
+    uow.audit.record("changed", case.id, what)
+    uow.commit()
+
+
 def upsert_decision(
     uow: AbstractUnitOfWork, case_id: str, decision: Decision, *, clock: Clock = utc_now
 ) -> None:
@@ -227,10 +235,7 @@ def upsert_decision(
         else:
             case.decisions.append(dataclasses.replace(decision, created_at=now, updated_at=now))
         validation.check_record(decision, "decision")
-        case.touch(clock)
-        uow.cases.save(case)
-        uow.audit.record("changed", case_id, f"decision {decision.kind.value}")
-        uow.commit()
+        _save_changed(uow, case, f"decision {decision.kind.value}", clock)
 
 
 def delete_decision(
@@ -242,10 +247,7 @@ def delete_decision(
         if len(kept) == len(case.decisions):
             raise NotFound("There is no decision with that id in this case.")
         case.decisions = kept
-        case.touch(clock)
-        uow.cases.save(case)
-        uow.audit.record("changed", case_id, "decision deleted")
-        uow.commit()
+        _save_changed(uow, case, "decision deleted", clock)
 
 
 def add_consent(
@@ -257,10 +259,7 @@ def add_consent(
         case = uow.cases.get(case_id)
         now = clock()
         case.consents.append(dataclasses.replace(consent, created_at=now, updated_at=now))
-        case.touch(clock)
-        uow.cases.save(case)
-        uow.audit.record("changed", case_id, f"consent recorded: {consent.purpose.value}")
-        uow.commit()
+        _save_changed(uow, case, f"consent recorded: {consent.purpose.value}", clock)
 
 
 def withdraw_consent(
@@ -275,10 +274,7 @@ def withdraw_consent(
         dataclasses.replace(consent, withdrawn_on=on, scope=list(consent.scope)).validate()
         consent.withdrawn_on = on
         consent.touch(clock)
-        case.touch(clock)
-        uow.cases.save(case)
-        uow.audit.record("changed", case_id, f"consent withdrawn: {consent.purpose.value}")
-        uow.commit()
+        _save_changed(uow, case, f"consent withdrawn: {consent.purpose.value}", clock)
 
 
 def set_status(
