@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -210,6 +211,18 @@ def card(widget_layout: QVBoxLayout | QHBoxLayout | None = None) -> QFrame:
     if widget_layout is not None:
         frame.setLayout(widget_layout)
     return frame
+
+
+def scrolling(page: QWidget, inner: QWidget) -> QVBoxLayout:
+    """Lay *page* out as *inner* in a scroll area, edge to edge, so it fits any screen and text
+    size; returns the page's layout, for a footer that stays in view below it."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(inner)
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scroll, 1)
+    return outer
 
 
 def centered(inner: QWidget, max_width: int = 520) -> QWidget:

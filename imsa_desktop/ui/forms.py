@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -41,6 +42,17 @@ def add_row(form: QFormLayout, label: str, widget: W, name: str = "", placeholde
     """Add *widget* to *form* under *label*, with its object name and placeholder; returns it."""
     form.addRow(label, named(widget, name, placeholder))
     return widget
+
+
+def add_row_of(form: QFormLayout, label: str, *widgets: QWidget, grow: QWidget | None = None) -> None:
+    """Several widgets side by side as one row of *form* under *label*: *grow* takes the spare
+    width; without it the row ends with room."""
+    row = QHBoxLayout()
+    for w in widgets:
+        row.addWidget(w, 1 if w is grow else 0)
+    if grow is None:
+        row.addStretch(1)
+    form.addRow(label, row)
 
 
 def text_box(max_height: int) -> QPlainTextEdit:
@@ -246,6 +258,16 @@ class EnumCombo(QComboBox):
         self.setCurrentIndex(self._members.index(member) if member in self._members else 0)
 
 
+class ListField(QLineEdit):
+    """Several short values on one line, separated by commas (aliases, languages)."""
+
+    def value(self) -> list[str]:
+        return split_list(self.text())
+
+    def set_value(self, values: Iterable[str]) -> None:
+        self.setText(", ".join(values))
+
+
 class TriState(QComboBox):
     """Yes / No / Not known."""
 
@@ -271,9 +293,9 @@ def split_list(text: str) -> list[str]:
 
 
 def field_value(w: QWidget) -> Any:
-    """What a form field holds, as the record keeps it: the value of a date, enum or yes/no
-    field, a tick, a number, or the text without the spaces around it."""
-    if isinstance(w, DateField | EnumCombo | TriState):
+    """What a form field holds, as the record keeps it: the value of a date, enum, yes/no or
+    list field, a tick, a number, or the text without the spaces around it."""
+    if isinstance(w, DateField | EnumCombo | TriState | ListField):
         return w.value()
     if isinstance(w, QAbstractButton):
         return w.isChecked()
@@ -288,7 +310,7 @@ def field_value(w: QWidget) -> Any:
 
 def set_field_value(w: QWidget, value: Any) -> None:
     """Show *value* (as ``field_value`` reads it back) in the form field *w*."""
-    if isinstance(w, DateField | EnumCombo | TriState):
+    if isinstance(w, DateField | EnumCombo | TriState | ListField):
         w.set_value(value)
     elif isinstance(w, QAbstractButton):
         w.setChecked(bool(value))

@@ -46,13 +46,15 @@ from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.ui import editing
 from imsa_desktop.ui.case_tab import CaseTab, EditableTab, attempt, fetch
-from imsa_desktop.ui.common import Banner, message_for, save_cancel_footer
+from imsa_desktop.ui.common import Banner, message_for, save_cancel_footer, scrolling
 from imsa_desktop.ui.features._evidence_chips import ChipGroup
 from imsa_desktop.ui.forms import (
     DateField,
     EnumCombo,
+    ListField,
     TriState,
     add_row,
+    add_row_of,
     fill_fields,
     named,
     read_fields,
@@ -86,37 +88,26 @@ class ProfileTab(CaseTab):
         f = QFormLayout(who)
         self.full_name = add_row(f, "Full name", QLineEdit(), "fullName")
         self.preferred = add_row(f, "Preferred name", QLineEdit(), "preferredName")
-        self.aliases = add_row(f, "Aliases", QLineEdit(), "", "Other names, separated by commas")
-        dob_row = QHBoxLayout()
+        self.aliases = add_row(f, "Aliases", ListField(), "", "Other names, separated by commas")
         self.dob = DateField("date of birth")
         self.dob_estimate = QCheckBox("estimate")
-        dob_row.addWidget(self.dob)
-        dob_row.addWidget(self.dob_estimate)
-        dob_row.addStretch(1)
-        f.addRow("Date of birth", dob_row)
+        add_row_of(f, "Date of birth", self.dob, self.dob_estimate)
         self.gender = add_row(f, "Gender", QLineEdit())
         self.nationality = add_row(f, "Nationality", QLineEdit(), "nationality")
-        self.languages = add_row(f, "Languages", QLineEdit(), "", "e.g. vi, en")
-        interp_row = QHBoxLayout()
+        self.languages = add_row(f, "Languages", ListField(), "", "e.g. vi, en")
         self.interpreter = QCheckBox("Interpreter needed")
-        self.interpreter_language = QLineEdit()
-        self.interpreter_language.setPlaceholderText("language and dialect")
-        interp_row.addWidget(self.interpreter)
-        interp_row.addWidget(self.interpreter_language, 1)
-        f.addRow("Interpreter", interp_row)
-        self.safe_contact = QPlainTextEdit()
-        self.safe_contact.setPlaceholderText("How to reach them safely; who must not know")
-        self.safe_contact.setMaximumHeight(70)
-        f.addRow("Safe contact", self.safe_contact)
-        safe_row = QHBoxLayout()
+        self.interpreter_language = named(QLineEdit(), "", "language and dialect")
+        add_row_of(
+            f, "Interpreter", self.interpreter, self.interpreter_language, grow=self.interpreter_language
+        )
+        self.safe_contact = add_row(
+            f, "Safe contact", text_box(70), "", "How to reach them safely; who must not know"
+        )
         self.voicemail_safe = TriState()
         self.letters_safe = TriState()
-        safe_row.addWidget(QLabel("Voicemail safe"))
-        safe_row.addWidget(self.voicemail_safe)
-        safe_row.addWidget(QLabel("Letters safe"))
-        safe_row.addWidget(self.letters_safe)
-        safe_row.addStretch(1)
-        f.addRow("", safe_row)
+        add_row_of(
+            f, "", QLabel("Voicemail safe"), self.voicemail_safe, QLabel("Letters safe"), self.letters_safe
+        )
         lay.addWidget(who)
 
         ref = QGroupBox("Referral")
@@ -145,9 +136,7 @@ class ProfileTab(CaseTab):
         self.re_referrals = QSpinBox()
         self.re_referrals.setRange(0, 99)
         h.addRow("Re-referrals", self.re_referrals)
-        self.notes = QPlainTextEdit()
-        self.notes.setMaximumHeight(80)
-        h.addRow("Notes", self.notes)
+        self.notes = add_row(h, "Notes", text_box(80))
         lay.addWidget(st)
 
         rights = QGroupBox("Survivor's data rights (UK GDPR)")
@@ -168,12 +157,7 @@ class ProfileTab(CaseTab):
         self.erase_button.clicked.connect(self.erase)
         lay.addStretch(1)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll, 1)
+        outer = scrolling(self, inner)
         bar = QHBoxLayout()
         self.banner = Banner()
         bar.addWidget(self.banner, 1)
@@ -568,13 +552,9 @@ class ConsentTab(CaseTab):
             "Who exactly, e.g. the solicitor's firm or the colleague's name",
         )
         self.date = add_row(f, "Date", DateField("consent date", required=True), "consentDate")
-        type_row = QHBoxLayout()
         self.consent_type = named(EnumCombo(ConsentType), "consentType")
         self.witness = named(QLineEdit(), "consentWitness", "Witness (e.g. the interpreter), if any")
-        type_row.addWidget(self.consent_type)
-        type_row.addWidget(self.witness, 1)
-        f.addRow("Written or verbal", type_row)
-        scope_row = QHBoxLayout()
+        add_row_of(f, "Written or verbal", self.consent_type, self.witness, grow=self.witness)
         self.scope: dict[str, QCheckBox] = {}
         for key, label in INFORMATION_GROUPS.items():
             cb = QCheckBox(label.split(" (")[0])
@@ -582,20 +562,10 @@ class ConsentTab(CaseTab):
             cb.setObjectName(f"consentScope_{key}")
             cb.setChecked(key == "case")
             self.scope[key] = cb
-            scope_row.addWidget(cb)
-        scope_row.addStretch(1)
-        f.addRow("Covers", scope_row)
-        end_row = QHBoxLayout()
-        self.expires = DateField("expiry date")
-        self.expires.setObjectName("consentExpires")
-        self.withdrawn = DateField("withdrawal date")
-        self.withdrawn.setObjectName("consentWithdrawn")
-        end_row.addWidget(QLabel("Expires"))
-        end_row.addWidget(self.expires)
-        end_row.addWidget(QLabel("Withdrawn on"))
-        end_row.addWidget(self.withdrawn)
-        end_row.addStretch(1)
-        f.addRow("Until", end_row)
+        add_row_of(f, "Covers", *self.scope.values())
+        self.expires = named(DateField("expiry date"), "consentExpires")
+        self.withdrawn = named(DateField("withdrawal date"), "consentWithdrawn")
+        add_row_of(f, "Until", QLabel("Expires"), self.expires, QLabel("Withdrawn on"), self.withdrawn)
         self.given = QCheckBox("Given (untick if the survivor refused)")
         self.given.setChecked(True)
         f.addRow("", self.given)
