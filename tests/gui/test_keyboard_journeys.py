@@ -113,6 +113,28 @@ def active_dialog(qtbot, kind: type = QDialog) -> QDialog:  # type: ignore[no-un
     return dialog
 
 
+def press(qtbot, button) -> None:  # type: ignore[no-untyped-def]
+    """Tabs to ``button`` and presses Enter on it."""
+    tab_to(qtbot, button)
+    key(qtbot, Qt.Key.Key_Return)
+
+
+def open_next_case(qtbot, ws) -> None:  # type: ignore[no-untyped-def]
+    """Tabs to the case list, moves down one row and opens that case with Enter."""
+    tab_to(qtbot, ws.table)
+    key(qtbot, Qt.Key.Key_Down)
+    key(qtbot, Qt.Key.Key_Return)
+
+
+def case_tab_by_keyboard(qtbot, ws, title: str):  # type: ignore[no-untyped-def]
+    """Focuses the open case's tab bar and arrows right to the tab called ``title``; returns that tab."""
+    tabs = ws.case_view.tabs
+    tabs.setFocus()
+    while tabs.tabText(tabs.currentIndex()) != title:
+        key(qtbot, Qt.Key.Key_Right)
+    return ws.case_view.tab_list[tabs.currentIndex()]
+
+
 def unlock_by_keyboard(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
@@ -210,19 +232,11 @@ def test_record_a_decision_by_keyboard(demo_window, qtbot, no_mouse) -> None:  #
     ws = window.workspace
     tab_to(qtbot, ws.filter)
     type_text(qtbot, "hoxha")
-    tab_to(qtbot, ws.table)
-    key(qtbot, Qt.Key.Key_Down)
-    key(qtbot, Qt.Key.Key_Return)
+    open_next_case(qtbot, ws)
     case_id = ws.case_view.case_id
     assert case_id is not None
     before = len(case_service.load_case(window.session.uow(), case_id).decisions)
-    tabs = ws.case_view.tabs
-    tabs.setFocus()
-    while tabs.tabText(tabs.currentIndex()) != "Decisions":
-        key(qtbot, Qt.Key.Key_Right)
-    decisions = ws.case_view.tab_list[tabs.currentIndex()]
-    tab_to(qtbot, decisions.add_button)
-    key(qtbot, Qt.Key.Key_Return)
+    press(qtbot, case_tab_by_keyboard(qtbot, ws, "Decisions").add_button)
     dialog = active_dialog(qtbot)
     assert focused() is dialog.kind or dialog.isAncestorOf(focused())
     tab_to(qtbot, dialog.outcome)
@@ -265,9 +279,7 @@ def test_lock_and_unlock_by_keyboard(demo_window, qtbot, no_mouse) -> None:  # t
     window = demo_window
     unlock_by_keyboard(window, qtbot)
     ws = window.workspace
-    tab_to(qtbot, ws.table)
-    key(qtbot, Qt.Key.Key_Down)
-    key(qtbot, Qt.Key.Key_Return)
+    open_next_case(qtbot, ws)
     case_id = ws.case_view.case_id
     key(qtbot, Qt.Key.Key_L, CTRL)
     assert not window.session.is_open and window.workspace is None
@@ -279,9 +291,7 @@ def test_close_case_quit_and_help_shortcuts(demo_window, qtbot, no_mouse) -> Non
     window = demo_window
     unlock_by_keyboard(window, qtbot)
     ws = window.workspace
-    tab_to(qtbot, ws.table)
-    key(qtbot, Qt.Key.Key_Down)
-    key(qtbot, Qt.Key.Key_Return)
+    open_next_case(qtbot, ws)
     assert ws.case_view.case_id is not None
     key(qtbot, Qt.Key.Key_W, CTRL)
     assert ws.case_view.case_id is None and ws.stack.currentWidget() is ws.home
@@ -309,20 +319,11 @@ def test_build_a_letter_by_keyboard(make_window, qtbot, vault, vault_path: Path,
     window.session.today = lambda: date(2025, 2, 1)
     unlock_by_keyboard(window, qtbot)
     ws = window.workspace
-    tab_to(qtbot, ws.table)
-    key(qtbot, Qt.Key.Key_Down)
-    key(qtbot, Qt.Key.Key_Return)
+    open_next_case(qtbot, ws)
     assert ws.case_view.case_id == case_id
-    tabs = ws.case_view.tabs
-    tabs.setFocus()
-    while tabs.tabText(tabs.currentIndex()) != "Letters":
-        key(qtbot, Qt.Key.Key_Right)
-    letters = ws.case_view.tab_list[tabs.currentIndex()]
-    tab_to(qtbot, letters.new_button)
-    key(qtbot, Qt.Key.Key_Return)
+    press(qtbot, case_tab_by_keyboard(qtbot, ws, "Letters").new_button)
     builder = active_dialog(qtbot)
-    tab_to(qtbot, builder.next_button)
-    key(qtbot, Qt.Key.Key_Return)  # decision -> grounds
+    press(qtbot, builder.next_button)  # decision -> grounds
     tab_to(qtbot, builder.ground_list)
     key(qtbot, Qt.Key.Key_Down)
     key(qtbot, Qt.Key.Key_Space)  # tick the first ground
@@ -360,9 +361,7 @@ def test_ctrl_p_opens_the_case_summary_preview(demo_window, qtbot, no_mouse) -> 
     window = demo_window
     unlock_by_keyboard(window, qtbot)
     ws = window.workspace
-    tab_to(qtbot, ws.table)
-    key(qtbot, Qt.Key.Key_Down)
-    key(qtbot, Qt.Key.Key_Return)
+    open_next_case(qtbot, ws)
     key(qtbot, Qt.Key.Key_P, CTRL)
     preview = active_dialog(qtbot, PrintPreviewDialog)
     assert preview.windowTitle().startswith("Case summary")
