@@ -40,6 +40,19 @@ def _save(dialog) -> None:  # type: ignore[no-untyped-def]
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
 
 
+def _saved_after_a_refusal(t, button, first: tuple[str, str], refusal: str, then: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """On the first deadline, ``button`` opens a dialog; saving with ``first`` (field name, text)
+    filled in is refused with ``refusal`` in its banner, and saving again with ``then`` works."""
+    t.table.selectRow(0)
+    button.click()
+    dialog = t.dialog
+    for (field, text), refused in ((first, True), (then, False)):
+        getattr(dialog, field).setText(text)
+        _save(dialog)
+        if refused:
+            assert dialog.isVisible() and refusal in dialog.banner.text()
+
+
 def test_rule_and_source_are_visible(tab) -> None:  # type: ignore[no-untyped-def]
     t, _cid, _s = tab
     assert t.table.rowCount() == 2
@@ -57,14 +70,8 @@ def test_rule_and_source_are_visible(tab) -> None:  # type: ignore[no-untyped-de
 
 def test_mark_met_and_undo(tab, qtbot) -> None:  # type: ignore[no-untyped-def]
     t, cid, _s = tab
-    t.table.selectRow(0)
-    t.met_button.click()
-    dialog = t.dialog
-    dialog.met_on.setText("2025-02-30")
-    _save(dialog)
-    assert dialog.isVisible() and "not a real date" in dialog.banner.text()
-    dialog.met_on.setText("2025-01-31")
-    _save(dialog)
+    met_on = ("met_on", "2025-01-31")
+    _saved_after_a_refusal(t, t.met_button, ("met_on", "2025-02-30"), "not a real date", met_on)
     assert t.table.text(0, 2) == "Met 31 January 2025"
     got = deadline_service.case_deadlines(t.session.uow(), cid, TODAY).deadlines[0].deadline
     assert got.met_on == date(2025, 1, 31)
@@ -76,14 +83,8 @@ def test_mark_met_and_undo(tab, qtbot) -> None:  # type: ignore[no-untyped-def]
 
 def test_override_date_needs_reason_and_shows_it(tab) -> None:  # type: ignore[no-untyped-def]
     t, cid, _s = tab
-    t.table.selectRow(0)
-    t.override_button.click()
-    dialog = t.dialog
-    dialog.due.setText("2025-03-05")
-    _save(dialog)
-    assert dialog.isVisible() and "reason" in dialog.banner.text()
-    dialog.reason.setText("SCA agreed an extension by email")
-    _save(dialog)
+    extension = ("reason", "SCA agreed an extension by email")
+    _saved_after_a_refusal(t, t.override_button, ("due", "2025-03-05"), "reason", extension)
     assert t.table.text(0, 1) == "5 March 2025 ✎"
     assert "SCA agreed an extension by email" in t.table.tooltip(0, 1)
     t.table.selectRow(0)
