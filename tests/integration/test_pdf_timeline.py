@@ -9,15 +9,21 @@ from datetime import date, timedelta
 import pypdf
 import pytest
 
-from imsa_desktop.documents.samples import TODAY, demo_case
-from imsa_desktop.documents.summary_pdf import render_case_summary
+from imsa_desktop.documents.samples import TODAY, DemoCase, demo_case
 from imsa_desktop.documents.timeline_pdf import render_timeline
 from imsa_desktop.domain import model
 from imsa_desktop.domain.dates import FuzzyDate
+from imsa_desktop.services.documents import CaseDocumentData, render_summary_pdf
 
 
 def pages_text(pdf: bytes) -> list[str]:
     return [re.sub(r"\s+", " ", p.extract_text()) for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def summary_of(demo: DemoCase, *, pseudonymous: bool) -> bytes:
+    """The case summary PDF of the demo case, as the app prints it."""
+    parts = (demo.case, demo.events, demo.evidence, demo.appointments, demo.deadlines)
+    return render_summary_pdf(CaseDocumentData(*parts, today=TODAY), pseudonymous=pseudonymous)
 
 
 @pytest.fixture(scope="module")
@@ -103,15 +109,7 @@ def test_pseudonymous_timeline_never_shows_the_names(demo):
 
 
 def test_case_summary_has_the_sections_and_facts(demo):
-    pdf = render_case_summary(
-        demo.case,
-        events=demo.events,
-        evidence=demo.evidence,
-        appointments=demo.appointments,
-        deadlines=demo.deadlines,
-        pseudonymous=False,
-        today=TODAY,
-    )
+    pdf = summary_of(demo, pseudonymous=False)
     texts = pages_text(pdf)
     text = " ".join(texts)
     for heading in ("Profile", "Referral", "Decisions", "Consents", "Deadlines", "Evidence"):
@@ -124,15 +122,7 @@ def test_case_summary_has_the_sections_and_facts(demo):
 
 
 def test_pseudonymous_summary_hides_name_and_date_of_birth(demo):
-    pdf = render_case_summary(
-        demo.case,
-        events=demo.events,
-        evidence=demo.evidence,
-        appointments=demo.appointments,
-        deadlines=demo.deadlines,
-        pseudonymous=True,
-        today=TODAY,
-    )
+    pdf = summary_of(demo, pseudonymous=True)
     text = " ".join(pages_text(pdf))
     for part in ("Nguyễn", "Hồng", "Hoa", "2 March 1994"):
         assert part not in text
