@@ -102,47 +102,24 @@ def test_a_decision_before_12_february_2024_gets_no_time_limit_date() -> None:
 
 def test_a_ground_contradicted_by_evidence_dates_is_refused() -> None:
     demo = jurisdiction_demo("england-wales")
-    base = dict(
-        evidence=demo.evidence,
-        enclose=["ev-gp"],
-        catalogue=letters.load_catalogue(_res("grounds.toml")),
-        template=letters.load_template(_res("template.toml")),
-        organisation=demo.organisation,
-        requester_capacity="her IMSA",
-        consent_date=date(2025, 10, 9),
-        today=date(2025, 10, 20),
-        deadline=date(2025, 11, 5),
-    )
     # The GP letter is dated after the decision: it cannot have been "not considered".
     with pytest.raises(LetterRefused) as e:
-        letters.build_draft(
-            demo.case,
-            "dec-rg-1",
-            chosen_grounds=["not_considered"],
-            ground_enclosures={"not_considered": ["ev-gp"]},
-            **base,
-        )
+        _draft(demo, chosen_grounds=["not_considered"], ground_enclosures={"not_considered": ["ev-gp"]})
     assert "after the decision" in e.value.user_message
     assert e.value.user_message.count(".") <= 2
     # Material marked as before the decision maker is not "additional evidence".
+    before = {"ev-referral": letters.EnclosureNote(shows="x", before_decision_maker=True)}
     with pytest.raises(LetterRefused, match="not additional evidence"):
-        letters.build_draft(
-            demo.case,
-            "dec-rg-1",
-            chosen_grounds=["new_evidence"],
+        _draft(
+            demo,
             ground_enclosures={"new_evidence": ["ev-referral"]},
-            enclosure_notes={"ev-referral": letters.EnclosureNote(shows="x", before_decision_maker=True)},
-            **{**base, "enclose": ["ev-referral"]},
+            enclosure_notes=before,
+            enclose=["ev-referral"],
         )
     # Pre-decision material under "not considered" only once marked as before the decision maker.
+    referral = {"not_considered": ["ev-referral"]}
     with pytest.raises(LetterRefused, match="marked it as before the decision maker"):
-        letters.build_draft(
-            demo.case,
-            "dec-rg-1",
-            chosen_grounds=["not_considered"],
-            ground_enclosures={"not_considered": ["ev-referral"]},
-            **{**base, "enclose": ["ev-referral"]},
-        )
+        _draft(demo, chosen_grounds=["not_considered"], ground_enclosures=referral, enclose=["ev-referral"])
 
 
 def _res(name: str) -> str:
