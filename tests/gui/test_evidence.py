@@ -18,23 +18,12 @@ from imsa_desktop.store import attachments as store_attachments
 from imsa_desktop.ui.features.evidence import EvidenceTab
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.case_view import EXTRA_TABS
-from tests.gui.test_evidence_support import (  # noqa: F401 - fixtures
-    case_id,
-    drop_files,
-    make_pdf,
-    make_png,
-    session,
-    synchronous,
-)
+from tests.gui.test_evidence_support import case_id, drop_files, evidence_tab, make_pdf, make_png, session  # noqa: F401 - fixtures
 
 
 @pytest.fixture
-def tab(qtbot, session: Session, case_id: str) -> EvidenceTab:  # type: ignore[no-untyped-def]
-    t = EvidenceTab(session)
-    qtbot.addWidget(t)
-    t.resize(1000, 700)
-    t.load(case_id)
-    return t
+def tab(evidence_tab: EvidenceTab) -> EvidenceTab:
+    return evidence_tab
 
 
 def _attachment_names(tab: EvidenceTab) -> list[str]:

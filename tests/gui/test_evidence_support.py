@@ -1,8 +1,8 @@
 """Shared set-up for the evidence, preview and search GUI tests (no tests of its own).
 
-A real SQLCipher vault (tests/conftest.py), a Session attached to it, the synchronous task
-runner, one fictional case with a timeline event and an evidence item, and small files
-(PNG made with QImage, one-page PDF made with reportlab) to attach.
+A real SQLCipher vault (tests/conftest.py), a Session attached to it, one fictional case with a
+timeline event and an evidence item, its Evidence tab, the workspace, and small files (PNG made
+with QImage, one-page PDF made with reportlab) to attach.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QWidget
 
 from imsa_desktop.services import cases as case_service
+from imsa_desktop.ui.features.evidence import EvidenceTab
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.workers import Runner
+from imsa_desktop.ui.views.workspace_view import WorkspaceView
 
 CASE_DOC = {
     "survivor": {"full_name": "Nguyễn Thị Hồng", "preferred_name": "Hồng", "nationality": "Vietnamese"},
@@ -41,15 +42,8 @@ OTHER_DOC = {"survivor": {"full_name": "Arbër Hoxha"}, "evidence": [{"id": "ev-
 
 
 @pytest.fixture
-def synchronous() -> Iterator[None]:
-    before = Runner.synchronous
-    Runner.synchronous = True
-    yield
-    Runner.synchronous = before
-
-
-@pytest.fixture
-def session(vault, vault_path: Path, clock, synchronous) -> Iterator[Session]:  # type: ignore[no-untyped-def]
+def session(vault, vault_path: Path, clock) -> Iterator[Session]:  # type: ignore[no-untyped-def]
+    """A Session on the test vault; workers run synchronously (tests/gui/conftest.py)."""
     s = Session(vault_path, clock=clock)
     s.attach(vault)
     yield s
@@ -59,6 +53,27 @@ def session(vault, vault_path: Path, clock, synchronous) -> Iterator[Session]:  
 def case_id(session: Session, clock) -> str:  # type: ignore[no-untyped-def]
     case_service.add_case(session.uow(), OTHER_DOC, clock=clock)
     return case_service.add_case(session.uow(), CASE_DOC, clock=clock)
+
+
+@pytest.fixture
+def evidence_tab(qtbot, session: Session, case_id: str) -> EvidenceTab:  # type: ignore[no-untyped-def]
+    """The Evidence tab of the case, loaded."""
+    t = EvidenceTab(session)
+    qtbot.addWidget(t)
+    t.resize(1000, 700)
+    t.load(case_id)
+    return t
+
+
+def open_workspace(qtbot, session: Session) -> WorkspaceView:  # type: ignore[no-untyped-def]
+    """The workspace (case list and sidebar) as the app shows it after unlock, on its home page.
+    Ask for the ``app`` fixture too: it loads the features (search box, Evidence tab)."""
+    w = WorkspaceView(session)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.reload()
+    w.show_home()
+    return w
 
 
 def make_png(path: Path, w: int = 64, h: int = 48) -> Path:

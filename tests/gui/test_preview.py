@@ -13,21 +13,12 @@ from imsa_desktop.services import tempfiles
 from imsa_desktop.ui.dialogs.preview_dialog import DAMAGED_MESSAGE, PreviewDialog
 from imsa_desktop.ui.features.evidence import EvidenceTab
 from imsa_desktop.ui.session import Session
-from tests.gui.test_evidence_support import (  # noqa: F401 - fixtures
-    case_id,
-    make_pdf,
-    make_png,
-    session,
-    synchronous,
-)
+from tests.gui.test_evidence_support import case_id, evidence_tab, make_pdf, make_png, session  # noqa: F401 - fixtures
 
 
 @pytest.fixture
-def tab(qtbot, session: Session, case_id: str) -> EvidenceTab:  # type: ignore[no-untyped-def]
-    t = EvidenceTab(session)
-    qtbot.addWidget(t)
-    t.load(case_id)
-    return t
+def tab(evidence_tab: EvidenceTab) -> EvidenceTab:
+    return evidence_tab
 
 
 def _preview(tab: EvidenceTab, session: Session, case_id: str, path: Path) -> PreviewDialog:

@@ -15,25 +15,14 @@ from imsa_desktop.ui.features.evidence import EvidenceTab
 from imsa_desktop.ui.features.search import HIT_ROLE, GlobalSearch, marked_html
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.workspace_view import SIDEBAR_WIDGETS, WorkspaceView
-from tests.gui.test_evidence_support import (  # noqa: F401 - fixtures
-    case_id,
-    drop_files,
-    make_png,
-    session,
-    synchronous,
-)
+from tests.gui.test_evidence_support import case_id, drop_files, make_png, open_workspace, session  # noqa: F401 - fixtures
 
 
 @pytest.fixture
 def workspace(qtbot, app, session: Session, case_id: str) -> WorkspaceView:  # type: ignore[no-untyped-def]
     # `app` loads the features from ui/plugins.FEATURES as the app does on unlock: the search
     # box and the Evidence tab are only in the workspace once they are loaded.
-    w = WorkspaceView(session)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.reload()
-    w.show_home()
-    return w
+    return open_workspace(qtbot, session)
 
 
 def _search_box(workspace: WorkspaceView) -> GlobalSearch:

@@ -15,7 +15,7 @@ from imsa_desktop.services import search as search_service
 from imsa_desktop.ui.features.search import GlobalSearch
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.workspace_view import WorkspaceView
-from tests.gui.test_evidence_support import session, synchronous  # noqa: F401 - fixtures
+from tests.gui.test_evidence_support import open_workspace, session  # noqa: F401 - fixtures
 
 SHOTS = Path(os.environ.get("IMSA_SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="imsa-shots-"))
 SAFE = "Only call after 6pm; her cousin Besnik in Luton must never learn where she lives"
@@ -30,12 +30,7 @@ def workspace(qtbot, app, session: Session) -> WorkspaceView:  # type: ignore[no
             "notes": "Referred by Luton council after a welfare visit",
         },
     )
-    w = WorkspaceView(session)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.reload()
-    w.show_home()
-    return w
+    return open_workspace(qtbot, session)
 
 
 def _box(w: WorkspaceView) -> GlobalSearch:
