@@ -12,6 +12,7 @@ import hashlib
 import shutil
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,17 +65,24 @@ def _vault_with_scan(folder: Path, size: int) -> tuple[Vault, str, str, str]:
     return vault, case_id, info.id, sha
 
 
-@pytest.mark.slow
-def test_a_150_mib_vault_backs_up_with_its_passphrase_age_reads_it_and_it_restores(tmp_path: Path) -> None:
-    age = shutil.which("age")
-    assert age, "the reference age tool is required for this test: apt-get install -y age"
+def _backed_up_scan(tmp_path: Path, size: int, name: str) -> tuple[Path, Any, str, str, str]:
+    """A vault in tmp_path/a with one scan of ``size`` bytes, backed up with BACKUP_PASS to
+    tmp_path/``name`` and closed: (backup, result, case id, attachment id, sha256 of the scan)."""
     (tmp_path / "a").mkdir()
-    vault, case_id, attachment_id, sha = _vault_with_scan(tmp_path / "a", 150 * MIB)
-    out = tmp_path / "weekly.imsa-backup"
+    vault, case_id, attachment_id, sha = _vault_with_scan(tmp_path / "a", size)
+    out = tmp_path / name
     try:
         result = backup_service.backup_vault(vault.unit_of_work(), out, passphrase=BACKUP_PASS)
     finally:
         vault.close()
+    return out, result, case_id, attachment_id, sha
+
+
+@pytest.mark.slow
+def test_a_150_mib_vault_backs_up_with_its_passphrase_age_reads_it_and_it_restores(tmp_path: Path) -> None:
+    age = shutil.which("age")
+    assert age, "the reference age tool is required for this test: apt-get install -y age"
+    out, result, case_id, attachment_id, sha = _backed_up_scan(tmp_path, 150 * MIB, "weekly.imsa-backup")
     assert (result.case_count, result.attachment_count) == (1, 1)
     assert out.stat().st_size > 150 * MIB
 
@@ -109,13 +117,7 @@ def test_a_150_mib_vault_backs_up_with_its_passphrase_age_reads_it_and_it_restor
 
 
 def test_a_damaged_or_truncated_passphrase_backup_restores_nothing(tmp_path: Path) -> None:
-    (tmp_path / "a").mkdir()
-    vault, _, _, _ = _vault_with_scan(tmp_path / "a", 2 * MIB)
-    out = tmp_path / "small.imsa-backup"
-    try:
-        backup_service.backup_vault(vault.unit_of_work(), out, passphrase=BACKUP_PASS)
-    finally:
-        vault.close()
+    out = _backed_up_scan(tmp_path, 2 * MIB, "small.imsa-backup")[0]
     data = out.read_bytes()
     for n, damaged in enumerate(
         (data[: len(data) - 20_000], data[:MIB] + bytes([data[MIB] ^ 4]) + data[MIB + 1 :])

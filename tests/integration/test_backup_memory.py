@@ -25,8 +25,7 @@ from pathlib import Path
 import pytest
 from pyrage import passphrase as age_passphrase
 
-from imsa_desktop.services import backup as backup_service
-from tests.integration.test_backup_large import BACKUP_PASS, MIB, _vault_with_scan
+from tests.integration.test_backup_large import BACKUP_PASS, MIB, _backed_up_scan
 
 RESTORE_SCRIPT = textwrap.dedent(
     """
@@ -75,13 +74,7 @@ def _restore_peak(backup: Path, folder: Path, how: str, secret: str) -> float:
 
 @pytest.mark.slow
 def test_a_1_gib_backup_restores_within_200_mib_plus_the_fixed_scrypt_memory(tmp_path: Path) -> None:
-    (tmp_path / "a").mkdir()
-    vault, _, _, _ = _vault_with_scan(tmp_path / "a", 1024 * MIB)
-    out = tmp_path / "big.imsa-backup"
-    try:
-        backup_service.backup_vault(vault.unit_of_work(), out, passphrase=BACKUP_PASS)
-    finally:
-        vault.close()
+    out = _backed_up_scan(tmp_path, 1024 * MIB, "big.imsa-backup")[0]
     shutil.rmtree(tmp_path / "a")  # room on the disk for the restored copy
 
     # split as docs/bundle-format.md says; payload.age is an ordinary age file to the one-time key
