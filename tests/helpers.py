@@ -115,3 +115,17 @@ def new_vault(
     finally:
         v.close()
     monkeypatch.setenv("IMSA_PASSPHRASE", PASSPHRASE)
+
+
+class BundleSink:
+    """Collects what a bundle reader hands out: pass ``on_case`` and ``on_attachment``."""
+
+    def __init__(self) -> None:
+        self.cases: list[dict[str, Any]] = []
+        self.attachments: dict[str, bytes] = {}
+
+    def on_case(self, case: dict[str, Any]) -> None:
+        self.cases.append(case)
+
+    def on_attachment(self, ident: str, chunks: Iterator[bytes]) -> None:
+        self.attachments[ident] = b"".join(chunks)

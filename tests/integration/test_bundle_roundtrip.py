@@ -34,6 +34,7 @@ from imsa_desktop.errors import (
     InvalidInput,
     StorageError,
 )
+from tests.helpers import BundleSink
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "bundles"
 _spec = importlib.util.spec_from_file_location("bundle_craft", DATA / "craft.py")
@@ -78,20 +79,8 @@ def make(**kwargs: Any) -> bytes:
     return out.getvalue()
 
 
-class Sink:
-    def __init__(self) -> None:
-        self.cases: list[dict[str, Any]] = []
-        self.attachments: dict[str, bytes] = {}
-
-    def on_case(self, case: dict[str, Any]) -> None:
-        self.cases.append(case)
-
-    def on_attachment(self, ident: str, chunks: Iterator[bytes]) -> None:
-        self.attachments[ident] = b"".join(chunks)
-
-
-def read(data: bytes | BinaryIO, **kwargs: Any) -> tuple[Any, Sink]:
-    sink = Sink()
+def read(data: bytes | BinaryIO, **kwargs: Any) -> tuple[Any, BundleSink]:
+    sink = BundleSink()
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     result = read_bundle(stream, on_case=sink.on_case, on_attachment=sink.on_attachment, **kwargs)
     return result, sink
@@ -127,7 +116,7 @@ def test_unknown_sender_is_flagged(bundle: bytes) -> None:
 
 
 def test_someone_who_is_not_a_recipient_gets_wrong_key(bundle: bytes) -> None:
-    sink = Sink()
+    sink = BundleSink()
     with pytest.raises(BundleWrongKey):
         read_bundle(
             io.BytesIO(bundle),
@@ -174,7 +163,7 @@ def test_valid_age_file_with_a_random_payload_is_corrupt() -> None:
 
 def test_valid_age_file_with_a_path_escape_is_corrupt_and_nothing_is_delivered() -> None:
     payload = craft.payload(ALICE.signing_private, body=[craft.member("../evil", b"x")])
-    sink = Sink()
+    sink = BundleSink()
     with pytest.raises(BundleCorrupt):
         read_bundle(
             io.BytesIO(craft.encrypt_to(payload, BOB.age_public)),

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from imsa_desktop.bundle import format as fmt
 from imsa_desktop.bundle import new_identity, read_payload
 from imsa_desktop.errors import BundleCorrupt, BundleError, BundleTooLarge, BundleUnsupported
+from tests.helpers import BundleSink
 
 _spec = importlib.util.spec_from_file_location(
     "bundle_craft", Path(__file__).resolve().parents[1] / "data" / "bundles" / "craft.py"
@@ -29,20 +30,8 @@ SIGNER = new_identity()
 KEY = SIGNER.signing_private
 
 
-class Sink:
-    def __init__(self) -> None:
-        self.cases: list[dict[str, Any]] = []
-        self.attachments: dict[str, bytes] = {}
-
-    def on_case(self, case: dict[str, Any]) -> None:
-        self.cases.append(case)
-
-    def on_attachment(self, ident: str, chunks: Iterator[bytes]) -> None:
-        self.attachments[ident] = b"".join(chunks)
-
-
-def read(data: bytes, known: dict[str, str] | None = None) -> tuple[Any, Sink]:
-    sink = Sink()
+def read(data: bytes, known: dict[str, str] | None = None) -> tuple[Any, BundleSink]:
+    sink = BundleSink()
     result = read_payload(
         io.BytesIO(data), known_signers=known, on_case=sink.on_case, on_attachment=sink.on_attachment
     )
@@ -176,7 +165,7 @@ BAD_PAYLOADS: dict[str, tuple[Any, type[BundleError]]] = {
 @pytest.mark.parametrize("label", sorted(BAD_PAYLOADS))
 def test_bad_payload_is_refused_with_the_right_error(label: str) -> None:
     make, expected = BAD_PAYLOADS[label]
-    sink = Sink()
+    sink = BundleSink()
     with pytest.raises(BundleError) as info:
         read_payload(io.BytesIO(make()), on_case=sink.on_case, on_attachment=sink.on_attachment)
     assert type(info.value) is expected
@@ -184,7 +173,7 @@ def test_bad_payload_is_refused_with_the_right_error(label: str) -> None:
 
 
 def test_case_is_not_handed_over_when_its_hash_fails() -> None:
-    sink = Sink()
+    sink = BundleSink()
     with pytest.raises(BundleCorrupt):
         read_payload(
             io.BytesIO(craft.payload(KEY, edit_manifest=_bad_hash)),
