@@ -10,6 +10,7 @@ from imsa_desktop.domain import case_document
 from imsa_desktop.domain.codec import from_jsonable, to_jsonable
 from imsa_desktop.domain.model import Decision, DecisionKind, Outcome, RemovalBar
 from imsa_desktop.errors import InvalidInput
+from tests.helpers import case_doc, decision
 
 
 def test_a_new_decision_has_no_outcome_until_one_is_chosen() -> None:
@@ -37,20 +38,8 @@ def test_old_stored_decisions_read_unchanged() -> None:
 
 
 def test_new_fields_round_trip_through_the_case_document() -> None:
-    doc = case_document.parse(
-        {
-            "survivor": {"full_name": "Hoxha Arta"},
-            "decisions": [
-                {
-                    "kind": "conclusive_grounds",
-                    "outcome": "negative",
-                    "date": "2025-10-01",
-                    "received_on": "2025-10-06",
-                    "removal_bar": "yes",
-                }
-            ],
-        }
-    )
+    cg = decision("conclusive_grounds", "negative", "2025-10-01", received_on="2025-10-06", removal_bar="yes")
+    doc = case_document.parse(case_doc("Hoxha Arta", cg))
     out = case_document.render(doc)["decisions"][0]
     assert out["date"] == "2025-10-01"
     assert out["received_on"] == "2025-10-06"
@@ -60,45 +49,20 @@ def test_new_fields_round_trip_through_the_case_document() -> None:
 
 
 def test_a_decision_without_an_outcome_is_kept_empty_in_json() -> None:
-    doc = case_document.parse(
-        {
-            "survivor": {"full_name": "ተስፋይ ሰላም"},
-            "decisions": [{"kind": "reasonable_grounds", "date": "2025-02-03"}],
-        }
-    )
+    doc = case_document.parse(case_doc("ተስፋይ ሰላም", {"kind": "reasonable_grounds", "date": "2025-02-03"}))
     assert doc.case.decisions[0].outcome is None
     assert case_document.render(doc)["decisions"][0]["outcome"] is None
 
 
-def test_received_before_the_letter_date_is_refused() -> None:
-    with pytest.raises(InvalidInput, match="received .* before the date of the decision letter"):
-        case_document.parse(
-            {
-                "survivor": {"full_name": "Kowalska Zofia"},
-                "decisions": [
-                    {
-                        "kind": "reasonable_grounds",
-                        "outcome": "negative",
-                        "date": "2025-02-03",
-                        "received_on": "2025-02-01",
-                    }
-                ],
-            }
-        )
-
-
-def test_an_unknown_removal_bar_value_is_refused_in_one_sentence() -> None:
-    with pytest.raises(InvalidInput, match="removal_bar 'maybe' is not one of: yes, no, not_known"):
-        case_document.parse(
-            {
-                "survivor": {"full_name": "Kowalska Zofia"},
-                "decisions": [
-                    {
-                        "kind": "reasonable_grounds",
-                        "outcome": "negative",
-                        "date": "2025-02-03",
-                        "removal_bar": "maybe",
-                    }
-                ],
-            }
-        )
+@pytest.mark.parametrize(
+    ("field", "words"),
+    [
+        ({"received_on": "2025-02-01"}, "received .* before the date of the decision letter"),
+        ({"removal_bar": "maybe"}, "removal_bar 'maybe' is not one of: yes, no, not_known"),
+    ],
+    ids=["received_before_the_letter_date", "an_unknown_removal_bar_value"],
+)
+def test_a_bad_decision_field_is_refused_in_one_sentence(field: dict[str, str], words: str) -> None:
+    rg = decision("reasonable_grounds", "negative", "2025-02-03", **field)
+    with pytest.raises(InvalidInput, match=words):
+        case_document.parse(case_doc("Kowalska Zofia", rg))
