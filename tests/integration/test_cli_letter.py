@@ -16,13 +16,7 @@ from imsa_desktop.errors import ConflictError
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import letters as letter_service
 from tests.conftest import PASSPHRASE
-from tests.helpers import (
-    assert_letter_for_the_case,
-    letter_case_doc,
-    new_vault,
-    pdf_text,
-    run_cli,
-)
+from tests.helpers import assert_letter_for_the_case, letter_case_doc, new_vault, pdf_text, run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 ENTRY = "import sys; from imsa_desktop.cli.main import main; raise SystemExit(main(sys.argv[1:]))"
