@@ -9,36 +9,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from imsa_desktop.domain import model
 from imsa_desktop.domain.codec import from_jsonable, to_jsonable
 from imsa_desktop.domain.consent import ConsentPurpose, ConsentType
 from imsa_desktop.domain.dates import FuzzyDate
-from imsa_desktop.domain.model import (
-    Appointment,
-    AppointmentKind,
-    Case,
-    ConsentRecord,
-    DeadlineOverride,
-    Decision,
-    DecisionKind,
-    EventKind,
-    EvidenceItem,
-    EvidenceKind,
-    Jurisdiction,
-    Outcome,
-    Referral,
-    Survivor,
-    TimelineEvent,
-)
 from imsa_desktop.errors import InvalidInput
 
 STAMP = datetime(2025, 2, 1, 9, 30, tzinfo=UTC)
 
 
-def full_case() -> Case:
-    return Case(
+def full_case() -> model.Case:
+    return model.Case(
         created_at=STAMP,
         updated_at=STAMP,
-        survivor=Survivor(
+        survivor=model.Survivor(
             full_name="Paweł Wiśniewski",
             aliases=["Pawel Wisniewski"],
             date_of_birth=date(1990, 7, 14),
@@ -47,14 +31,18 @@ def full_case() -> Case:
             interpreter_needed=True,
             voicemail_safe=False,
         ),
-        jurisdiction=Jurisdiction.SCOTLAND,
-        referral=Referral(date=date(2025, 1, 6), first_responder="Example Council", consent_given=True),
+        jurisdiction=model.Jurisdiction.SCOTLAND,
+        referral=model.Referral(date=date(2025, 1, 6), first_responder="Example Council", consent_given=True),
         exploitation_types=["labour"],
         decisions=[
-            Decision(kind=DecisionKind.REASONABLE_GROUNDS, outcome=Outcome.NEGATIVE, date=date(2025, 1, 20))
+            model.Decision(
+                kind=model.DecisionKind.REASONABLE_GROUNDS,
+                outcome=model.Outcome.NEGATIVE,
+                date=date(2025, 1, 20),
+            )
         ],
         consents=[
-            ConsentRecord(
+            model.ConsentRecord(
                 purpose=ConsentPurpose.SHARE_SOLICITOR,
                 date=date(2025, 1, 7),
                 consent_type=ConsentType.WRITTEN,
@@ -75,30 +63,32 @@ def _roundtrip(obj: object) -> object:
     "record",
     [
         full_case(),
-        TimelineEvent(
+        model.TimelineEvent(
             case_id="c1",
             date=FuzzyDate.parse("2024-summer"),
             end=FuzzyDate.parse("after:2024-09"),
             title="Worked at a car wash",
-            kind=EventKind.EXPLOITATION,
+            kind=model.EventKind.EXPLOITATION,
             evidence_ids=["e1"],
         ),
-        Appointment(
+        model.Appointment(
             case_id="c1",
             start=datetime(2025, 2, 3, 10, 0),
             end=datetime(2025, 2, 3, 11, 0),
             title="Solicitor",
-            kind=AppointmentKind.LEGAL,
+            kind=model.AppointmentKind.LEGAL,
             attended=None,
         ),
-        EvidenceItem(
+        model.EvidenceItem(
             case_id="c1",
             title="GP letter",
-            kind=EvidenceKind.MEDICAL,
+            kind=model.EvidenceKind.MEDICAL,
             date_obtained=date(2025, 1, 25),
             indicators=["debt_bondage"],
         ),
-        DeadlineOverride(case_id="c1", deadline_key="rg-recon:abc", due=None, reason="Agreed extension"),
+        model.DeadlineOverride(
+            case_id="c1", deadline_key="rg-recon:abc", due=None, reason="Agreed extension"
+        ),
     ],
     ids=lambda r: type(r).__name__,
 )
@@ -112,14 +102,14 @@ def test_json_shape_is_plain() -> None:
     assert data["created_at"] == "2025-02-01T09:30:00+00:00"
     assert data["survivor"]["date_of_birth"] == "1990-07-14"
     assert data["decisions"][0]["kind"] == "reasonable_grounds"
-    ev = to_jsonable(TimelineEvent(case_id="c", date=FuzzyDate.parse("before:2023-03"), title="t"))
+    ev = to_jsonable(model.TimelineEvent(case_id="c", date=FuzzyDate.parse("before:2023-03"), title="t"))
     assert ev["date"] == "before:2023-03" and ev["end"] is None
 
 
 def test_unknown_keys_are_ignored_and_missing_take_defaults() -> None:
-    case = from_jsonable(Case, {"survivor": {"full_name": "ሰላም ተስፋይ", "from_the_future": 1}, "x": 2})
+    case = from_jsonable(model.Case, {"survivor": {"full_name": "ሰላም ተስፋይ", "from_the_future": 1}, "x": 2})
     assert case.survivor.full_name == "ሰላም ተስፋይ"
-    assert case.jurisdiction is Jurisdiction.ENGLAND_WALES and case.decisions == []
+    assert case.jurisdiction is model.Jurisdiction.ENGLAND_WALES and case.decisions == []
 
 
 @pytest.mark.parametrize(
@@ -137,24 +127,24 @@ def test_unknown_keys_are_ignored_and_missing_take_defaults() -> None:
 )
 def test_bad_values_name_the_field(data: dict[str, object], says: str) -> None:
     with pytest.raises(InvalidInput) as info:
-        from_jsonable(Case, data, "case")
+        from_jsonable(model.Case, data, "case")
     assert says in info.value.user_message
 
 
 def test_appointment_times_must_be_real() -> None:
     with pytest.raises(InvalidInput, match="not a real date and time"):
-        from_jsonable(Appointment, {"case_id": "c", "title": "t", "start": "2025-02-30T10:00"})
+        from_jsonable(model.Appointment, {"case_id": "c", "title": "t", "start": "2025-02-30T10:00"})
 
 
 @given(
     name=st.text(min_size=1, max_size=40),
     day=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
     langs=st.lists(st.text(max_size=5), max_size=3),
-    outcome=st.sampled_from(list(Outcome)),
+    outcome=st.sampled_from(list(model.Outcome)),
 )
-def test_any_case_round_trips(name: str, day: date, langs: list[str], outcome: Outcome) -> None:
-    case = Case(
-        survivor=Survivor(full_name=name, date_of_birth=day, languages=langs),
-        decisions=[Decision(kind=DecisionKind.CONCLUSIVE_GROUNDS, outcome=outcome, date=day)],
+def test_any_case_round_trips(name: str, day: date, langs: list[str], outcome: model.Outcome) -> None:
+    case = model.Case(
+        survivor=model.Survivor(full_name=name, date_of_birth=day, languages=langs),
+        decisions=[model.Decision(kind=model.DecisionKind.CONCLUSIVE_GROUNDS, outcome=outcome, date=day)],
     )
     assert _roundtrip(case) == case
