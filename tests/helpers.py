@@ -74,7 +74,7 @@ def letter_case_doc(
     }
 
 
-def assert_letter_for_the_case(text: str, *dates: str) -> None:
+def assert_case_letter(text: str, *dates: str) -> None:
     """What an advocate checks in the reconsideration letter drafted from ``letter_case_doc()`` with
     the new-evidence and wrong-threshold grounds: who, which decision, the grounds, the enclosures."""
     assert "Nguyễn Thị Hồng" in text
@@ -129,3 +129,13 @@ class BundleSink:
 
     def on_attachment(self, ident: str, chunks: Iterator[bytes]) -> None:
         self.attachments[ident] = b"".join(chunks)
+
+
+def gp_letter_choices() -> Any:
+    """Letter choices for ``letter_case_doc()``: the new-evidence ground with the GP letter enclosed,
+    saying what it shows (a letter cannot be sent until each enclosure does)."""
+    from imsa_desktop.domain.letters import EnclosureNote
+    from imsa_desktop.services.letters import LetterChoices
+
+    shows = {"ev-gp": EnclosureNote(shows="Injuries consistent with her account")}
+    return LetterChoices(grounds=["new_evidence"], enclose=["ev-gp"], enclosure_notes=shows)

@@ -17,7 +17,6 @@ from pyrage import passphrase as age_passphrase
 from pyrage import x25519
 
 from imsa_desktop.crypto.kdf import TEST_PARAMS
-from imsa_desktop.domain import letters
 from imsa_desktop.services import backup as backup_service
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import letters as letter_service
@@ -25,6 +24,7 @@ from imsa_desktop.services import privacy
 from imsa_desktop.services import settings as settings_service
 from imsa_desktop.store.vault import Vault
 from tests.conftest import PASSPHRASE
+from tests.helpers import gp_letter_choices
 from tests.unit.test_services_letters import CASE_DOC, TODAY
 
 BACKUP_PASS = "a separate long passphrase for this backup"
@@ -48,14 +48,7 @@ def test_restore_brings_back_letters_settings_and_audit(tmp_path: Path) -> None:
             source.unit_of_work(),
             case_id,
             "dec-rg",
-            letter_service.LetterChoices(
-                grounds=["new_evidence"],
-                enclose=["ev-gp"],
-                # a letter cannot be sent until each enclosure says what it shows
-                enclosure_notes={
-                    "ev-gp": letters.EnclosureNote(shows="Injuries consistent with her account")
-                },
-            ),
+            gp_letter_choices(),
             today=TODAY,
             default_signatory="Sam Example",
         )

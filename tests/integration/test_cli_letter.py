@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 
 from imsa_desktop import bootstrap as vault_service
-from imsa_desktop.domain import letters
 from imsa_desktop.errors import ConflictError
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import letters as letter_service
 from tests.conftest import PASSPHRASE
-from tests.helpers import assert_letter_for_the_case, letter_case_doc, new_vault, pdf_text, run_cli
+from tests.helpers import assert_case_letter, gp_letter_choices, letter_case_doc, new_vault, pdf_text, run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 ENTRY = "import sys; from imsa_desktop.cli.main import main; raise SystemExit(main(sys.argv[1:]))"
@@ -69,7 +68,7 @@ def test_letter_in_a_subprocess(cli_vault, tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     # The vault's advocate (Sam Example) signs when no signatory is set.
-    assert_letter_for_the_case(pdf_text(out.read_bytes()), "1 February 2025")
+    assert_case_letter(pdf_text(out.read_bytes()), "1 February 2025")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".imsa-")] == []
 
 
@@ -192,11 +191,7 @@ def test_sent_letter_pdf_survives_in_the_vault(vault, clock) -> None:
         vault.unit_of_work(),
         cid,
         "dec-rg",
-        letter_service.LetterChoices(
-            grounds=["new_evidence"],
-            enclose=["ev-gp"],
-            enclosure_notes={"ev-gp": letters.EnclosureNote(shows="Injuries consistent with her account")},
-        ),
+        gp_letter_choices(),
         today=date(2025, 2, 1),
         default_signatory="Sam Example",
     )

@@ -13,7 +13,7 @@ from imsa_desktop.errors import InvalidInput, LetterRefused, NotFound, UnknownCa
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import letters as letter_service
 from imsa_desktop.services import organisation as org_service
-from tests.helpers import assert_letter_for_the_case, letter_case_doc, pdf_text
+from tests.helpers import assert_case_letter, letter_case_doc, pdf_text
 from tests.unit.fakes import LetterFakeUnitOfWork
 
 NOW = datetime(2025, 2, 1, 9, 30, tzinfo=UTC)
@@ -70,7 +70,7 @@ def test_letter_pdf_from_services_has_what_the_authority_checks(uow, case_id) ->
     )
     assert draft.deadline == date(2025, 2, 19) and not draft.late
     assert draft.consent_date == date(2025, 1, 27)  # the latest consent recorded on the case
-    assert_letter_for_the_case(pdf_text(pdf), "19 February 2025")
+    assert_case_letter(pdf_text(pdf), "19 February 2025")
 
 
 def test_refusals_are_one_clear_sentence(uow, case_id) -> None:
@@ -266,12 +266,17 @@ def test_file_note_gives_the_judicial_review_limit_and_never_reaches_the_letter(
     assert "20 April 2025" not in letter_text and "advised" not in letter_text
 
 
-def test_a_decision_before_the_2024_limit_has_no_deadline_in_the_context(uow, case_id) -> None:
+def _redate_the_rg(uow: LetterFakeUnitOfWork, case_id: str, on: date) -> None:
+    """Moves the case's negative RG (its first decision) to another date."""
     with uow:
         case = uow.cases.get(case_id)
-        case.decisions[0].date = date(2023, 12, 1)
+        case.decisions[0].date = on
         uow.cases.save(case)
         uow.commit()
+
+
+def test_a_decision_before_the_2024_limit_has_no_deadline_in_the_context(uow, case_id) -> None:
+    _redate_the_rg(uow, case_id, date(2023, 12, 1))
     ctx = letter_service.load_context(uow, case_id, "dec-rg", today=date(2024, 1, 15))
     assert ctx.deadline is None and not ctx.late and ctx.days_left is None
     assert ctx.guidance_version  # still cites the guidance version in force then
@@ -297,10 +302,6 @@ def test_consent_wording_follows_the_consent_record(consent_type: str) -> None:
 
 
 def test_removal_bar_not_known_after_17_september_2025_is_flagged(uow, case_id) -> None:
-    with uow:
-        case = uow.cases.get(case_id)
-        case.decisions[0].date = date(2025, 10, 1)
-        uow.cases.save(case)
-        uow.commit()
+    _redate_the_rg(uow, case_id, date(2025, 10, 1))
     ctx = letter_service.load_context(uow, case_id, "dec-rg", today=date(2025, 10, 10))
     assert "para 14.216" in ctx.caution and ctx.deadline is not None
