@@ -85,40 +85,38 @@ def _rewrapped(path: Path, data_key: bytes) -> KeySlotFile:
     return file
 
 
-def test_failed_replace_keeps_the_old_file_and_leaves_no_temp(
-    saved: tuple[Path, str], data_key: bytes, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("call", "failure", "refusal", "words"),
+    [
+        ("replace", PermissionError(errno.EACCES, "simulated"), StorageError, "old one was kept"),
+        ("fsync", OSError(errno.ENOSPC, "No space left on device"), DiskFull, ""),
+    ],
+    ids=["failed_replace_leaves_no_temp", "disk_full_while_writing"],
+)
+def test_a_failed_save_keeps_the_old_file(
+    saved: tuple[Path, str],
+    data_key: bytes,
+    monkeypatch: pytest.MonkeyPatch,
+    call: str,
+    failure: OSError,
+    refusal: type[StorageError],
+    words: str,
 ) -> None:
     path, _ = saved
     before = path.read_bytes()
     file = _rewrapped(path, data_key)
 
-    def failing_replace(src: object, dst: object) -> None:
-        raise PermissionError(errno.EACCES, "simulated")
+    def failing(*_args: object) -> None:
+        raise failure
 
-    monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(StorageError) as info:
+    monkeypatch.setattr(os, call, failing)
+    with pytest.raises(refusal) as info:
         file.save(path)
-    assert "old one was kept" in info.value.user_message
+    assert words in info.value.user_message
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["vault.imsa.keys"]
+    monkeypatch.undo()
     assert KeySlotFile.load(path).unlock_with_passphrase(PASSPHRASE) == data_key
-
-
-def test_disk_full_while_writing_keeps_the_old_file(
-    saved: tuple[Path, str], data_key: bytes, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path, _ = saved
-    before = path.read_bytes()
-    file = _rewrapped(path, data_key)
-
-    def failing_fsync(fd: int) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(os, "fsync", failing_fsync)
-    with pytest.raises(DiskFull):
-        file.save(path)
-    assert path.read_bytes() == before
-    assert sorted(p.name for p in path.parent.iterdir()) == ["vault.imsa.keys"]
 
 
 def test_save_into_a_missing_folder_is_a_storage_error(tmp_path: Path, data_key: bytes) -> None:
@@ -143,14 +141,11 @@ def test_truncated_key_file_is_damaged(saved: tuple[Path, str]) -> None:
 def test_oversized_or_foreign_files_are_damaged(tmp_path: Path) -> None:
     big = tmp_path / "big.keys"
     big.write_bytes(b" " * (keyslots.MAX_FILE_BYTES + 10))
-    with pytest.raises(VaultDamaged):
-        KeySlotFile.load(big)
     sqlite_file = tmp_path / "vault.imsa"
     sqlite_file.write_bytes(b"SQLite format 3\x00" + bytes(100))
-    with pytest.raises(VaultDamaged):
-        KeySlotFile.load(sqlite_file)
-    with pytest.raises(VaultDamaged):
-        KeySlotFile.load(tmp_path)
+    for damaged in (big, sqlite_file, tmp_path):  # too large, a database, a folder
+        with pytest.raises(VaultDamaged):
+            KeySlotFile.load(damaged)
 
 
 def test_newer_version_on_disk(saved: tuple[Path, str]) -> None:
