@@ -21,22 +21,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
+from imsa_desktop.domain import model
 from imsa_desktop.domain.codec import to_jsonable
-from imsa_desktop.domain.model import (
-    Appointment,
-    AuditEntry,
-    Case,
-    CaseSummary,
-    DeadlineOverride,
-    EvidenceItem,
-    Record,
-    TimelineEvent,
-)
+from imsa_desktop.domain.model import AuditEntry, Case, CaseSummary, Record
 from imsa_desktop.domain.values import AttachmentInfo, SearchHit
 from imsa_desktop.errors import AttachmentDamaged, FileTooLarge, NotFound, UnknownCase
 from imsa_desktop.services.ports import STATISTICS_DROPPED, AbstractUnitOfWork
 
 R = TypeVar("R", bound=Record)
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _required(table: dict[K, V], key: K, missing: Exception) -> V:
+    """``table[key]``, or ``missing`` raised (the error the real store gives for an unknown key)."""
+    if key not in table:
+        raise missing
+    return table[key]
+
 
 # The case document of /work/shared/CLI_CONTRACT.md ("The case document (JSON)"), verbatim.
 CONTRACT_DOCUMENT_JSON = """\
@@ -80,14 +82,10 @@ class FakeCaseRepository:
         self._s = state
 
     def find(self, case_id: str) -> Case | None:
-        c = self._s.cases.get(case_id)
-        return copy.deepcopy(c) if c is not None else None
+        return self.get(case_id) if case_id in self._s.cases else None
 
     def get(self, case_id: str) -> Case:
-        c = self.find(case_id)
-        if c is None:
-            raise UnknownCase()
-        return c
+        return copy.deepcopy(_required(self._s.cases, case_id, UnknownCase()))
 
     def add(self, case: Case) -> None:
         if case.id in self._s.cases:
@@ -153,14 +151,11 @@ class FakeRecordRepository(Generic[R]):
         return self._s.records.setdefault(self._kind, {})
 
     def find(self, record_id: str) -> R | None:
-        r = self._recs.get(record_id)
-        return typing.cast(R, copy.deepcopy(r)) if r is not None else None
+        return self.get(record_id) if record_id in self._recs else None
 
     def get(self, record_id: str) -> R:
-        r = self.find(record_id)
-        if r is None:
-            raise NotFound(f"There is no {self._kind} with that id in this vault.")
-        return r
+        missing = NotFound(f"There is no {self._kind} with that id in this vault.")
+        return typing.cast(R, copy.deepcopy(_required(self._recs, record_id, missing)))
 
     def for_case(self, case_id: str) -> list[R]:
         rows = [r for r in self._recs.values() if getattr(r, "case_id", None) == case_id]
@@ -277,19 +272,12 @@ class FakeAttachments:
         self.files: dict[str, tuple[AttachmentInfo, bytes]] = {}
 
     def write(
-        self,
-        case_id: str,
-        evidence_id: str,
-        filename: str,
-        media_type: str,
-        stream: Any,
-        *,
-        size_hint: int | None = None,
-        progress: Any = None,
-        cancelled: Any = None,
-        max_bytes: int | None = None,
+        self, case_id: str, evidence_id: str, filename: str, media_type: str, stream: Any, **options: Any
     ) -> AttachmentInfo:
+        """As the store's write; of its keyword options only ``max_bytes`` matters here (no
+        progress to report, nothing to cancel: the bytes are in memory at once)."""
         data = stream.read()
+        max_bytes = options.get("max_bytes")
         if max_bytes is not None and len(data) > max_bytes:
             raise FileTooLarge()
         info = AttachmentInfo(
@@ -326,9 +314,7 @@ class FakeAttachments:
         return attachment_id in self.files
 
     def get(self, attachment_id: str) -> AttachmentInfo:
-        if attachment_id not in self.files:
-            raise NotFound("There is no such file in this vault.")
-        return self.files[attachment_id][0]
+        return _required(self.files, attachment_id, NotFound("There is no such file in this vault."))[0]
 
     def open(self, attachment_id: str) -> Any:
         self.get(attachment_id)
@@ -381,16 +367,16 @@ class FakeUnitOfWork(AbstractUnitOfWork):
 
     def _bind(self, s: State) -> None:
         self.cases = FakeCaseRepository(s)
-        self.events = FakeRecordRepository[TimelineEvent](
+        self.events = FakeRecordRepository[model.TimelineEvent](
             s, "event", lambda e: f"{e.date.earliest.isoformat()}|{e.date.latest.isoformat()}"
         )
-        self.appointments = FakeRecordRepository[Appointment](
+        self.appointments = FakeRecordRepository[model.Appointment](
             s, "appointment", lambda a: a.start.isoformat(timespec="minutes")
         )
-        self.evidence = FakeRecordRepository[EvidenceItem](
+        self.evidence = FakeRecordRepository[model.EvidenceItem](
             s, "evidence", lambda e: e.date_obtained.isoformat() if e.date_obtained else ""
         )
-        self.overrides = FakeRecordRepository[DeadlineOverride](s, "override")
+        self.overrides = FakeRecordRepository[model.DeadlineOverride](s, "override")
         self.settings = FakeSettings(s)
         self.audit = FakeAuditLog(s, self._clock, self._actor)
         self.search = FakeSearchIndex(s)
@@ -462,9 +448,8 @@ class FakeLetterPdfs:
         return letter_id in self._pdfs
 
     def get(self, letter_id: str) -> bytes:
-        if letter_id not in self._pdfs:
-            raise NotFound("No PDF was kept for this letter (only sent letters keep one).")
-        return self._pdfs[letter_id][0]
+        missing = NotFound("No PDF was kept for this letter (only sent letters keep one).")
+        return _required(self._pdfs, letter_id, missing)[0]
 
     def delete(self, letter_id: str) -> None:
         self._pdfs.pop(letter_id, None)
