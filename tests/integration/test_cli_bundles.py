@@ -81,18 +81,16 @@ def two_vaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any
     return {"a": a_path, "b": b_path, "case": cid, "tmp": tmp_path}
 
 
+def export_from_a(
+    capsys: pytest.CaptureFixture[str], v: dict[str, Any], case_id: str, out: Path, *options: str
+) -> tuple[int, str, str]:
+    """``imsa export`` of a case from vault A to a passphrase bundle, with these options."""
+    where = ("--out", str(out), "--passphrase-env", "BUNDLE_PHRASE")
+    return run_cli(capsys, "export", case_id, *where, *options, "--vault", str(v["a"]))
+
+
 def export_passphrase(capsys: pytest.CaptureFixture[str], v: dict[str, Any], out: Path) -> None:
-    code, _, err = run_cli(
-        capsys,
-        "export",
-        v["case"],
-        "--out",
-        str(out),
-        "--passphrase-env",
-        "BUNDLE_PHRASE",
-        "--vault",
-        str(v["a"]),
-    )
+    code, _, err = export_from_a(capsys, v, v["case"], out)
     assert code == 0, err
 
 
@@ -111,13 +109,20 @@ def show(capsys: pytest.CaptureFixture[str], vault: Path, cid: str) -> dict[str,
     return json.loads(out)  # type: ignore[no-any-return]
 
 
+def import_into_b(
+    capsys: pytest.CaptureFixture[str], v: dict[str, Any], bundle: Path, *options: str
+) -> tuple[int, str, str]:
+    """``imsa import`` of a passphrase bundle into vault B, with these options: (code, out, err)."""
+    return run_cli(
+        capsys, "import", str(bundle), "--passphrase-env", "BUNDLE_PHRASE", *options, "--vault", str(v["b"])
+    )
+
+
 def test_round_trip_case_document_and_attachment_bytes_are_equal(two_vaults, capsys) -> None:
     v = two_vaults
     bundle = v["tmp"] / "handover.imsabundle"
     export_passphrase(capsys, v, bundle)
-    code, out, err = run_cli(
-        capsys, "import", str(bundle), "--passphrase-env", "BUNDLE_PHRASE", "--json", "--vault", str(v["b"])
-    )
+    code, out, err = import_into_b(capsys, v, bundle, "--json")
     assert code == 0, err
     report = json.loads(out)
     assert report["cases"][0]["status"] == "new" and report["cases"][0]["new_attachments"] == 1
@@ -135,9 +140,7 @@ def test_round_trip_case_document_and_attachment_bytes_are_equal(two_vaults, cap
     assert out_file.read_bytes() == FILE_BYTES
     # the same bundle again creates nothing new
     before = dump(v["b"])
-    code, out, _ = run_cli(
-        capsys, "import", str(bundle), "--passphrase-env", "BUNDLE_PHRASE", "--json", "--vault", str(v["b"])
-    )
+    code, out, _ = import_into_b(capsys, v, bundle, "--json")
     assert code == 0 and json.loads(out)["cases"][0]["status"] == "unchanged"
     after = dump(v["b"])
     for table in ("cases", "records", "attachments", "attachment_chunks"):
@@ -193,31 +196,9 @@ def test_share_without_consent_needs_a_reason(two_vaults, capsys) -> None:
     finally:
         a.close()
     out = v["tmp"] / "x.imsabundle"
-    code, _, err = run_cli(
-        capsys,
-        "export",
-        other,
-        "--out",
-        str(out),
-        "--passphrase-env",
-        "BUNDLE_PHRASE",
-        "--vault",
-        str(v["a"]),
-    )
+    code, _, err = export_from_a(capsys, v, other, out)
     assert code == 1 and "consent" in err and not out.exists()
-    code, _, err = run_cli(
-        capsys,
-        "export",
-        other,
-        "--out",
-        str(out),
-        "--passphrase-env",
-        "BUNDLE_PHRASE",
-        "--reason",
-        "Urgent safeguarding referral",
-        "--vault",
-        str(v["a"]),
-    )
+    code, _, err = export_from_a(capsys, v, other, out, "--reason", "Urgent safeguarding referral")
     assert code == 0 and out.exists()
 
 
@@ -315,10 +296,7 @@ def test_conflicts_are_reported_and_resolved_by_choice(two_vaults, capsys, tmp_p
     befriend(capsys, v)
     first = v["tmp"] / "first.imsabundle"
     export_passphrase(capsys, v, first)
-    assert (
-        run_cli(capsys, "import", str(first), "--passphrase-env", "BUNDLE_PHRASE", "--vault", str(v["b"]))[0]
-        == 0
-    )
+    assert import_into_b(capsys, v, first)[0] == 0
     event_id = show(capsys, v["a"], v["case"])["events"][0]["id"]
     patch_a = tmp_path / "pa.json"
     patch_a.write_text(json.dumps({"events": [{"id": event_id, "title": "Recruited via a fake agency"}]}))
@@ -332,49 +310,19 @@ def test_conflicts_are_reported_and_resolved_by_choice(two_vaults, capsys, tmp_p
     assert run_cli(capsys, "case", "update", v["case"], str(patch_b), "--vault", str(v["b"]))[0] == 0
     second = v["tmp"] / "second.imsabundle"
     export_passphrase(capsys, v, second)
-    code, out, _ = run_cli(
-        capsys,
-        "import",
-        str(second),
-        "--passphrase-env",
-        "BUNDLE_PHRASE",
-        "--dry-run",
-        "--json",
-        "--vault",
-        str(v["b"]),
-    )
+    code, out, _ = import_into_b(capsys, v, second, "--dry-run", "--json")
     case = json.loads(out)["cases"][0]
     assert code == 0 and case["status"] == "conflicts"
     assert [(c["kind"], c["id"], c["fields"]) for c in case["conflicts"]] == [("event", event_id, ["title"])]
     assert case["conflicts"][0]["mine"] == {"title": "Recruited by a relative"}
     assert case["conflicts"][0]["theirs"] == {"title": "Recruited via a fake agency"}
     # take theirs for the conflict; B's own note (changed only on B) stays
-    code, _, err = run_cli(
-        capsys,
-        "import",
-        str(second),
-        "--passphrase-env",
-        "BUNDLE_PHRASE",
-        "--conflicts",
-        "theirs",
-        "--vault",
-        str(v["b"]),
-    )
+    code, _, err = import_into_b(capsys, v, second, "--conflicts", "theirs")
     assert code == 0, err
     doc = show(capsys, v["b"], v["case"])
     assert doc["events"][0]["title"] == "Recruited via a fake agency" and doc["notes"] == "Seen at drop-in"
     # the conflict is settled: importing the same bundle again does not ask again
-    code, out, _ = run_cli(
-        capsys,
-        "import",
-        str(second),
-        "--passphrase-env",
-        "BUNDLE_PHRASE",
-        "--dry-run",
-        "--json",
-        "--vault",
-        str(v["b"]),
-    )
+    code, out, _ = import_into_b(capsys, v, second, "--dry-run", "--json")
     assert json.loads(out)["cases"][0]["conflicts"] == []
 
 
@@ -383,10 +331,7 @@ def test_a_change_on_one_side_only_is_merged_without_a_conflict(two_vaults, caps
     befriend(capsys, v)  # the sender who shared the case, in the address book: trusted for it
     first = v["tmp"] / "first.imsabundle"
     export_passphrase(capsys, v, first)
-    assert (
-        run_cli(capsys, "import", str(first), "--passphrase-env", "BUNDLE_PHRASE", "--vault", str(v["b"]))[0]
-        == 0
-    )
+    assert import_into_b(capsys, v, first)[0] == 0
     patch = tmp_path / "p.json"
     patch.write_text(
         json.dumps({"events": [{"date": "2024-09-01", "title": "Escaped and contacted police"}]})
@@ -394,9 +339,7 @@ def test_a_change_on_one_side_only_is_merged_without_a_conflict(two_vaults, caps
     assert run_cli(capsys, "case", "update", v["case"], str(patch), "--vault", str(v["a"]))[0] == 0
     second = v["tmp"] / "second.imsabundle"
     export_passphrase(capsys, v, second)
-    code, out, _ = run_cli(
-        capsys, "import", str(second), "--passphrase-env", "BUNDLE_PHRASE", "--json", "--vault", str(v["b"])
-    )
+    code, out, _ = import_into_b(capsys, v, second, "--json")
     case = json.loads(out)["cases"][0]
     assert code == 0 and case["status"] == "merged" and case["new_records"] == 1 and case["conflicts"] == []
     assert len(show(capsys, v["b"], v["case"])["events"]) == 2
