@@ -3,7 +3,7 @@ filters, and the order of the erasure steps."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -13,26 +13,14 @@ from imsa_desktop.services import audit as audit_service
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import privacy, retention
 from imsa_desktop.services import settings as settings_service
+from tests.conftest import FIXED_NOW, FixedClock
 from tests.unit.fakes import FakeUnitOfWork
 
-NOW = datetime(2025, 2, 1, 9, 30, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
+NOW = FIXED_NOW  # the shared ``clock`` fixture (tests/conftest.py) starts here
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def uow(clock: Clock) -> FakeUnitOfWork:
+def uow(clock: FixedClock) -> FakeUnitOfWork:
     return FakeUnitOfWork(clock=clock)
 
 
@@ -62,7 +50,7 @@ def test_add_months_clamps_to_month_end() -> None:
     assert retention.add_months(date(2019, 3, 15), 72) == date(2025, 3, 15)
 
 
-def test_closed_cases_past_retention_are_listed(uow: FakeUnitOfWork, clock: Clock) -> None:
+def test_closed_cases_past_retention_are_listed(uow: FakeUnitOfWork, clock: FixedClock) -> None:
     old = case_service.add_case(uow, {"survivor": {"full_name": "Nguyễn Thị Hồng"}}, clock=clock)
     recent = case_service.add_case(uow, {"survivor": {"full_name": "Arbër Hoxha"}}, clock=clock)
     still_open = case_service.add_case(uow, {"survivor": {"full_name": "ሰላም ተስፋይ"}}, clock=clock)
@@ -82,7 +70,7 @@ def test_closed_cases_past_retention_are_listed(uow: FakeUnitOfWork, clock: Cloc
     assert retention.review_count(uow, NOW.date() + timedelta(days=2 * 366)) == 2
 
 
-def test_audit_filters_by_case_action_and_dates(uow: FakeUnitOfWork, clock: Clock) -> None:
+def test_audit_filters_by_case_action_and_dates(uow: FakeUnitOfWork, clock: FixedClock) -> None:
     a = case_service.add_case(uow, {"survivor": {"full_name": "Paweł Wiśniewski"}}, clock=clock)
     b = case_service.add_case(uow, {"survivor": {"full_name": "Arbër Hoxha"}}, clock=clock)
     clock.now = NOW + timedelta(days=10)
@@ -116,7 +104,9 @@ class FakeEraser:
         self.calls.append("compact")
 
 
-def test_erase_case_removes_then_compacts_and_leaves_a_tombstone(uow: FakeUnitOfWork, clock: Clock) -> None:
+def test_erase_case_removes_then_compacts_and_leaves_a_tombstone(
+    uow: FakeUnitOfWork, clock: FixedClock
+) -> None:
     cid = case_service.add_case(uow, {"survivor": {"full_name": "Nguyễn Thị Hồng"}}, clock=clock)
     case_service.show_case(uow, cid)
     eraser = FakeEraser(uow)
