@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.cli import main
@@ -72,29 +73,28 @@ def cmd_contacts_add(args: argparse.Namespace) -> int:
 
 def cmd_contacts_list(args: argparse.Namespace) -> int:
     contacts = main.in_vault(args, identity_service.list_contacts)
-    if args.json:
-        main.emit_json(
-            [
-                {
-                    "name": c.name,
-                    "public_key": c.age_public,
-                    "signing_key": c.signing_public_b64 or None,
-                    "fingerprint": c.fingerprint or None,
-                    "verified": c.verified,
-                    "contact_card": identity_service.contact_card(c.age_public, c.signing_public_b64)
-                    if c.signing_public_b64
-                    else None,
-                }
-                for c in contacts
-            ]
+
+    def as_json(c: Any) -> dict[str, Any]:
+        card = (
+            identity_service.contact_card(c.age_public, c.signing_public_b64)
+            if c.signing_public_b64
+            else None
         )
-        return 0
-    for c in contacts:
+        return {
+            "name": c.name,
+            "public_key": c.age_public,
+            "signing_key": c.signing_public_b64 or None,
+            "fingerprint": c.fingerprint or None,
+            "verified": c.verified,
+            "contact_card": card,
+        }
+
+    def lines(c: Any) -> list[str]:
         mark = "  (verified)" if c.verified else ("" if c.verifiable else "  (unverified: age key only)")
-        print(f"{c.name}  {c.age_public}{mark}")
-    if not contacts:
-        print("No contacts yet. Add one with: imsa contacts add NAME KEY")
-    return 0
+        return [f"{c.name}  {c.age_public}{mark}"]
+
+    empty = "No contacts yet. Add one with: imsa contacts add NAME KEY"
+    return main.print_list(args, contacts, as_json=as_json, lines=lines, empty=empty)
 
 
 def cmd_contacts_verify(args: argparse.Namespace) -> int:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from imsa_desktop.cli import main
 from imsa_desktop.services import evidence as evidence_service
@@ -40,39 +42,30 @@ def _terminal(text: str) -> str:
 
 def cmd_search(args: argparse.Namespace) -> int:
     groups = main.in_vault(args, lambda uow: search_service.search_cases(uow, args.query, limit=args.limit))
-    if args.json:
-        main.emit_json(
-            [
-                {
-                    "case_id": g.case_id,
-                    "code": g.code,
-                    "name": g.display_name,
-                    "hits": [
-                        {
-                            "kind": h.kind,
-                            "record_id": h.record_id,
-                            "title": search_service.strip_marks(h.title),
-                            "snippet": search_service.strip_marks(h.snippet),
-                        }
-                        for h in g.hits
-                    ],
-                }
-                for g in groups
-            ]
-        )
-        return 0
-    if not groups:
-        print("No matches.")
-    for g in groups:
-        print(f"{g.case_id}  {g.code}  {g.display_name}")
+
+    def as_json(g: Any) -> dict[str, Any]:
+        hits = [
+            {
+                "kind": h.kind,
+                "record_id": h.record_id,
+                "title": search_service.strip_marks(h.title),
+                "snippet": search_service.strip_marks(h.snippet),
+            }
+            for h in g.hits
+        ]
+        return {"case_id": g.case_id, "code": g.code, "name": g.display_name, "hits": hits}
+
+    def lines(g: Any) -> Iterator[str]:
+        yield f"{g.case_id}  {g.code}  {g.display_name}"
         for h in g.hits:
             label = search_service.KIND_LABELS.get(h.kind, h.kind)
             line = _terminal(h.title)
             snippet = _terminal(h.snippet)
             if snippet and "[" in snippet:
                 line = f"{line} — {snippet}" if line else snippet
-            print(f"    {label}: {line}  [{h.record_id}]")
-    return 0
+            yield f"    {label}: {line}  [{h.record_id}]"
+
+    return main.print_list(args, groups, as_json=as_json, lines=lines, empty="No matches.")
 
 
 def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:

@@ -11,7 +11,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeAlias, TypeVar
 
@@ -120,18 +120,47 @@ def emit_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+def print_list(
+    args: argparse.Namespace,
+    items: Sequence[T],
+    *,
+    as_json: Callable[[T], Any],
+    lines: Callable[[T], Iterable[str]],
+    empty: str,
+) -> int:
+    """A listing command's output: with --json a JSON list (``as_json`` of each item), else the
+    ``lines`` of each item, or the sentence ``empty`` when there is none. Returns exit code 0."""
+    if args.json:
+        emit_json([as_json(x) for x in items])
+        return 0
+    if not items:
+        print(empty)
+    for x in items:
+        for line in lines(x):
+            print(line)
+    return 0
+
+
 # ---- commands ----------------------------------------------------------------------------
 
 
-def cmd_init(args: argparse.Namespace) -> int:
+def _create_vault(args: argparse.Namespace, advocate: Callable[[], str]) -> tuple[Path, Vault, str]:
+    """A new vault at --vault (never over an existing one), its passphrase asked twice; the
+    advocate's name is --name, else ``advocate()``. Returns the path, the vault and its recovery key."""
     path = vault_path(args)
     if vault_service.vault_exists(path):
         from imsa_desktop.errors import VaultExists
 
         raise VaultExists(f"A vault already exists at {path}; it was left untouched.")
     passphrase = get_passphrase(args, confirm=True, prompt="New passphrase: ")
-    name = args.name or os.environ.get("IMSA_ADVOCATE_NAME") or getpass.getuser()
-    vault, recovery = vault_service.create_vault(path, passphrase, name)
+    vault, recovery = vault_service.create_vault(path, passphrase, args.name or advocate())
+    return path, vault, recovery
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path, vault, recovery = _create_vault(
+        args, lambda: os.environ.get("IMSA_ADVOCATE_NAME") or getpass.getuser()
+    )
     vault.close()
     print(f"Created an empty vault at {path}")
     print()
@@ -144,13 +173,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from imsa_desktop.services.demo import fill_demo, mark_demo
 
-    path = vault_path(args)
-    if vault_service.vault_exists(path):
-        from imsa_desktop.errors import VaultExists
-
-        raise VaultExists(f"A vault already exists at {path}; it was left untouched.")
-    passphrase = get_passphrase(args, confirm=True, prompt="New passphrase: ")
-    vault, recovery = vault_service.create_vault(path, passphrase, args.name or "Demo Advocate")
+    path, vault, recovery = _create_vault(args, lambda: "Demo Advocate")
     try:
         mark_demo(vault.unit_of_work())
         ids = fill_demo(vault.unit_of_work)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from imsa_desktop.cli import main
 from imsa_desktop.domain.dates import format_date
@@ -45,15 +46,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
         until=_date(args.until, "end"),
     )
     entries = main.in_vault(args, lambda uow: audit_service.list_entries(uow, f, limit=args.limit))
-    if args.json:
-        main.emit_json([audit_service.entry_json(e) for e in entries])
-        return 0
-    if not entries:
-        print("No audit entries match.")
-    for e in entries:
+
+    def lines(e: Any) -> list[str]:
         when = e.at.astimezone().strftime("%Y-%m-%d %H:%M")
-        print(f"{when}  {e.action:<9} {e.case_id or '-':<36}  {e.actor}  {e.detail}".rstrip())
-    return 0
+        return [f"{when}  {e.action:<9} {e.case_id or '-':<36}  {e.actor}  {e.detail}".rstrip()]
+
+    return main.print_list(
+        args, entries, as_json=audit_service.entry_json, lines=lines, empty="No audit entries match."
+    )
 
 
 def cmd_sar(args: argparse.Namespace) -> int:
@@ -71,26 +71,23 @@ def cmd_sar(args: argparse.Namespace) -> int:
 def cmd_retention(args: argparse.Namespace) -> int:
     today = _date(args.today, "today's") or date.today()
     due = main.in_vault(args, lambda uow: retention_service.cases_past_retention(uow, today))
-    if args.json:
-        main.emit_json(
-            [
-                {
-                    "case_id": d.case_id,
-                    "code": d.code,
-                    "closed_on": d.closed_on.isoformat(),
-                    "review_due": d.review_due.isoformat(),
-                    "reason": d.reason,
-                }
-                for d in due
-            ]
-        )
-        return 0
-    if not due:
-        print("No closed case is past the retention period.")
-    for d in due:
+
+    def as_json(d: Any) -> dict[str, Any]:
+        closed, review = d.closed_on.isoformat(), d.review_due.isoformat()
+        return {
+            "case_id": d.case_id,
+            "code": d.code,
+            "closed_on": closed,
+            "review_due": review,
+            "reason": d.reason,
+        }
+
+    def lines(d: Any) -> list[str]:
         closed, due_on = format_date(d.closed_on), format_date(d.review_due)
-        print(f"{d.case_id}  {d.code}  closed {closed}, review due {due_on}")
-    return 0
+        return [f"{d.case_id}  {d.code}  closed {closed}, review due {due_on}"]
+
+    empty = "No closed case is past the retention period."
+    return main.print_list(args, due, as_json=as_json, lines=lines, empty=empty)
 
 
 def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:

@@ -81,13 +81,13 @@ def cmd_combine(args: argparse.Namespace) -> int:
 
 
 def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
-    p = main.commands(sub, add_common)(
-        cmd_stats,
+    p = sub.add_parser(
         "stats",
         help="anonymous statistics of this vault (counts only), or 'stats combine' for a report",
         description="Write this vault's anonymous statistics for a period (exact counts, for use "
         "inside the organisation), or combine several exports into a suppressed report.",
     )
+    add_common(p)
     p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day of the period")
     p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day of the period (included)")
     p.add_argument("--out", metavar="FILE.json|FILE.csv", help="where to write the export")
@@ -97,15 +97,15 @@ def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
     p.add_argument("--exploitation", choices=st.EXPLOITATION_KEYS, help="only this exploitation type")
     p.add_argument("--nationality", choices=tuple(st.NATIONALITY_GROUPS), help="only this nationality group")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="count as of this day instead of today")
-    p.set_defaults(stats_parser=p)
+    p.set_defaults(func=cmd_stats, stats_parser=p)
     ssub = p.add_subparsers(dest="stats_command", required=False, parser_class=type(p))
-    c = main.commands(ssub, add_common)(
-        cmd_combine,
+    c = ssub.add_parser(
         "combine",
         help="add several advocates' exports into one report with small-number suppression",
         description="Add several advocates' .json exports (same period and filter, each vault once) "
         "into one organisation report, with small numbers suppressed.",
     )
+    add_common(c)
     c.add_argument("files", nargs="+", metavar="STATS.json")
     c.add_argument("--out", required=True, metavar="REPORT.pdf|REPORT.csv")
     c.add_argument(
@@ -115,3 +115,4 @@ def register(sub: main.SubParsers, add_common: main.AddCommon) -> None:
         metavar="N",
         help=f"counts below N show 'fewer than N' (default {st.DEFAULT_THRESHOLD}; 3 or more, or 1 for none)",
     )
+    c.set_defaults(func=cmd_combine)
