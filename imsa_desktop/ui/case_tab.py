@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QWidget
 
 from imsa_desktop.ui import editing
@@ -72,6 +72,14 @@ def fetch(banner: Banner, read: Callable[[], V]) -> V | None:
     except Exception as e:
         banner.error(message_for(e))
         return None
+
+
+def run_and_say(owner: QObject, banner: Banner, task: Callable[..., V], said: Callable[[V], str]) -> None:
+    """Run *task* in a worker (``ui/workers.run_task``); when it is done say ``said(result)`` in
+    *banner*, or, if it failed, why, in one sentence."""
+    from imsa_desktop.ui.workers import run_task
+
+    run_task(owner, task, lambda result: banner.info(said(result)), lambda e: banner.error(message_for(e)))
 
 
 class EditableTab(CaseTab, Generic[T]):

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -22,8 +21,9 @@ from PySide6.QtWidgets import (
 
 from imsa_desktop.services import organisation as org_service
 from imsa_desktop.ui.case_tab import attempt, fetch
-from imsa_desktop.ui.common import Banner, hint, message_for
+from imsa_desktop.ui.common import Banner, hint
 from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.widgets import SessionDialog
 
 
 def _lines(edit: QPlainTextEdit) -> list[str]:
@@ -59,13 +59,9 @@ class _TomlEditor(QWidget):
         self.source.setText(f"Version {s.version} — {where}. Raise the version number whenever you edit.")
 
 
-class OrganisationDialog(QDialog):
+class OrganisationDialog(SessionDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("organisationDialog")
-        self.setWindowTitle("Organisation")
-        self.resize(760, 640)
-        self.session = session
+        super().__init__(session, "organisationDialog", "Organisation", parent, size=(760, 640))
         lay = QVBoxLayout(self)
         self.tabs = QTabWidget()
         lay.addWidget(self.tabs, 1)
@@ -149,14 +145,21 @@ class OrganisationDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        try:
-            s = org_service.get_settings(self.session.uow())
-            logo = org_service.get_logo(self.session.uow())
-            self.template.show_setting(org_service.template_text(self.session.uow()))
-            self.grounds.show_setting(org_service.catalogue_text(self.session.uow()))
-        except Exception as e:
-            self.banner.error(message_for(e))
+        uow = self.session.uow
+        got = fetch(
+            self.banner,
+            lambda: (
+                org_service.get_settings(uow()),
+                org_service.get_logo(uow()),
+                org_service.template_text(uow()),
+                org_service.catalogue_text(uow()),
+            ),
+        )
+        if got is None:
             return
+        s, logo, template, catalogue = got
+        self.template.show_setting(template)
+        self.grounds.show_setting(catalogue)
         self.name.setText(s.name)
         self.address.setPlainText("\n".join(s.address_lines))
         self.phone.setText(s.phone)

@@ -9,6 +9,7 @@ Every row opens its case with one click (``open_case``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -36,6 +37,7 @@ from imsa_desktop.services import backup as backup_service
 from imsa_desktop.services import dashboard as dashboard_service
 from imsa_desktop.services.appointments import AgendaItem
 from imsa_desktop.services.deadlines import CaseDeadline
+from imsa_desktop.ui.case_tab import attempt, fetch
 from imsa_desktop.ui.common import Banner, heading, hint, message_for
 from imsa_desktop.ui.features.appointments import ReminderWatcher
 from imsa_desktop.ui.session import Session
@@ -295,12 +297,17 @@ class TodayDashboard(QWidget):
     def show_backup_reminder(self) -> None:
         if not self.session.is_open:
             return
-        try:
-            text = backup_service.backup_reminder(self.session.uow(), self.session.clock())
-            days = backup_service.reminder_days(self.session.uow())
-        except Exception as e:
-            self.banner.error(message_for(e))
+        uow = self.session.uow
+        got = fetch(
+            self.banner,
+            lambda: (
+                backup_service.backup_reminder(uow(), self.session.clock()),
+                backup_service.reminder_days(uow()),
+            ),
+        )
+        if got is None:
             return
+        text, days = got
         self.backup_days.blockSignals(True)
         self.backup_days.setValue(days)
         self.backup_days.blockSignals(False)
@@ -308,14 +315,7 @@ class TodayDashboard(QWidget):
         self.backup_reminder.setVisible(bool(text))
 
     def _backup_days_changed(self) -> None:
-        if not self.session.is_open:
-            return
-        try:
-            backup_service.set_reminder_days(self.session.uow(), self.backup_days.value())
-        except Exception as e:
-            self.banner.error(message_for(e))
-            return
-        self.show_backup_reminder()
+        self._set_days(backup_service.set_reminder_days, self.backup_days, self.show_backup_reminder)
 
     def back_up_now(self) -> None:
         from imsa_desktop.ui.features.backup_now import BackupNowDialog
@@ -335,14 +335,12 @@ class TodayDashboard(QWidget):
         self.all_dialog.open()
 
     def _lookahead_changed(self) -> None:
-        if not self.session.is_open:
-            return
-        try:
-            dashboard_service.set_lookahead_days(self.session.uow(), self.lookahead.value())
-        except Exception as e:
-            self.banner.error(message_for(e))
-            return
-        self.refresh()
+        self._set_days(dashboard_service.set_lookahead_days, self.lookahead, self.refresh)
+
+    def _set_days(self, keep: Callable[[Any, int], None], box: QSpinBox, then: Callable[[], None]) -> None:
+        """Keep a number of days from *box* in the vault (``keep(uow, days)``), then ``then()``."""
+        if self.session.is_open and attempt(self.banner, lambda: keep(self.session.uow(), box.value())):
+            then()
 
     def _clicked(self, table: _List, row: int) -> None:
         case_id = table.case_at(row)
@@ -356,10 +354,8 @@ class TodayDashboard(QWidget):
             return
         self.show_backup_reminder()
         today = self.session.today()
-        try:
-            detached = self.session.require_vault().detached()
-        except Exception as e:
-            self.banner.error(message_for(e))
+        detached = fetch(self.banner, lambda: self.session.require_vault().detached())
+        if detached is None:
             return
         self._generation = getattr(self, "_generation", 0) + 1
         generation = self._generation

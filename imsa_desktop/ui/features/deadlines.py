@@ -26,7 +26,7 @@ from imsa_desktop.services import deadlines as deadline_service
 from imsa_desktop.services.deadlines import CaseDeadline
 from imsa_desktop.ui.case_tab import CaseTab, fetch
 from imsa_desktop.ui.common import Banner, hint, save_cancel_footer
-from imsa_desktop.ui.forms import DateField
+from imsa_desktop.ui.forms import DateField, add_row
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
 from imsa_desktop.ui.widgets import Dialog, SessionDialog, column, named_buttons
@@ -40,76 +40,86 @@ STATE_COLOURS = {
 MET_LATE_COLOURS = ("#fff8e1", "#7a5400")  # amber, never the green of "met in time"
 
 
-class OverrideDialog(Dialog):
+class _DeadlineForm(Dialog):
+    """A small form about one deadline: a line naming it, the fields, then Save and Cancel.
+    Save runs ``check`` (which raises InvalidInput with the sentence to show) before closing."""
+
+    def __init__(self, name: str, title: str, about: str, parent: QWidget | None) -> None:
+        super().__init__(name, title, parent)
+        self.form = QFormLayout(self)
+        self.form.addRow(QLabel(about))
+
+    def _footer(self) -> None:
+        self.banner = save_cancel_footer(self, self.form)
+
+    def check(self) -> None:
+        """Raise InvalidInput if the form cannot be saved as it is."""
+
+    def _accept(self) -> None:
+        try:
+            self.check()
+        except InvalidInput as e:
+            self.banner.error(e.user_message)
+            return
+        self.accept()
+
+
+class OverrideDialog(_DeadlineForm):
     """Change a deadline's date: the new date and a reason (both required)."""
 
     def __init__(self, cd: CaseDeadline, parent: QWidget | None = None) -> None:
-        super().__init__("overrideDialog", "Change the date", parent)
-        f = QFormLayout(self)
         d = cd.deadline
-        f.addRow(QLabel(f"<b>{d.title}</b>"))
-        f.addRow("Computed date", QLabel(format_date(d.computed_due)))
-        self.due = DateField("new date", required=True)
-        self.due.setObjectName("overrideDate")
+        super().__init__("overrideDialog", "Change the date", f"<b>{d.title}</b>", parent)
+        self.form.addRow("Computed date", QLabel(format_date(d.computed_due)))
+        self.due = add_row(self.form, "New date", DateField("new date", required=True), "overrideDate")
         self.due.set_value(d.due)
-        f.addRow("New date", self.due)
-        self.reason = QLineEdit(d.override_reason)
-        self.reason.setObjectName("overrideReason")
-        self.reason.setPlaceholderText("e.g. Extension agreed by the SCA by email on ...")
+        self.reason = add_row(
+            self.form,
+            "Reason",
+            QLineEdit(d.override_reason),
+            "overrideReason",
+            "e.g. Extension agreed by the SCA by email on ...",
+        )
         self.reason.setMinimumWidth(360)
-        f.addRow("Reason", self.reason)
-        self.banner = save_cancel_footer(self, f)
+        self._footer()
 
-    def _accept(self) -> None:
-        try:
-            self.due.value()
-            if not self.reason.text().strip():
-                raise InvalidInput("Please give a reason for changing the date.")
-        except InvalidInput as e:
-            self.banner.error(e.user_message)
-            return
-        self.accept()
+    def check(self) -> None:
+        self.due.value()
+        if not self.reason.text().strip():
+            raise InvalidInput("Please give a reason for changing the date.")
 
 
-class MetDialog(Dialog):
+class MetDialog(_DeadlineForm):
     def __init__(self, cd: CaseDeadline, today_iso: str, parent: QWidget | None = None) -> None:
-        super().__init__("metDialog", "Mark as met", parent)
-        f = QFormLayout(self)
-        f.addRow(QLabel(f"<b>{cd.deadline.title}</b>"))
-        self.met_on = DateField("date it was met", required=True)
-        self.met_on.setObjectName("metDate")
+        super().__init__("metDialog", "Mark as met", f"<b>{cd.deadline.title}</b>", parent)
+        self.met_on = add_row(self.form, "Met on", DateField("date it was met", required=True), "metDate")
         self.met_on.setText(today_iso)
-        f.addRow("Met on", self.met_on)
-        self.banner = save_cancel_footer(self, f)
+        self._footer()
 
-    def _accept(self) -> None:
-        try:
-            self.met_on.value()
-        except InvalidInput as e:
-            self.banner.error(e.user_message)
-            return
-        self.accept()
+    def check(self) -> None:
+        self.met_on.value()
 
 
-class DismissDialog(Dialog):
+class DismissDialog(_DeadlineForm):
     """Take an overdue deadline off the Today page, with a reason that is kept and shown."""
 
     def __init__(self, cd: CaseDeadline, parent: QWidget | None = None) -> None:
-        super().__init__("dismissDialog", "Dismiss an overdue deadline", parent)
-        f = QFormLayout(self)
-        f.addRow(QLabel(f"<b>{_esc(cd.deadline.title)}</b> was due {format_date(cd.deadline.due)}."))
-        self.reason = QLineEdit()
-        self.reason.setObjectName("dismissReason")
-        self.reason.setPlaceholderText("e.g. Survivor decided not to ask; solicitor advised on JR")
+        d = cd.deadline
+        about = f"<b>{_esc(d.title)}</b> was due {format_date(d.due)}."
+        super().__init__("dismissDialog", "Dismiss an overdue deadline", about, parent)
+        self.reason = add_row(
+            self.form,
+            "Reason",
+            QLineEdit(),
+            "dismissReason",
+            "e.g. Survivor decided not to ask; solicitor advised on JR",
+        )
         self.reason.setMinimumWidth(380)
-        f.addRow("Reason", self.reason)
-        self.banner = save_cancel_footer(self, f)
+        self._footer()
 
-    def _accept(self) -> None:
+    def check(self) -> None:
         if not self.reason.text().strip():
-            self.banner.error("Please give the reason for dismissing it.")
-            return
-        self.accept()
+            raise InvalidInput("Please give the reason for dismissing it.")
 
 
 def _colours(d: Deadline) -> tuple[str, str]:

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -54,7 +53,7 @@ from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import evidence as evidence_service
 from imsa_desktop.services import tempfiles
 from imsa_desktop.ui import editing
-from imsa_desktop.ui.case_tab import CaseTab
+from imsa_desktop.ui.case_tab import CaseTab, run_and_say
 from imsa_desktop.ui.common import Banner, hint, message_for
 from imsa_desktop.ui.dialogs.preview_dialog import PreviewDialog
 from imsa_desktop.ui.features import _evidence_io as evidence_io
@@ -62,6 +61,7 @@ from imsa_desktop.ui.features._evidence_chips import ChipGroup
 from imsa_desktop.ui.forms import DateField, EnumCombo, add_row
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
+from imsa_desktop.ui.widgets import named_buttons, thin_progress
 from imsa_desktop.ui.workers import CancelFlag, run_task
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -238,13 +238,8 @@ class EvidenceTab(CaseTab):
         ll.addWidget(self.table, 1)
         ll.addWidget(hint("Drop files onto an item to attach them."))
         row = QHBoxLayout()
-        self.new_button = QPushButton("New item")
-        self.new_button.setObjectName("newEvidence")
-        self.delete_button = QPushButton("Delete item…")
-        self.delete_button.setObjectName("deleteEvidence")
-        row.addWidget(self.new_button)
-        row.addStretch(1)
-        row.addWidget(self.delete_button)
+        [self.new_button] = named_buttons(row, ("New item", "newEvidence", self.new_item), stretch=True)
+        [self.delete_button] = named_buttons(row, ("Delete item…", "deleteEvidence", self._confirm_delete))
         ll.addLayout(row)
 
         # ---- right: the item shown ------------------------------------------------------------
@@ -297,28 +292,19 @@ class EvidenceTab(CaseTab):
         files_row = QHBoxLayout()
         files_row.addWidget(self.drop_zone, 1)
         frow = QVBoxLayout()
-        self.add_files_button = QPushButton("Add files…")
-        self.add_files_button.setObjectName("addFiles")
-        self.preview_button = QPushButton("Preview")
-        self.preview_button.setObjectName("previewAttachment")
-        self.open_button = QPushButton("Open in another program…")
-        self.open_button.setObjectName("openExternal")
-        self.save_copy_button = QPushButton("Save a copy…")
-        self.save_copy_button.setObjectName("saveCopy")
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.setObjectName("removeAttachment")
-        for b in (self.add_files_button, self.preview_button, self.open_button, self.save_copy_button):
-            frow.addWidget(b)
-        frow.addStretch(1)
-        frow.addWidget(self.remove_button)
+        self.add_files_button, self.preview_button, self.open_button, self.save_copy_button = named_buttons(
+            frow,
+            ("Add files…", "addFiles", self._choose_files),
+            ("Preview", "previewAttachment", lambda: self.preview_selected()),
+            ("Open in another program…", "openExternal", lambda: self.confirm_open_external()),
+            ("Save a copy…", "saveCopy", self._save_copy),
+            stretch=True,
+        )
+        [self.remove_button] = named_buttons(frow, ("Remove", "removeAttachment", self._confirm_remove))
         files_row.addLayout(frow)
         fl.addLayout(files_row)
         prow = QHBoxLayout()
-        self.progress = QProgressBar()
-        self.progress.setObjectName("attachProgress")
-        self.progress.setRange(0, 100)
-        self.progress.setFixedHeight(10)
-        self.progress.setTextVisible(False)
+        self.progress = thin_progress("attachProgress")
         self.progress_label = QLabel()
         self.progress_label.setObjectName("hint")
         self.cancel_button = QPushButton("Cancel")
@@ -366,12 +352,12 @@ class EvidenceTab(CaseTab):
         bottom = QHBoxLayout()
         self.banner = Banner()
         bottom.addWidget(self.banner, 1)
-        self.revert_button = QPushButton("Revert")
-        self.save_button = QPushButton("Save item")
-        self.save_button.setObjectName("saveEvidence")
+        self.revert_button, self.save_button = named_buttons(
+            bottom,
+            ("Revert", "", lambda: self._show_item(self._current)),
+            ("Save item", "saveEvidence", self.save),
+        )
         self.save_button.setDefault(True)
-        bottom.addWidget(self.revert_button)
-        bottom.addWidget(self.save_button)
         rv.addLayout(bottom)
 
         split = QSplitter()
@@ -387,17 +373,8 @@ class EvidenceTab(CaseTab):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.table.files_dropped.connect(self.attach_files)
         self.drop_zone.files_dropped.connect(self._dropped_on_current)
-        self.new_button.clicked.connect(self.new_item)
-        self.delete_button.clicked.connect(self._confirm_delete)
-        self.save_button.clicked.connect(self.save)
-        self.revert_button.clicked.connect(lambda: self._show_item(self._current))
-        self.add_files_button.clicked.connect(self._choose_files)
-        self.preview_button.clicked.connect(lambda: self.preview_selected())
         self.attachment_list.itemDoubleClicked.connect(lambda _it: self.preview_selected())
         self.attachment_list.itemSelectionChanged.connect(self._update_buttons)
-        self.open_button.clicked.connect(lambda: self.confirm_open_external())
-        self.save_copy_button.clicked.connect(self._save_copy)
-        self.remove_button.clicked.connect(self._confirm_remove)
         self.cancel_button.clicked.connect(self.cancel_attach)
         self._form = editing.InlineForm([details, ind], self.dirty_changed.emit)
         # True while the Save / Don't save / Cancel question is open, or while the app itself
@@ -812,12 +789,7 @@ class EvidenceTab(CaseTab):
         task = self.fetch(lambda: evidence_io.export_task(self.session, case_id, attachment_id, out))
         if task is None:
             return
-        run_task(
-            self,
-            task,
-            lambda p: self.banner.info(f"Saved an unencrypted copy as {Path(p).name}."),
-            lambda e: self.banner.error(message_for(e)),
-        )
+        run_and_say(self, self.banner, task, lambda p: f"Saved an unencrypted copy as {Path(p).name}.")
 
     def _confirm_remove(self) -> None:
         a = self._selected_attachment()

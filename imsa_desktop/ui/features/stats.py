@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QDialog,
     QFileDialog,
     QGridLayout,
     QGroupBox,
@@ -40,8 +39,10 @@ from PySide6.QtWidgets import (
 from imsa_desktop.domain import stats as st
 from imsa_desktop.domain.dates import format_date
 from imsa_desktop.services import stats as stats_service
+from imsa_desktop.ui.case_tab import fetch, run_and_say
 from imsa_desktop.ui.common import Banner, heading, hint, message_for
 from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.widgets import SessionDialog
 from imsa_desktop.ui.workers import run_task
 
 POS = QColor("#1f5fa8")
@@ -383,12 +384,12 @@ class StatisticsPage(QWidget):
     # ---- counting (in a worker) ------------------------------------------------------------
     def refresh(self) -> None:
         self.banner.clear_message()
-        try:
-            period, filters = self.period(), self.filters()
-            detached = self.session.require_vault().detached()
-        except Exception as e:
-            self.banner.error(message_for(e))
+        got = fetch(
+            self.banner, lambda: (self.period(), self.filters(), self.session.require_vault().detached())
+        )
+        if got is None:
             return
+        period, filters, detached = got
         today = self.session.today()
         self._generation += 1
         generation = self._generation
@@ -520,10 +521,8 @@ class StatisticsPage(QWidget):
         export = self.export
         if export is None:
             return
-        try:
-            detached = self.session.require_vault().detached()
-        except Exception as e:
-            self.banner.error(message_for(e))
+        detached = fetch(self.banner, lambda: self.session.require_vault().detached())
+        if detached is None:
             return
 
         def work() -> None:
@@ -532,11 +531,11 @@ class StatisticsPage(QWidget):
             finally:
                 detached.close()
 
-        run_task(
+        run_and_say(
             self,
+            self.banner,
             work,
-            lambda _r: self.banner.info(f"Saved {path.name}: exact counts, keep it inside the organisation."),
-            lambda e: self.banner.error(message_for(e)),
+            lambda _r: f"Saved {path.name}: exact counts, keep it inside the organisation.",
         )
 
     def choose_combine_files(self) -> None:
@@ -567,14 +566,14 @@ class StatisticsPage(QWidget):
             stats_service.write_report(report, out)
             return report.combined.vaults
 
-        run_task(
+        run_and_say(
             self,
+            self.banner,
             work,
-            lambda n: self.banner.info(
+            lambda n: (
                 f"Saved {out.name}: {n} export{'s' if n != 1 else ''} combined, "
                 f"counts below {threshold} hidden."
             ),
-            lambda e: self.banner.error(message_for(e)),
         )
 
     def clear(self) -> None:
@@ -584,12 +583,9 @@ class StatisticsPage(QWidget):
         self.summary.clear()
 
 
-class StatisticsDialog(QDialog):
+class StatisticsDialog(SessionDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Statistics")
-        self.setObjectName("statisticsDialog")
-        self.resize(1180, 820)
+        super().__init__(session, "statisticsDialog", "Statistics", parent, size=(1180, 820))
         lay = QVBoxLayout(self)
         self.page = StatisticsPage(session, self)
         lay.addWidget(self.page)
