@@ -173,6 +173,29 @@ def draw_confidential_header(canvas: Canvas, label: str, margin: float = 18 * mm
     canvas.restoreState()
 
 
+# The case's own printouts (chronology, case summary): narrow margins, CONFIDENTIAL on every page.
+CASE_MARGIN = 18 * mm
+CASE_CONTENT_WIDTH = content_width(CASE_MARGIN, CASE_MARGIN)
+
+
+def build_case_pdf(story: list[Flowable], *, what: str, code: str, label: str, keywords: str) -> bytes:
+    """One of the case's printouts (``what``: "Case summary", "Case chronology") for the case
+    ``code``, with CONFIDENTIAL and ``label`` at the top of every page."""
+
+    def on_page(canvas: Canvas, doc: Any) -> None:
+        draw_confidential_header(canvas, label, CASE_MARGIN)
+
+    return build_pdf(
+        story,
+        title=f"{what} - {code}",
+        author="IMSA Desktop",
+        subject=f"{what} (confidential)",
+        keywords=keywords,
+        on_page=on_page,
+        margins=(CASE_MARGIN, CASE_MARGIN, 20 * mm, 20 * mm),
+    )
+
+
 class Redactor:
     """Keeps the survivor's names out of pseudonymous prints.
 

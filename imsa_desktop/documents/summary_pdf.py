@@ -7,16 +7,14 @@ from datetime import date
 from typing import Any, Protocol
 
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer, Table
 
 from imsa_desktop.documents import fonts
 from imsa_desktop.documents.pdfbase import (
+    CASE_CONTENT_WIDTH,
     INK,
     Redactor,
-    build_pdf,
-    content_width,
-    draw_confidential_header,
+    build_case_pdf,
     para,
     styles,
     table_style,
@@ -24,8 +22,6 @@ from imsa_desktop.documents.pdfbase import (
 from imsa_desktop.documents.timeline_pdf import deadline_table
 from imsa_desktop.domain import model
 from imsa_desktop.domain.dates import format_date
-
-MARGIN = 18 * mm
 
 
 class CaseRecords(Protocol):
@@ -77,7 +73,7 @@ def render_summary_of(records: CaseRecords, *, pseudonymous: bool, today: date) 
     fonts.check_drawable(fonts.case_fields(case, list(events), list(evidence)), fonts.SANS)
     st = styles()
     red = Redactor(case, pseudonymous)
-    width = content_width(MARGIN, MARGIN)
+    width = CASE_CONTENT_WIDTH
     s = case.survivor
 
     def d(v: date | None) -> str:
@@ -223,17 +219,8 @@ def render_summary_of(records: CaseRecords, *, pseudonymous: bool, today: date) 
         )
     story.append(Spacer(1, 4 * mm))
 
-    def on_page(canvas: Canvas, doc: Any) -> None:
-        draw_confidential_header(canvas, red.label, MARGIN)
-
-    return build_pdf(
-        story,
-        title=f"Case summary - {case.code}",
-        author="IMSA Desktop",
-        subject="Case summary (confidential)",
-        keywords="case summary, confidential",
-        on_page=on_page,
-        margins=(MARGIN, MARGIN, 20 * mm, 20 * mm),
+    return build_case_pdf(
+        story, what="Case summary", code=case.code, label=red.label, keywords="case summary, confidential"
     )
 
 

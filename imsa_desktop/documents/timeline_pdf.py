@@ -12,19 +12,17 @@ from typing import Any
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer, Table
 
 from imsa_desktop.documents import fonts
 from imsa_desktop.documents.pdfbase import (
     ACCENT,
+    CASE_CONTENT_WIDTH,
     INK,
     MUTED,
     RULE,
     Redactor,
-    build_pdf,
-    content_width,
-    draw_confidential_header,
+    build_case_pdf,
     para,
     styles,
     table_style,
@@ -32,7 +30,6 @@ from imsa_desktop.documents.pdfbase import (
 from imsa_desktop.domain import model
 from imsa_desktop.domain.dates import format_date
 
-MARGIN = 18 * mm
 BAR = colors.HexColor("#4a6fa5")
 POINT = colors.HexColor("#333333")
 DECISION = colors.HexColor("#b5651d")
@@ -51,7 +48,7 @@ def render_timeline(
     st = styles()
     red = Redactor(case, pseudonymous)
     ordered = sorted([*events, *record_events(case, events)], key=lambda e: (e.date.sort_key, e.created_at))
-    width = content_width(MARGIN, MARGIN)
+    width = CASE_CONTENT_WIDTH
 
     story: list[Flowable] = [
         para("Case chronology", st["title"]),
@@ -73,17 +70,8 @@ def render_timeline(
         ),
     ]
 
-    def on_page(canvas: Canvas, doc: Any) -> None:
-        draw_confidential_header(canvas, red.label, MARGIN)
-
-    return build_pdf(
-        story,
-        title=f"Case chronology - {case.code}",
-        author="IMSA Desktop",
-        subject="Case chronology (confidential)",
-        keywords="chronology, confidential",
-        on_page=on_page,
-        margins=(MARGIN, MARGIN, 20 * mm, 20 * mm),
+    return build_case_pdf(
+        story, what="Case chronology", code=case.code, label=red.label, keywords="chronology, confidential"
     )
 
 
