@@ -66,3 +66,13 @@ def make_window(app, qtbot, clock, idle_clock):  # type: ignore[no-untyped-def]
     yield make
     for w in made:
         w.session.lock()
+
+
+@pytest.fixture
+def demo_window(make_window, vault, vault_path: Path):  # type: ignore[no-untyped-def]
+    """A main window on the test vault filled with the demo cases, at its unlock screen."""
+    from imsa_desktop.services.demo import fill_demo
+
+    fill_demo(vault.unit_of_work)
+    vault.close()
+    return make_window(vault_path)

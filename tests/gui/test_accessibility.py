@@ -5,15 +5,12 @@ contrast bar fails the test, listed by control."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from imsa_desktop.__main__ import apply_theme
 from imsa_desktop.paths import resource
-from imsa_desktop.services.demo import fill_demo
 from tests.conftest import PASSPHRASE
 from tests.gui import a11y_audit as audit
 
@@ -22,10 +19,8 @@ PART_BAR = 3.0  # WCAG 1.4.11 (borders, focus rings, selection, check boxes)
 
 
 @pytest.fixture
-def unlocked(make_window, vault, vault_path: Path, qtbot):  # type: ignore[no-untyped-def]
-    fill_demo(vault.unit_of_work)
-    vault.close()
-    window = make_window(vault_path)
+def unlocked(demo_window, qtbot):  # type: ignore[no-untyped-def]
+    window = demo_window
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     assert audit.unnamed_controls(window) == [], "the unlock screen"

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from imsa_desktop.domain.model import Outcome
 from imsa_desktop.services import audit as audit_service
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.services.demo import fill_demo
 from tests.conftest import PASSPHRASE
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -142,13 +141,6 @@ def unlock_by_keyboard(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     type_text(qtbot, PASSPHRASE)
     key(qtbot, Qt.Key.Key_Return)
     assert window.workspace is not None
-
-
-@pytest.fixture
-def demo_window(make_window, vault, vault_path: Path):  # type: ignore[no-untyped-def]
-    fill_demo(vault.unit_of_work)
-    vault.close()
-    return make_window(vault_path)
 
 
 def _viewed(window, case_id: str) -> int:  # type: ignore[no-untyped-def]

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit
 
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.services.demo import fill_demo
 from imsa_desktop.ui.main_window import DEFAULT_IDLE_MINUTES
 from tests.conftest import PASSPHRASE
 
@@ -19,10 +18,8 @@ KEPT = "Ọlá said the landlord kept her passport"
 
 
 @pytest.fixture
-def window(make_window, vault, vault_path: Path, qtbot):  # type: ignore[no-untyped-def]
-    fill_demo(vault.unit_of_work)
-    vault.close()
-    w = make_window(vault_path)
+def window(demo_window, qtbot):  # type: ignore[no-untyped-def]
+    w = demo_window
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow)
     _unlock(w)
