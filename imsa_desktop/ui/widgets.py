@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imsa_desktop.ui.common import hint
+from imsa_desktop.errors import InvalidInput
+from imsa_desktop.ui.common import Banner, hint
 
 if TYPE_CHECKING:  # QtPdf is loaded when a PDF is first shown, not at start-up (the lock screen)
     from PySide6.QtPdf import QPdfDocument
@@ -58,7 +59,10 @@ def named_buttons(
 
 
 class Dialog(QDialog):
-    """A dialog with the object name and window title it is known by, and its starting size."""
+    """A dialog with the object name and window title it is known by, and its starting size.
+    An edit dialog's Save (``save_cancel_footer``) calls ``_accept``: ``check`` first, then close."""
+
+    banner: Banner  # the message line (save_cancel_footer makes it)
 
     def __init__(
         self,
@@ -76,6 +80,17 @@ class Dialog(QDialog):
             self.resize(*size)
         if min_width is not None:
             self.setMinimumWidth(min_width)
+
+    def check(self) -> None:
+        """Raise InvalidInput (its sentence is shown in the banner) if the form cannot be saved."""
+
+    def _accept(self) -> None:
+        try:
+            self.check()
+        except InvalidInput as e:
+            self.banner.error(e.user_message)
+            return
+        self.accept()
 
 
 class SessionDialog(Dialog):

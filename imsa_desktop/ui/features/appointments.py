@@ -211,13 +211,8 @@ class AppointmentDialog(Dialog):
             return dataclasses.replace(self._appt, **kwargs)  # type: ignore[arg-type]
         return Appointment(**kwargs)  # type: ignore[arg-type]
 
-    def _accept(self) -> None:
-        try:
-            appointment_service.validate(self.value())
-        except InvalidInput as e:
-            self.banner.error(e.user_message)
-            return
-        self.accept()
+    def check(self) -> None:
+        appointment_service.validate(self.value())
 
 
 def _when(a: Appointment) -> str:

@@ -183,6 +183,17 @@ def _agenda_rows(items: list[AgendaItem], with_day: bool) -> list[tuple[str, lis
     return rows
 
 
+def _days_box(name: str, bounds: tuple[int, int], default: int, accessible: str) -> QSpinBox:
+    """A number of days kept as a vault setting (the look-ahead, the backup reminder)."""
+    box = QSpinBox()
+    box.setObjectName(name)
+    box.setRange(*bounds)
+    box.setValue(default)
+    box.setSuffix(" days")
+    box.setAccessibleName(accessible)
+    return box
+
+
 class TodayDashboard(QWidget):
     open_case = Signal(str)
 
@@ -199,12 +210,12 @@ class TodayDashboard(QWidget):
         top.addWidget(self.title)
         top.addStretch(1)
         top.addWidget(QLabel("Look ahead"))
-        self.lookahead = QSpinBox()
-        self.lookahead.setObjectName("deadlineLookahead")
-        self.lookahead.setRange(*dashboard_service.LOOKAHEAD_RANGE)
-        self.lookahead.setValue(dashboard_service.DEFAULT_LOOKAHEAD_DAYS)
-        self.lookahead.setSuffix(" days")
-        self.lookahead.setAccessibleName("Deadline look-ahead in days")
+        self.lookahead = _days_box(
+            "deadlineLookahead",
+            dashboard_service.LOOKAHEAD_RANGE,
+            dashboard_service.DEFAULT_LOOKAHEAD_DAYS,
+            "Deadline look-ahead in days",
+        )
         self.lookahead.setToolTip(
             "How far ahead the Today page lists deadlines (kept in the vault). Open time limits "
             "(reconsideration, judicial review) are always listed for their whole window."
@@ -280,12 +291,12 @@ class TodayDashboard(QWidget):
         self.backup_reminder.setVisible(False)
         row.addWidget(self.backup_reminder, 1)
         row.addWidget(QLabel("Remind me to back up after"))
-        self.backup_days = QSpinBox()
-        self.backup_days.setObjectName("backupReminderDays")
-        self.backup_days.setRange(*backup_service.REMINDER_RANGE)
-        self.backup_days.setValue(backup_service.DEFAULT_REMINDER_DAYS)
-        self.backup_days.setSuffix(" days")
-        self.backup_days.setAccessibleName("Backup reminder in days")
+        self.backup_days = _days_box(
+            "backupReminderDays",
+            backup_service.REMINDER_RANGE,
+            backup_service.DEFAULT_REMINDER_DAYS,
+            "Backup reminder in days",
+        )
         self.backup_days.editingFinished.connect(self._backup_days_changed)
         row.addWidget(self.backup_days)
         self.backup_button = QPushButton("Back up now…")

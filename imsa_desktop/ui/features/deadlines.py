@@ -41,8 +41,7 @@ MET_LATE_COLOURS = ("#fff8e1", "#7a5400")  # amber, never the green of "met in t
 
 
 class _DeadlineForm(Dialog):
-    """A small form about one deadline: a line naming it, the fields, then Save and Cancel.
-    Save runs ``check`` (which raises InvalidInput with the sentence to show) before closing."""
+    """A small form about one deadline: a line naming it, the fields, then Save and Cancel."""
 
     def __init__(self, name: str, title: str, about: str, parent: QWidget | None) -> None:
         super().__init__(name, title, parent)
@@ -51,17 +50,6 @@ class _DeadlineForm(Dialog):
 
     def _footer(self) -> None:
         self.banner = save_cancel_footer(self, self.form)
-
-    def check(self) -> None:
-        """Raise InvalidInput if the form cannot be saved as it is."""
-
-    def _accept(self) -> None:
-        try:
-            self.check()
-        except InvalidInput as e:
-            self.banner.error(e.user_message)
-            return
-        self.accept()
 
 
 class OverrideDialog(_DeadlineForm):

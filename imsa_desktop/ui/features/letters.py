@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from imsa_desktop.domain.dates import format_date
 from imsa_desktop.domain.letter_records import LetterOutcome, LetterRecord, LetterStatus
-from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import documents as doc_service
 from imsa_desktop.services import letters as letter_service
@@ -74,13 +73,8 @@ class LetterDateDialog(Dialog):
         assert d is not None
         return d
 
-    def _accept(self) -> None:
-        try:
-            self.value()
-        except InvalidInput as e:
-            self.banner.error(e.user_message)
-            return
-        self.accept()
+    def check(self) -> None:
+        self.value()
 
 
 class LettersTab(CaseTab):

@@ -141,17 +141,12 @@ class EventDialog(Dialog):
             return dataclasses.replace(self._event, **kwargs)  # type: ignore[arg-type]
         return TimelineEvent(**kwargs)  # type: ignore[arg-type]
 
-    def _accept(self) -> None:
-        try:
-            ev = self.value()
-            if not ev.title.strip():
-                raise InvalidInput("Please give the event a title.")
-            if ev.end is not None and ev.end.latest < ev.date.earliest:
-                raise InvalidInput("The event cannot end before it starts.")
-        except InvalidInput as e:
-            self.banner.error(e.user_message)
-            return
-        self.accept()
+    def check(self) -> None:
+        ev = self.value()
+        if not ev.title.strip():
+            raise InvalidInput("Please give the event a title.")
+        if ev.end is not None and ev.end.latest < ev.date.earliest:
+            raise InvalidInput("The event cannot end before it starts.")
 
 
 class TimelineTab(EditableTab[TimelineEntry]):
