@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from enum import Enum
+from typing import Any, Generic, TypeVar, cast
 
 from imsa_desktop.domain.codec import from_jsonable, to_jsonable
 from imsa_desktop.domain.model import (
@@ -37,6 +38,17 @@ def _dumps(value: Any) -> str:
 
 def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def _member(cls: type[E], value: Any) -> E:
+    """``cls(value)`` for a stored value, by one dict look-up (the case list makes 30,000 of
+    these at 10,000 cases; ``Enum.__call__`` costs about 3x more). Unknown values raise as
+    ``cls(value)`` does."""
+    member = cls._value2member_map_.get(value)
+    return cast(E, member) if member is not None else cls(value)
 
 
 CASE_COLUMNS = ("code", "display_name", "status", "stage", "created_at", "updated_at", "data", "id")
@@ -148,9 +160,9 @@ class SqlCaseRepository:
                 id=r[0],
                 code=r[1],
                 display_name=r[2],
-                status=CaseStatus(r[3]),
-                stage=Stage(r[4]),
-                jurisdiction=Jurisdiction(r[5] or "england-wales"),
+                status=_member(CaseStatus, r[3]),
+                stage=_member(Stage, r[4]),
+                jurisdiction=_member(Jurisdiction, r[5] or "england-wales"),
                 nationality=r[6] or "",
                 updated_at=datetime.fromisoformat(r[7]),
             )
