@@ -5,9 +5,14 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from benchmarks.build import insert_batch
+import pytest
+
+from benchmarks import caseload
+from benchmarks.build import build, insert_batch
 from benchmarks.caseload import generate
 from imsa_desktop.crypto.kdf import TEST_PARAMS
+from imsa_desktop.services import cases as case_service
+from imsa_desktop.services import search as search_service
 from imsa_desktop.store.vault import Vault
 
 TABLES = {
@@ -49,3 +54,25 @@ def test_bulk_rows_equal_the_rows_written_case_by_case_through_the_repositories(
     assert len(want["records"]) == sum(len(sc.events) + len(sc.evidence) for sc in cases)
     for name in TABLES:
         assert got[name] == want[name], name
+
+
+def test_a_small_build_opens_as_an_ordinary_vault_with_every_record_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IMSA_BENCH_CACHE", str(tmp_path / "cache"))
+    tiny = {"cases": 4, "events": 1_030, "notes": 12, "attachments": 2, "big_file_mib": 1}
+    monkeypatch.setitem(caseload.SIZES, "tiny", tiny)
+    built = build("tiny", 1)
+    assert built.info["cases"] == 4 and built.info["events"] == 1_030 and built.info["attachments"] == 2
+    vault = built.open_vault()
+    try:
+        assert vault.conn is not None
+        assert vault.conn.execute("SELECT count(*) FROM records").fetchone()[0] == 1_030 + 12 + 2
+        names = [s.display_name for s in case_service.list_cases(vault.unit_of_work())]
+        assert len(names) == 4
+        found = search_service.search_cases(vault.unit_of_work(), names[0].split()[0])
+        assert found
+        assert vault.conn.execute("SELECT count(*) FROM attachments WHERE complete = 1").fetchone()[0] == 2
+    finally:
+        vault.close()
+    assert built.plain_path.exists()
