@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from imsa_desktop.domain.validation import is_canonical_uuid
+from imsa_desktop.domain.validation import is_canonical_uuid, no_duplicate_keys
 from imsa_desktop.errors import BundleCorrupt, BundleTooLarge, BundleUnsupported
-from imsa_desktop.strict_json import no_duplicate_keys
+
+__all__ = ["is_canonical_uuid"]  # re-exported: bundle code says fmt.is_canonical_uuid
 
 FORMAT_NAME = "imsa-bundle"
 PAYLOAD_VERSION = 1

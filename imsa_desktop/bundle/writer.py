@@ -25,7 +25,6 @@ from imsa_desktop.bundle import format as fmt
 from imsa_desktop.bundle import wrapped
 from imsa_desktop.bundle.keys import Sender, age_public_of, parse_recipients, sign, signing_public_b64
 from imsa_desktop.bundle.payload import CHUNK, end_of_archive, member_header, padding
-from imsa_desktop.domain.validation import is_canonical_uuid
 from imsa_desktop.errors import (
     AttachmentDamaged,
     BundleTooLarge,
@@ -212,13 +211,13 @@ def write_bundle(
 
     seen: set[str] = set()
     for case in cases:
-        if not isinstance(case, dict) or not is_canonical_uuid(case.get("id")):
+        if not isinstance(case, dict) or not fmt.is_canonical_uuid(case.get("id")):
             raise InvalidInput("Every case document needs its UUID as 'id'.")
         if case["id"] in seen:
             raise InvalidInput("The same case was given twice.")
         seen.add(case["id"])
     for att in attachments:
-        if not is_canonical_uuid(att.id) or att.id in seen:
+        if not fmt.is_canonical_uuid(att.id) or att.id in seen:
             raise InvalidInput("Every attachment needs its own UUID.")
         if not isinstance(att.size, int) or att.size < 0:
             raise InvalidInput("An attachment has an invalid size.")

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from imsa_desktop.crypto.kdf import ARGON2_VERSION_NUMBER, SALT_LEN, Argon2Params, derive_key
 from imsa_desktop.crypto.keychain import Keychain
+from imsa_desktop.domain.validation import no_duplicate_keys
 from imsa_desktop.errors import (
     DiskFull,
     InvalidInput,
@@ -47,7 +48,6 @@ from imsa_desktop.errors import (
     WrongRecoveryKey,
 )
 from imsa_desktop.paths import fsync_folder
-from imsa_desktop.strict_json import no_duplicate_keys
 
 FORMAT = "imsa-keyslots"
 VERSION = 1
@@ -446,7 +446,7 @@ class KeySlotFile:
     def from_json(cls, text: str | bytes) -> KeySlotFile:
         """Parse and check a key file: magic, then version range, then structure."""
         try:
-            document = json.loads(text, object_pairs_hook=no_duplicate_keys)
+            document = json.loads(text, object_pairs_hook=no_duplicate_keys)  # ValueError below
         except (ValueError, RecursionError) as e:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             raise VaultDamaged("The vault's key file is damaged.") from e
         if not isinstance(document, dict) or document.get("format") != FORMAT:

@@ -86,6 +86,17 @@ def is_canonical_uuid(value: object) -> bool:
         return False
 
 
+def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads(..., object_pairs_hook=no_duplicate_keys)``: a key given twice is a ValueError
+    (the stdlib silently keeps the last one)."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError("duplicate key")
+        result[key] = value
+    return result
+
+
 def _limit_for(name: str) -> int:
     if name in NAME_FIELDS:
         return NAME_MAX
