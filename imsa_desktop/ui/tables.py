@@ -33,6 +33,7 @@ class Column(Generic[T]):
     italic: Callable[[T], bool] = lambda _r: False
     background: Callable[[T], str | None] = _none  # "#rrggbb" behind the text, or None
     sort_key: Callable[[T], Any] | None = None  # what a click on the heading sorts by (None: the text)
+    family: str | None = None  # a font family for the whole column (e.g. monospace fingerprints)
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,12 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             return QBrush(QColor(cell.colour))
         if role == Qt.ItemDataRole.BackgroundRole and cell.background:
             return QBrush(QColor(cell.background))
-        if role == Qt.ItemDataRole.FontRole and cell.italic:
+        family = self.columns[index.column()].family
+        if role == Qt.ItemDataRole.FontRole and (cell.italic or family):
             f = QFont()
-            f.setItalic(True)
+            f.setItalic(cell.italic)
+            if family:
+                f.setFamily(family)
             return f
         if role == RECORD_ID_ROLE:
             return getattr(self._rows[index.row()], "id", None)

@@ -36,14 +36,14 @@ def test_fingerprint_in_groups_verify_and_remove(session: Session, qtbot) -> Non
     dialog = feature.IdentityDialog(session)
     qtbot.addWidget(dialog)
     (pawel,) = identity_service.list_contacts(session.uow())
-    shown = dialog.table.item(0, 1).text()
+    shown = dialog.table.text(0, 1)
     groups = pawel.fingerprint.split()
     assert shown == f"{groups[0]} {groups[1]}  {groups[2]} {groups[3]}  {groups[4]}"
-    assert dialog.table.item(0, 2).text() == "Not verified"
+    assert dialog.table.text(0, 2) == "Not verified"
     assert not dialog.verify_button.isEnabled()  # nothing selected yet
     dialog.table.selectRow(0)
     qtbot.mouseClick(dialog.verify_button, Qt.MouseButton.LeftButton)
-    assert dialog.table.item(0, 2).text() == "✓ Verified"
+    assert dialog.table.text(0, 2) == "✓ Verified"
     assert identity_service.list_contacts(session.uow())[0].verified is True
     dialog.show()
     dialog.grab().save(str(SHOTS / "contacts_verified.png"))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from imsa_desktop.services import documents as doc_service
+from imsa_desktop.ui.case_tab import attempt
 from imsa_desktop.ui.common import Banner, message_for
 from imsa_desktop.ui.widgets import named_buttons, pdf_viewer, thin_progress
 from imsa_desktop.ui.workers import run_task
@@ -211,21 +212,16 @@ class PrintPreviewDialog(QDialog):
             return
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
-        try:
-            doc_service.write_atomic(path, self.pdf)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        pdf = self.pdf
+        if not attempt(self.banner, lambda: doc_service.write_atomic(path, pdf)):
             return
         self._output(doc_service.SAVED_PDF)
         self.banner.info(f"Saved as {path.name}.")
 
     def _output(self, action: str) -> None:
-        if self._on_output is None:
-            return
-        try:
-            self._on_output(action, self.pdf_pseudonymous)
-        except Exception as e:
-            self.banner.error(message_for(e))
+        on_output = self._on_output
+        if on_output is not None:
+            attempt(self.banner, lambda: on_output(action, self.pdf_pseudonymous))
 
     def done(self, result: int) -> None:
         self.document.close()

@@ -51,6 +51,7 @@ from imsa_desktop.ui.common import (
     save_cancel_footer,
 )
 from imsa_desktop.ui.session import Session
+from imsa_desktop.ui.tables import Column, RecordTable
 from imsa_desktop.ui.widgets import (
     SessionDialog,
     add_check_item,
@@ -612,6 +613,12 @@ class AddContactDialog(SessionDialog):
         self.accept()
 
 
+def _verified_state(c: identity_service.Contact) -> str:
+    if c.verified:
+        return "✓ Verified"
+    return "Not verified" if c.verifiable else "Cannot verify (age key only)"
+
+
 class IdentityDialog(SessionDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, "identityDialog", "My identity and contacts", parent, size=(760, 680))
@@ -645,15 +652,20 @@ class IdentityDialog(SessionDialog):
         row.addLayout(col, 1)
         lay.addLayout(row)
         lay.addWidget(heading("Contacts", 14))
-        self.table = QTableWidget(0, 3)
-        self.table.setObjectName("contactsTable")
-        self.table.setHorizontalHeaderLabels(["Name", "Fingerprint (compare by phone)", "Verified"])
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setFont(self.table.font())
+        self.table: RecordTable[identity_service.Contact] = RecordTable(
+            [
+                Column("Name", lambda c: c.name),
+                Column(
+                    "Fingerprint (compare by phone)",
+                    lambda c: grouped_fingerprint(c.fingerprint) if c.fingerprint else "age key only",
+                    family="DejaVu Sans Mono",
+                ),
+                Column("Verified", _verified_state),
+            ],
+            "contactsTable",
+            stretch=[2],
+            alternating=False,
+        )
         lay.addWidget(self.table)
         actions = QHBoxLayout()
         self.verify_button, self.unverify_button, self.remove_button = named_buttons(
@@ -683,38 +695,21 @@ class IdentityDialog(SessionDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         lay.addWidget(close)
-        self._contacts: list[identity_service.Contact] = []
-        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.refresh()
 
     def refresh(self) -> None:
-        contacts = identity_service.list_contacts(self.session.uow())
-        self._contacts = contacts
-        self.table.setRowCount(len(contacts))
-        mono = self.table.font()
-        mono.setFamily("DejaVu Sans Mono")
-        for row, c in enumerate(contacts):
-            self.table.setItem(row, 0, QTableWidgetItem(c.name))
-            fp = QTableWidgetItem(grouped_fingerprint(c.fingerprint) if c.fingerprint else "age key only")
-            fp.setFont(mono)
-            self.table.setItem(row, 1, fp)
-            state = (
-                "✓ Verified"
-                if c.verified
-                else ("Not verified" if c.verifiable else "Cannot verify (age key only)")
-            )
-            self.table.setItem(row, 2, QTableWidgetItem(state))
-        self.table.resizeColumnsToContents()
+        kept = self.selected()
+        self.table.set_rows(identity_service.list_contacts(self.session.uow()))
+        if kept is not None:  # the contact just marked stays selected
+            self.table.select_first(lambda c: c.age_public == kept.age_public)
         self._selection_changed()
 
     def selected(self) -> identity_service.Contact | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self._contacts[rows[0].row()] if rows else None
+        return self.table.selected()
 
     def select_contact(self, name: str) -> None:
-        for row, c in enumerate(self._contacts):
-            if c.name == name:
-                self.table.selectRow(row)
+        self.table.select_first(lambda c: c.name == name)
 
     def _selection_changed(self) -> None:
         c = self.selected()
