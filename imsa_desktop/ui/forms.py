@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from enum import Enum
 from typing import Any, TypeVar
@@ -324,12 +324,13 @@ def set_field_value(w: QWidget, value: Any) -> None:
         raise TypeError(f"not a form field: {type(w).__name__}")
 
 
-def fill_fields(form: object, record: object, names: Iterable[str]) -> None:
-    """Each named field of *record* into the field of *form* with the same attribute name."""
-    for name in names:
-        set_field_value(getattr(form, name), getattr(record, name))
+def fill_fields(fields: Mapping[str, QWidget], record: object) -> None:
+    """Show each field of *record* in the form field that edits it (``{field name: widget}``)."""
+    for name, w in fields.items():
+        set_field_value(w, getattr(record, name))
 
 
-def read_fields(form: object, names: Iterable[str]) -> dict[str, Any]:
-    """The named fields of *form*, by name, ready for the record's constructor or ``replace``."""
-    return {name: field_value(getattr(form, name)) for name in names}
+def read_fields(fields: Mapping[str, QWidget]) -> dict[str, Any]:
+    """What the form fields hold, by the record's field names: ready for the record's
+    constructor or ``dataclasses.replace`` (a bad date raises its one sentence)."""
+    return {name: field_value(w) for name, w in fields.items()}

@@ -58,7 +58,6 @@ from imsa_desktop.ui.forms import (
     fill_fields,
     named,
     read_fields,
-    split_list,
     text_box,
 )
 from imsa_desktop.ui.session import Session
@@ -138,6 +137,36 @@ class ProfileTab(CaseTab):
         h.addRow("Re-referrals", self.re_referrals)
         self.notes = add_row(h, "Notes", text_box(80))
         lay.addWidget(st)
+        # Each field of the survivor, the referral and the case, and the form field that edits it
+        # (the exploitation types and the status have their own rules below).
+        self.survivor_fields = {
+            "full_name": self.full_name,
+            "preferred_name": self.preferred,
+            "aliases": self.aliases,
+            "date_of_birth": self.dob,
+            "date_of_birth_is_estimate": self.dob_estimate,
+            "gender": self.gender,
+            "nationality": self.nationality,
+            "languages": self.languages,
+            "interpreter_needed": self.interpreter,
+            "interpreter_language": self.interpreter_language,
+            "safe_contact_notes": self.safe_contact,
+            "voicemail_safe": self.voicemail_safe,
+            "letters_safe": self.letters_safe,
+        }
+        self.referral_fields = {
+            "route": self.route,
+            "date": self.referral_date,
+            "first_responder": self.fro,
+            "reference": self.referral_ref,
+            "consent_given": self.consent_given,
+            "child_at_referral": self.child,
+        }
+        self.case_fields = {
+            "jurisdiction": self.jurisdiction,
+            "re_referral_count": self.re_referrals,
+            "notes": self.notes,
+        }
 
         rights = QGroupBox("Survivor's data rights (UK GDPR)")
         r = QHBoxLayout(rights)
@@ -214,33 +243,13 @@ class ProfileTab(CaseTab):
         if case is None:
             return
         self._case = case
-        s, r = case.survivor, case.referral
-        self.full_name.setText(s.full_name)
-        self.preferred.setText(s.preferred_name)
-        self.aliases.setText(", ".join(s.aliases))
-        self.dob.set_value(s.date_of_birth)
-        self.dob_estimate.setChecked(s.date_of_birth_is_estimate)
-        self.gender.setText(s.gender)
-        self.nationality.setText(s.nationality)
-        self.languages.setText(", ".join(s.languages))
-        self.interpreter.setChecked(s.interpreter_needed)
-        self.interpreter_language.setText(s.interpreter_language)
-        self.safe_contact.setPlainText(s.safe_contact_notes)
-        self.voicemail_safe.set_value(s.voicemail_safe)
-        self.letters_safe.set_value(s.letters_safe)
-        self.jurisdiction.set_value(case.jurisdiction)
-        self.route.set_value(r.route)
-        self.referral_date.set_value(r.date)
-        self.fro.setText(r.first_responder)
-        self.referral_ref.setText(r.reference)
-        self.consent_given.set_value(r.consent_given)
-        self.child.setChecked(r.child_at_referral)
+        fill_fields(self.survivor_fields, case.survivor)
+        fill_fields(self.referral_fields, case.referral)
+        fill_fields(self.case_fields, case)
         self.exploitation.set_checked(case.exploitation_types)
         self._other_types = [t for t in case.exploitation_types if t not in EXPLOITATION_TYPES]
         self.status.set_value(case.status)
         self.status_reason.setText(case.status_reason)
-        self.re_referrals.setValue(case.re_referral_count)
-        self.notes.setPlainText(case.notes)
         self.banner.clear_message()
         self._mark_saved()
 
@@ -249,39 +258,14 @@ class ProfileTab(CaseTab):
             raise InvalidInput("No case is open.")
         case = self._case
         types = self.exploitation.checked() + self._other_types
-        survivor = dataclasses.replace(
-            case.survivor,
-            full_name=self.full_name.text().strip(),
-            preferred_name=self.preferred.text().strip(),
-            aliases=split_list(self.aliases.text()),
-            date_of_birth=self.dob.value(),
-            date_of_birth_is_estimate=self.dob_estimate.isChecked(),
-            gender=self.gender.text().strip(),
-            nationality=self.nationality.text().strip(),
-            languages=split_list(self.languages.text()),
-            interpreter_needed=self.interpreter.isChecked(),
-            interpreter_language=self.interpreter_language.text().strip(),
-            safe_contact_notes=self.safe_contact.toPlainText().strip(),
-            voicemail_safe=self.voicemail_safe.value(),
-            letters_safe=self.letters_safe.value(),
-        )
-        referral = dataclasses.replace(
-            case.referral,
-            route=self.route.value(),
-            date=self.referral_date.value(),
-            first_responder=self.fro.text().strip(),
-            reference=self.referral_ref.text().strip(),
-            consent_given=self.consent_given.value(),
-            child_at_referral=self.child.isChecked(),
-        )
+        survivor = dataclasses.replace(case.survivor, **read_fields(self.survivor_fields))
+        referral = dataclasses.replace(case.referral, **read_fields(self.referral_fields))
         edited = dataclasses.replace(
             case,
             survivor=survivor,
             referral=referral,
-            jurisdiction=self.jurisdiction.value(),
-            re_referral_count=self.re_referrals.value(),
             exploitation_types=types,
-            notes=self.notes.toPlainText().strip(),
+            **read_fields(self.case_fields),
         )
         status, reason = self.status.value(), self.status_reason.text().strip()
         if (status, reason) != (case.status, case.status_reason):
@@ -394,9 +378,6 @@ class DecisionDialog(QDialog):
     """One decision. The outcome starts empty (the advocate must choose); every deadline counts
     from the date of the decision letter, not the day it arrived (the form says so)."""
 
-    # The decision's fields with a field of the same name here (the reasons are one a line).
-    FIELDS = ("kind", "outcome", "date", "received_on", "removal_bar", "authority", "reference", "notes")
-
     def __init__(self, decision: Decision | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Decision")
@@ -434,13 +415,24 @@ class DecisionDialog(QDialog):
             "One reason per line, quoted or summarised from the decision letter",
         )
         self.banner = save_cancel_footer(self, f)
+        # The decision's fields and the form fields that edit them (the reasons: one a line).
+        self.fields = {
+            "kind": self.kind,
+            "outcome": self.outcome,
+            "date": self.date,
+            "received_on": self.received_on,
+            "removal_bar": self.removal_bar,
+            "authority": self.authority,
+            "reference": self.reference,
+            "notes": self.notes,
+        }
         self.removal_bar.set_value(RemovalBar.NOT_KNOWN)
         if decision:
-            fill_fields(self, decision, self.FIELDS)
+            fill_fields(self.fields, decision)
             self.reasons.setPlainText("\n".join(decision.reasons))
 
     def value(self) -> Decision:
-        kwargs = read_fields(self, self.FIELDS)
+        kwargs = read_fields(self.fields)
         kwargs["reasons"] = [r.strip() for r in self.reasons.toPlainText().splitlines() if r.strip()]
         if self._decision is not None:
             return dataclasses.replace(self._decision, **kwargs)
