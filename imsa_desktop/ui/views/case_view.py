@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -31,14 +30,11 @@ from imsa_desktop.domain.consent import INFORMATION_GROUPS, ConsentPurpose, Cons
 from imsa_desktop.domain.dates import format_date
 from imsa_desktop.domain.model import (
     EXPLOITATION_TYPES,
-    Authority,
     Case,
     CaseStatus,
     ConsentRecord,
     Decision,
-    DecisionKind,
     Jurisdiction,
-    Outcome,
     ReferralRoute,
     RemovalBar,
 )
@@ -46,7 +42,8 @@ from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.ui import editing
 from imsa_desktop.ui.case_tab import CaseTab, EditableTab, attempt, fetch
-from imsa_desktop.ui.common import Banner, message_for, save_cancel_footer, scrolling
+from imsa_desktop.ui.common import Banner, message_for, scrolling
+from imsa_desktop.ui.dialogs.decision_dialog import DecisionDialog
 from imsa_desktop.ui.features._evidence_chips import ChipGroup
 from imsa_desktop.ui.forms import (
     DateField,
@@ -372,85 +369,6 @@ class ProfileTab(CaseTab):
         for t in self.findChildren(QPlainTextEdit):
             t.clear()
         self._mark_saved()
-
-
-class DecisionDialog(QDialog):
-    """One decision. The outcome starts empty (the advocate must choose); every deadline counts
-    from the date of the decision letter, not the day it arrived (the form says so)."""
-
-    def __init__(self, decision: Decision | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Decision")
-        self._decision = decision
-        f = QFormLayout(self)
-        self.kind = add_row(f, "Decision", EnumCombo(DecisionKind), "decisionKind")
-        self.outcome = add_row(
-            f, "Outcome", EnumCombo(Outcome, allow_none="— choose the outcome —"), "decisionOutcome"
-        )
-        self.date = add_row(f, "Date of the decision letter", DateField("decision date"), "decisionDate")
-        self.received_on = add_row(f, "Date received", DateField("date received"), "decisionReceivedOn")
-        hint = QLabel(
-            "Deadlines count from the date written on the decision letter, not from the day it "
-            "arrived. Record the day it arrived too: it explains a late request."
-        )
-        hint.setObjectName("decisionDateHint")
-        hint.setWordWrap(True)
-        f.addRow("", hint)
-        self.removal_bar = EnumCombo(RemovalBar)
-        self.removal_bar.setObjectName("decisionRemovalBar")
-        self.removal_bar.setToolTip(
-            "Modern Slavery: Statutory Guidance para 14.216 (from 17 September 2025): no "
-            "reconsideration where the Home Secretary intends removal to a country party to both "
-            "ECAT and the ECHR. Then judicial review is the only route."
-        )
-        f.addRow("Para 14.216 removal bar", self.removal_bar)
-        self.authority = add_row(f, "Competent authority", EnumCombo(Authority))
-        self.reference = add_row(f, "Reference", QLineEdit(), "decisionReference")
-        self.notes = add_row(f, "Notes", text_box(80))
-        self.reasons = add_row(
-            f,
-            "Reasons given",
-            text_box(100),
-            "decisionReasons",
-            "One reason per line, quoted or summarised from the decision letter",
-        )
-        self.banner = save_cancel_footer(self, f)
-        # The decision's fields and the form fields that edit them (the reasons: one a line).
-        self.fields = {
-            "kind": self.kind,
-            "outcome": self.outcome,
-            "date": self.date,
-            "received_on": self.received_on,
-            "removal_bar": self.removal_bar,
-            "authority": self.authority,
-            "reference": self.reference,
-            "notes": self.notes,
-        }
-        self.removal_bar.set_value(RemovalBar.NOT_KNOWN)
-        if decision:
-            fill_fields(self.fields, decision)
-            self.reasons.setPlainText("\n".join(decision.reasons))
-
-    def value(self) -> Decision:
-        kwargs = read_fields(self.fields)
-        kwargs["reasons"] = [r.strip() for r in self.reasons.toPlainText().splitlines() if r.strip()]
-        if self._decision is not None:
-            return dataclasses.replace(self._decision, **kwargs)
-        return Decision(**kwargs)
-
-    def _accept(self) -> None:
-        try:
-            d = self.value()
-            if d.outcome is None:
-                raise InvalidInput("Please choose the outcome of the decision.")
-            if d.outcome in (Outcome.POSITIVE, Outcome.NEGATIVE) and d.date is None:
-                raise InvalidInput("Please enter the date of the decision letter (it starts the deadlines).")
-            if d.received_on is not None and d.date is not None and d.received_on < d.date:
-                raise InvalidInput("The date received is before the date of the decision letter.")
-        except InvalidInput as e:
-            self.banner.error(e.user_message)
-            return
-        self.accept()
 
 
 _REMOVAL_BAR_SHORT = {RemovalBar.YES: "applies", RemovalBar.NO: "no", RemovalBar.NOT_KNOWN: "not known"}
