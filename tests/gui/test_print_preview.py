@@ -79,7 +79,7 @@ def test_organisation_dialog_saves_letterhead_and_versions_templates(
     qtbot.addWidget(dialog)
     dialog.name.setText("Example Anti-Slavery Advocacy Service")
     dialog.address.setPlainText("1 Sample Street\nExampletown EX1 2MP")
-    dialog.signatory.setText("Paweł Wiśniewski")
+    dialog.signatory_name.setText("Paweł Wiśniewski")
     dialog.sca.setPlainText("Single Competent Authority\nPO Box 0000")
     dialog.save_letterhead()
     s = org_service.get_settings(session.uow())

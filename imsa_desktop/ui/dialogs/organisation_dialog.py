@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from imsa_desktop.services import organisation as org_service
 from imsa_desktop.ui.case_tab import attempt, fetch
 from imsa_desktop.ui.common import Banner, hint
+from imsa_desktop.ui.forms import add_row, fill_fields, text_box
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.widgets import SessionDialog
 
@@ -72,19 +73,10 @@ class OrganisationDialog(SessionDialog):
         page = QWidget()
         form = QFormLayout(page)
         form.addRow(hint("Printed at the top of every letter. Stored inside the encrypted vault."))
-        self.name = QLineEdit()
-        self.name.setObjectName("orgName")
-        form.addRow("Organisation", self.name)
-        self.address = QPlainTextEdit()
-        self.address.setObjectName("orgAddress")
-        self.address.setMaximumHeight(90)
-        form.addRow("Address (one line each)", self.address)
-        self.phone = QLineEdit()
-        self.phone.setObjectName("orgPhone")
-        form.addRow("Phone", self.phone)
-        self.email = QLineEdit()
-        self.email.setObjectName("orgEmail")
-        form.addRow("Email", self.email)
+        self.name = add_row(form, "Organisation", QLineEdit(), "orgName")
+        self.address = add_row(form, "Address (one line each)", text_box(90), "orgAddress")
+        self.phone = add_row(form, "Phone", QLineEdit(), "orgPhone")
+        self.email = add_row(form, "Email", QLineEdit(), "orgEmail")
         logo_row = QHBoxLayout()
         self.logo_preview = QLabel("No logo")
         self.logo_preview.setObjectName("logoPreview")
@@ -96,24 +88,18 @@ class OrganisationDialog(SessionDialog):
         logo_row.addWidget(self.logo_button)
         logo_row.addWidget(self.logo_remove)
         form.addRow("Logo (PNG or JPEG)", logo_row)
-        self.signatory = QLineEdit()
-        self.signatory.setObjectName("orgSignatory")
-        self.signatory.setPlaceholderText(session.advocate_name or "Name")
-        form.addRow("Signed by", self.signatory)
-        self.role = QLineEdit()
-        self.role.setObjectName("orgRole")
-        self.role.setPlaceholderText("Independent Modern Slavery Advocate")
-        form.addRow("Role", self.role)
-        self.sca = QPlainTextEdit()
-        self.sca.setObjectName("addresseeSCA")
-        self.sca.setMaximumHeight(80)
-        self.sca.setPlaceholderText("Empty: the template's address for the SCA")
-        form.addRow("SCA address", self.sca)
-        self.ieca = QPlainTextEdit()
-        self.ieca.setObjectName("addresseeIECA")
-        self.ieca.setMaximumHeight(80)
-        self.ieca.setPlaceholderText("Empty: the template's address for the IECA")
-        form.addRow("IECA address", self.ieca)
+        self.signatory_name = add_row(
+            form, "Signed by", QLineEdit(), "orgSignatory", session.advocate_name or "Name"
+        )
+        self.signatory_role = add_row(
+            form, "Role", QLineEdit(), "orgRole", "Independent Modern Slavery Advocate"
+        )
+        self.sca = add_row(
+            form, "SCA address", text_box(80), "addresseeSCA", "Empty: the template's address for the SCA"
+        )
+        self.ieca = add_row(
+            form, "IECA address", text_box(80), "addresseeIECA", "Empty: the template's address for the IECA"
+        )
         self.save_button = QPushButton("Save letterhead")
         self.save_button.setObjectName("orgSave")
         form.addRow(self.save_button)
@@ -160,12 +146,8 @@ class OrganisationDialog(SessionDialog):
         s, logo, template, catalogue = got
         self.template.show_setting(template)
         self.grounds.show_setting(catalogue)
-        self.name.setText(s.name)
+        fill_fields(self, s, ("name", "phone", "email", "signatory_name", "signatory_role"))
         self.address.setPlainText("\n".join(s.address_lines))
-        self.phone.setText(s.phone)
-        self.email.setText(s.email)
-        self.signatory.setText(s.signatory_name)
-        self.role.setText(s.signatory_role)
         self.sca.setPlainText("\n".join(s.addressees.get("SCA", [])))
         self.ieca.setPlainText("\n".join(s.addressees.get("IECA", [])))
         self._show_logo(logo)
@@ -183,8 +165,8 @@ class OrganisationDialog(SessionDialog):
             address_lines=_lines(self.address),
             phone=self.phone.text().strip(),
             email=self.email.text().strip(),
-            signatory_name=self.signatory.text().strip(),
-            signatory_role=self.role.text().strip(),
+            signatory_name=self.signatory_name.text().strip(),
+            signatory_role=self.signatory_role.text().strip(),
             addressees={"SCA": _lines(self.sca), "IECA": _lines(self.ieca)},
         )
         if attempt(self.banner, lambda: org_service.save_settings(self.session.uow(), s)):
