@@ -161,15 +161,19 @@ def _known_key(case: Case, overrides: list[DeadlineOverride], key: str, today: d
     raise NotFound("That deadline no longer applies to this case (its decision may have changed).")
 
 
+# What the audit log says when the first field of a change is set, or cleared.
+_AUDIT = {
+    "due": ("deadline date overridden", "deadline override removed"),
+    "met_on": ("deadline marked met", "deadline met mark removed"),
+    "dismissed_reason": ("overdue deadline dismissed", "overdue deadline restored"),
+}
+
+
 def _upsert(
-    uow: AbstractUnitOfWork,
-    case_id: str,
-    key: str,
-    today: date,
-    clock: Clock,
-    change: dict[str, object],
-    audit: str,
+    uow: AbstractUnitOfWork, case_id: str, key: str, today: date, clock: Clock, change: dict[str, object]
 ) -> DeadlineOverride:
+    field, value = next(iter(change.items()))
+    audit = _AUDIT[field][0 if value not in (None, "") else 1]
     with uow:
         case = uow.cases.get(case_id)
         existing = uow.overrides.for_case(case_id)
@@ -206,15 +210,7 @@ def override_due(
     reason = reason.strip()
     if due is not None and not reason:
         raise InvalidInput("Please give a reason for changing the date.")
-    return _upsert(
-        uow,
-        case_id,
-        key,
-        today,
-        clock,
-        {"due": due, "reason": reason if due is not None else ""},
-        "deadline date overridden" if due is not None else "deadline override removed",
-    )
+    return _upsert(uow, case_id, key, today, clock, {"due": due, "reason": reason if due is not None else ""})
 
 
 def mark_met(
@@ -229,15 +225,7 @@ def mark_met(
     """Mark a deadline met on ``met_on`` (``None`` clears the mark). A future date is refused."""
     if met_on is not None and met_on > today:
         raise InvalidInput("A deadline cannot be marked met on a date in the future.")
-    return _upsert(
-        uow,
-        case_id,
-        key,
-        today,
-        clock,
-        {"met_on": met_on},
-        "deadline marked met" if met_on is not None else "deadline met mark removed",
-    )
+    return _upsert(uow, case_id, key, today, clock, {"met_on": met_on})
 
 
 def dismiss_overdue(
@@ -262,12 +250,4 @@ def dismiss_overdue(
             raise InvalidInput("Only an overdue deadline can be dismissed.")
         if len(reason) > 500:
             raise InvalidInput("Please keep the reason under 500 characters.")
-    return _upsert(
-        uow,
-        case_id,
-        key,
-        today,
-        clock,
-        {"dismissed_reason": reason},
-        "overdue deadline dismissed" if reason else "overdue deadline restored",
-    )
+    return _upsert(uow, case_id, key, today, clock, {"dismissed_reason": reason})
