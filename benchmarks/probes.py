@@ -32,17 +32,9 @@ def _emit(obj: dict[str, Any]) -> bool:
 
 
 def start_bare() -> None:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+    from benchmarks.bare_window import main
 
-    app = QApplication(sys.argv[:1])
-    w = QMainWindow()
-    w.setCentralWidget(QLabel("Hello"))
-    w.resize(1280, 800)
-    w.show()
-    QTimer.singleShot(0, lambda: (_emit({"shown": True}), app.quit()))
-    app.exec()
-    os._exit(0)
+    main()
 
 
 def start_app(vault: str) -> None:

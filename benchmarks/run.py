@@ -43,6 +43,7 @@ QUERIES = [
 
 TARGETS = {  # figure -> (comparison, limit); checked for --size default
     "start_ratio": ("<=", 2.0),
+    "frozen_start_ratio": ("<=", 2.0),  # the packaged app (benchmarks/frozen.py)
     "vault_open_ms": ("<=", 150),
     "search_p95_ms": ("<=", 20),
     "sqlcipher_plain_ratio": ("<=", 1.3),
@@ -94,14 +95,17 @@ def _probe_env() -> dict[str, str]:
     return env
 
 
-def probe(*args: str, timeout: float = 1200) -> tuple[dict[str, Any], float]:
-    """Run a probe subprocess; returns its JSON result and the wall time to its result line."""
+def probe_command(
+    cmd: list[str], timeout: float = 1200, env: dict[str, str] | None = None
+) -> tuple[dict[str, Any], float]:
+    """Run a command that prints one ``RESULT {json}`` line; returns the JSON and the wall time
+    from spawning it to that line."""
     t = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.probes", *args],
+        cmd,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
-        env=_probe_env(),
+        env={**_probe_env(), **(env or {})},
         cwd=str(Path(__file__).resolve().parent.parent),
         text=True,
     )
@@ -114,8 +118,15 @@ def probe(*args: str, timeout: float = 1200) -> tuple[dict[str, Any], float]:
             result = json.loads(line[7:])
     proc.wait(timeout=timeout)
     if not result:
-        raise RuntimeError(f"probe {args[0]} gave no result (exit {proc.returncode})")
+        raise RuntimeError(
+            f"{Path(cmd[0]).name} {' '.join(cmd[1:3])} gave no result (exit {proc.returncode})"
+        )
     return result, elapsed
+
+
+def probe(*args: str, timeout: float = 1200) -> tuple[dict[str, Any], float]:
+    """Run a probe subprocess; returns its JSON result and the wall time to its result line."""
+    return probe_command([sys.executable, "-m", "benchmarks.probes", *args], timeout)
 
 
 # ---- figures ---------------------------------------------------------------------------------
@@ -133,6 +144,18 @@ def fig_start(built: Built, reps: int) -> dict[str, Any]:
         app.append(s * 1000)
     b, a = statistics.median(bare), statistics.median(app)
     return {"start_bare_ms": round(b), "start_app_ms": round(a), "start_ratio": round(a / b, 2)}
+
+
+def fig_frozen(reps: int) -> dict[str, Any]:
+    """The packaged app's start (benchmarks/frozen.py); needs PyInstaller (`make package`)."""
+    import importlib.util
+
+    if importlib.util.find_spec("PyInstaller") is None:
+        _log("frozen start: skipped, PyInstaller is not installed (run `make package` once)")
+        return {"frozen_start": "skipped: PyInstaller not installed"}
+    from benchmarks.frozen import fig_frozen_start
+
+    return fig_frozen_start(reps)
 
 
 def fig_open(built: Built, reps: int, kdf_reps: int) -> dict[str, Any]:
@@ -504,6 +527,7 @@ def run(size: str, seed: int, rebuild: bool, only: list[str] | None = None) -> d
         ("search", lambda: fig_search(built, reps)),
         ("documents", lambda: fig_documents(built, reps)),
         ("start", lambda: fig_start(built, 2 if quick else 5)),
+        ("frozen start", lambda: fig_frozen(2 if quick else 7)),
         ("gui stall", lambda: fig_stall(built, 1 if quick else 3)),
         ("bundle", lambda: fig_bundle(built, 1 if quick else 3, (10 if quick else 200) * 1_000_000)),
         ("big attachment", lambda: fig_bigfile(built.info["spec"]["big_file_mib"])),

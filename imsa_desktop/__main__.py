@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -55,8 +56,6 @@ def load_stylesheet(high_contrast: bool | None = None) -> str:
 def high_contrast_requested() -> bool:
     """The desktop asks for high contrast (Qt reads the platform setting; IMSA_HIGH_CONTRAST=1
     forces it, e.g. where the desktop has no such setting)."""
-    import os
-
     if os.environ.get("IMSA_HIGH_CONTRAST") in ("1", "yes", "true"):
         return True
     try:
@@ -176,8 +175,7 @@ def launch(path: Path):  # type: ignore[no-untyped-def]
     logsetup.configure()
     install_excepthook()
     app = build_app()
-    from PySide6.QtCore import QTimer
-
+    from imsa_desktop.ui.common import after_window_drawn
     from imsa_desktop.ui.main_window import MainWindow
     from imsa_desktop.ui.session import Session
 
@@ -189,8 +187,28 @@ def launch(path: Path):  # type: ignore[no-untyped-def]
 
         tempfiles.cleanup_external_copies()
 
-    QTimer.singleShot(100, cleanup)  # after the first paint
+    after_window_drawn(100, cleanup)
     return app, window
+
+
+# Benchmarks only (benchmarks/frozen.py): with IMSA_START_PROBE=1 the app prints one line once
+# its first window is shown and the event loop has run, then quits. It works in the frozen app,
+# where the benchmark cannot run code of its own; the line says which screen was shown.
+START_PROBE_ENV = "IMSA_START_PROBE"
+
+
+def _report_start_and_quit(app, window) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from PySide6.QtCore import QTimer
+
+    def report() -> None:
+        screen = "unlock" if window.stack.currentWidget() is window.unlock_view else "other"
+        sys.stdout.write("RESULT " + json.dumps({"shown": window.isVisible(), "screen": screen}) + "\n")
+        sys.stdout.flush()
+        app.quit()
+
+    QTimer.singleShot(0, report)
 
 
 def _fail_incomplete(message: str) -> int:
@@ -209,10 +227,10 @@ def _fail_incomplete(message: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from imsa_desktop.version import app_version
+    from imsa_desktop.version import VersionAction
 
     parser = argparse.ArgumentParser(prog="imsa-desktop", description="IMSA Desktop")
-    parser.add_argument("--version", action="version", version=f"IMSA Desktop {app_version()}")
+    parser.add_argument("--version", action=VersionAction, label="IMSA Desktop")
     parser.add_argument("--vault", help="vault file (default: $IMSA_VAULT or the per-user data folder)")
     parser.add_argument(
         "--list-features",
@@ -234,7 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     from imsa_desktop.services import first_run
 
     path = Path(args.vault).expanduser() if args.vault else first_run.start_vault_path()
-    app, _window = launch(path)
+    app, window = launch(path)
+    if os.environ.get(START_PROBE_ENV) == "1":
+        _report_start_and_quit(app, window)
     return int(app.exec())
 
 

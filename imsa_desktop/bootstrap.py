@@ -147,9 +147,14 @@ def keychain_available(keychain: Keychain | None = None) -> bool:
 
 
 def has_keychain_slot(path: Path) -> bool:
-    from imsa_desktop.store import vault as store_vault
+    """The vault's key file has a keychain slot. Reads only the key file: asked just after
+    the unlock window shows, so it does not load the storage stack (store.vault, sqlcipher3)."""
+    from imsa_desktop.crypto.keyslots import KeySlotFile
 
-    return store_vault.has_keychain_slot(path)
+    try:
+        return KeySlotFile.load(path.with_name(path.name + ".keys")).has_keychain_slot
+    except Exception:
+        return False
 
 
 def remove_vault_files(path: Path) -> None:

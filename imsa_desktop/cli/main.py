@@ -345,7 +345,7 @@ def _global_options(parser: argparse.ArgumentParser, *, default: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from imsa_desktop.version import app_version
+    from imsa_desktop.version import VersionAction
 
     # A subcommand's copy of the global options has no default (SUPPRESS): argparse would
     # otherwise overwrite what was given before the subcommand with None (issue 13/19: `imsa
@@ -359,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
                 p._add_action(action)
 
     parser = _Parser(prog="imsa", description="IMSA Desktop command-line companion.")
-    parser.add_argument("--version", action="version", version=f"imsa (IMSA Desktop) {app_version()}")
+    parser.add_argument("--version", action=VersionAction, label="imsa (IMSA Desktop)")
     _global_options(parser, default=None)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
 

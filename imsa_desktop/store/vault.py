@@ -67,13 +67,6 @@ def unwrap_with_keychain(path: Path, keychain: Keychain) -> UnwrappedKey:
     return UnwrappedKey(path, slots, bytearray(slots.unlock_with_keychain(keychain)))
 
 
-def has_keychain_slot(path: Path) -> bool:
-    try:
-        return KeySlotFile.load(keys_path(path)).has_keychain_slot
-    except Exception:
-        return False
-
-
 def _require_db(path: Path) -> None:
     if not path.exists():
         raise VaultNotFound()

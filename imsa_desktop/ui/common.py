@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,6 +28,14 @@ from imsa_desktop.errors import ImsaError
 UNEXPECTED = (
     "Something unexpected went wrong; nothing was changed. Details (without case data) are in the log."
 )
+
+
+def after_window_drawn(ms: int, fn: Callable[[], object]) -> None:
+    """Call ``fn`` ``ms`` milliseconds after the event loop next runs, i.e. after the window
+    being shown has been drawn. Start-up work that must not delay the first paint uses this
+    rather than a plain timer: on a slow or busy laptop building the window can take longer
+    than ``ms``, and a plain timer would then fire before the window appears."""
+    QTimer.singleShot(0, lambda: QTimer.singleShot(ms, fn))
 
 
 def message_for(exc: BaseException) -> str:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from imsa_desktop.crypto.keychain import Keychain
 from imsa_desktop.ui import clipboard, editing, keyboard, plugins
-from imsa_desktop.ui.common import message_for
+from imsa_desktop.ui.common import after_window_drawn, message_for
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.unlock_view import UnlockView
 
@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         else:
             self._show_setup()
         # Warm the heavy modules once the window has been drawn (not while it is being drawn).
-        QTimer.singleShot(250, plugins.preload)
+        after_window_drawn(250, plugins.preload)
 
     # ---- keyboard shortcuts -------------------------------------------------------------------
     def _shortcut(
@@ -418,13 +418,15 @@ class MainWindow(QMainWindow):
 
     def _show_unlock(self, notice: str = "") -> None:
         self._set_unlocked_chrome(False)
-        from imsa_desktop.services.demo import DEMO_PASSPHRASE, demo_vault_path
-
         # only "Try the demo vault" uses the known passphrase; `imsa demo` takes the user's own
-        if self.is_demo and self.session.path == demo_vault_path():
-            notice = (notice + " " if notice else "") + (
-                f"This is the demo vault; its passphrase is: {DEMO_PASSPHRASE}"
-            )
+        # (services.demo, with the domain model, loads only then: not on the way to the window)
+        if self.is_demo:
+            from imsa_desktop.services.demo import DEMO_PASSPHRASE, demo_vault_path
+
+            if self.session.path == demo_vault_path():
+                notice = (notice + " " if notice else "") + (
+                    f"This is the demo vault; its passphrase is: {DEMO_PASSPHRASE}"
+                )
         self.unlock_view.prepare(notice)
         self.stack.setCurrentWidget(self.unlock_view)
         self.update_title()

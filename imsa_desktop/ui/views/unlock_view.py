@@ -22,6 +22,7 @@ from imsa_desktop.ui.common import (
     Banner,
     PassphraseField,
     StrengthMeter,
+    after_window_drawn,
     hint,
     message_for,
 )
@@ -75,7 +76,7 @@ class UnlockView(CardPage):
         # Whether this device can unlock it is checked just after the window shows (reading
         # the key file and asking the keychain would delay the first paint).
         self.keychain_button.setVisible(False)
-        QTimer.singleShot(AFTER_FIRST_PAINT_MS, self._check_keychain)
+        after_window_drawn(AFTER_FIRST_PAINT_MS, self._check_keychain)
         if notice:
             self.banner.info(notice)
         else:
