@@ -66,6 +66,23 @@ class VerifiedBundle:
     attachment_count: int
 
 
+class MemberChunks:
+    """An attachment member's bytes as ``on_attachment`` receives them: raises BundleCorrupt
+    before handing over the last chunk unless they match the signed manifest's ``size`` and
+    ``sha256`` (given here, so a sink expecting the same hash need not compute it again)."""
+
+    def __init__(self, chunks: Iterator[bytes], size: int, sha256: str) -> None:
+        self._chunks = chunks
+        self.size = size
+        self.sha256 = sha256
+
+    def __iter__(self) -> MemberChunks:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._chunks)
+
+
 def _is_safe_name(name: str) -> bool:
     if not name or name.startswith("/") or "\\" in name or "\x00" in name:
         return False
@@ -169,7 +186,10 @@ class PayloadReader:
         if header is None or header != (name, size):
             raise BundleCorrupt()
 
-    def _attachment_chunks(self, entry: fmt.MemberEntry, done: list[bool]) -> Iterator[bytes]:
+    def _attachment_chunks(self, entry: fmt.MemberEntry, done: list[bool]) -> MemberChunks:
+        return MemberChunks(self._checked_chunks(entry, done), entry.size, entry.sha256)
+
+    def _checked_chunks(self, entry: fmt.MemberEntry, done: list[bool]) -> Iterator[bytes]:
         digest = hashlib.sha256()
         remaining = entry.size
         while remaining:

@@ -37,6 +37,7 @@ from imsa_desktop.errors import (
 from imsa_desktop.paths import fsync_folder
 
 WRITE_FAILED = "The bundle could not be written; no bundle was saved."
+READ_SIZE = 1024 * 1024  # attachment bytes read per call while streaming (the vault's chunk size)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,10 @@ class AttachmentSource:
     # hash): the writer then reads the file once, not twice. The bytes streamed are still
     # hashed and checked against it, so a wrong or stale hash aborts the bundle.
     sha256: str | None = None
+    # True when ``open()`` itself raises (AttachmentDamaged) at its end unless the bytes match
+    # ``sha256`` and ``size``, as the vault's reader does: the writer then checks only the size
+    # instead of hashing the same bytes a second time. Either way a mismatch aborts the bundle.
+    self_verifying: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,11 +99,11 @@ class _Progress:
             self._progress(self.done, self.total)
 
 
-def _read_chunks(source: AttachmentSource) -> Iterator[bytes]:
+def _read_chunks(source: AttachmentSource, size: int = CHUNK) -> Iterator[bytes]:
     try:
         with source.open() as handle:
             while True:
-                chunk = handle.read(CHUNK)
+                chunk = handle.read(size)
                 if not chunk:
                     return
                 yield bytes(chunk)
@@ -112,24 +117,27 @@ class _GeneratorReader:
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks = chunks
-        self._buffer = b""
+        self._buffer = memoryview(b"")
+        self._pos = 0
         self.error: BaseException | None = None
 
     def readable(self) -> bool:
         return True
 
     def read(self, n: int = -1, /) -> bytes:
+        # pyrage asks for 8 KiB at a time: hand out slices of the current chunk (one copy each)
+        # instead of re-slicing the rest of it on every call.
         try:
-            while not self._buffer:
-                self._buffer = next(self._chunks)
+            while self._pos >= len(self._buffer):
+                self._buffer, self._pos = memoryview(next(self._chunks)), 0
         except StopIteration:
             return b""
         except BaseException as e:
             self.error = e
             raise
-        if n < 0:
-            n = len(self._buffer)
-        data, self._buffer = self._buffer[:n], self._buffer[n:]
+        end = len(self._buffer) if n < 0 else self._pos + n
+        data = bytes(self._buffer[self._pos : end])
+        self._pos += len(data)
         return data
 
 
@@ -333,15 +341,17 @@ def write_bundle(
             yield emit(padding(len(data)))
         for att, entry in zip(attachments, plan.members[len(cases) :], strict=True):
             yield emit(member_header(entry["name"], entry["size"], mtime))
-            digest = hashlib.sha256()
+            # the source checks its own hash when it ends (it raises before its last bytes)
+            digest = None if (att.self_verifying and att.sha256) else hashlib.sha256()
             size = 0
-            for chunk in _read_chunks(att):
+            for chunk in _read_chunks(att, READ_SIZE):
                 size += len(chunk)
                 if size > entry["size"]:
                     raise AttachmentDamaged()
-                digest.update(chunk)
+                if digest is not None:
+                    digest.update(chunk)
                 yield emit(chunk)
-            if size != entry["size"] or digest.hexdigest() != entry["sha256"]:
+            if size != entry["size"] or (digest is not None and digest.hexdigest() != entry["sha256"]):
                 raise AttachmentDamaged()
             yield emit(padding(size))
         yield emit(end_of_archive(written))

@@ -115,6 +115,7 @@ class AttachmentRepository(Protocol):
         expected_size: int,
         expected_sha256: str,
         cancelled: Callable[[], bool] | None = None,
+        hash_checked: bool = False,
     ) -> int: ...  # inside the caller's transaction (an import is all or nothing)
     def exists(self, attachment_id: str) -> bool: ...
     def open(self, attachment_id: str) -> BinaryIO: ...

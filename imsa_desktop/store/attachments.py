@@ -25,6 +25,7 @@ transaction). ``discard`` is the part of a delete that belongs inside a unit of 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import errno
 import functools
@@ -47,6 +48,7 @@ from imsa_desktop.store.connection import Connection, storage_errors
 CHUNK_SIZE = 1024 * 1024
 BATCH_CHUNKS = 16  # commit every 16 MiB while writing
 DELETE_BATCH = 64  # chunks removed per transaction while deleting
+READ_BATCH = 8  # chunks fetched per statement while reading (8 MiB in memory at most)
 
 _COLUMNS = "id, case_id, evidence_id, filename, media_type, size, sha256, created_at"
 
@@ -191,6 +193,7 @@ class AttachmentStore:
         expected_size: int,
         expected_sha256: str,
         cancelled: Callable[[], bool] | None = None,
+        hash_checked: bool = False,
     ) -> int:
         """Insert one complete attachment from *chunks* (any sizes) INSIDE the caller's open
         transaction (a bundle import is all or nothing; ``write`` commits in batches of its own).
@@ -198,7 +201,9 @@ class AttachmentStore:
         The row is written complete: if the transaction does not commit, neither the row nor a
         single chunk exists. The bytes are re-chunked to the store's layout. Raises
         AttachmentDamaged when they do not match *expected_size* / *expected_sha256* (the
-        caller then rolls back). Returns the size written."""
+        caller then rolls back). *hash_checked*: the caller's *chunks* themselves raise before
+        their last chunk unless they match *expected_sha256* (a bundle member, checked against
+        the signed manifest), so only the size is checked here. Returns the size written."""
         conn = self._conn
         if not conn.in_transaction:
             raise RuntimeError("write_in_transaction needs an open transaction")
@@ -218,28 +223,33 @@ class AttachmentStore:
                     self._clock().isoformat(),
                 ),
             )
-            hasher = hashlib.sha256()
+            hasher = None if hash_checked else hashlib.sha256()
             size = 0
             seq = 0
-            buffer = bytearray()
+            buffer = bytearray()  # filled to exactly one chunk, inserted as is, then cleared
             for chunk in chunks:
                 self._check_cancel(cancelled)
                 size += len(chunk)
                 if size > expected_size:
                     raise AttachmentDamaged()
-                hasher.update(chunk)
-                buffer += chunk
-                while len(buffer) >= CHUNK_SIZE:
-                    self._insert_chunk(attachment_id, seq, bytes(buffer[:CHUNK_SIZE]))
-                    del buffer[:CHUNK_SIZE]
-                    seq += 1
+                if hasher is not None:
+                    hasher.update(chunk)
+                view, start = memoryview(chunk), 0
+                while start < len(view):
+                    take = min(len(view) - start, CHUNK_SIZE - len(buffer))
+                    buffer += view[start : start + take]
+                    start += take
+                    if len(buffer) == CHUNK_SIZE:
+                        self._insert_chunk(attachment_id, seq, buffer)
+                        buffer.clear()
+                        seq += 1
             if buffer:
-                self._insert_chunk(attachment_id, seq, bytes(buffer))
-        if size != expected_size or hasher.hexdigest() != expected_sha256:
+                self._insert_chunk(attachment_id, seq, buffer)
+        if size != expected_size or (hasher is not None and hasher.hexdigest() != expected_sha256):
             raise AttachmentDamaged()
         return size
 
-    def _insert_chunk(self, attachment_id: str, seq: int, data: bytes) -> None:
+    def _insert_chunk(self, attachment_id: str, seq: int, data: bytes | bytearray) -> None:
         self._conn.execute(
             "INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, ?, ?)",
             (attachment_id, seq, data),
@@ -408,20 +418,27 @@ class AttachmentReader(io.RawIOBase):
         self._done = False
         self._hasher = hashlib.sha256()
         self._seen = 0
+        self._ahead: collections.deque[tuple[int, bytes]] = collections.deque()
 
     def readable(self) -> bool:
         return True
 
     def _next_chunk(self) -> bytes:
-        with storage_errors():
-            row = self._conn.execute(
-                "SELECT data FROM attachment_chunks WHERE attachment_id = ? AND seq = ?",
-                (self.info.id, self._seq),
-            ).fetchone()
-        if row is None:
+        if not self._ahead:
+            # One statement per READ_BATCH chunks, not per chunk: in a vault made before the
+            # rowid layout (migrations.py) each seek decrypts several MiB of b-tree keys.
+            with storage_errors():
+                rows = self._conn.execute(
+                    "SELECT seq, data FROM attachment_chunks WHERE attachment_id = ? AND seq >= ?"
+                    " ORDER BY seq LIMIT ?",
+                    (self.info.id, self._seq, READ_BATCH),
+                ).fetchall()
+            self._ahead = collections.deque(rows)
+        if not self._ahead or self._ahead[0][0] != self._seq:  # the end, or a gap in the run
+            self._ahead.clear()
             self._finish()
             return b""
-        data = bytes(row[0])
+        data = bytes(self._ahead.popleft()[1])
         self._seq += 1
         self._seen += len(data)
         if self._seen > self.info.size:

@@ -159,12 +159,16 @@ MIGRATIONS: tuple[Migration, ...] = (
                 updated_at TEXT NOT NULL
             )""",
             "CREATE INDEX attachments_evidence ON attachments(evidence_id)",
+            # A rowid table since December 2026 (vaults made before keep WITHOUT ROWID: same
+            # columns, same key, same SQL). WITHOUT ROWID keeps each 1 MiB row inside the key
+            # b-tree, and SQLite reads a whole overflowing key to compare it, so every chunk
+            # lookup or insert decrypted several MiB: see docs/performance.md, "Bundles".
             """CREATE TABLE attachment_chunks (
                 attachment_id TEXT NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
                 seq INTEGER NOT NULL,
                 data BLOB NOT NULL,
                 PRIMARY KEY (attachment_id, seq)
-            ) WITHOUT ROWID""",
+            )""",
         ),
     ),
     Migration(

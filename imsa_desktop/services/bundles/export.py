@@ -259,7 +259,12 @@ def export_cases(
 
 def attachment_sources(repo: AttachmentRepository, infos: list[AttachmentInfo]) -> list[AttachmentSource]:
     """The stored files as the bundle writer reads them (each opened when it is reached)."""
-    return [AttachmentSource(i.id, i.size, attachment_opener(repo, i.id), i.sha256 or None) for i in infos]
+    # the vault's reader checks size and SHA-256 at the end (AttachmentDamaged), and a stored
+    # attachment's bytes and hash never change: the writer need not hash them again
+    return [
+        AttachmentSource(i.id, i.size, attachment_opener(repo, i.id), i.sha256 or None, self_verifying=True)
+        for i in infos
+    ]
 
 
 def attachment_opener(repo: AttachmentRepository, attachment_id: str) -> Callable[[], BinaryIO]:
