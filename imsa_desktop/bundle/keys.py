@@ -6,7 +6,9 @@ Thin wrappers only; no cryptography of our own. Error messages never contain key
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -14,6 +16,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pyrage import x25519
 
 from imsa_desktop.errors import BundleCorrupt, BundleWrongKey, InvalidInput
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,21 +84,27 @@ def age_public_of(age_secret: str) -> str:
         raise InvalidInput("The sender's age identity is not a valid age secret key.") from e
 
 
-def parse_recipients(recipients: list[str]) -> list[x25519.Recipient]:
-    parsed: list[x25519.Recipient] = []
-    for text in recipients:
+def _parse_each(texts: list[str], parse: Callable[[str], T], error: Callable[[], Exception]) -> list[T]:
+    parsed: list[T] = []
+    for text in texts:
         try:
-            parsed.append(x25519.Recipient.from_str(text))
-        except Exception as e:  # pyrage.RecipientError, TypeError
-            raise InvalidInput("One of the recipients is not a valid age public key (age1...).") from e
+            parsed.append(parse(text))
+        except Exception as e:  # pyrage.RecipientError / IdentityError, TypeError
+            raise error() from e
     return parsed
+
+
+def parse_recipients(recipients: list[str]) -> list[x25519.Recipient]:
+    return _parse_each(
+        recipients,
+        x25519.Recipient.from_str,
+        lambda: InvalidInput("One of the recipients is not a valid age public key (age1...)."),
+    )
 
 
 def parse_identities(identities: list[str]) -> list[x25519.Identity]:
-    parsed: list[x25519.Identity] = []
-    for text in identities:
-        try:
-            parsed.append(x25519.Identity.from_str(text))
-        except Exception as e:  # pyrage.IdentityError, TypeError
-            raise BundleWrongKey("The identity given is not a valid age secret key.") from e
-    return parsed
+    return _parse_each(
+        identities,
+        x25519.Identity.from_str,
+        lambda: BundleWrongKey("The identity given is not a valid age secret key."),
+    )

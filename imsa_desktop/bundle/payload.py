@@ -12,7 +12,7 @@ import hashlib
 import tarfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from imsa_desktop.bundle import format as fmt
 from imsa_desktop.bundle.keys import verify
@@ -31,14 +31,17 @@ class ReadableStream(Protocol):
 # --- writing ---------------------------------------------------------------------------------
 
 
-def member_header(name: str, size: int, mtime: int) -> bytes:
+def member_header(
+    name: str, size: int, mtime: int, tar_format: Literal[0, 1, 2] = tarfile.PAX_FORMAT
+) -> bytes:
+    """A regular file's tar header (mode 0600, no owner names)."""
     info = tarfile.TarInfo(name)
     info.size = size
     info.mtime = mtime
     info.mode = 0o600
     info.type = tarfile.REGTYPE
     info.uname = info.gname = ""
-    return info.tobuf(tarfile.PAX_FORMAT, "utf-8", "strict")
+    return info.tobuf(tar_format, "utf-8", "strict")
 
 
 def padding(size: int) -> bytes:

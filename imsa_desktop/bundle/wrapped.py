@@ -27,6 +27,7 @@ import pyrage
 from pyrage import passphrase as age_passphrase
 from pyrage import x25519
 
+from imsa_desktop.bundle.payload import member_header
 from imsa_desktop.errors import BundleCorrupt, BundleWrongKey
 
 KEY_MEMBER = "key.age"
@@ -50,15 +51,9 @@ def new_file_identity() -> tuple[x25519.Identity, bytes]:
 
 
 def _header(name: str, size: int, mtime: int) -> bytes:
-    info = tarfile.TarInfo(name)
-    info.size = size
-    info.mtime = mtime
-    info.mode = 0o600
-    info.type = tarfile.REGTYPE
-    info.uname = info.gname = ""
     # GNU format: one 512-byte block for any size (base-256 size field from 8 GiB on), so the
     # payload header can be written before its size is known and filled in afterwards.
-    data = info.tobuf(tarfile.GNU_FORMAT, "utf-8", "strict")
+    data = member_header(name, size, mtime, tarfile.GNU_FORMAT)
     assert len(data) == BLOCK
     return data
 

@@ -27,3 +27,16 @@ class AttachmentInfo:
     size: int
     sha256: str  # hex digest of the whole file
     created_at: datetime
+
+    def metadata_json(self, added_key: str = "created_at") -> dict[str, object]:
+        """What a bundle's case document or a subject access export says of the file (not its
+        case id); *added_key* names the time it was added."""
+        return {
+            "id": self.id,
+            "evidence_id": self.evidence_id,
+            "filename": self.filename,
+            "media_type": self.media_type,
+            "size": self.size,
+            "sha256": self.sha256,
+            added_key: self.created_at.isoformat(),
+        }

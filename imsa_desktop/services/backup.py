@@ -29,7 +29,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from imsa_desktop.bundle import AttachmentSource, VerifiedBundle, verify_bundle, write_bundle_file
+from imsa_desktop.bundle import AttachmentSource, VerifiedBundle, verify_bundle
 from imsa_desktop.domain.codec import from_jsonable, to_jsonable
 from imsa_desktop.domain.letter_records import LetterRecord
 from imsa_desktop.domain.model import AuditEntry, DeadlineOverride, utc_now
@@ -113,17 +113,7 @@ def backup_vault(
     # Written and verified under a temporary name beside the target; only a verified backup
     # replaces an earlier one at the same path (a failed run must not cost the last good copy).
     final, out = out, out.with_name(f".{out.name}.verifying-{uuid.uuid4().hex[:8]}")
-    write_bundle_file(
-        out,
-        cases=docs,
-        attachments=sources,
-        sender=sender,
-        recipients=age_keys or None,
-        passphrase=None if age_keys else passphrase,
-        progress=progress,
-        cancelled=cancelled,
-        now=clock(),
-    )
+    bundle_service.write_signed(out, docs, sources, sender, age_keys, passphrase, progress, cancelled, clock)
     # verified after writing: decrypt and check every hash and the signature
     try:
         with open(out, "rb") as handle:

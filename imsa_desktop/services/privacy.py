@@ -154,18 +154,7 @@ def subject_access_export(
         "format": SAR_FORMAT,
         "generated_at": clock().isoformat(),
         "case": case_document.render(doc),
-        "attachments": [
-            {
-                "id": a.id,
-                "evidence_id": a.evidence_id,
-                "filename": a.filename,
-                "media_type": a.media_type,
-                "size": a.size,
-                "sha256": a.sha256,
-                "added_at": a.created_at.isoformat(),
-            }
-            for a in files
-        ],
+        "attachments": [a.metadata_json("added_at") for a in files],
         "audit": [entry_json(e) for e in entries],
     }
     text = json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n"

@@ -24,6 +24,7 @@ from imsa_desktop.services.bundles.export import (
     consent_status,
     export_cases,
     sharing_consent,
+    write_signed,
 )
 from imsa_desktop.services.bundles.importer import import_bundle, preview_import, run_import, verify_file
 from imsa_desktop.services.bundles.merge import CaseMerger, CasePreview, Conflict, ImportChoice, ImportReport
@@ -51,4 +52,5 @@ __all__ = [
     "run_import",
     "sharing_consent",
     "verify_file",
+    "write_signed",
 ]

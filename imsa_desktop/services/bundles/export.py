@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from imsa_desktop.bundle import AttachmentSource, write_bundle_file
+from imsa_desktop.bundle import AttachmentSource, Sender, write_bundle_file
 from imsa_desktop.crypto.strength import assess
 from imsa_desktop.domain import case_document
 from imsa_desktop.domain.consent import ConsentPurpose
@@ -134,22 +134,7 @@ def bundle_document(
         out["survivor"]["letters_safe"] = None
         for a in out["appointments"]:
             a["location"] = ""
-    out["attachments"] = (
-        [
-            {
-                "id": a.id,
-                "evidence_id": a.evidence_id,
-                "filename": a.filename,
-                "media_type": a.media_type,
-                "size": a.size,
-                "sha256": a.sha256,
-                "created_at": a.created_at.isoformat(),
-            }
-            for a in attachments
-        ]
-        if options.attachments
-        else []
-    )
+    out["attachments"] = [a.metadata_json() for a in attachments] if options.attachments else []
     out["withheld"] = options.withheld()
     return out
 
@@ -217,17 +202,7 @@ def export_cases(
         raise InvalidInput(
             problems[0].rstrip(".") + "; record that consent, or give a reason to share without it."
         )
-    write_bundle_file(
-        out,
-        cases=docs,
-        attachments=sources,
-        sender=sender,
-        recipients=age_keys or None,
-        passphrase=passphrase if not age_keys else None,
-        progress=progress,
-        cancelled=cancelled,
-        now=clock(),
-    )
+    write_signed(out, docs, sources, sender, age_keys, passphrase, progress, cancelled, clock)
     withheld = options.withheld()
     with uow:
         for d in docs:
@@ -255,6 +230,32 @@ def export_cases(
                 uow.settings.set(parties_key(cid), parties)
         uow.commit()
     return ExportResult(Path(out), len(docs), len(sources), label)
+
+
+def write_signed(
+    out: Path,
+    docs: list[dict[str, Any]],
+    sources: list[AttachmentSource],
+    sender: Sender,
+    age_keys: list[str],
+    passphrase: str | None,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+    clock: Clock,
+) -> None:
+    """The signed bundle file (``bundle.write_bundle_file``): to *age_keys*, or to *passphrase*
+    when there are none."""
+    write_bundle_file(
+        out,
+        cases=docs,
+        attachments=sources,
+        sender=sender,
+        recipients=age_keys or None,
+        passphrase=None if age_keys else passphrase,
+        progress=progress,
+        cancelled=cancelled,
+        now=clock(),
+    )
 
 
 def attachment_sources(repo: AttachmentRepository, infos: list[AttachmentInfo]) -> list[AttachmentSource]:
