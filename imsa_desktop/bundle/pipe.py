@@ -67,6 +67,14 @@ class BoundedPipe:
                     raise self._error
                 return b""
             chunk = self._chunks.popleft()
+            if n > len(chunk) and self._chunks:
+                # age hands over 8 KiB at a time: join what is queued, up to n, so the payload
+                # reader, the hash and the store see 64 KiB pieces (a pass each instead of eight)
+                parts, size = [chunk], len(chunk)
+                while self._chunks and size + len(self._chunks[0]) <= n:
+                    parts.append(self._chunks.popleft())
+                    size += len(parts[-1])
+                chunk = b"".join(parts)
             if 0 <= n < len(chunk):
                 chunk, rest = chunk[:n], chunk[n:]
                 self._chunks.appendleft(rest)

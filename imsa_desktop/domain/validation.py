@@ -63,6 +63,12 @@ INT_LIMITS = {"reminder_minutes": (0, 40_320), "re_referral_count": (0, 50)}
 INT_DEFAULT = (0, 1_000_000)
 
 _BIDI_CONTROLS = frozenset(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# Every character check_text can refuse: controls (category Cc is exactly U+0000-001F and
+# U+007F-009F), lone surrogates (Cs) and the bidi controls. Text without any of them (nearly
+# all text) skips the per-character loop, which only finds which one and says so.
+_REFUSED_ALWAYS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069"
+_MAYBE_REFUSED = re.compile(f"[{_REFUSED_ALWAYS}\n\r]")
+_MAYBE_REFUSED_MULTILINE = re.compile(f"[{_REFUSED_ALWAYS}]")
 _CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.]{0,31}")
 _ID_RE = re.compile(r"[A-Za-z0-9._:\-]{1,100}")
 _MESSAGE_VALUE_MAX = 40
@@ -115,7 +121,8 @@ def check_text(value: str, where: str, name: str) -> None:
     if len(value) > limit:
         raise InvalidInput(f"{where} is too long ({len(value):,} characters; the limit is {limit:,}).")
     multiline = name in NOTE_FIELDS or limit == TEXT_MAX
-    for ch in value:
+    suspect = (_MAYBE_REFUSED_MULTILINE if multiline else _MAYBE_REFUSED).search(value)
+    for ch in value if suspect else ():
         cat = unicodedata.category(ch)
         if cat == "Cs":
             raise InvalidInput(f"{where} contains a broken character (a lone surrogate).")

@@ -4,8 +4,9 @@ Layout (tables from migration 3, see docs/attachments-and-search.md):
 
     attachments        one row per file: case, evidence item, filename, media type, size,
                        sha256 (hex, of the whole file), complete (0 while writing / deleting)
-    attachment_chunks  (attachment_id, seq 0..n-1, data) WITHOUT ROWID; every chunk is 1 MiB
-                       except the last; an empty file has no chunks
+    attachment_chunks  (attachment_id, seq 0..n-1, data); every chunk is 1 MiB except the
+                       last; an empty file has no chunks (a rowid table in new vaults,
+                       WITHOUT ROWID in vaults made before December 2026: same SQL)
 
 Writing streams the file with bounded memory and commits in batches of ``BATCH_CHUNKS``
 chunks, so a 4 GiB file never needs one giant transaction. The row says ``complete = 0``
@@ -48,7 +49,7 @@ from imsa_desktop.store.connection import Connection, storage_errors
 CHUNK_SIZE = 1024 * 1024
 BATCH_CHUNKS = 16  # commit every 16 MiB while writing
 DELETE_BATCH = 64  # chunks removed per transaction while deleting
-READ_BATCH = 8  # chunks fetched per statement while reading (8 MiB in memory at most)
+READ_BATCH = 16  # chunks fetched per statement while reading (16 MiB in memory at most)
 
 _COLUMNS = "id, case_id, evidence_id, filename, media_type, size, sha256, created_at"
 
@@ -405,8 +406,8 @@ def _os_error(e: OSError, message: str) -> StorageError:
 
 
 class AttachmentReader(io.RawIOBase):
-    """Reads an attachment chunk by chunk (one chunk in memory at a time) and verifies its
-    size, chunk sequence and sha256 when the end is reached."""
+    """Reads an attachment chunk by chunk (fetched READ_BATCH at a time) and verifies its size,
+    chunk sequence and sha256 when the end is reached."""
 
     def __init__(self, conn: Connection, info: AttachmentInfo) -> None:
         super().__init__()
