@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlcipher3 import dbapi2 as sqlcipher
+
 from imsa_desktop.store.connection import Connection, storage_errors
 
 HL_START = "\x02"
@@ -181,6 +183,24 @@ SEARCHABLE_KINDS = frozenset({"event", "appointment", "evidence", "letter"})
 # ---- querying ------------------------------------------------------------------------------
 
 
+def _phrases(query: str) -> tuple[list[list[str]], bool]:
+    """The words of *query* as token lists (see ``build_match``), and whether the last one is
+    a prefix (the word still being typed)."""
+    phrases: list[list[str]] = []
+    for word in query.split():
+        tokens = re.findall(r"\w+", fold(unicodedata.normalize("NFC", word)))
+        tokens = [t for t in tokens if t.strip("_")]
+        if tokens:
+            phrases.append(tokens)
+    # Only the word still being typed is a prefix; the words before it are complete (a prefix
+    # on every word made common multi-word queries 2-3x slower at 2,000 cases).
+    return phrases[:16], bool(phrases) and not query[-1:].isspace()
+
+
+def _quote(tokens: list[str]) -> str:
+    return '"' + " ".join(tokens).replace('"', '""') + '"'
+
+
 def build_match(query: str) -> str:
     """A safe FTS5 MATCH expression for what the user typed, or '' for nothing to search.
 
@@ -189,18 +209,80 @@ def build_match(query: str) -> str:
     are ANDed.
     "anti-trafficking" becomes the phrase "anti trafficking".
     """
-    phrases: list[str] = []
-    for word in query.split():
-        tokens = re.findall(r"\w+", fold(unicodedata.normalize("NFC", word)))
-        tokens = [t for t in tokens if t.strip("_")]
-        if tokens:
-            phrases.append('"' + " ".join(tokens) + '"')
-    phrases = phrases[:16]
-    if phrases and not query[-1:].isspace():
-        # Only the word still being typed is a prefix; the words before it are complete (a
-        # prefix on every word made common multi-word queries 2-3x slower at 2,000 cases).
-        phrases[-1] += "*"
-    return " AND ".join(phrases)
+    phrases, prefix = _phrases(query)
+    parts = [_quote(p) for p in phrases]
+    if prefix:
+        parts[-1] += "*"
+    return " AND ".join(parts)
+
+
+# A prefix longer than the index's prefix lengths (``prefix = '2 3'``) makes FTS5 merge the
+# doclists of every term it covers before any rowid window applies: 18 ms for "interview"*
+# (500,000 rows) at the large size, and 46 ms with the ranking. An OR of the plain terms is
+# read lazily in rowid order instead (0.3 ms). The terms come from an fts5vocab "instance"
+# table (a temp virtual table: it holds no data), one term per lookup, which reads only the
+# first entry of each term and never its whole doclist.
+PREFIX_INDEXED = 3  # longest prefix the prefix index answers
+MAX_EXPANDED_TERMS = 32  # more terms than this: the prefix query as before
+_VOCAB = "search_terms"
+# Letters whose unaccented lowercase form the unicode61 tokenizer (remove_diacritics 2) and
+# ``_index_form`` agree on (checked letter by letter in tests/integration/test_search_prefix.py).
+_LATIN = re.compile(r"[a-z0-9_\u00c0-\u024f\u1e00-\u1eff]+", re.IGNORECASE)
+_INDEX_FORM = re.compile(r"[a-z0-9_]+")
+_KEPT_MARKS = "\u01e0\u01e1"  # Ǡ ǡ: the tokenizer keeps them as they are
+
+
+def _index_form(token: str) -> str | None:
+    """*token* as the index stores it, for plain Latin letters and digits; None otherwise."""
+    if not _LATIN.fullmatch(token) or any(c in _KEPT_MARKS for c in token):
+        return None
+    bare = "".join(c for c in unicodedata.normalize("NFD", token) if not unicodedata.combining(c)).lower()
+    return bare if _INDEX_FORM.fullmatch(bare) else None
+
+
+def _terms_with_prefix(conn: Connection, prefix: str) -> list[str] | None:
+    """The index terms that start with *prefix* (ASCII), or None for more than the cap."""
+    try:
+        conn.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{_VOCAB} USING fts5vocab(main, search, 'instance')"
+        )
+    except sqlcipher.DatabaseError:  # e.g. a connection that may not write even its temp schema
+        return None
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    terms: list[str] = []
+    row = conn.execute(
+        f"SELECT term FROM temp.{_VOCAB} WHERE term >= ? AND term < ? LIMIT 1", (prefix, upper)
+    ).fetchone()
+    while row is not None:
+        if len(terms) == MAX_EXPANDED_TERMS:
+            return None
+        terms.append(row[0])
+        # ">= term + NUL", not "> term": fts5vocab seeks only on ">=" and would otherwise
+        # read every instance of the term just found.
+        row = conn.execute(
+            f"SELECT term FROM temp.{_VOCAB} WHERE term >= ? AND term < ? LIMIT 1", (row[0] + "\x00", upper)
+        ).fetchone()
+    return terms
+
+
+def _match_for_index(conn: Connection, query: str) -> str | None:
+    """``build_match(query)``, with a long last prefix spelled out as an OR of the index terms
+    it covers (same rows, read lazily); None when no term has that prefix (nothing matches)."""
+    phrases, prefix = _phrases(query)
+    if not prefix:
+        return build_match(query)
+    last = _index_form(phrases[-1][-1])
+    if last is None or len(last) <= PREFIX_INDEXED:
+        return build_match(query)
+    terms = _terms_with_prefix(conn, last)
+    if terms is None:
+        return build_match(query)
+    if not terms:
+        return None
+    head = phrases[-1][:-1]
+    parts = [_quote(p) for p in phrases[:-1]]
+    parts.append("(" + " OR ".join(_quote([*head, t]) for t in terms) + ")")
+    return " AND ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -213,10 +295,12 @@ class Hit:
 
 
 def search(conn: Connection, query: str, limit: int = 200) -> list[Hit]:
-    match = build_match(query)
-    if not match:
+    if not build_match(query):
         return []
     with storage_errors():
+        match = _match_for_index(conn, query)
+        if match is None:
+            return []
         # Ranking scores every match, which for a very common word in a big vault (100,000
         # matches) costs ~100 ms. Rank within the RANK_WINDOW most recent matches instead: exact
         # for any query with fewer matches, and recent records first for the common ones.
