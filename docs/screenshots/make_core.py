@@ -17,14 +17,13 @@ os.environ["IMSA_INSECURE_FAST_KDF_FOR_TESTS"] = "1"  # throw-away demo vault on
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from imsa_desktop.__main__ import build_app  # noqa: E402
-from imsa_desktop.ui.workers import Runner  # noqa: E402
+from imsa_desktop.ui.workers import SynchronousPool, use_pool  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 PASS = "correct horse battery staple orbit"
 
 
 def main() -> None:
-    Runner.synchronous = True
     app = build_app()
     from imsa_desktop.services.demo import fill_demo
     from imsa_desktop.ui.main_window import MainWindow
@@ -84,4 +83,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with use_pool(SynchronousPool()):  # every task finishes before its screenshot
+        main()

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
 from imsa_desktop.__main__ import build_app  # noqa: E402
-from imsa_desktop.ui.workers import Runner  # noqa: E402
+from imsa_desktop.ui.workers import SynchronousPool, use_pool  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 
@@ -43,7 +43,6 @@ def settle(app, ms: int = 600) -> None:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    Runner.synchronous = True
     app = build_app()
     from imsa_desktop.services import vault as vault_service
     from imsa_desktop.ui import plugins
@@ -75,4 +74,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with use_pool(SynchronousPool()):  # every task finishes before its screenshot
+        main()

@@ -1,6 +1,9 @@
 """The base of every case tab, and the add / edit / delete tab most of them are.
 
-``CaseTab``: ``load(case_id)`` fills the tab for a case, ``clear()`` empties it.
+``CaseTab``: ``load(case_id)`` fills the tab for a case, ``clear()`` empties it. A tab whose
+read can be slow (a thousand timeline events) reads in a worker on its own connection
+(``read_in_worker``): it is busy meanwhile, and a result that arrives after the tab was
+cleared, given another case, locked or asked again is dropped. ``loaded`` says it shows a case.
 
 ``EditableTab``: a table of one kind of record, an inline banner, and Add / Edit / Delete
 buttons. It owns the banner: every call a tab makes to a service goes through ``attempt``
@@ -13,15 +16,20 @@ save and delete a record, and what to say when one is saved.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QWidget
 
+from imsa_desktop.errors import Cancelled
 from imsa_desktop.ui import editing
 from imsa_desktop.ui.common import Banner, message_for
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import RecordTable
+from imsa_desktop.ui.workers import CancelFlag, run_task
+
+if TYPE_CHECKING:
+    from imsa_desktop.services.ports import AbstractUnitOfWork
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -33,17 +41,88 @@ class CaseTab(QWidget):
 
     title = ""
     dirty_changed = Signal(bool)
+    loaded = Signal(str)  # case id: the tab now shows that case's records
+    busy_changed = Signal(bool)  # a read for the tab is under way in a worker
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.case_id: str | None = None
+        self._reading: CancelFlag | None = None
+        self._showing: str | None = None  # the case whose records the tab shows
 
     def load(self, case_id: str) -> None:
         self.case_id = case_id
 
     def clear(self) -> None:
         self.case_id = None
+        self._showing = None
+        self._stop_reading()
+
+    # ---- reading in a worker -----------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self._reading is not None
+
+    def read_in_worker(self, read: Callable[[AbstractUnitOfWork], V], show: Callable[[V], None]) -> None:
+        """Run *read(uow)* in a worker for the tab's case, then *show(result)* here. Until then
+        the tab is busy, and disabled if it shows another case (nothing is typed into a form
+        about to be filled). A newer read, ``clear()`` or a lock drops the result."""
+        case_id = self.case_id
+        if case_id is None:
+            return
+        self._stop_reading()
+        flag = self._reading = CancelFlag()
+        if self._showing != case_id:
+            self.setEnabled(False)
+        self.busy_changed.emit(True)
+
+        def done(value: V) -> None:
+            if flag is not self._reading or self.case_id != case_id or not self.session.is_open:
+                return  # a stale answer: another case, a newer read or a lock came first
+            self._end_reading()
+            self._showing = case_id
+            show(value)
+            self.loaded.emit(case_id)
+
+        def failed(exc: BaseException) -> None:
+            if flag is not self._reading:
+                return
+            self._end_reading()
+            if not isinstance(exc, Cancelled):
+                banner = getattr(self, "banner", None)
+                if isinstance(banner, Banner):
+                    banner.error(message_for(exc))
+
+        run_task(self, read, done, failed, session=self.session, cancel=flag)
+
+    def shown(self, case_id: str) -> None:
+        """A tab that fills itself at once (no worker) says so here."""
+        self._showing = case_id
+        self.loaded.emit(case_id)
+
+    def when_loaded(self, fn: Callable[[], None]) -> None:
+        """Run *fn* now, or once the read under way has been shown (e.g. restoring a draft
+        over the form, which the read would otherwise overwrite)."""
+        if not self.busy:
+            fn()
+            return
+
+        def once(_case_id: str) -> None:
+            self.loaded.disconnect(once)
+            fn()
+
+        self.loaded.connect(once)
+
+    def _end_reading(self) -> None:
+        self._reading = None
+        self.setEnabled(True)
+        self.busy_changed.emit(False)
+
+    def _stop_reading(self) -> None:
+        if self._reading is not None:
+            self._reading.set()
+            self._end_reading()
 
     # A tab with a ``banner`` reports failures there in one sentence:
     def attempt(self, action: Callable[[], Any]) -> bool:
@@ -107,8 +186,17 @@ class EditableTab(CaseTab, Generic[T]):
         self._dialog_record_id: str | None = None
 
     # ---- for subclasses -------------------------------------------------------------------
-    def rows(self, case_id: str) -> Sequence[T]:
+    def read(self, case_id: str) -> Callable[[AbstractUnitOfWork], Any]:
+        """Here, on the GUI thread (where widget state such as a filter is read): the read of
+        *case_id*'s rows, to run in a worker. Its result goes to ``show_rows``."""
         raise NotImplementedError
+
+    def show_rows(self, data: Any) -> None:
+        self.table.set_rows(data)
+
+    def rows(self, case_id: str) -> Sequence[T]:
+        """The rows, read here and now (restoring a draft)."""
+        return list(self.read(case_id)(self.session.uow()))
 
     def make_dialog(self, record: Any) -> QDialog:
         raise NotImplementedError
@@ -157,9 +245,9 @@ class EditableTab(CaseTab, Generic[T]):
     # ---- behaviour --------------------------------------------------------------------------
     def load(self, case_id: str) -> None:
         super().load(case_id)
-        rows = self.fetch(lambda: self.rows(case_id))
-        if rows is not None:
-            self.table.set_rows(rows)
+        read = self.fetch(lambda: self.read(case_id))
+        if read is not None:
+            self.read_in_worker(read, self.show_rows)
 
     def reload(self) -> None:
         if self.case_id:
@@ -222,6 +310,9 @@ class EditableTab(CaseTab, Generic[T]):
 
     def restore_draft(self, draft: dict[str, Any]) -> None:
         """Open the dialog again on the same record, holding what was typed before the lock."""
+        self.when_loaded(lambda: self._restore_draft(draft))
+
+    def _restore_draft(self, draft: dict[str, Any]) -> None:
         if self.case_id is None:
             return
         record_id = draft.get("record_id")

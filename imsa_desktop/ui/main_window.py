@@ -299,15 +299,16 @@ class MainWindow(QMainWindow):
             return
         if self.workspace is None or self.workspace.case_view.case_id is None:
             return
-        for tab in self.workspace.case_view.tab_list:
-            print_document = getattr(tab, "print_document", None)
-            if callable(print_document):
-                if tab.case_id != self.workspace.case_view.case_id:
-                    tab.load(self.workspace.case_view.case_id)
-                from imsa_desktop.services.documents import SUMMARY
+        view = self.workspace.case_view
+        index = view.tab_list.index_where("print_document")  # found without building every tab
+        if index < 0:
+            return
+        tab = view.tab_list[index]
+        if tab.case_id != view.case_id:
+            tab.load(view.case_id)
+        from imsa_desktop.services.documents import SUMMARY
 
-                print_document(SUMMARY)
-                return
+        tab.when_loaded(lambda: tab.print_document(SUMMARY))  # type: ignore[attr-defined]
 
     # ---- pages ----------------------------------------------------------------------------
     def _set_unlocked_chrome(self, on: bool) -> None:
@@ -523,7 +524,7 @@ class MainWindow(QMainWindow):
                 letters += bool(save_draft())
         if self.workspace is not None:
             view = self.workspace.case_view
-            for i, tab in enumerate(view.tab_list):
+            for i, tab in view.tab_list.built():  # a tab never built holds no edit
                 editor = editing.as_editor(tab)
                 draft = getattr(tab, "draft", None)
                 if editor is None or not callable(draft) or tab.case_id is None:

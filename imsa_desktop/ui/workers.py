@@ -7,13 +7,14 @@ never called.
 - With ``session=``, the task is ``fn(uow)``: a unit of work over the worker's OWN connection
   (opened here, on the GUI thread, and closed when the task ends; ``bootstrap``). With
   ``progress=`` it is ``fn(uow, report)``; ``report(percent, text)`` reaches ``progress`` on
-  the GUI thread.
+  the GUI thread. Its result is dropped if the vault was locked (or locked and unlocked
+  again) before it arrived: what was read before a lock is never shown after it.
 - ``cancel``: a ``CancelFlag`` the worker may check; a task that ends after it was set is
-  reported as ``errors.Cancelled`` to ``on_error``, never as done.
+  reported as ``errors.Cancelled`` to ``on_error``, never as done, and one set while the task
+  still waits for a thread does not run at all (a search typed over, a case opened over).
 - ``on_error`` defaults to the context's banner (one sentence, ``message_for``).
 - The pool is injected: ``pool=`` per call, or ``use_pool(pool)`` around a block; tests pass
-  a ``SynchronousPool`` (Picard's FakeThreadPool). ``Runner.synchronous`` is the old global
-  flag, still honoured for tests not moved yet.
+  a ``SynchronousPool`` (Picard's FakeThreadPool); there is no global switch.
 """
 
 from __future__ import annotations
@@ -50,8 +51,6 @@ _pool: Pool | None = None
 
 
 def default_pool() -> Pool:
-    if Runner.synchronous:
-        return SynchronousPool()
     return _pool if _pool is not None else QThreadPool.globalInstance()
 
 
@@ -107,7 +106,6 @@ class _Task(QRunnable):
 
 
 class Runner:
-    synchronous = False  # the old global switch (tests): prefer use_pool(SynchronousPool())
     _live: set[TaskSignals] = set()
 
     @classmethod
@@ -163,6 +161,18 @@ def _banner_error(context: QObject) -> Callable[[BaseException], None]:
     return report
 
 
+def _unless_cancelled(fn: Callable[..., R], cancel: CancelFlag) -> Callable[..., R]:
+    """*fn*, which does nothing (raises ``Cancelled``) when cancelled while it waited for a
+    thread. Inside the unit-of-work runner, so the worker's connection is still closed."""
+
+    def guarded(*args: Any) -> R:
+        if cancel():
+            raise Cancelled()
+        return fn(*args)
+
+    return guarded
+
+
 @overload
 def run_task(
     context: QObject,
@@ -205,6 +215,8 @@ def run_task(
     """Run *fn* off the GUI thread; *on_done(result)* or *on_error(exc)* back on it."""
     failed = on_error or _banner_error(context)
     report = progress or on_progress
+    if cancel is not None:
+        fn = _unless_cancelled(fn, cancel)
     if session is None:
         Runner.run(context, fn, on_done, failed, report, cancel=cancel, pool=pool)
         return
@@ -215,6 +227,13 @@ def run_task(
     except Exception as e:
         failed(e)
         return
+    vault = session.vault
+    given_done = on_done
+
+    def on_done(result: Any) -> None:  # an answer read before a lock is not shown after it
+        if session.vault is vault and session.is_open:
+            given_done(result)
+
     if report is None:
         Runner.run(context, lambda: runner(fn), on_done, failed, cancel=cancel, pool=pool)
     else:

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from imsa_desktop.ui.workers import Runner
+from imsa_desktop.ui.workers import SynchronousPool, use_pool
 
 
 @pytest.fixture(autouse=True)
 def synchronous_workers() -> Iterator[None]:
-    Runner.synchronous = True
-    yield
-    Runner.synchronous = False
+    """Every task runs at once on the test's thread (the pool is injected, as Picard's
+    FakeThreadPool); a test that needs real threads says so with ``use_pool``."""
+    with use_pool(SynchronousPool()):
+        yield
 
 
 @pytest.fixture

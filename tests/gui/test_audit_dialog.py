@@ -11,7 +11,6 @@ from imsa_desktop.services import cases as case_service
 from imsa_desktop.services.demo import fill_demo
 from imsa_desktop.ui.dialogs.audit_dialog import AuditDialog
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.workers import Runner
 
 
 def _rows(d: AuditDialog) -> list[tuple[str, ...]]:
@@ -20,7 +19,6 @@ def _rows(d: AuditDialog) -> list[tuple[str, ...]]:
 
 
 def test_filters(qtbot, vault, vault_path, clock, tmp_path) -> None:
-    Runner.synchronous = True
     ids = fill_demo(vault.unit_of_work, clock=clock)
     clock.advance(days=3)
     case_service.show_case(vault.unit_of_work(), ids[0])

@@ -14,7 +14,6 @@ from imsa_desktop.errors import Cancelled
 from imsa_desktop.services import backup as backup_service
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.workers import Runner
 
 PASS = "a backup passphrase for Thornbury, fictional"
 
@@ -23,7 +22,6 @@ PASS = "a backup passphrase for Thornbury, fictional"
 def dash(qtbot, vault, vault_path, clock):  # type: ignore[no-untyped-def]
     from imsa_desktop.ui.features.dashboard import TodayDashboard
 
-    Runner.synchronous = True
     case_service.add_case(vault.unit_of_work(), {"survivor": {"full_name": "Nguyễn Thị Hồng"}}, clock=clock)
     session = Session(vault_path, clock=clock)
     session.attach(vault)

@@ -16,7 +16,6 @@ from imsa_desktop.services import identity as identity_service
 from imsa_desktop.store.vault import Vault
 from imsa_desktop.ui.features import bundles as feature
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.workers import Runner
 from tests.conftest import PASSPHRASE
 from tests.helpers import case_doc
 
@@ -28,7 +27,6 @@ PHRASE = "lantern meadow quartz seventeen harbour"
 
 @pytest.fixture
 def setup(vault, vault_path, clock, tmp_path, qtbot):  # type: ignore[no-untyped-def]
-    Runner.synchronous = True
     session = Session(vault_path, clock=clock)
     session.attach(vault)
     scope = ["case", "attachments", "safeguarding", "contact_details"]
@@ -42,7 +40,6 @@ def setup(vault, vault_path, clock, tmp_path, qtbot):  # type: ignore[no-untyped
     identity_service.add_contact(vault.unit_of_work(), "Paweł Wiśniewski", card)
     yield session, cid, other, tmp_path
     other.close()
-    Runner.synchronous = False
 
 
 def test_export_wizard_shares_to_a_contact_with_consent_shown(setup, qtbot) -> None:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QSystemTrayIcon
 from imsa_desktop.domain.model import AppointmentKind, CaseStatus
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.workers import Runner
 
 TODAY = date(2025, 2, 1)  # conftest FIXED_NOW is 1 February 2025 09:30 UTC (GMT)
 
@@ -20,7 +19,6 @@ def setup(qtbot, vault, vault_path, clock):  # type: ignore[no-untyped-def]
     from imsa_desktop.ui.features.appointments import AppointmentsTab
     from imsa_desktop.ui.features.dashboard import TodayDashboard
 
-    Runner.synchronous = True
     a = case_service.add_case(
         vault.unit_of_work(),
         {"survivor": {"full_name": "Arbër Hoxha"}, "referral": {"date": "2025-01-02"}},

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QDialogButtonBox
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import deadlines as deadline_service
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.workers import Runner
 
 TODAY = date(2025, 2, 1)
 
@@ -19,7 +18,6 @@ TODAY = date(2025, 2, 1)
 def tab(qtbot, vault, vault_path, clock):  # type: ignore[no-untyped-def]
     from imsa_desktop.ui.features.deadlines import DeadlinesTab
 
-    Runner.synchronous = True
     cid = case_service.add_case(
         vault.unit_of_work(),
         {

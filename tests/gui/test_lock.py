@@ -19,7 +19,6 @@ from imsa_desktop.services import cases as case_service
 from imsa_desktop.services.demo import fill_demo
 from imsa_desktop.ui.main_window import MainWindow
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.workers import Runner
 
 SEEDED = ["Nguyễn", "Hoxha", "ሰላም", "Wiśniewski", "Коваленко", "Popescu", "فاطمة"]
 
@@ -79,7 +78,6 @@ def leaked(text: str) -> list[str]:
 
 
 def _unlocked_window(qtbot, vault, vault_path, clock) -> tuple[MainWindow, FakeIdleClock, str]:
-    Runner.synchronous = True
     ids = fill_demo(vault.unit_of_work, clock=clock)
     session = Session(vault_path, clock=clock)
     session.attach(vault)

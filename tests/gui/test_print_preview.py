@@ -114,10 +114,11 @@ def test_a_slow_named_render_never_replaces_the_pseudonymous_one(qtbot, tmp_path
     dropped, and what is saved and audited is the pseudonymous one."""
     import threading
 
+    from PySide6.QtCore import QThreadPool
     from reportlab.pdfgen import canvas
 
     from imsa_desktop.ui.dialogs.print_preview_dialog import PrintPreviewDialog
-    from imsa_desktop.ui.workers import Runner
+    from imsa_desktop.ui.workers import use_pool
 
     def pdf(text: str) -> bytes:
         buf = io.BytesIO()
@@ -134,8 +135,7 @@ def test_a_slow_named_render_never_replaces_the_pseudonymous_one(qtbot, tmp_path
         return pdf("case K7Q-4MX" if pseudonymous else "Nguyen Thi Hong")
 
     audited: list[tuple[str, bool]] = []
-    Runner.synchronous = False
-    try:
+    with use_pool(QThreadPool.globalInstance()):  # real threads: the late render must be dropped
         dialog = PrintPreviewDialog(
             "Case chronology", render, None, on_output=lambda action, pseudo: audited.append((action, pseudo))
         )
@@ -144,8 +144,6 @@ def test_a_slow_named_render_never_replaces_the_pseudonymous_one(qtbot, tmp_path
         qtbot.waitUntil(lambda: dialog.state == "ready", timeout=5000)
         release.set()
         qtbot.wait(300)  # the named render finishes now, late
-    finally:
-        Runner.synchronous = True
     out = tmp_path / "chronology.pdf"
     dialog.save_to(out)
     text = pypdf.PdfReader(out).pages[0].extract_text()

@@ -11,13 +11,11 @@ from PySide6.QtWidgets import QDialogButtonBox
 from imsa_desktop.domain.model import EventKind
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.workers import Runner
 
 
 def test_add_event_filter_and_zoom(qtbot, vault, vault_path, clock) -> None:  # type: ignore[no-untyped-def]
     from imsa_desktop.ui.features.timeline import TimelineTab
 
-    Runner.synchronous = True
     cid = case_service.add_case(
         vault.unit_of_work(),
         {

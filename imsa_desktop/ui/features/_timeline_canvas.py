@@ -66,12 +66,22 @@ class TimelineCanvas(QGraphicsView):
         self.bold = QFont(self.font_)
         self.bold.setBold(True)
         self.items_by_id: dict[str, object] = {}
+        self._stale = False
 
     # ---- data and zoom -----------------------------------------------------------------
-    def set_entries(self, entries: list[TimelineEntry], today: date) -> None:
+    def set_entries(self, entries: list[TimelineEntry], today: date, draw: bool = True) -> None:
+        """The entries to draw; with ``draw=False`` (the picture is not on screen) they are
+        drawn by ``draw_if_stale`` when it is shown."""
         self.entries = list(entries)
         self.today = today
-        self.rebuild()
+        self._stale = not draw
+        if draw:
+            self.rebuild()
+
+    def draw_if_stale(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.rebuild()
 
     def fit(self) -> None:
         """Choose a zoom that shows the whole chronology in the view's width."""
@@ -116,6 +126,7 @@ class TimelineCanvas(QGraphicsView):
         return LEFT + (d - self.origin).days * self.px_per_day
 
     def rebuild(self) -> None:
+        self._stale = False
         scene = self.scene()
         scene.clear()
         self.items_by_id = {}

@@ -7,8 +7,9 @@ kind of appointment and its time (someone may be looking at the screen).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -44,6 +45,9 @@ from imsa_desktop.ui.forms import DateField, EnumCombo, add_row
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
 from imsa_desktop.ui.widgets import Dialog, SessionDialog, named_buttons
+
+if TYPE_CHECKING:
+    from imsa_desktop.services.ports import AbstractUnitOfWork
 
 CHECK_EVERY_MS = 60_000
 
@@ -290,8 +294,8 @@ class AppointmentsTab(EditableTab[Appointment]):
         )
         self.ics_button.clicked.connect(self.export_ics)
 
-    def rows(self, case_id: str) -> list[Appointment]:
-        return appointment_service.for_case(self.session.uow(), case_id)
+    def read(self, case_id: str) -> Callable[[AbstractUnitOfWork], list[Appointment]]:
+        return lambda uow: appointment_service.for_case(uow, case_id)
 
     def make_dialog(self, record: Appointment | None) -> AppointmentDialog:
         assert self.case_id is not None

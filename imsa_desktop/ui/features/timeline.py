@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -39,6 +40,11 @@ from imsa_desktop.ui.tables import Column, RecordTable
 from imsa_desktop.ui.widgets import Dialog, add_check_item, checked_data, named_buttons
 
 FLAGS = {"key": "Key fact", "disputed": "Disputed", "material": "Material"}  # TimelineEvent fields
+
+if TYPE_CHECKING:
+    from imsa_desktop.services.ports import AbstractUnitOfWork
+
+_Chronology = tuple[list[TimelineEntry], dict[str, str]]  # the entries, evidence titles by id
 GREY = "#57606a"
 DISPUTED = "#8a1f11"
 DATE_HELP = (
@@ -223,7 +229,9 @@ class TimelineTab(EditableTab[TimelineEntry]):
         for b in (self.zoom_in_button, self.zoom_out_button, self.fit_button):
             b.setVisible(index == 1)
         if index == 1 and self.table.rowCount():
-            self.canvas.fit()
+            self.canvas.fit()  # draws it
+        elif index == 1:
+            self.canvas.draw_if_stale()
 
     def _case_changed(self, case_id: str) -> None:
         if case_id == self.case_id and self.session.is_open:
@@ -266,23 +274,26 @@ class TimelineTab(EditableTab[TimelineEntry]):
             col("Evidence", lambda e: ", ".join(self._evidence.get(x, "?") for x in e.evidence_ids)),
         ]
 
-    def rows(self, case_id: str) -> list[TimelineEntry]:
-        kind = self.kind_filter.currentData()
-        entries = timeline_service.chronology(
-            self.session.uow(),
-            case_id,
-            self.session.today(),
-            kinds=[kind] if kind is not None else None,
-            include_derived=self.derived.isChecked(),
-        )
-        self._evidence = {
-            e.id: e.title for e in timeline_service.evidence_choices(self.session.uow(), case_id)
-        }
-        return entries
+    def read(self, case_id: str) -> Callable[[AbstractUnitOfWork], _Chronology]:
+        kind = self.kind_filter.currentData()  # the filters are read here, on the GUI thread
+        kinds = [kind] if kind is not None else None
+        derived, today = self.derived.isChecked(), self.session.today()
 
-    def load(self, case_id: str) -> None:
-        super().load(case_id)
-        self.canvas.set_entries(self.table.records.rows, self.session.today())
+        def read(uow: AbstractUnitOfWork) -> _Chronology:
+            entries = timeline_service.chronology(uow, case_id, today, kinds=kinds, include_derived=derived)
+            evidence = {e.id: e.title for e in timeline_service.evidence_choices(uow, case_id)}
+            return entries, evidence
+
+        return read
+
+    def rows(self, case_id: str) -> list[TimelineEntry]:
+        return self.read(case_id)(self.session.uow())[0]
+
+    def show_rows(self, data: _Chronology) -> None:
+        entries, self._evidence = data
+        self.table.set_rows(entries)
+        # The picture is drawn when it is shown (drawing 1,000 events costs far more than the table).
+        self.canvas.set_entries(entries, self.session.today(), draw=self.stack.currentIndex() == 1)
 
     def _select_id(self, entry_id: str) -> None:
         self.table.select_first(lambda e: e.id == entry_id)

@@ -1,4 +1,9 @@
-"""The case list as a Qt model, with a proxy for status/stage/text filtering."""
+"""The case list as a Qt model, with a proxy for status/stage/text filtering.
+
+The model holds every case summary but hands the view ``batch`` rows at a time
+(``canFetchMore``/``fetchMore``: the view asks for more as it is scrolled), so the first rows of
+a caseload of 10,000 are painted at once. A filter, or a case asked for by id, fetches the rest
+first, so every case stays reachable by scrolling, filtering and search."""
 
 from __future__ import annotations
 
@@ -19,13 +24,16 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 class CaseListModel(QAbstractTableModel):
     """Case summaries, sorted here with a Python key (a proxy sorting through data() made
-    tens of thousands of calls for a few thousand cases). Display strings are computed once
-    per reload, so painting asks only for the visible rows and pays a list lookup."""
+    tens of thousands of calls for a few thousand cases). Display strings are computed once,
+    when a row is first handed to the view, so painting pays a list lookup."""
+
+    batch = 200  # rows handed to the view at a time
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[CaseSummary] = []
-        self._display: list[tuple[str, ...]] = []
+        self._rows: list[CaseSummary] = []  # every case, sorted
+        self._display: list[tuple[str, ...] | None] = []  # None: not shown yet
+        self._shown = 0  # rows the view has been given (the first ones)
         self._sort: tuple[int, Qt.SortOrder] = (6, Qt.SortOrder.DescendingOrder)
 
     def set_rows(self, rows: list[CaseSummary]) -> None:
@@ -33,11 +41,39 @@ class CaseListModel(QAbstractTableModel):
         self._rows = sorted(
             rows, key=_SORT_KEYS[self._sort[0]], reverse=self._sort[1] == Qt.SortOrder.DescendingOrder
         )
-        self._display = [_display(r) for r in self._rows]
+        self._display = [None] * len(self._rows)
+        self._shown = min(self.batch, len(self._rows))
         self.endResetModel()
 
     def clear(self) -> None:
         self.set_rows([])
+
+    # ---- handed over in batches ----------------------------------------------------------
+    def total(self) -> int:
+        """Every case in the list, shown yet or not."""
+        return len(self._rows)
+
+    def all_fetched(self) -> bool:
+        return self._shown == len(self._rows)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and self._shown < len(self._rows)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
+        if not parent.isValid():
+            self.fetch_to(self._shown + self.batch - 1)
+
+    def fetch_to(self, row: int) -> None:
+        """Hand the view every row up to *row* (at once, one insertion)."""
+        last = min(row, len(self._rows) - 1)
+        if last < self._shown:
+            return
+        self.beginInsertRows(QModelIndex(), self._shown, last)
+        self._shown = last + 1
+        self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        self.fetch_to(len(self._rows) - 1)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
@@ -54,13 +90,14 @@ class CaseListModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def row_of(self, case_id: str) -> int:
+        """The case's row among all of them (it may not have been handed over yet: ``fetch_to``)."""
         return next((i for i, r in enumerate(self._rows) if r.id == case_id), -1)
 
     def summary(self, row: int) -> CaseSummary:
         return self._rows[row]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._shown
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -77,7 +114,10 @@ class CaseListModel(QAbstractTableModel):
             return None
         row, col = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display[row][col]
+            shown = self._display[row]
+            if shown is None:
+                shown = self._display[row] = _display(self._rows[row])
+            return shown[col]
         if role == CASE_ID_ROLE:
             return self._rows[row].id
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:

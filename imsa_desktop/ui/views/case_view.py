@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -41,8 +41,8 @@ from imsa_desktop.domain.model import (
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.ui import editing
-from imsa_desktop.ui.case_tab import CaseTab, EditableTab, attempt, fetch
-from imsa_desktop.ui.common import Banner, message_for, scrolling
+from imsa_desktop.ui.case_tab import CaseTab, EditableTab, attempt
+from imsa_desktop.ui.common import Banner, busy_bar, message_for, scrolling
 from imsa_desktop.ui.dialogs.decision_dialog import DecisionDialog
 from imsa_desktop.ui.features._evidence_chips import ChipGroup
 from imsa_desktop.ui.forms import (
@@ -61,6 +61,9 @@ from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
 from imsa_desktop.ui.widgets import named_buttons
 from imsa_desktop.ui.workers import run_task
+
+if TYPE_CHECKING:
+    from imsa_desktop.services.ports import AbstractUnitOfWork
 
 # Other modules (deadlines, timeline, appointments, evidence, letters) append factories here.
 TabFactory = Callable[[Session], CaseTab]
@@ -201,10 +204,13 @@ class ProfileTab(CaseTab):
         self.save_button.clicked.connect(self.save)
         self._saved_state: editing.FormState = []
         self._dirty = False
+        self._filling = False  # the form is being filled from the vault: no edit to check
         editing.watch_changes(inner, self._edited)
 
     # ---- unsaved changes (ui/editing.py) --------------------------------------------------
     def _edited(self) -> None:
+        if self._filling:
+            return
         dirty = self.has_unsaved_changes()
         if dirty != self._dirty:
             self._dirty = dirty
@@ -232,13 +238,23 @@ class ProfileTab(CaseTab):
     def restore_draft(self, draft: dict[str, Any]) -> None:
         form = draft.get("form")
         if isinstance(form, list):
-            editing.restore_form_state(self, form)
+            self.when_loaded(lambda: editing.restore_form_state(self, form))
 
     def load(self, case_id: str) -> None:
+        """Read the case in a worker (opening it is audited there, on its own connection)."""
         super().load(case_id)
-        case = self.fetch(lambda: case_service.get_case(self.session.uow(), case_id))
-        if case is None:
-            return
+        self.read_in_worker(lambda uow: case_service.get_case(uow, case_id), self._fill)
+
+    def _fill(self, case: Case) -> None:
+        self._filling = True
+        try:
+            self._fill_fields(case)
+        finally:
+            self._filling = False
+        self.banner.clear_message()
+        self._mark_saved()
+
+    def _fill_fields(self, case: Case) -> None:
         self._case = case
         fill_fields(self.survivor_fields, case.survivor)
         fill_fields(self.referral_fields, case.referral)
@@ -247,8 +263,6 @@ class ProfileTab(CaseTab):
         self._other_types = [t for t in case.exploitation_types if t not in EXPLOITATION_TYPES]
         self.status.set_value(case.status)
         self.status_reason.setText(case.status_reason)
-        self.banner.clear_message()
-        self._mark_saved()
 
     def edited_case(self) -> Case:
         if self._case is None:
@@ -364,10 +378,14 @@ class ProfileTab(CaseTab):
     def clear(self) -> None:
         super().clear()
         self._case = None
-        for w in self.findChildren(QLineEdit):
-            w.clear()
-        for t in self.findChildren(QPlainTextEdit):
-            t.clear()
+        self._filling = True
+        try:
+            for w in self.findChildren(QLineEdit):
+                w.clear()
+            for t in self.findChildren(QPlainTextEdit):
+                t.clear()
+        finally:
+            self._filling = False
         self._mark_saved()
 
 
@@ -397,8 +415,8 @@ class DecisionsTab(EditableTab[Decision]):
         lay.addWidget(self.table, 1)
         lay.addLayout(self.footer("Add decision…", ("addDecision", None, None)))
 
-    def rows(self, case_id: str) -> list[Decision]:
-        return case_service.load_case(self.session.uow(), case_id).decisions_sorted()
+    def read(self, case_id: str) -> Callable[[AbstractUnitOfWork], list[Decision]]:
+        return lambda uow: case_service.load_case(uow, case_id).decisions_sorted()
 
     def make_dialog(self, record: Decision | None) -> DecisionDialog:
         dialog = DecisionDialog(record, self)
@@ -546,9 +564,11 @@ class ConsentTab(CaseTab):
 
     def load(self, case_id: str) -> None:
         super().load(case_id)
-        case = fetch(self.banner, lambda: case_service.load_case(self.session.uow(), case_id))
-        if case is not None:
-            self.table.set_rows(sorted(case.consents, key=lambda c: (c.date, c.created_at)))
+
+        def read(uow: AbstractUnitOfWork) -> list[ConsentRecord]:
+            return sorted(case_service.load_case(uow, case_id).consents, key=lambda c: (c.date, c.created_at))
+
+        self.read_in_worker(read, self.table.set_rows)
 
     def add(self) -> None:
         if self.case_id is None:
@@ -591,10 +611,51 @@ class ConsentTab(CaseTab):
         self._form.discard()
 
 
+class CaseTabs(Sequence[CaseTab]):
+    """The case's tabs, in order; each is built the first time it is asked for (its page is
+    shown, or code uses it), so the workspace does not build the heavy tabs (Timeline,
+    Evidence, Letters, ...) before anyone looks at them. ``built()`` lists those that exist."""
+
+    def __init__(self, view: CaseView, factories: Sequence[TabFactory]) -> None:
+        self._view = view
+        self._factories = list(factories)
+        self._tabs: list[CaseTab | None] = [None] * len(self._factories)
+
+    def __len__(self) -> int:
+        return len(self._factories)
+
+    @overload
+    def __getitem__(self, index: int) -> CaseTab: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[CaseTab]: ...
+
+    def __getitem__(self, index: int | slice) -> CaseTab | list[CaseTab]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        i = range(len(self))[index]  # IndexError past the end, as a list
+        tab = self._tabs[i]
+        if tab is None:
+            tab = self._tabs[i] = self._view._build_tab(i, self._factories[i])
+        return tab
+
+    def built(self) -> list[tuple[int, CaseTab]]:
+        return [(i, t) for i, t in enumerate(self._tabs) if t is not None]
+
+    def title(self, index: int) -> str:
+        return str(getattr(self._factories[index], "title", ""))
+
+    def index_where(self, has: str) -> int:
+        """The first tab whose kind has the attribute *has* (without building any), or -1."""
+        return next((i for i, f in enumerate(self._factories) if hasattr(f, has)), -1)
+
+
 class CaseView(QWidget):
-    """Header plus tabs for one case."""
+    """Header plus tabs for one case. A tab is built when first shown and filled for the case
+    when shown (in a worker where its read is slow); the busy bar shows while it is read."""
 
     unsaved_changed = Signal(bool)  # some tab holds unsaved changes
+    tab_loaded = Signal(int)  # the tab at this index now shows the open case
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -618,64 +679,110 @@ class CaseView(QWidget):
         lay.addLayout(head)
         self.banner = Banner()  # a tab or the header that could not be loaded says so here
         lay.addWidget(self.banner)
+        self.busy = busy_bar()
+        self.busy.setObjectName("caseBusy")
+        self.busy.setAccessibleName("Loading the case")
+        keep = self.busy.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)  # the tabs do not jump when it shows
+        self.busy.setSizePolicy(keep)
+        lay.addWidget(self.busy)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("caseTabs")
-        self.tab_list: list[CaseTab] = [ProfileTab(session), DecisionsTab(session), ConsentTab(session)]
-        self.tab_list[1:1] = [factory(session) for factory in EXTRA_TABS]
-        for tab in self.tab_list:
+        factories: list[TabFactory] = [ProfileTab, DecisionsTab, ConsentTab]
+        factories[1:1] = EXTRA_TABS
+        self.tab_list = CaseTabs(self, factories)
+        for i in range(len(factories)):
             # Each tab scrolls when it cannot fit (text at 200 %, a small screen) instead of
             # widening the window past the screen. ``tab_list[i]`` is the tab; the page is
-            # its scroll area.
+            # its scroll area, empty until the tab is first shown.
+            title = self.tab_list.title(i)
             page = QScrollArea()
-            page.setObjectName(f"tabPage{tab.title}")
+            page.setObjectName(f"tabPage{title}")
             page.setWidgetResizable(True)
             page.setFrameShape(QScrollArea.Shape.NoFrame)
-            page.setWidget(tab)
-            self.tabs.addTab(page, tab.title)
+            self.tabs.addTab(page, title)
         lay.addWidget(self.tabs, 1)
-        self._loaded = set()
+        self._loaded: set[int] = set()  # tabs asked to show the open case
+        self._ready: set[int] = set()  # tabs that show it
         self.tabs.currentChanged.connect(self._load_tab)
-        for tab in self.tab_list:
-            tab.dirty_changed.connect(lambda _dirty: self.unsaved_changed.emit(bool(self.unsaved_editors())))
         session.case_changed.connect(self._refresh_header)
+        self.tab_list[self.tabs.currentIndex()]  # the first page is built now (it shows first)
+
+    def _build_tab(self, index: int, factory: TabFactory) -> CaseTab:
+        tab = factory(self.session)
+        page = self.tabs.widget(index)
+        assert isinstance(page, QScrollArea)
+        page.setWidget(tab)
+        tab.dirty_changed.connect(lambda _dirty: self.unsaved_changed.emit(bool(self.unsaved_editors())))
+        tab.loaded.connect(lambda case_id, i=index: self._tab_ready(i, case_id))
+        tab.busy_changed.connect(lambda _busy: self._show_busy())
+        return tab
 
     def load(self, case_id: str) -> None:
-        """Show a case. Only the visible tab is filled now; the others when first shown
-        (opening a case with a thousand events must not stall the window)."""
+        """Show a case. Only the visible tab is filled now (in a worker); the others when first
+        shown (opening a case with a thousand events must not stall the window)."""
         self.banner.clear_message()
         if case_id != self.case_id:
-            for tab in self.tab_list:
+            for _i, tab in self.tab_list.built():
                 if tab.case_id is not None:
                     tab.clear()
         self.case_id = case_id
-        self._loaded: set[int] = set()
+        self._loaded = set()
+        self._ready = set()
         self._refresh_header(case_id)
         self._load_tab(self.tabs.currentIndex())
 
+    def is_loaded(self, index: int) -> bool:
+        """The tab at *index* shows the open case (its read, if any, has been shown)."""
+        return index in self._ready
+
     def _load_tab(self, index: int) -> None:
-        if self.case_id is None or not 0 <= index < len(self.tab_list) or index in self._loaded:
+        if not 0 <= index < len(self.tab_list):
+            return
+        tab = self.tab_list[index]  # built on its first show
+        if self.case_id is None or index in self._loaded:
+            self._show_busy()
             return
         self._loaded.add(index)
         case_id = self.case_id
         # one tab failing must not blank the others
-        attempt(self.banner, lambda: self.tab_list[index].load(case_id))
+        attempt(self.banner, lambda: tab.load(case_id))
+        if not tab.busy and tab.case_id == case_id:  # filled at once (no worker)
+            self._tab_ready(index, case_id)
+        self._show_busy()
+
+    def _tab_ready(self, index: int, case_id: str) -> None:
+        if case_id == self.case_id and index not in self._ready:
+            self._ready.add(index)
+            self.tab_loaded.emit(index)
+        self._show_busy()
+
+    def _show_busy(self) -> None:
+        built = dict(self.tab_list.built())
+        current = built.get(self.tabs.currentIndex())
+        self.busy.setVisible(current is not None and current.busy)
 
     def unsaved_editors(self) -> list[editing.Editor]:
         """The tabs holding unsaved changes for the open case."""
         found = []
-        for tab in self.tab_list:
+        for _i, tab in self.tab_list.built():
             editor = editing.as_editor(tab)
             if editor is not None and tab.case_id is not None and editor.has_unsaved_changes():
                 found.append(editor)
         return found
 
     def focus_first_field(self) -> None:
-        """After creating a case: the keyboard goes to the first field of its profile."""
+        """After creating a case: the keyboard goes to the first field of its profile (once
+        the profile has been read)."""
         self.tabs.setCurrentIndex(0)
         profile = self.tab_list[0]
         if isinstance(profile, ProfileTab):
-            profile.full_name.setFocus(Qt.FocusReason.OtherFocusReason)
-            profile.full_name.selectAll()
+
+            def focus() -> None:
+                profile.full_name.setFocus(Qt.FocusReason.OtherFocusReason)
+                profile.full_name.selectAll()
+
+            profile.when_loaded(focus)
 
     def _refresh_header(self, case_id: str) -> None:
         """The header is read in a worker on its own connection (``run_task``)."""
@@ -698,5 +805,6 @@ class CaseView(QWidget):
         self.title.clear()
         self.badge.clear()
         self.code.clear()
-        for tab in self.tab_list:
+        for _i, tab in self.tab_list.built():
             tab.clear()
+        self._show_busy()

@@ -20,14 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imsa_desktop.domain.model import CaseStatus, Stage
+from imsa_desktop.domain.model import CaseStatus, CaseSummary, Stage
+from imsa_desktop.errors import Cancelled
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.ui.case_tab import attempt, fetch
-from imsa_desktop.ui.common import Banner, heading, hint
+from imsa_desktop.ui.common import Banner, heading, hint, message_for
 from imsa_desktop.ui.forms import EnumCombo
 from imsa_desktop.ui.models.case_list_model import CASE_ID_ROLE, CaseFilterProxy, CaseListModel
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.case_view import CaseView
+from imsa_desktop.ui.workers import CancelFlag, run_task
 
 
 class HomePage(QWidget):
@@ -69,6 +71,7 @@ class WorkspaceView(QWidget):
         super().__init__(parent)
         self.session = session
         self.setObjectName("workspace")
+        self._listing: CancelFlag | None = None  # the case list being read
 
         left = QWidget()
         left.setObjectName("sidebar")
@@ -162,23 +165,48 @@ class WorkspaceView(QWidget):
 
     # ---- list ---------------------------------------------------------------------------
     def reload(self, refresh_home: bool = True) -> None:
+        """Read the case list in a worker (its own connection); a newer reload drops an older
+        one's answer. The model then hands the table its rows in batches."""
         if not self.session.is_open:
             return
-        keep = self.case_view.case_id
-        rows = fetch(self.banner, lambda: case_service.list_cases(self.session.uow()))
-        if rows is None:
-            return
+        if self._listing is not None:
+            self._listing.set()
+        flag = self._listing = CancelFlag()
+
+        def done(rows: list[CaseSummary]) -> None:
+            if flag is not self._listing:
+                return
+            self._listing = None
+            self._show_rows(rows)
+            if refresh_home and hasattr(self.home, "refresh"):
+                attempt(self.banner, self.home.refresh)
+
+        def failed(exc: BaseException) -> None:
+            if flag is self._listing:
+                self._listing = None
+                if not isinstance(exc, Cancelled):
+                    self.banner.error(message_for(exc))
+
+        run_task(self, case_service.list_cases, done, failed, session=self.session, cancel=flag)
+
+    def _show_rows(self, rows: list[CaseSummary]) -> None:
         self.table.selectionModel().blockSignals(True)
         self.model.set_rows(rows)
+        if self._filtering():
+            self.model.fetch_all()  # a filter looks at every case
         self.table.selectionModel().blockSignals(False)
+        keep = self.case_view.case_id
         if keep:
             self._select(keep)
         self._update_count()
-        if refresh_home and hasattr(self.home, "refresh"):
-            attempt(self.banner, self.home.refresh)
+
+    def _filtering(self) -> bool:
+        p = self.proxy
+        return bool(p.text) or p.status is not None or p.stage is not None
 
     def _update_count(self) -> None:
-        self.count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} cases")
+        matching = self.proxy.rowCount() if self._filtering() else self.model.total()
+        self.count.setText(f"{matching} of {self.model.total()} cases")
 
     def _filters_changed(self) -> None:
         self.proxy.set_filters(
@@ -186,13 +214,21 @@ class WorkspaceView(QWidget):
             stage=self.stage_filter.value(),
             text=self.filter.text(),
         )
+        if self._filtering():
+            self.model.fetch_all()  # the filter must see the cases not scrolled to yet
         self._update_count()
 
-    def _select(self, case_id: str) -> None:
+    def reveal_case(self, case_id: str) -> QModelIndex:
+        """The case's index in the table (its row handed over first if it was not yet), or an
+        invalid index when it is not in the list or filtered out."""
         row = self.model.row_of(case_id)
         if row < 0:
-            return
-        idx = self.proxy.mapFromSource(self.model.index(row, 0))
+            return QModelIndex()
+        self.model.fetch_to(row)
+        return self.proxy.mapFromSource(self.model.index(row, 0))
+
+    def _select(self, case_id: str) -> None:
+        idx = self.reveal_case(case_id)
         if idx.isValid():
             self.table.selectionModel().blockSignals(True)
             self.table.selectionModel().setCurrentIndex(
