@@ -72,8 +72,9 @@ def _copy_with_real_kdf(src: Path) -> Path:
 
 class _Profile:
     """``IMSA_STALL_PROFILE=DIR``: what made each stall. A cProfile per phase (``DIR/PHASE.prof``)
-    and every Qt event that took over 15 ms on the GUI thread, with its receiver
-    (``DIR/events.json``). Profiling slows everything down: its figures are not the probe's."""
+    and, with ``IMSA_STALL_EVENTS=1``, every Qt event that took over 15 ms on the GUI thread,
+    with its receiver (``DIR/events.json``). Profiling slows everything down: its figures are
+    not the probe's."""
 
     def __init__(self, folder: str) -> None:
         import cProfile
@@ -160,8 +161,8 @@ def stall(vault_path: str, queries: list[str]) -> None:
     from imsa_desktop.__main__ import build_app
 
     profile = _Profile(os.environ["IMSA_STALL_PROFILE"]) if os.environ.get("IMSA_STALL_PROFILE") else None
-    if profile is not None:
-        profile.app()  # build_app() takes this instance
+    if profile is not None and os.environ.get("IMSA_STALL_EVENTS"):
+        profile.app()  # build_app() takes this instance (every event through Python: slower)
     app = build_app()
     from PySide6.QtCore import QTimer
 
@@ -293,7 +294,8 @@ def stall(vault_path: str, queries: list[str]) -> None:
             row = ws.model.row_of(big_case)
             index = ws.proxy.mapFromSource(ws.model.index(row, 0))
         ws.table.scrollTo(index)
-        at = ws.table.visualRect(index).center()
+        app.processEvents()  # the table lays the row out where the advocate sees it
+        at = ws.table.visualRect(ws.reveal_case(big_case) if reveal is not None else index).center()
         started = time.perf_counter()
         QTest.mouseClick(ws.table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
         tab_shown(ws.case_view.tabs.currentIndex(), "open_large_case_ms", started)

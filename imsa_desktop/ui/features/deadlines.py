@@ -5,6 +5,8 @@ sortable, the same rule and source on every row)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -225,12 +227,16 @@ class DeadlinesTab(CaseTab):
             self.load(case_id)
 
     def load(self, case_id: str) -> None:
+        """The deadlines are computed in a worker, on its own connection."""
         super().load(case_id)
-        keep = self._selected()
         today = self.session.today()
-        got = self.fetch(lambda: deadline_service.case_deadlines(self.session.uow(), case_id, today))
-        if got is None:
-            return
+        self.read_in_worker(
+            lambda uow: deadline_service.case_deadlines(uow, case_id, today),
+            lambda got: self._show_deadlines(got, today),
+        )
+
+    def _show_deadlines(self, got: Any, today: date) -> None:
+        keep = self._selected()
         self._today = today
         self.table.set_rows(got.deadlines)
         lines = [f"• {explain(n)}" for n in got.notes if n.barred or not n.closed]
