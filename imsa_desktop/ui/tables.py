@@ -59,9 +59,11 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         # its columns asks for every row's font and colour).
         self._brushes: dict[str, QBrush] = {}
         self._fonts: dict[tuple[bool, str | None], QFont] = {}
+        self.generation = 0  # counts the sets of rows (a column's measured width holds for one)
 
     def set_rows(self, rows: Sequence[T]) -> None:
         self.beginResetModel()
+        self.generation += 1
         self._rows = list(rows)
         self._cells = [
             [_Cell(c.text(r), c.tooltip(r), c.colour(r), c.italic(r), c.background(r)) for c in self.columns]
@@ -159,6 +161,7 @@ class RecordTable(QTableView, Generic[T]):
         super().__init__(parent)
         self.setObjectName(object_name)
         self.records: RecordTableModel[T] = RecordTableModel(columns, self)
+        self._widths: dict[tuple[int, int, str], int] = {}  # (rows generation, column, font) -> width
         self.setModel(self.records)
         self.verticalHeader().hide()
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -187,6 +190,15 @@ class RecordTable(QTableView, Generic[T]):
         if len(cells) <= _MEASURE_ALL or not 0 <= column < self.records.columnCount():
             return super().sizeHintForColumn(column)
         self.ensurePolished()
+        key = (self.records.generation, column, self.font().key())
+        known = self._widths.get(key)
+        if known is None:
+            known = self._widths[key] = self._measure(cells, column)
+        return known
+
+    def _measure(self, cells: list[list[_Cell]], column: int) -> int:
+        if len(self._widths) > 64:
+            self._widths.clear()
         plain = self.fontMetrics()
         slanted = QFont(self.font())
         slanted.setItalic(True)
@@ -194,8 +206,7 @@ class RecordTable(QTableView, Generic[T]):
         widths = sorted(
             (
                 ((italic if row[column].italic else plain).horizontalAdvance(row[column].text), i)
-                for i, row in enumerate(cells)
-                if not self.isRowHidden(i)
+                for i, row in enumerate(cells)  # (no tab hides rows)
             ),
             reverse=True,
         )
