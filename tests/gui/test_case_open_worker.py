@@ -166,3 +166,25 @@ def test_the_case_list_comes_in_batches_and_every_case_stays_reachable(
     _click_row(ws, ids[last])
     assert ws.case_view.case_id == ids[last]
     assert ws.table.currentIndex().data() == last
+
+
+def test_typing_on_cancels_the_search_under_way(make_window, qtbot, vault, vault_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QWidget
+
+    from imsa_desktop.ui.features import search
+
+    window, _ids = _unlock(make_window, qtbot, vault, vault_path)
+    panel = window.findChild(QWidget, "globalSearchPanel")
+    searched: list[str] = []
+    real = search.search_cases
+    monkeypatch.setattr(search, "search_cases", lambda uow, q: searched.append(q) or real(uow, q))
+    pool = DeferredPool()
+    with use_pool(pool):
+        panel.field.setText("Arbër")
+        panel.run_search()  # the typing pause ended: a worker is asked
+        qtbot.keyClicks(panel.field, " Hoxha")  # the advocate types on before it ran
+        panel.run_search()
+        pool.run_all()
+    assert searched == ["Arbër Hoxha"]  # the first search found it was cancelled: it never ran
+    assert panel.status.text().startswith("1 match")
+    assert any("Hoxha" in t for t in panel.hit_texts())

@@ -32,11 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imsa_desktop.errors import Cancelled
 from imsa_desktop.services.search import HL_END, HL_START, KIND_LABELS, CaseHits, search_cases
 from imsa_desktop.ui.common import message_for
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.workspace_view import WorkspaceView
-from imsa_desktop.ui.workers import run_task
+from imsa_desktop.ui.workers import CancelFlag, run_task
 
 DEBOUNCE_MS = 150
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # (case_id, kind, record_id) for a hit; None for a heading
@@ -148,6 +149,7 @@ class GlobalSearch(QWidget):
         self.setStyleSheet(LOCAL_STYLE)
         self.groups: list[CaseHits] = []
         self._query = ""
+        self._searching: CancelFlag | None = None  # the search under way in a worker
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 6)
@@ -177,7 +179,7 @@ class GlobalSearch(QWidget):
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.run_search)
-        self.field.textChanged.connect(lambda _t: self.timer.start())
+        self.field.textChanged.connect(self._typed)
         self.field.returnPressed.connect(self._open_first)
         self.results.itemClicked.connect(self._open_item)
         self.results.itemActivated.connect(self._open_item)
@@ -187,21 +189,39 @@ class GlobalSearch(QWidget):
         session.cases_changed.connect(self._refresh_if_shown)
 
     # ---- searching ------------------------------------------------------------------------
+    def _typed(self, _text: str) -> None:
+        """Typing on cancels the search under way (one still waiting for a thread never runs)."""
+        self._cancel_search()
+        self.timer.start()
+
+    def _cancel_search(self) -> None:
+        if self._searching is not None:
+            self._searching.set()
+            self._searching = None
+
     def run_search(self) -> None:
         """Search in a worker (its own connection); the newest query's answer is shown."""
         self.timer.stop()
+        self._cancel_search()
         query = self._query = self.field.text()
         if not query.strip():
             self._show([], "")
             return
         if not self.session.is_open:
             return
+        flag = self._searching = CancelFlag()
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, Cancelled):
+                self._searched(query, None, exc)
+
         run_task(
             self,
             lambda uow: search_cases(uow, query),
             lambda groups: self._searched(query, groups),
-            lambda exc: self._searched(query, None, exc),
+            failed,
             session=self.session,
+            cancel=flag,
         )
 
     def _searched(self, query: str, groups: list[CaseHits] | None, exc: BaseException | None = None) -> None:
@@ -339,6 +359,7 @@ class GlobalSearch(QWidget):
 
     def clear(self) -> None:
         self.timer.stop()
+        self._cancel_search()
         self.field.clear()
         self._show([], "")
 
