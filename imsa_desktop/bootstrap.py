@@ -202,21 +202,25 @@ class UnlockThrottle:
 class WorkerRunner:
     """Runs one function with a unit of work over its own connection, then closes it."""
 
-    def __init__(self, detached: DetachedVault) -> None:
+    def __init__(self, detached: DetachedVault, read_only: bool = False) -> None:
         self._detached = detached
+        self._read_only = read_only
 
     def __call__(self, fn: Callable[[AbstractUnitOfWork], T]) -> T:
         try:
-            return fn(self._detached.unit_of_work())
+            return fn(self._detached.unit_of_work(read_only=self._read_only))
         finally:
             self._detached.close()
 
 
-def worker_unit_of_work(vault: Vault, clock: Callable[[], datetime]) -> WorkerRunner:
+def worker_unit_of_work(
+    vault: Vault, clock: Callable[[], datetime], *, read_only: bool = False
+) -> WorkerRunner:
     """Open a separate connection NOW (on the calling, GUI, thread: the data key is read only
     there, so a lock meanwhile cannot race it); the returned runner builds a unit of work over
     it in the worker, runs *fn* and closes the connection whatever happens. A connection is
-    never shared between threads."""
+    never shared between threads. *read_only*: the unit of work takes no write lock, so a long
+    read (10,000 cases) never makes the GUI thread's writes wait."""
     from imsa_desktop.store.vault import DetachedVault
 
-    return WorkerRunner(DetachedVault(vault.new_connection(), vault.advocate_name, clock))
+    return WorkerRunner(DetachedVault(vault.new_connection(), vault.advocate_name, clock), read_only)

@@ -64,10 +64,13 @@ class CaseTab(QWidget):
     def busy(self) -> bool:
         return self._reading is not None
 
-    def read_in_worker(self, read: Callable[[AbstractUnitOfWork], V], show: Callable[[V], None]) -> None:
+    def read_in_worker(
+        self, read: Callable[[AbstractUnitOfWork], V], show: Callable[[V], None], *, writes: bool = False
+    ) -> None:
         """Run *read(uow)* in a worker for the tab's case, then *show(result)* here. Until then
         the tab is busy, and disabled if it shows another case (nothing is typed into a form
-        about to be filled). A newer read, ``clear()`` or a lock drops the result."""
+        about to be filled). A newer read, ``clear()`` or a lock drops the result. The read
+        takes no write lock unless it *writes* (opening a case is audited)."""
         case_id = self.case_id
         if case_id is None:
             return
@@ -94,7 +97,7 @@ class CaseTab(QWidget):
                 if isinstance(banner, Banner):
                     banner.error(message_for(exc))
 
-        run_task(self, read, done, failed, session=self.session, cancel=flag)
+        run_task(self, read, done, failed, session=self.session, read_only=not writes, cancel=flag)
 
     def shown(self, case_id: str) -> None:
         """A tab that fills itself at once (no worker) says so here."""

@@ -5,6 +5,7 @@ callback is tied to a context QObject, so a widget deleted meanwhile (e.g. by a 
 never called.
 
 - With ``session=``, the task is ``fn(uow)``: a unit of work over the worker's OWN connection
+  (``read_only=True``: one that takes no write lock, for reads)
   (opened here, on the GUI thread, and closed when the task ends; ``bootstrap``). With
   ``progress=`` it is ``fn(uow, report)``; ``report(percent, text)`` reaches ``progress`` on
   the GUI thread. Its result is dropped if the vault was locked (or locked and unlocked
@@ -181,6 +182,7 @@ def run_task(
     on_error: Callable[[BaseException], None] | None = None,
     *,
     session: Session,
+    read_only: bool = False,
     progress: Report | None = None,
     cancel: CancelFlag | None = None,
     pool: Pool | None = None,
@@ -208,6 +210,7 @@ def run_task(
     on_progress: Report | None = None,
     *,
     session: Session | None = None,
+    read_only: bool = False,
     progress: Report | None = None,
     cancel: CancelFlag | None = None,
     pool: Pool | None = None,
@@ -223,7 +226,7 @@ def run_task(
     from imsa_desktop import bootstrap
 
     try:  # the connection is opened now, on the GUI thread (a lock cannot race the key)
-        runner = bootstrap.worker_unit_of_work(session.require_vault(), session.clock)
+        runner = bootstrap.worker_unit_of_work(session.require_vault(), session.clock, read_only=read_only)
     except Exception as e:
         failed(e)
         return

@@ -221,6 +221,7 @@ class GlobalSearch(QWidget):
             lambda groups: self._searched(query, groups),
             failed,
             session=self.session,
+            read_only=True,
             cancel=flag,
         )
 

@@ -243,7 +243,7 @@ class ProfileTab(CaseTab):
     def load(self, case_id: str) -> None:
         """Read the case in a worker (opening it is audited there, on its own connection)."""
         super().load(case_id)
-        self.read_in_worker(lambda uow: case_service.get_case(uow, case_id), self._fill)
+        self.read_in_worker(lambda uow: case_service.get_case(uow, case_id), self._fill, writes=True)
 
     def _fill(self, case: Case) -> None:
         self._filling = True
@@ -793,6 +793,7 @@ class CaseView(QWidget):
             lambda uow: case_service.load_case(uow, case_id),
             lambda case: self._show_header(case) if case.id == self.case_id else None,
             session=self.session,
+            read_only=True,
         )
 
     def _show_header(self, case: Case) -> None:

@@ -187,7 +187,9 @@ class WorkspaceView(QWidget):
                 if not isinstance(exc, Cancelled):
                     self.banner.error(message_for(exc))
 
-        run_task(self, case_service.list_cases, done, failed, session=self.session, cancel=flag)
+        run_task(
+            self, case_service.list_cases, done, failed, session=self.session, read_only=True, cancel=flag
+        )
 
     def _show_rows(self, rows: list[CaseSummary]) -> None:
         self.table.selectionModel().blockSignals(True)
