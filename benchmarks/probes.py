@@ -253,32 +253,29 @@ def stall(vault_path: str, queries: list[str]) -> None:
         window.unlock_view.unlock()
 
     def tab_shown(index: int, figure: str, started: float) -> None:
-        """Record *figure* when the case view's tab *index* holds the big case and has been
-        painted (a tab filled in a worker says so with ``CaseView.tab_loaded``)."""
+        """Record *figure* once the case view's tab *index* holds the big case and has been
+        painted (a tab filled in a worker says so with ``CaseView.tab_loaded``; without that
+        signal it was filled in the click)."""
         assert window.workspace is not None
         view = window.workspace.case_view
         tab = view.tab_list[index]
         loaded = getattr(view, "tab_loaded", None)
-        ready = {"yes": loaded is None}  # without the signal, the tab was filled in the click
-
-        def mark(i: int) -> None:
-            if i == index:
-                ready["yes"] = True
-                tab.update()
-
-        if loaded is not None:
-            if view.is_loaded(index):
-                ready["yes"] = True
-            else:
-                loaded.connect(mark)
 
         def done() -> None:
+            tab.repaint()  # painted now, what it shows included
             durations[figure] = (time.perf_counter() - started) * 1000
             state.pop("waiting", None)
 
+        def mark(i: int) -> None:
+            if i == index and tab.case_id == big_case and "waiting" in state:
+                loaded.disconnect(mark)
+                done()
+
         state["waiting"] = figure
-        painted.when(tab, lambda: ready["yes"] and tab.case_id == big_case, done)
-        tab.update()
+        if loaded is None or view.is_loaded(index):
+            done()
+        else:
+            loaded.connect(mark)
 
     def open_case() -> None:
         """Click the big case's row in the case list (scrolled to first, as the advocate
@@ -394,6 +391,7 @@ def stall(vault_path: str, queries: list[str]) -> None:
             "call_ms": {k: round(v, 1) for k, v in durations.items()},
             "letter_in_worker": letter,
             "search_path": state.get("search_path", ""),
+            "errors_shown": _banners(window),
         }
     )
     session.lock()
@@ -402,6 +400,13 @@ def stall(vault_path: str, queries: list[str]) -> None:
     shutil.rmtree(real.parent, ignore_errors=True)  # the copy is as big as the caseload
     sys.stdout.flush()
     os._exit(0)  # skip interpreter teardown of the Qt objects (PySide6 can crash there)
+
+
+def _banners(window: Any) -> list[str]:
+    """The error lines the window shows (a step that failed says so here, not by a missing figure)."""
+    from imsa_desktop.ui.common import Banner
+
+    return [b.text() for b in window.findChildren(Banner) if b.isVisibleTo(window) and b.text()]
 
 
 def _maxrss_mib() -> float:
