@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import shiboken6
 from PySide6.QtCore import QRunnable, Qt
 from PySide6.QtTest import QTest
@@ -55,40 +56,41 @@ def _click_row(ws, case_id: str) -> None:  # type: ignore[no-untyped-def]
     QTest.mouseClick(ws.table.viewport(), Qt.MouseButton.LeftButton, pos=ws.table.visualRect(index).center())
 
 
-def test_a_case_opens_through_the_worker_and_its_profile_is_filled(
-    make_window, qtbot, vault, vault_path
-) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def case_view(make_window, qtbot, vault, vault_path):  # type: ignore[no-untyped-def]
+    """The workspace's case view after unlocking; ``ids`` names the cases, ``ws`` is the workspace."""
     window, ids = _unlock(make_window, qtbot, vault, vault_path)
-    ws = window.workspace
-    view = ws.case_view
-    with qtbot.waitSignal(view.tab_loaded) as shown:
-        _click_row(ws, ids["Arbër Hoxha"])
-    assert shown.args == [0] and view.is_loaded(0)
+    view = window.workspace.case_view
+    view.ids, view.ws = ids, window.workspace
+    return view
+
+
+def _shows(view, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The case view shows *name*'s case, read and ready to edit."""
     profile = view.tab_list[0]
-    assert profile.full_name.text() == "Arbër Hoxha"
-    assert view.title.text() == "Arbër Hoxha"
+    assert profile.full_name.text() == name and view.title.text() == name
     assert not view.busy.isVisibleTo(view) and profile.isEnabled()
 
 
-def test_the_tab_is_busy_while_read_and_a_stale_answer_is_dropped(
-    make_window, qtbot, vault, vault_path
-) -> None:  # type: ignore[no-untyped-def]
-    window, ids = _unlock(make_window, qtbot, vault, vault_path)
-    ws = window.workspace
-    view = ws.case_view
-    profile = view.tab_list[0]
+def test_a_case_opens_through_the_worker_and_its_profile_is_filled(qtbot, case_view) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(case_view.tab_loaded) as shown:
+        _click_row(case_view.ws, case_view.ids["Arbër Hoxha"])
+    assert shown.args == [0] and case_view.is_loaded(0)
+    _shows(case_view, "Arbër Hoxha")
+
+
+def test_the_tab_is_busy_while_read_and_a_stale_answer_is_dropped(case_view) -> None:  # type: ignore[no-untyped-def]
+    ws = case_view.ws
     pool = DeferredPool()
     with use_pool(pool):
-        _click_row(ws, ids["Paweł Wiśniewski"])
-        assert view.busy.isVisibleTo(view)  # the advocate sees it is being read
-        assert not profile.isEnabled()  # nothing can be typed into the form meanwhile
-        _click_row(ws, ids["Selam Tesfaye"])  # opened over, before the first answer came
+        _click_row(ws, case_view.ids["Paweł Wiśniewski"])
+        assert case_view.busy.isVisibleTo(case_view)  # the advocate sees it is being read
+        assert not case_view.tab_list[0].isEnabled()  # nothing can be typed into the form meanwhile
+        _click_row(ws, case_view.ids["Selam Tesfaye"])  # opened over, before the first answer came
         while pool.waiting:  # the second case's reads answer first, the first case's late
             pool.run(len(pool.waiting) - 1)
-    assert profile.full_name.text() == "Selam Tesfaye"
-    assert view.title.text() == "Selam Tesfaye"
-    assert view.case_id == ids["Selam Tesfaye"]
-    assert not view.busy.isVisibleTo(view) and profile.isEnabled()
+    _shows(case_view, "Selam Tesfaye")
+    assert case_view.case_id == case_view.ids["Selam Tesfaye"]
 
 
 def test_an_answer_after_the_lock_is_dropped(make_window, qtbot, vault, vault_path) -> None:  # type: ignore[no-untyped-def]
