@@ -252,12 +252,14 @@ def fig_search(built: Built, reps: int) -> dict[str, Any]:
     from sqlcipher3 import dbapi2 as sqlcipher
 
     from imsa_desktop.services.search import search_cases
+    from imsa_desktop.store.connection import add_term_lookup
     from imsa_desktop.store.uow import SqlUnitOfWork
 
     vault = built.open_vault()
     plain = sqlcipher.connect(str(built.plain_path), isolation_level=None, check_same_thread=False)
     for pragma in ("foreign_keys = ON", "secure_delete = ON", "temp_store = MEMORY", "journal_mode = WAL"):
         plain.execute(f"PRAGMA {pragma}")
+    add_term_lookup(plain)  # as store.connection.connect() does for the vault
     try:
         v_times: dict[str, list[float]] = {q: [] for q in QUERIES}
         p_times: dict[str, list[float]] = {q: [] for q in QUERIES}

@@ -77,10 +77,23 @@ def connect(path: Path, key: bytes | bytearray) -> Connection:
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
+        add_term_lookup(conn)
     except sqlcipher.DatabaseError as e:
         conn.close()
         raise translate(e) from e
     return conn
+
+
+SEARCH_TERMS = "search_terms"
+
+
+def add_term_lookup(conn: Connection) -> None:
+    """The temp table through which search looks up the index terms a typed prefix starts
+    (store/search.py ``_terms_with_prefix``). An fts5vocab table holds no data; it is made once
+    per connection, outside any transaction (one rolled back would drop it again)."""
+    conn.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{SEARCH_TERMS} USING fts5vocab(main, search, 'instance')"
+    )
 
 
 def _quiet(conn: Any) -> None:

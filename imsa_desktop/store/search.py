@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from imsa_desktop.store.connection import Connection, storage_errors
+from imsa_desktop.store.connection import SEARCH_TERMS, Connection, storage_errors
 
 HL_START = "\x02"
 RANK_WINDOW = 2000  # matches ranked per query (the most recent ones); see search()
@@ -220,11 +220,10 @@ def build_match(query: str) -> str:
 # doclists of every term it covers before any rowid window applies: 18 ms for "interview"*
 # (500,000 rows) at the large size, and 46 ms with the ranking. An OR of the plain terms is
 # read lazily in rowid order instead (0.3 ms). The terms come from an fts5vocab "instance"
-# table (a temp virtual table: it holds no data), one term per lookup, which reads only the
-# first entry of each term and never its whole doclist.
+# table (a temp virtual table made by connect(): it holds no data), one term per lookup, which
+# reads only the first entry of each term and never its whole doclist.
 PREFIX_INDEXED = 3  # longest prefix the prefix index answers
 MAX_EXPANDED_TERMS = 32  # more terms than this: the prefix query as before
-_VOCAB = "search_terms"
 # Letters whose unaccented lowercase form the unicode61 tokenizer (remove_diacritics 2) and
 # ``_index_form`` agree on (checked letter by letter in tests/integration/test_search_prefix.py).
 _LATIN = re.compile(r"[a-z0-9_\u00c0-\u024f\u1e00-\u1eff]+", re.IGNORECASE)
@@ -242,17 +241,14 @@ def _index_form(token: str) -> str | None:
 
 def _terms_with_prefix(conn: Connection, prefix: str) -> list[str] | None:
     """The index terms that start with *prefix* (ASCII), or None for more than the cap."""
-    try:
-        conn.execute(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{_VOCAB} USING fts5vocab(main, search, 'instance')"
-        )
-    except sqlcipher.DatabaseError:  # e.g. a connection that may not write even its temp schema
-        return None
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
     terms: list[str] = []
-    row = conn.execute(
-        f"SELECT term FROM temp.{_VOCAB} WHERE term >= ? AND term < ? LIMIT 1", (prefix, upper)
-    ).fetchone()
+    try:
+        row = conn.execute(
+            f"SELECT term FROM temp.{SEARCH_TERMS} WHERE term >= ? AND term < ? LIMIT 1", (prefix, upper)
+        ).fetchone()
+    except sqlcipher.OperationalError:  # a connection not made by connect(): no term table
+        return None
     while row is not None:
         if len(terms) == MAX_EXPANDED_TERMS:
             return None
@@ -260,7 +256,8 @@ def _terms_with_prefix(conn: Connection, prefix: str) -> list[str] | None:
         # ">= term + NUL", not "> term": fts5vocab seeks only on ">=" and would otherwise
         # read every instance of the term just found.
         row = conn.execute(
-            f"SELECT term FROM temp.{_VOCAB} WHERE term >= ? AND term < ? LIMIT 1", (row[0] + "\x00", upper)
+            f"SELECT term FROM temp.{SEARCH_TERMS} WHERE term >= ? AND term < ? LIMIT 1",
+            (row[0] + "\x00", upper),
         ).fetchone()
     return terms
 
