@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,15 @@ def test_a_small_build_opens_as_an_ordinary_vault_with_every_record_found(
         found = search_service.search_cases(vault.unit_of_work(), names[0].split()[0])
         assert found
         assert vault.conn.execute("SELECT count(*) FROM attachments WHERE complete = 1").fetchone()[0] == 2
+        in_vault = _rows(vault)
     finally:
         vault.close()
-    assert built.plain_path.exists()
+    # The plain twin (written without journal or fsync) is whole and holds the vault's rows.
+    plain = sqlite3.connect(built.plain_path)
+    try:
+        assert plain.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        for name in ("cases", "records", "search_map"):
+            assert plain.execute(TABLES[name]).fetchall() == in_vault[name], name
+        assert plain.execute("SELECT count(*) FROM attachment_chunks").fetchone()[0] > 0
+    finally:
+        plain.close()
