@@ -13,6 +13,7 @@ class SearchHit:
     kind: str  # case, event, appointment, evidence, letter
     title: str  # matched words wrapped in \x02 ... \x03
     snippet: str
+    recent: bool = False  # the query matched too many records to rank: these are the newest
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ bold; the CLI shows them as [brackets] on a terminal and strips them (``strip_ma
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -106,6 +107,6 @@ def _ensure_marked(hit: SearchHit, terms: list[str]) -> SearchHit:
     through the folded ``alt`` column ("Dang" for "Đặng") comes back unmarked, so mark it."""
     if HL_START in hit.title or HL_START in hit.snippet:
         return hit
-    return SearchHit(
-        hit.case_id, hit.record_id, hit.kind, mark_terms(hit.title, terms), mark_terms(hit.snippet, terms)
+    return dataclasses.replace(
+        hit, title=mark_terms(hit.title, terms), snippet=mark_terms(hit.snippet, terms)
     )

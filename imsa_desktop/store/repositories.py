@@ -334,6 +334,6 @@ class SqlSearchIndex:
 
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
         return [
-            SearchHit(h.case_id, h.record_id, h.kind, h.title, h.snippet)
+            SearchHit(h.case_id, h.record_id, h.kind, h.title, h.snippet, h.recent)
             for h in fts.search(self._conn, query, limit)
         ]

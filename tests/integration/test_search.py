@@ -189,3 +189,35 @@ def test_ranking_is_exact_below_the_window_and_recent_first_above_it(vault, monk
     hits = fts.search(vault.conn, "carwash")
     assert {h.case_id for h in hits} == set(ids[-3:])  # the three most recently written
     assert {h.case_id for h in fts.search(vault.conn, "Krasniqi 1")} == {ids[1]}  # fewer than 3: exact
+
+
+def test_a_word_in_more_records_than_the_window_gives_the_newest_first(vault, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.store import search as fts
+
+    monkeypatch.setattr(fts, "RANK_WINDOW", 3)
+    # The oldest says "interpreter" three times: ranked, it would come first.
+    notes = ["interpreter interpreter interpreter booked"] + ["interpreter booked"] * 4
+    ids = [
+        case_service.add_case(
+            vault.unit_of_work(), {"survivor": {"full_name": f"Ayşe Demir {n}"}, "notes": t}
+        )
+        for n, t in enumerate(notes)
+    ]
+    groups = search_cases(vault.unit_of_work(), "interpreter")
+    assert _case_ids(groups) == [ids[4], ids[3], ids[2]]  # the three most recent, newest first
+    assert all(h.recent for g in groups for h in g.hits)
+
+
+def test_a_rare_word_keeps_the_best_match_first(vault, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.store import search as fts
+
+    monkeypatch.setattr(fts, "RANK_WINDOW", 3)
+    thrice = case_service.add_case(
+        vault.unit_of_work(), {"survivor": {"full_name": "Kofi Mensah"}, "notes": "quarry quarry quarry work"}
+    )
+    once = case_service.add_case(
+        vault.unit_of_work(), {"survivor": {"full_name": "Amara Okafor"}, "notes": "quarry work, then a farm"}
+    )
+    groups = search_cases(vault.unit_of_work(), "quarry")  # 2 matches, fewer than the window
+    assert _case_ids(groups) == [thrice, once]  # bm25: three mentions beat one, though older
+    assert not any(h.recent for g in groups for h in g.hits)
