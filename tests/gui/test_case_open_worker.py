@@ -179,7 +179,9 @@ def test_typing_on_cancels_the_search_under_way(make_window, qtbot, vault, vault
     panel = window.findChild(QWidget, "globalSearchPanel")
     searched: list[str] = []
     real = search.search_cases
-    monkeypatch.setattr(search, "search_cases", lambda uow, q: searched.append(q) or real(uow, q))
+    monkeypatch.setattr(
+        search, "search_cases", lambda uow, q, limit: searched.append(q) or real(uow, q, limit)
+    )
     pool = DeferredPool()
     with use_pool(pool):
         panel.field.setText("Arbër")

@@ -165,3 +165,19 @@ def test_results_follow_changes(qtbot, workspace: WorkspaceView, session: Sessio
     with qtbot.waitSignal(box.searched, timeout=3000):
         session.notify_case(case_id)
     assert len(_hit_rows(box)) == 2
+
+
+@pytest.mark.parametrize(
+    "recent, says", [(True, "showing the most recent 30"), (False, "showing the first 30")]
+)
+def test_a_capped_list_says_which_hits_it_shows(workspace: WorkspaceView, recent: bool, says: str) -> None:
+    from imsa_desktop.domain.values import SearchHit
+    from imsa_desktop.services.search import CaseHits
+
+    box = _search_box(workspace)
+    hits = [
+        SearchHit("c1", f"ev-{n}", "event", "Shift at the \x02carwash\x03", "", recent) for n in range(40)
+    ]
+    box._query = "carwash"
+    box._searched("carwash", [CaseHits("c1", "IMSA-0001", "Ilir Krasniqi", hits)])
+    assert box.status.text() == f"More than 30 matches; {says}: add a word to narrow it down"

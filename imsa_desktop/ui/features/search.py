@@ -41,7 +41,7 @@ from imsa_desktop.ui.workers import CancelFlag, run_task
 
 DEBOUNCE_MS = 150
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # (case_id, kind, record_id) for a hit; None for a heading
-MAX_ROWS = 30  # rows of hits rendered; the status line says how many more matched
+MAX_ROWS = 30  # rows of hits rendered (one more is asked for, to know the list is capped)
 
 # The tab each kind of hit opens (by the tab's title; a missing tab leaves the case on Profile).
 TAB_FOR_KIND = {
@@ -217,7 +217,7 @@ class GlobalSearch(QWidget):
 
         run_task(
             self,
-            lambda uow: search_cases(uow, query),
+            lambda uow: search_cases(uow, query, MAX_ROWS + 1),
             lambda groups: self._searched(query, groups),
             failed,
             session=self.session,
@@ -237,7 +237,7 @@ class GlobalSearch(QWidget):
         if not groups:
             self._show([], "No matches.")
             return
-        n = sum(len(g.hits) for g in groups)
+        n = sum(len(g.hits) for g in groups)  # MAX_ROWS + 1 at most, which means "more than"
         cases = len(groups)
         status = f"{n} match{'es' if n != 1 else ''} in {cases} case{'s' if cases != 1 else ''}"
         shown, kept = 0, []
@@ -248,7 +248,9 @@ class GlobalSearch(QWidget):
             kept.append(dataclasses.replace(g, hits=hits))
             shown += len(hits)
         if shown < n:
-            status += f"; showing the first {shown}: add a word to narrow it down"
+            # A query matching more records than the index ranks gets the newest first (recent).
+            first = "the most recent" if groups[0].hits[0].recent else "the first"
+            status = f"More than {shown} matches; showing {first} {shown}: add a word to narrow it down"
         self._show(kept, status)
 
     def _refresh_if_shown(self) -> None:
