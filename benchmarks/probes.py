@@ -283,16 +283,23 @@ def stall(vault_path: str, queries: list[str]) -> None:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
 
+        from imsa_desktop.ui.models.case_list_model import CASE_ID_ROLE as CASE_ID
+
         assert window.workspace is not None
         ws = window.workspace
         reveal = getattr(ws, "reveal_case", None)
-        index = reveal(big_case) if reveal is not None else None
-        if index is None:
-            row = ws.model.row_of(big_case)
-            index = ws.proxy.mapFromSource(ws.model.index(row, 0))
-        ws.table.scrollTo(index)
-        app.processEvents()  # the table lays the row out where the advocate sees it
-        at = ws.table.visualRect(ws.reveal_case(big_case) if reveal is not None else index).center()
+
+        def find() -> Any:
+            if reveal is not None:
+                return reveal(big_case)  # handed over to the table first if not yet
+            return ws.proxy.mapFromSource(ws.model.index(ws.model.row_of(big_case), 0))
+
+        for _ in range(3):  # the list may still be arriving: find, scroll, let it lay out
+            ws.table.scrollTo(find())
+            app.processEvents()
+        index = find()
+        at = ws.table.visualRect(index).center()
+        state["clicked_row_is_large_case"] = ws.table.indexAt(at).data(CASE_ID) == big_case
         started = time.perf_counter()
         QTest.mouseClick(ws.table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
         tab_shown(ws.case_view.tabs.currentIndex(), "open_large_case_ms", started)
@@ -392,6 +399,7 @@ def stall(vault_path: str, queries: list[str]) -> None:
             "letter_in_worker": letter,
             "search_path": state.get("search_path", ""),
             "errors_shown": _banners(window),
+            "clicked_row_is_large_case": state.get("clicked_row_is_large_case"),
         }
     )
     session.lock()
