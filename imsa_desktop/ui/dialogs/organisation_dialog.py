@@ -146,7 +146,8 @@ class OrganisationDialog(SessionDialog):
         s, logo, template, catalogue = got
         self.template.show_setting(template)
         self.grounds.show_setting(catalogue)
-        fill_fields(self, s, ("name", "phone", "email", "signatory_name", "signatory_role"))
+        letterhead = ("name", "phone", "email", "signatory_name", "signatory_role")
+        fill_fields({n: getattr(self, n) for n in letterhead}, s)
         self.address.setPlainText("\n".join(s.address_lines))
         self.sca.setPlainText("\n".join(s.addressees.get("SCA", [])))
         self.ieca.setPlainText("\n".join(s.addressees.get("IECA", [])))
