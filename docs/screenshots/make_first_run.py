@@ -44,7 +44,7 @@ def settle(app, ms: int = 600) -> None:  # type: ignore[no-untyped-def]
 
 def main() -> None:
     app = build_app()
-    from imsa_desktop.services import vault as vault_service
+    from imsa_desktop import bootstrap as vault_service
     from imsa_desktop.ui import plugins
     from imsa_desktop.ui.main_window import MainWindow
     from imsa_desktop.ui.session import Session

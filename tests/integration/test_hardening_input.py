@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
+from imsa_desktop import bootstrap as vault_service
 from imsa_desktop.bundle import AttachmentSource, Sender, new_identity, write_bundle_file
 from imsa_desktop.cli.safe_output import escape
 from imsa_desktop.domain.dates import FuzzyDate
 from imsa_desktop.domain.model import TimelineEvent
-from imsa_desktop.services import vault as vault_service
 from tests.conftest import PASSPHRASE
 from tests.integration.test_cli_core import Cli, _init, one_sentence
 
