@@ -49,7 +49,9 @@ def start_app(vault: str) -> None:
     os._exit(0)
 
 
-def _copy_with_real_kdf(src: Path) -> Path:
+def copy_with_real_kdf(src: Path) -> Path:
+    """A copy of the caseload whose passphrase slot has the calibrated Argon2id cost of a real
+    vault. ``fig_stall`` makes one and its runs share it (the large one is 3.6 GB)."""
     import shutil
 
     from benchmarks.build import PASSPHRASE
@@ -157,7 +159,9 @@ class _PaintWatch:
         self.waiting.append((widget, condition, callback))
 
 
-def stall(vault_path: str, queries: list[str]) -> None:
+def stall(vault_path: str, queries: list[str], real_path: str) -> None:
+    """*vault_path* is the benchmark's own caseload, *real_path* a ``copy_with_real_kdf`` of it
+    (the GUI unlocks that one)."""
     from imsa_desktop.__main__ import build_app
 
     profile = _Profile(os.environ["IMSA_STALL_PROFILE"]) if os.environ.get("IMSA_STALL_PROFILE") else None
@@ -174,9 +178,9 @@ def stall(vault_path: str, queries: list[str]) -> None:
     from imsa_desktop.ui.session import Session
     from imsa_desktop.ui.workers import run_task
 
-    # Find the largest case first (plain query on the benchmark's own copy), then give the
-    # GUI a copy of the vault whose passphrase slot has the calibrated Argon2id cost of a real
-    # vault, so unlocking goes through the real UnlockView path with a real key derivation.
+    # Find the largest case first (plain query on the benchmark's own copy); the GUI unlocks
+    # the copy whose passphrase slot has the calibrated Argon2id cost of a real vault, so
+    # unlocking goes through the real UnlockView path with a real key derivation.
     probe_vault = Vault.open(unwrap_with_passphrase(Path(vault_path), PASSPHRASE))
     with probe_vault.unit_of_work() as uow:
         rows = uow.conn.execute(
@@ -185,7 +189,7 @@ def stall(vault_path: str, queries: list[str]) -> None:
         ).fetchone()
     probe_vault.close()
     big_case, big_n = rows[0], rows[1]
-    real = _copy_with_real_kdf(Path(vault_path))
+    real = Path(real_path)
     session = Session(real)
     window = MainWindow(session)
     window.show()
@@ -403,9 +407,6 @@ def stall(vault_path: str, queries: list[str]) -> None:
         }
     )
     session.lock()
-    import shutil
-
-    shutil.rmtree(real.parent, ignore_errors=True)  # the copy is as big as the caseload
     sys.stdout.flush()
     os._exit(0)  # skip interpreter teardown of the Qt objects (PySide6 can crash there)
 
@@ -487,7 +488,7 @@ def main(argv: list[str]) -> None:
     elif kind == "start-app":
         start_app(argv[1])
     elif kind == "stall":
-        stall(argv[1], json.loads(argv[2]))
+        stall(argv[1], json.loads(argv[2]), argv[3])
     elif kind == "bigfile":
         bigfile(int(argv[1]))
     else:
