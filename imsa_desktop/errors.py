@@ -139,6 +139,17 @@ class BundleWrongKey(BundleError):
     )
 
 
+class BundlePassphraseWork(BundleError):
+    """age refused the passphrase layer before trying the passphrase: its work factor is more
+    than 16 times what this computer measured it can do in a second (age's own limit, measured
+    afresh on each attempt, so a moment of heavy load can trip it)."""
+
+    default_message = (
+        "This computer could not open the bundle's passphrase protection just now (it asks for more "
+        "work than the computer allows while it is busy); the vault was not changed: try again in a moment."
+    )
+
+
 class BundleUnsupported(BundleError):
     default_message = "This bundle was made by a newer version of IMSA Desktop; please update the app."
 

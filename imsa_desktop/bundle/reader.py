@@ -106,6 +106,8 @@ def _map_error(error: BaseException, source: _CountingReader) -> BundleError:
         return error
     if source.failed:
         return BundleCorrupt(UNREADABLE)
+    if isinstance(error, pyrage.DecryptError) and wrapped.EXCESSIVE_WORK in str(error):
+        return wrapped.passphrase_error(error)
     if isinstance(error, pyrage.DecryptError) and any(m in str(error) for m in _WRONG_KEY_MESSAGES):
         return BundleWrongKey()
     # pyrage.DecryptError (bad header, header MAC) or OSError (a chunk failed its MAC, or the

@@ -28,7 +28,7 @@ from pyrage import passphrase as age_passphrase
 from pyrage import x25519
 
 from imsa_desktop.bundle.payload import member_header
-from imsa_desktop.errors import BundleCorrupt, BundleWrongKey
+from imsa_desktop.errors import BundleCorrupt, BundleError, BundlePassphraseWork, BundleWrongKey
 
 KEY_MEMBER = "key.age"
 PAYLOAD_MEMBER = "payload.age"
@@ -37,6 +37,20 @@ RECORD = tarfile.RECORDSIZE
 MAX_KEY_MEMBER = 16 * 1024  # an encrypted identity file is < 1 KiB
 # The largest payload the container may announce (the format's own limits, with headroom).
 MAX_PAYLOAD_MEMBER = 8 * 1024**4
+# age (Rust) refuses a scrypt stanza whose work factor exceeds the one it measures this computer
+# does in a second, plus 4, with this message. It measures by timing one small scrypt (about a
+# millisecond) at each attempt, so a process paused by a busy machine for a few tens of
+# milliseconds refuses a sound file with the right passphrase. Not a wrong passphrase.
+EXCESSIVE_WORK = "Excessive work parameter"
+
+
+def passphrase_error(error: Exception) -> BundleError:
+    """What a failed ``pyrage.passphrase.decrypt`` means for the advocate."""
+    if isinstance(error, pyrage.DecryptError):
+        if EXCESSIVE_WORK in str(error):
+            return BundlePassphraseWork()
+        return BundleWrongKey()
+    return BundleCorrupt()  # a malformed age header
 
 
 def new_file_identity() -> tuple[x25519.Identity, bytes]:
@@ -133,12 +147,8 @@ def open_container(inp: BinaryIO, first_block: bytes, passphrase: str) -> tuple[
     payload_size = _parse_header(_read_exact(inp, BLOCK), PAYLOAD_MEMBER, MAX_PAYLOAD_MEMBER)
     try:
         text = age_passphrase.decrypt(key_age, passphrase)
-    except pyrage.DecryptError as e:
-        if "scrypt" in str(e).lower() and "work factor" in str(e).lower():
-            raise BundleCorrupt() from e
-        raise BundleWrongKey() from e
-    except Exception as e:  # a malformed age header
-        raise BundleCorrupt() from e
+    except Exception as e:
+        raise passphrase_error(e) from e
     secrets = [
         line.strip()
         for line in text.decode("ascii", "replace").splitlines()

@@ -7,6 +7,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ from imsa_desktop.errors import (
     AttachmentDamaged,
     BundleCorrupt,
     BundleError,
+    BundlePassphraseWork,
     BundleWrongKey,
     Cancelled,
     InvalidInput,
@@ -347,6 +349,27 @@ def test_wrong_passphrase_is_wrong_key(passphrase_bundle: bytes) -> None:
     with pytest.raises(BundleWrongKey) as info:
         verify_bundle(io.BytesIO(passphrase_bundle), passphrase="Hong's cafe 2025!")
     assert "Hong" not in info.value.user_message
+
+
+def _with_work_factor(data: bytes, log_n: int) -> bytes:
+    """*data* with the work factor of its (one) age scrypt stanza replaced, the length kept."""
+    head, salt, old, rest = re.split(rb"(-> scrypt \S+ )(\d+)", data, maxsplit=1)
+    assert len(str(log_n)) == len(old)
+    return head + salt + str(log_n).encode() + rest
+
+
+@pytest.mark.parametrize("layout", ["one-time key", "first layout"])
+def test_a_passphrase_age_will_not_try_now_is_not_called_wrong(passphrase_bundle: bytes, layout: str) -> None:
+    # age refuses a work factor more than 16 times what it measures this computer does in a
+    # second, before trying the passphrase; it measures at each attempt, so a busy machine
+    # refuses sound files (a flaky CLI test). 2^40 is refused on any computer.
+    from pyrage import passphrase as age_passphrase
+
+    source = passphrase_bundle if layout == "one-time key" else age_passphrase.encrypt(b"x" * 600, "pw")
+    with pytest.raises(BundlePassphraseWork) as info:
+        verify_bundle(io.BytesIO(_with_work_factor(source, 40)), passphrase="Hồng's café 2025!")
+    message = info.value.user_message
+    assert "try again" in message and "passphrase given" not in message and "damaged" not in message
 
 
 # --- golden files -----------------------------------------------------------------------------
