@@ -128,6 +128,11 @@ class OrganisationDialog(SessionDialog):
         )
         self.template.reset.clicked.connect(lambda: self._reset(org_service.reset_template))
         self.grounds.reset.clicked.connect(lambda: self._reset(org_service.reset_catalogue))
+        # Enter in a letterhead field saves the letterhead. Without a default of its own the
+        # dialog made the first button after the focus its default: "Choose logo…", so Enter
+        # in "Organisation" opened the file chooser. (Set once the button is in the dialog:
+        # setDefault finds the dialog through the button's parents.)
+        self.save_button.setDefault(True)
         self.reload()
 
     def reload(self) -> None:
