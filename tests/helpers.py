@@ -19,10 +19,15 @@ if TYPE_CHECKING:
     from imsa_desktop.store.vault import Vault
 
 
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page of a PDF, every run of white space folded to one space."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return [re.sub(r"\s+", " ", p.extract_text()) for p in reader.pages]
+
+
 def pdf_text(pdf: bytes) -> str:
     """All the text of a PDF, every run of white space folded to one space."""
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    return re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in reader.pages))
+    return re.sub(r"\s+", " ", " ".join(pdf_pages(pdf)))
 
 
 def decision(kind: str, outcome: str, on: str, **more: Any) -> dict[str, Any]:

@@ -27,6 +27,8 @@ from reportlab.platypus import (
     Spacer,
     Table,
 )
+from reportlab.platypus.doctemplate import ActionFlowable, NullActionFlowable
+from reportlab.platypus.flowables import _listWrapOn
 
 from imsa_desktop.documents import fonts
 from imsa_desktop.documents.pdfbase import (
@@ -76,8 +78,11 @@ def render_letter(
     story += _references(draft, st)
     body = _body(draft, st)
     # The sign-off never stands alone on a page: it keeps the last lines of the body with it.
-    story += body[:-2] + [KeepTogether(body[-2:] + _signature(draft, st))]
-    story += _enclosure_index(draft, st)
+    # The enclosure index (its heading with the whole table) follows on the same page when
+    # both fit on one; otherwise the index starts a page of its own, never leaving a heading
+    # at the foot of a page or a few rows alone on the last one.
+    closing = KeepIfItFits(body[-2:] + _signature(draft, st))
+    story += body[:-2] + [KeepIfItFits([closing, *_enclosure_index(draft, st)])]
 
     ref = draft.nrm_reference or draft.decision_reference
     title = f"Reconsideration request - {ref}" if ref else "Reconsideration request"
@@ -112,6 +117,43 @@ def render_letter(
         on_page=on_page,
         margins=(MARGIN_X, MARGIN_X, 22 * mm, 24 * mm),
     )
+
+
+def _measured(flowables: list[Flowable]) -> list[Flowable]:
+    """*flowables* with every KeepTogether opened up: what they take on a page."""
+    out: list[Flowable] = []
+    for f in flowables:
+        out += _measured(list(f._content)) if isinstance(f, KeepTogether) else [f]
+    return out
+
+
+class KeepIfItFits(KeepTogether):  # type: ignore[misc]  # reportlab has no types
+    """reportlab's KeepTogether for flowables some of which are kept together themselves: moved
+    whole to the next page when they do not fit here but would on one page; taller than a page,
+    they follow one another, each keeping itself together.
+
+    (A plain KeepTogether takes one nested in it as taller than any page, so it always started
+    a new page, whether or not its content would have fitted where it was.)"""
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        w, self._H = _listWrapOn(_measured(list(self._content)), aW, self.canv)
+        self._H0 = 0
+        self._wrapInfo = aW, aH
+        return w, 0xFFFFFF  # as KeepTogether: always split, which decides
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        frame = getattr(self, "_frame", None)
+        if frame is not None and self._H > frame._aH:  # taller than a page
+            parts = list(self._content)
+        else:
+            parts = list(super().split(aW, aH))
+        if not parts or not isinstance(parts[0], ActionFlowable):
+            # the parts go back on the story one by one (a nested KeepTogether cannot be drawn
+            # as the first part of a split)
+            parts.insert(0, NullActionFlowable())
+        return parts
 
 
 def draw_watermark(canvas: Canvas, text: str = "DRAFT") -> None:
@@ -356,15 +398,10 @@ def _signature(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
 
 
 def _enclosure_index(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
-    head = para(d.heading("enclosures", "Enclosures"), st["heading"])
+    style = st["heading"]
+    head = para(d.heading("enclosures", "Enclosures"), style.clone(f"{style.name}-free", keepWithNext=0))
     if not d.enclosures:
         return [Spacer(1, 9 * mm), KeepTogether([head, para("None.", st["body"])])]
-    # The index follows the signature on the same page when there is room for a few rows (the
-    # table splits by row, its header repeated), so it never sits alone on a page of its own.
-    out: list[Flowable] = [
-        Spacer(1, 9 * mm),
-        *_head(d.heading("enclosures", "Enclosures"), st["heading"], 40 * mm),
-    ]
     cell, bold = (
         st["cell"].clone("c", fontSize=9.5, leading=12),
         st["cell_bold"].clone("cb", fontSize=9.5, leading=12),
@@ -397,8 +434,9 @@ def _enclosure_index(d: LetterDraft, st: dict[str, Any]) -> list[Flowable]:
     date_w = max(stringWidth(x, cell.fontName, cell.fontSize) for x in dates) + 8  # never wraps
     t = Table(rows, colWidths=[17 * mm, 42 * mm, date_w, width - 59 * mm - date_w], repeatRows=1)
     t.setStyle(table_style(head=(0.6, INK), left=2, top=3, bottom=3))
-    out.append(t)
-    return out
+    # Heading and table on one page: moved to the next page whole when they do not fit here.
+    # Only an index longer than a page splits, by row, its header row repeated.
+    return [Spacer(1, 9 * mm), KeepTogether([head, t])]
 
 
 def render_file_note(note: FileNote, *, organisation: str = "") -> bytes:

@@ -17,6 +17,7 @@ from imsa_desktop.documents import fonts
 from imsa_desktop.documents.letter_pdf import render_letter
 from imsa_desktop.documents.samples import demo_case, demo_draft
 from imsa_desktop.errors import DocumentError, LetterRefused
+from tests.helpers import pdf_pages
 
 
 def read(pdf: bytes) -> pypdf.PdfReader:
@@ -64,6 +65,52 @@ def test_letter_says_what_the_advocate_checks(letter):
     assert "Sam Example" in text and "Independent Modern Slavery Advocate" in text
     # the enclosure index comes last
     assert text.rindex("Enclosures") > text.index("Yours faithfully")
+
+
+def _with_more_text(fact_lines: int, shows_words: int):  # type: ignore[no-untyped-def]
+    """The demo letter with more of the advocate's own text: chronology facts under ground 3, and
+    more about what enclosure 1 shows (the letter's wording is untouched)."""
+    draft = demo_draft()
+    facts = draft.grounds[2].fact_refs
+    facts += [f"March 2024: worked twelve-hour shifts in the house (entry {i})." for i in range(fact_lines)]
+    draft.enclosures[0].shows += " She also described" + " further detail" * shows_words + "."
+    return draft
+
+
+@pytest.mark.parametrize("shows_words", [0, 40])
+@pytest.mark.parametrize("fact_lines", [0, 3, 6, 9])
+def test_the_enclosure_index_keeps_its_heading_and_rows_together(fact_lines: int, shows_words: int) -> None:
+    # Moving the index down a line at a time once left "Enclosures" alone at the foot of the
+    # sign-off page (its first row too tall for what was left), or the last rows alone on a
+    # page of their own. The index (4 rows) fits on one page: it is never split.
+    draft = _with_more_text(fact_lines, shows_words)
+    pages = pdf_pages(render_letter(draft))
+    [index] = [i for i, t in enumerate(pages) if "Enclosures No. Document Date What it shows" in t]
+    rows = [f"Encl. {e.number} {e.title}" for e in draft.enclosures]
+    assert [r for r in rows if r in pages[index]] == rows, "every row under the heading"
+    assert not any("Encl. " in t for i, t in enumerate(pages) if i != index)
+    assert index == len(pages) - 1, "the index comes last"
+    assert any("Yours faithfully" in t for t in pages[index - 1 : index + 1])
+
+
+def test_a_short_index_stays_on_the_sign_off_page() -> None:
+    pages = pdf_pages(render_letter(demo_draft(mode="holding")))  # one enclosure
+    assert "Yours faithfully" in pages[-1] and "Enclosures No. Document Date What it shows" in pages[-1]
+
+
+def test_an_index_longer_than_a_page_starts_under_its_heading_and_loses_no_row() -> None:
+    import dataclasses
+
+    draft = demo_draft()
+    first = draft.enclosures[0]
+    draft.enclosures = [dataclasses.replace(first, number=n) for n in range(1, 31)]
+    pages = pdf_pages(render_letter(draft))
+    [start] = [i for i, t in enumerate(pages) if "Enclosures No. Document Date What it shows" in t]
+    assert "Encl. 1 " in pages[start] and "Encl. 2 " in pages[start]
+    text = " ".join(pages[start:])
+    assert [n for n in range(1, 31) if text.count(f"Encl. {n} ") != 1] == []
+    for t in pages[start + 1 :]:  # each continuation page repeats the column headings
+        assert "No. Document Date What it shows Encl." in t
 
 
 def test_every_page_is_numbered_and_carries_the_reference_not_the_name(letter):
