@@ -390,6 +390,9 @@ def stall(vault_path: str, queries: list[str], real_path: str) -> None:
 
     # The unlock window is up while the advocate types the passphrase (a few seconds) and
     # Argon2id runs (~0.5 s); the app warms its feature modules meanwhile. 2.5 s is brisk.
+    # From the first paint on, that is a step too ("typing the passphrase"): whatever the app
+    # does meanwhile must not hold up the keys being typed.
+    QTimer.singleShot(300, lambda: (beat(), set_phase("typing_passphrase")))
     QTimer.singleShot(2500, run_steps)
     app.exec()
     hb.stop()
