@@ -11,7 +11,7 @@ any feature module builds gets it without having to remember.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -70,16 +70,33 @@ class KeyboardPolicy(QObject):
 
     *actions* are the window-wide shortcuts; each dialog gets them too, since Qt does not
     deliver a main window's shortcuts while a modal dialog covers it (Ctrl+L must lock, and
-    Ctrl+S save, from inside a dialog)."""
+    Ctrl+S save, from inside a dialog). *on_input* is called for every key press and mouse
+    action anywhere in the app (the idle lock's clock).
 
-    def __init__(self, parent: QObject | None = None, actions: Sequence[QAction] = ()) -> None:
+    It is the app's only application-wide filter, and it must stay cheap: every event of every
+    widget (each paint, layout, timer, child added ...) passes through it into Python. Two such
+    filters made building the workspace 2.1x slower than none (162 vs 76 ms); one no-op filter
+    alone costs 1.4x (benchmarks, GUI stalls, in docs/performance.md)."""
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        actions: Sequence[QAction] = (),
+        on_input: Callable[[], object] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.actions = list(actions)
+        self.on_input = on_input
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
-        if kind not in (QEvent.Type.Show, QEvent.Type.Polish, QEvent.Type.KeyPress):
+        if kind not in _FILTERED:
             return False
+        if kind in _INPUT:
+            if self.on_input is not None:
+                self.on_input()
+            if kind is not QEvent.Type.KeyPress:
+                return False
         if isinstance(watched, QWidget) and _system_dialog(watched):
             return False
         if kind == QEvent.Type.Show and isinstance(watched, QWidget):
@@ -111,6 +128,9 @@ class KeyboardPolicy(QObject):
             return True
         return False
 
+
+_INPUT = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel)
+_FILTERED = (QEvent.Type.Polish, QEvent.Type.Show, *_INPUT)
 
 SYSTEM_DIALOGS = ("QAbstractPrintDialog", "QPageSetupDialog", "QFileDialog", "QColorDialog", "QFontDialog")
 

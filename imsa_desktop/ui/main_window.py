@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -81,23 +81,16 @@ class NeutralView(QWidget):
         lay.addStretch(1)
 
 
-class IdleWatcher(QObject):
-    """Counts time since the last key press or mouse action anywhere in the app."""
+class IdleWatcher:
+    """Counts time since the last key press or mouse action anywhere in the app (told by the
+    app-wide ``keyboard.KeyboardPolicy`` filter: one filter for both, not two)."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self.last_activity = clock()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (
-            QEvent.Type.KeyPress,
-            QEvent.Type.MouseButtonPress,
-            QEvent.Type.MouseMove,
-            QEvent.Type.Wheel,
-        ):
-            self.last_activity = self.clock()
-        return False
+    def touch(self) -> None:
+        self.last_activity = self.clock()
 
     def idle_seconds(self) -> float:
         return self.clock() - self.last_activity
@@ -177,6 +170,15 @@ class MainWindow(QMainWindow):
         self.quit_action = self._shortcut(keyboard.QUIT, self.close, "quitAction")
         self.print_action = self._shortcut(keyboard.PRINT, self.print_current, "printAction")
         self.new_action.setToolTip(f"New case ({keyboard.NEW_CASE.keys})")
+
+        self.unlock_view.unlocked.connect(self._unlocked)
+        self.unlock_view.unlock_started.connect(lambda: QTimer.singleShot(0, self.prepare_workspace))
+        self._prebuilt: WorkspaceView | None = None
+
+        self._features_ready = False
+        clipboard.protect_copies(lambda: self.session.is_open)
+
+        self.idle = IdleWatcher(idle_clock)
         self.keyboard_policy = keyboard.KeyboardPolicy(
             self,
             [
@@ -187,19 +189,10 @@ class MainWindow(QMainWindow):
                 self.print_action,
                 self.quit_action,
             ],
+            on_input=self.idle.touch,
         )
-
-        self.unlock_view.unlocked.connect(self._unlocked)
-        self.unlock_view.unlock_started.connect(lambda: QTimer.singleShot(0, self.prepare_workspace))
-        self._prebuilt: WorkspaceView | None = None
-
-        self._features_ready = False
-        clipboard.protect_copies(lambda: self.session.is_open)
-
-        self.idle = IdleWatcher(idle_clock, self)
         app = QApplication.instance()
         if app is not None:
-            app.installEventFilter(self.idle)
             app.installEventFilter(self.keyboard_policy)
             if isinstance(app, QGuiApplication):
                 app.applicationStateChanged.connect(self._app_state_changed)
@@ -492,7 +485,7 @@ class MainWindow(QMainWindow):
         clipboard.shared().seconds = s.clipboard_seconds
 
     def _unlocked(self) -> None:
-        self.idle.last_activity = self.idle.clock()
+        self.idle.touch()
         self._ensure_features()
         self._apply_settings()
         self.prepare_workspace()

@@ -121,6 +121,34 @@ def test_idle_lock_clears_every_widget_and_returns_to_the_case(qtbot, vault, vau
     window.session.lock()
 
 
+def test_typing_or_moving_the_mouse_anywhere_keeps_the_vault_open(qtbot, vault, vault_path, clock) -> None:
+    """The idle clock restarts on any key press or mouse action, in the window or a dialog
+    (the app-wide filter tells it); only true inactivity locks."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QLineEdit
+
+    window, idle, _ = _unlocked_window(qtbot, vault, vault_path, clock)
+    dialog = QDialog(window)
+    field = QLineEdit(dialog)
+    dialog.show()
+
+    idle.t += 4 * 60
+    qtbot.keyClick(field, "a")  # typing in a dialog
+    idle.t += 4 * 60
+    window.check_idle()
+    assert window.session.is_open  # 4 minutes since the key press: under the 5-minute limit
+
+    qtbot.mouseMove(window.workspace.table.viewport(), QPoint(5, 5))
+    qtbot.mouseMove(window.workspace.table.viewport(), QPoint(9, 9))
+    idle.t += 4 * 60
+    window.check_idle()
+    assert window.session.is_open  # the mouse moved 4 minutes ago
+
+    idle.t += 2 * 60
+    window.check_idle()
+    assert not window.session.is_open  # 6 minutes without a key or the mouse: locked
+
+
 def test_quick_hide_shows_no_case_data_and_comes_back(qtbot, vault, vault_path, clock) -> None:
     window, _, case_id = _unlocked_window(qtbot, vault, vault_path, clock)
     preview = QWidget()
