@@ -8,7 +8,7 @@ to the case and tab the advocate was on.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -172,8 +172,12 @@ class MainWindow(QMainWindow):
         self.new_action.setToolTip(f"New case ({keyboard.NEW_CASE.keys})")
 
         self.unlock_view.unlocked.connect(self._unlocked)
-        self.unlock_view.unlock_started.connect(lambda: QTimer.singleShot(0, self.prepare_workspace))
+        self.unlock_view.unlock_started.connect(self._build_workspace_soon)
         self._prebuilt: WorkspaceView | None = None
+        self._building: Iterator[None] | None = None  # the pieces of the workspace still to build
+        self._piece_timer = QTimer(self)
+        self._piece_timer.setSingleShot(True)
+        self._piece_timer.timeout.connect(self._build_next_piece)
 
         self._features_ready = False
         clipboard.protect_copies(lambda: self.session.is_open)
@@ -424,6 +428,7 @@ class MainWindow(QMainWindow):
         self.unlock_view.prepare(notice)
         self.stack.setCurrentWidget(self.unlock_view)
         self.update_title()
+        after_window_drawn(400, self._build_workspace_soon)
 
     def _ensure_features(self) -> None:
         """Load the feature modules and their toolbar actions once, at the first unlock
@@ -447,18 +452,54 @@ class MainWindow(QMainWindow):
             self.toolbar.insertAction(self._spacer_action, a)
         self.extra_actions += actions
 
+    # ---- the workspace, built before it is needed ------------------------------------------
+    # Building the (empty) workspace takes ~0.15 s of the GUI thread. It is built at the unlock
+    # screen while the advocate types, when the cores are free (Argon2id, once Unlock is
+    # pressed, takes every core), a piece per turn of the event loop so that no key typed
+    # waits long. The tree holds no case data until the vault is open and it is filled.
+    def _build_workspace_soon(self) -> None:
+        if self._building is None and self.workspace is None and self._prebuilt is None:
+            self._building = self._workspace_pieces()
+        if self._building is not None:
+            self._piece_timer.start(0)
+
+    def _build_next_piece(self) -> None:
+        if self._building is None or self.workspace is not None:
+            return
+        if plugins.warming():  # the background imports still run: a piece would wait for them
+            self._piece_timer.start(100)
+        elif next(self._building, StopIteration) is StopIteration:
+            self._building = None
+        else:
+            self._piece_timer.start(10)
+
+    def _workspace_pieces(self) -> Iterator[None]:
+        from imsa_desktop.ui.views.case_view import CaseView
+        from imsa_desktop.ui.views.workspace_view import WorkspaceView, make_home
+
+        self._ensure_features()
+        yield
+        workspace = WorkspaceView(self.session, self.stack, pages=False)
+        workspace.hide()
+        yield
+        case_view = CaseView(self.session, workspace.stack)
+        yield
+        home = make_home(self.session, workspace.stack)
+        yield
+        workspace.add_pages(case_view, home)
+        self.stack.addWidget(workspace)  # parented but not shown: no case data, not visible
+        workspace.ensurePolished()  # style it now too (the costly part with a style sheet)
+        self._prebuilt = workspace
+
     def prepare_workspace(self) -> None:
-        """Build the (empty) workspace widgets. Called while Argon2id runs in its worker, so
-        the ~0.3 s of widget construction overlaps key derivation instead of following it.
-        The tree holds no case data until the vault is open and it is filled."""
+        """Build what is left of the (empty) workspace now."""
         if self.workspace is not None or self._prebuilt is not None:
             return
-        self._ensure_features()
-        from imsa_desktop.ui.views.workspace_view import WorkspaceView
-
-        self._prebuilt = WorkspaceView(self.session)
-        self.stack.addWidget(self._prebuilt)  # parented but not shown: no case data, not visible
-        self._prebuilt.ensurePolished()  # style it now too (the costly part with a style sheet)
+        if self._building is None:
+            self._building = self._workspace_pieces()
+        for _ in self._building:
+            pass
+        self._building = None
 
     def open_audit_log(self) -> None:
         from imsa_desktop.ui.dialogs.audit_dialog import open_audit_dialog

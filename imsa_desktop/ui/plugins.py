@@ -159,6 +159,11 @@ def preload() -> None:
         _preload.start()
 
 
+def warming() -> bool:
+    """The background imports started by ``preload`` are still running (``load`` would wait)."""
+    return _preload is not None and _preload.is_alive()
+
+
 def load() -> None:  # GUI thread only
     """Import every feature and fill the workspace slots (once). Raises FeatureMissing."""
     global _loaded

@@ -66,8 +66,22 @@ SidebarFactory = Callable[[Session, "WorkspaceView"], QWidget]
 SIDEBAR_WIDGETS: list[SidebarFactory] = []
 
 
+def make_home(session: Session, parent: QWidget | None = None) -> QWidget:
+    """The page shown when no case is open (the Today dashboard when its module is loaded)."""
+    home = HOME_FACTORY[0](session) if HOME_FACTORY else HomePage(session)
+    if parent is not None:
+        home.setParent(parent)
+    return home
+
+
 class WorkspaceView(QWidget):
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    """The case list beside the open case (or the home page).
+
+    With ``pages=False`` the two pages are left out, for ``add_pages`` to add later:
+    ``MainWindow`` builds the workspace a piece per turn of the event loop, each piece made
+    inside its final parent (a widget tree moved into a styled parent is styled again)."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None, *, pages: bool = True) -> None:
         super().__init__(parent)
         self.session = session
         self.setObjectName("workspace")
@@ -136,12 +150,6 @@ class WorkspaceView(QWidget):
         ll.addWidget(self.banner)
 
         self.stack = QStackedWidget()
-        self.home = HOME_FACTORY[0](session) if HOME_FACTORY else HomePage(session)
-        self.case_view = CaseView(session)
-        self.stack.addWidget(self.home)
-        self.stack.addWidget(self.case_view)
-        if hasattr(self.home, "open_case"):
-            self.home.open_case.connect(self.open_case)
 
         split = QSplitter()
         split.addWidget(left)
@@ -160,7 +168,19 @@ class WorkspaceView(QWidget):
         self.table.activated.connect(self._row_activated)
         self.table.clicked.connect(self._row_activated)
         self.new_button.clicked.connect(self.new_case)
-        session.cases_changed.connect(self.reload)
+        if pages:
+            self.add_pages(CaseView(session, self.stack), make_home(session, self.stack))
+
+    def add_pages(self, case_view: CaseView, home: QWidget) -> None:
+        """The open case's page and the home page (made with ``self.stack`` as their parent);
+        the list is live from here on."""
+        self.home = home
+        self.case_view = case_view
+        self.stack.addWidget(self.home)
+        self.stack.addWidget(self.case_view)
+        if hasattr(self.home, "open_case"):
+            self.home.open_case.connect(self.open_case)
+        self.session.cases_changed.connect(self.reload)
         self.case_view.tab_list[0].erased.connect(self._case_erased)  # type: ignore[attr-defined]
 
     # ---- list ---------------------------------------------------------------------------
