@@ -50,6 +50,7 @@ class CaseTab(QWidget):
         self.case_id: str | None = None
         self._reading: CancelFlag | None = None
         self._showing: str | None = None  # the case whose records the tab shows
+        self._after_read: list[tuple[str, Callable[[], None]]] = []  # (case id, fn): ``when_loaded``
 
     def load(self, case_id: str) -> None:
         self.case_id = case_id
@@ -57,6 +58,7 @@ class CaseTab(QWidget):
     def clear(self) -> None:
         self.case_id = None
         self._showing = None
+        self._after_read = []
         self._stop_reading()
 
     # ---- reading in a worker -----------------------------------------------------------------
@@ -86,6 +88,10 @@ class CaseTab(QWidget):
             self._end_reading()
             self._showing = case_id
             show(value)
+            waiting, self._after_read = self._after_read, []
+            for for_case, fn in waiting:
+                if for_case == case_id:
+                    fn()
             self.loaded.emit(case_id)
 
         def failed(exc: BaseException) -> None:
@@ -105,17 +111,13 @@ class CaseTab(QWidget):
         self.loaded.emit(case_id)
 
     def when_loaded(self, fn: Callable[[], None]) -> None:
-        """Run *fn* now, or once the read under way has been shown (e.g. restoring a draft
-        over the form, which the read would otherwise overwrite)."""
-        if not self.busy:
+        """Run *fn* now, or once the read under way (or the newer one that replaced it) has been
+        shown (e.g. restoring a draft over the form, which the read would otherwise overwrite).
+        It never runs over another case: ``clear()`` drops it."""
+        if not self.busy or self.case_id is None:
             fn()
             return
-
-        def once(_case_id: str) -> None:
-            self.loaded.disconnect(once)
-            fn()
-
-        self.loaded.connect(once)
+        self._after_read.append((self.case_id, fn))
 
     def _end_reading(self) -> None:
         self._reading = None

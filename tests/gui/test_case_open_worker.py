@@ -1,5 +1,6 @@
 """Opening a case reads it in a worker (the pool injected), heavy tabs are built when first
-shown, and the case list hands its rows over in batches without hiding any case."""
+shown (and read in a worker: Evidence and Letters too), and the case list hands its rows over
+in batches without hiding any case."""
 
 from __future__ import annotations
 
@@ -192,3 +193,112 @@ def test_typing_on_cancels_the_search_under_way(make_window, qtbot, vault, vault
     assert searched == ["Arbër Hoxha"]  # the first search found it was cancelled: it never ran
     assert panel.status.text().startswith("1 match")
     assert any("Hoxha" in t for t in panel.hit_texts())
+
+
+def _letter_case(vault, clock) -> str:  # type: ignore[no-untyped-def]
+    """A case with two evidence items and a draft reconsideration letter (``letter_case_doc``)."""
+    from datetime import date
+
+    from imsa_desktop.services import letters as letter_service
+    from tests.helpers import gp_letter_choices, letter_case_doc
+
+    today = date(2025, 2, 1)
+    case_id = case_service.add_case(vault.unit_of_work(), letter_case_doc(), clock=clock, today=today)
+    choices = gp_letter_choices()
+    draft = letter_service.draft_letter(vault.unit_of_work(), case_id, "dec-rg", choices, today=today)
+    letter_service.save_draft(vault.unit_of_work(), draft, clock=clock)
+    return case_id
+
+
+@pytest.fixture
+def letter_case(vault, clock) -> str:  # type: ignore[no-untyped-def]
+    return _letter_case(vault, clock)
+
+
+def _tab(view, title: str):  # type: ignore[no-untyped-def]
+    return view.tab_list[next(i for i in range(view.tabs.count()) if view.tabs.tabText(i) == title)]
+
+
+def _rows(table) -> list[str]:  # type: ignore[no-untyped-def]
+    return [table.text(r, 0) for r in range(table.rowCount())]
+
+
+def _open_while_read(ws, case_id: str, title: str):  # type: ignore[no-untyped-def]
+    """Open *case_id* on the tab *title* (inside ``use_pool(DeferredPool())``): the tab is busy
+    and cannot be typed into until its read answers."""
+    view = ws.case_view
+    ws.open_case_tab(case_id, title)
+    tab = _tab(view, title)
+    assert view.busy.isVisibleTo(view) and not tab.isEnabled()
+    return tab
+
+
+def _answer_newest_first(pool: DeferredPool) -> None:
+    while pool.waiting:
+        pool.run(len(pool.waiting) - 1)
+
+
+def test_evidence_is_read_in_a_worker_a_stale_answer_dropped_and_a_search_hit_chosen(
+    make_window, qtbot, vault, vault_path, letter_case
+) -> None:  # type: ignore[no-untyped-def]
+    payslips = case_service.add_case(
+        vault.unit_of_work(),
+        {"survivor": {"full_name": "Besnik Krasniqi"}, "evidence": [{"title": "Payslips from the car wash"}]},
+    )
+    ws = _unlock(make_window, qtbot, vault, vault_path)[0].workspace
+    pool = DeferredPool()
+    with use_pool(pool):
+        evidence = _open_while_read(ws, letter_case, "Evidence")
+        assert _rows(evidence.table) == []
+        ws.open_case_tab(payslips, "Evidence")  # another case, before the first answered
+        _answer_newest_first(pool)  # the first case's answer comes late
+    assert _rows(evidence.table) == ["Payslips from the car wash"]
+    assert evidence.title_edit.text() == "Payslips from the car wash" and evidence.isEnabled()
+    assert not ws.case_view.busy.isVisibleTo(ws.case_view)
+    with use_pool(pool):  # a search hit: the item is chosen once the items have been read
+        ws.open_case_tab(letter_case, "Evidence", "ev-police")
+        assert evidence.title_edit.text() == ""
+        pool.run_all()
+    assert _rows(evidence.table) == ["GP letter on injuries", "Police crime reference letter"]
+    assert evidence.title_edit.text() == "Police crime reference letter"
+    assert evidence.table.selected().id == "ev-police"
+
+
+def test_what_is_typed_while_evidence_is_read_again_is_kept(
+    make_window, qtbot, vault, vault_path, letter_case
+) -> None:  # type: ignore[no-untyped-def]
+    ws = _unlock(make_window, qtbot, vault, vault_path)[0].workspace
+    ws.open_case_tab(letter_case, "Evidence", "ev-gp")
+    evidence = _tab(ws.case_view, "Evidence")
+    assert evidence.title_edit.text() == "GP letter on injuries"
+    evidence.title_edit.setText("GP letter on injuries and scars")
+    pool = DeferredPool()
+    with use_pool(pool):
+        evidence.save_button.click()  # saved; the items are read again in a worker
+        assert evidence.busy
+        qtbot.keyClicks(evidence.source, "Dr Example, the practice")  # typed before the answer
+        pool.run_all()
+    assert evidence.title_edit.text() == "GP letter on injuries and scars"  # as saved
+    assert evidence.source.text() == "Dr Example, the practice"  # not overwritten by the read
+    assert evidence.has_unsaved_changes() and evidence.banner.text() == "Saved."
+    assert _rows(evidence.table)[0] == "GP letter on injuries and scars"
+
+
+def test_letters_are_read_in_a_worker_and_a_stale_answer_dropped(
+    make_window, qtbot, vault, vault_path, letter_case
+) -> None:  # type: ignore[no-untyped-def]
+    window, ids = _unlock(make_window, qtbot, vault, vault_path)
+    ws, pool = window.workspace, DeferredPool()
+    with use_pool(pool):
+        letters = _open_while_read(ws, letter_case, "Letters")
+        pool.run_all()
+    assert [letters.table.text(0, 1)] == ["Draft"] and letters.table.rowCount() == 1
+    assert letters.new_button.isEnabled()  # the negative RG decision makes it eligible
+    with use_pool(pool):
+        ws.open_case_tab(ids["Arbër Hoxha"], "Letters")
+        _click_row(ws, ids["Selam Tesfaye"])  # opened over, before the first answer came
+        _answer_newest_first(pool)
+    view = ws.case_view
+    assert view.case_id == ids["Selam Tesfaye"] and letters.case_id == ids["Selam Tesfaye"]
+    assert letters.table.rowCount() == 0 and not letters.new_button.isEnabled()
+    assert letters.isEnabled() and view.is_loaded(view.tabs.currentIndex())

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QMimeData, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -63,6 +63,12 @@ from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
 from imsa_desktop.ui.widgets import named_buttons, thin_progress
 from imsa_desktop.ui.workers import CancelFlag, run_task
+
+if TYPE_CHECKING:
+    from imsa_desktop.domain.case_document import CaseDocument
+    from imsa_desktop.services.ports import AbstractUnitOfWork
+
+    _Read = tuple[CaseDocument, list[AttachmentInfo]]  # the case's records, its files
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -393,9 +399,12 @@ class EvidenceTab(CaseTab):
         return {"evidence_id": self._current.id if self._current else None, "form": self._form.state()}
 
     def restore_draft(self, draft: dict[str, Any]) -> None:
+        self.when_loaded(lambda: self._restore_draft(draft))  # over the items, once they are read
+
+    def _restore_draft(self, draft: dict[str, Any]) -> None:
         evidence_id = draft.get("evidence_id")
         if isinstance(evidence_id, str):
-            self.select_record(evidence_id)
+            self._select_record(evidence_id)
             if self._current is None or self._current.id != evidence_id:
                 self.banner.error("The evidence item being edited before the lock no longer exists.")
                 return
@@ -413,12 +422,26 @@ class EvidenceTab(CaseTab):
         self.reload(select=keep)
 
     def reload(self, select: str | None = None) -> None:
+        """Read the case's items, events and files in a worker (``read_in_worker``), then show
+        them with *select* chosen. What is typed meanwhile is kept (see ``_show_read``)."""
         if self.case_id is None:
             return
-        uow = self.session.uow()
-        with uow:
-            doc = case_service.load_document(uow, self.case_id)
-        attachments = evidence_service.list_attachments(self.session.uow(), self.case_id)
+        case_id = self.case_id
+
+        def read(uow: AbstractUnitOfWork) -> _Read:
+            with uow:
+                doc = case_service.load_document(uow, case_id)
+            return doc, evidence_service.list_attachments(uow, case_id)
+
+        typed = self._form.state()
+        self.read_in_worker(read, lambda got: self._show_read(got, select, typed))
+
+    def _show_read(self, got: _Read, select: str | None, typed: editing.FormState) -> None:
+        """Show what was read. The item being edited keeps what was typed into its form while
+        the read was under way (the read never overwrites an edit it did not see)."""
+        doc, attachments = got
+        edited = self._form.state()
+        editing_id = self._current.id if self._current is not None else select
         self._items = sorted(
             doc.evidence,
             key=lambda e: (e.date_obtained is None, e.date_obtained or e.created_at.date(), e.title),
@@ -440,11 +463,14 @@ class EvidenceTab(CaseTab):
         asking, self._asking = self._asking, True  # the app chooses the row here, not the advocate
         try:
             if target:
-                self.select_record(target)
+                self._select_record(target)
             else:
                 self._show_item(None)
         finally:
             self._asking = asking
+        shown = self._current.id if self._current is not None else None
+        if edited != typed and shown == editing_id:
+            self._form.restore(edited)
 
     def _fill_events(self) -> None:
         self.event_list.clear()
@@ -458,7 +484,10 @@ class EvidenceTab(CaseTab):
         self.event_list.setVisible(bool(self._events))
 
     def select_record(self, evidence_id: str) -> None:
-        """Show the evidence item *evidence_id* (used by search hits)."""
+        """Show the evidence item *evidence_id* (used by search hits), once the items are read."""
+        self.when_loaded(lambda: self._select_record(evidence_id))
+
+    def _select_record(self, evidence_id: str) -> None:
         for row, item in enumerate(self.table.records.rows):
             if item.id == evidence_id:
                 self.table.selectRow(row)
@@ -595,7 +624,7 @@ class EvidenceTab(CaseTab):
         self._current = None
         self.session.notify_case(self.case_id)
         self.reload(select=evidence_id)
-        self.banner.info("Saved.")
+        self.when_loaded(lambda: self.banner.info("Saved."))
         self.evidence_saved.emit(evidence_id)
         return evidence_id
 
@@ -627,7 +656,7 @@ class EvidenceTab(CaseTab):
         self._current = None
         self.session.notify_case(self.case_id)
         self.reload()
-        self.banner.info("Deleted.")
+        self.when_loaded(lambda: self.banner.info("Deleted."))
 
     # ---- adding files ---------------------------------------------------------------------
     def _choose_files(self) -> None:
@@ -687,20 +716,22 @@ class EvidenceTab(CaseTab):
             self._after_attach(None, message_for(exc), error=True)
 
     def _after_attach(self, evidence_id: str | None, message: str, error: bool = False) -> None:
+        def say() -> None:
+            if evidence_id is not None:
+                self.attachment_list.setCurrentRow(self.attachment_list.count() - 1)
+            if error:
+                self.banner.error(message)
+            else:
+                self.banner.info(message)
+
         if self.case_id is not None and self.session.is_open:
             keep = evidence_id or (self._current.id if self._current else None)
             self._current = None
-            try:
-                self.reload(select=keep)
-            except Exception as e:
-                message, error = message_for(e), True
-            if evidence_id is not None:
-                self.attachment_list.setCurrentRow(self.attachment_list.count() - 1)
+            self.reload(select=keep)
+            self.when_loaded(say)  # the file is listed (and chosen) once the item is read again
             self.session.notify_case(self.case_id)
-        if error:
-            self.banner.error(message)
         else:
-            self.banner.info(message)
+            say()
         self._cancel = None
         self._next_attach()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,6 +32,10 @@ from imsa_desktop.ui.forms import DateField, EnumCombo
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import Column, RecordTable
 from imsa_desktop.ui.widgets import Dialog, column, named_buttons
+
+if TYPE_CHECKING:
+    from imsa_desktop.domain.model import Case
+    from imsa_desktop.services.ports import AbstractUnitOfWork
 
 
 def _d(v: date | None) -> str:
@@ -143,15 +148,16 @@ class LettersTab(CaseTab):
 
     # ---- state -------------------------------------------------------------------------
     def load(self, case_id: str) -> None:
+        """Read the case and its letters in a worker (``read_in_worker``), then show them."""
         super().load(case_id)
         self.banner.clear_message()
-        uow = self.session.uow
-        got = fetch(
-            self.banner,
-            lambda: (case_service.load_case(uow(), case_id), letter_service.list_letters(uow(), case_id)),
-        )
-        if got is None:
-            return
+
+        def read(uow: AbstractUnitOfWork) -> tuple[Case, list[LetterRecord]]:
+            return case_service.load_case(uow, case_id), letter_service.list_letters(uow, case_id)
+
+        self.read_in_worker(read, self._show_letters)
+
+    def _show_letters(self, got: tuple[Case, list[LetterRecord]]) -> None:
         case, letters = got
         self._eligible = bool(letter_service.eligible_decisions(case))
         self.new_button.setToolTip(
