@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from imsa_desktop.domain.model import EvidenceItem
 from imsa_desktop.services import evidence as evidence_service
 from imsa_desktop.ui.features.evidence import EvidenceTab
-from imsa_desktop.ui.features.search import HIT_ROLE, GlobalSearch, marked_html
+from imsa_desktop.ui.features.search import HIT_ROLE, HTML_ROLE, GlobalSearch, marked_html
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.workspace_view import SIDEBAR_WIDGETS, WorkspaceView
 from tests.gui.test_evidence_support import case_id, drop_files, make_png, open_workspace, session  # noqa: F401 - fixtures
@@ -101,6 +101,25 @@ def test_evidence_hit_opens_the_evidence_tab_on_that_item(
     assert isinstance(current, EvidenceTab)
     assert current._current is not None and current._current.id == "ev-gp"
     assert current.title_edit.text() == "GP letter on trauma symptoms"
+
+
+def test_rows_are_read_aloud_as_painted_and_a_repaint_parses_nothing(qtbot, workspace: WorkspaceView) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QTextDocument
+
+    box = _search_box(workspace)
+    _type(qtbot, box, "letter")
+    for i in range(box.results.count()):
+        item = box.results.item(i)
+        bare = QTextDocument()
+        bare.setHtml(item.data(HTML_ROLE))
+        assert item.data(Qt.ItemDataRole.AccessibleTextRole) == bare.toPlainText()
+    heading = box.results.item(0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert heading.startswith("Nguyễn Thị Hồng") and "·" in heading
+    kept = dict(box.delegate._docs)
+    before = box.results.viewport().grab().toImage()
+    box.results.viewport().repaint()
+    assert box.results.viewport().grab().toImage() == before
+    assert box.delegate._docs == kept  # each row's text was parsed once, when the list was filled
 
 
 @pytest.mark.parametrize(

@@ -58,47 +58,54 @@ HEADING_ROLE = Qt.ItemDataRole.UserRole + 3
 
 class _HtmlDelegate(QStyledItemDelegate):
     """Paints each row's rich text straight from the model: no widget per row, and only the
-    rows on screen are painted (a widget per row cost ~2 ms each to build and lay out)."""
+    rows on screen are painted (a widget per row cost ~2 ms each to build and lay out). Each
+    row's text is parsed once (when the list is filled, or kept from a recent search that
+    showed it) and laid out again only when the width changes (``laid_out``): a repaint of
+    the list parses nothing."""
+
+    KEEP = 400  # documents kept (a list shows MAX_ROWS hits and their headings)
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.width = 240
-        self._heights: dict[tuple[str, int], int] = {}
+        self._docs: dict[tuple[str, bool], QTextDocument] = {}
 
-    def _doc(self, body: str, width: int, heading: bool) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setDocumentMargin(5 if heading else 4)
-        doc.setIndentWidth(0)
-        doc.setHtml(body if heading else f"<div style='margin-left:8px'>{body}</div>")
-        doc.setTextWidth(width)
+    def document(self, body: str, heading: bool) -> QTextDocument:
+        """The row's text, parsed (once)."""
+        key = (body, heading)
+        doc = self._docs.get(key)
+        if doc is None:
+            if len(self._docs) >= self.KEEP:  # the oldest half goes
+                self._docs = dict(list(self._docs.items())[self.KEEP // 2 :])
+            doc = self._docs[key] = QTextDocument()
+            doc.setDocumentMargin(5 if heading else 4)
+            doc.setIndentWidth(0)
+            doc.setHtml(body if heading else f"<div style='margin-left:8px'>{body}</div>")
+        return doc
+
+    def laid_out(self, index: Any) -> QTextDocument:
+        """The row's text laid out at ``width`` (the width its height is computed for)."""
+        doc = self.document(str(index.data(HTML_ROLE) or ""), bool(index.data(HEADING_ROLE)))
+        if doc.textWidth() != self.width:
+            doc.setTextWidth(self.width)
         return doc
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
-        body = str(index.data(HTML_ROLE) or "")
-        heading = bool(index.data(HEADING_ROLE))
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.text = ""
-        if heading:
+        if index.data(HEADING_ROLE):
             painter.fillRect(opt.rect, QColor("#f4f6f8"))
         style = opt.widget.style() if opt.widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        doc = self._doc(body, self.width, heading)  # the width the row's height was computed for
+        doc = self.laid_out(index)
         painter.save()
         painter.translate(opt.rect.topLeft())
         doc.drawContents(painter)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
-        body = str(index.data(HTML_ROLE) or "")
-        key = (body, self.width)
-        height = self._heights.get(key)
-        if height is None:
-            height = int(self._doc(body, self.width, bool(index.data(HEADING_ROLE))).size().height()) + 1
-            if len(self._heights) > 2000:
-                self._heights.clear()
-            self._heights[key] = height
-        return QSize(self.width, height)
+        return QSize(self.width, int(self.laid_out(index).size().height()) + 1)
 
 
 MARK_OPEN = '<b style="background-color:#fde68a;">'
@@ -293,13 +300,13 @@ class GlobalSearch(QWidget):
         self._relayout()
         self.searched.emit(sum(len(g.hits) for g in groups))
 
-    @staticmethod
-    def _set_html(item: QListWidgetItem, body: str, heading: bool = False) -> None:
+    def _set_html(self, item: QListWidgetItem, body: str, heading: bool = False) -> None:
+        """The row's marked-up text; a screen reader gets it as plain text (from the document
+        the row is painted from: parsed once)."""
         item.setData(HTML_ROLE, body)
         item.setData(HEADING_ROLE, heading)
-        doc = QTextDocument()
-        doc.setHtml(body)
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, doc.toPlainText())
+        plain = self.delegate.document(body, heading).toPlainText()
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, plain)
 
     def _row_width(self) -> int:
         """The text width of a row, leaving room for the scrollbar whether or not it shows
