@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from imsa_desktop.domain import case_document, validation
 from imsa_desktop.domain.model import (
@@ -172,6 +172,18 @@ def list_cases(
     if status is not None:
         rows = [r for r in rows if r.status is status]
     return rows
+
+
+class RecentCases(NamedTuple):
+    rows: list[CaseSummary]  # the most recently changed first
+    total: int  # every case in the vault
+
+
+def list_recent_cases(uow: AbstractUnitOfWork, limit: int) -> RecentCases:
+    """The *limit* most recently changed cases and how many there are in all: what the case
+    list shows first, while ``list_cases`` reads the rest (one index read, not every case)."""
+    with uow:
+        return RecentCases(uow.cases.summaries(limit=limit), uow.cases.count())
 
 
 def load_case(uow: AbstractUnitOfWork, case_id: str) -> Case:

@@ -90,6 +90,15 @@ def record_row(record: Record, kind: str, sort_key: str) -> tuple[tuple[Any, ...
     return row, data
 
 
+# The case list's columns. The two JSON expressions are spelled as in the covering index
+# ``cases_list`` (migration 9), so SQLite takes them from the index instead of each row's JSON.
+SUMMARY_SQL = (
+    "SELECT id, code, display_name, status, stage,"
+    " json_extract(data, '$.jurisdiction'), json_extract(data, '$.survivor.nationality'),"
+    " updated_at FROM cases"
+)
+
+
 class SqlCaseRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -137,24 +146,27 @@ class SqlCaseRepository:
             if cur.rowcount == 0:
                 raise UnknownCase()
 
-    def summaries(self, ids: Iterable[str] | None = None) -> list[CaseSummary]:
-        sql = (
-            "SELECT id, code, display_name, status, stage,"
-            " json_extract(data, '$.jurisdiction'), json_extract(data, '$.survivor.nationality'),"
-            " updated_at FROM cases"
-        )
+    def summaries(self, ids: Iterable[str] | None = None, *, limit: int | None = None) -> list[CaseSummary]:
+        """Every case's summary (or those of *ids*), most recently changed first; *limit*: only
+        the first so many. Read from the covering index ``cases_list`` (migration 9)."""
         with storage_errors():
             if ids is None:
-                rows = self._conn.execute(sql + " ORDER BY updated_at DESC").fetchall()
+                sql = SUMMARY_SQL + " ORDER BY updated_at DESC, id DESC"
+                if limit is not None:
+                    rows = self._conn.execute(sql + " LIMIT ?", (max(limit, 0),)).fetchall()
+                else:
+                    rows = self._conn.execute(sql).fetchall()
             else:
                 wanted = list(dict.fromkeys(ids))
                 rows = []
                 for i in range(0, len(wanted), 500):  # stay under SQLite's parameter limit
                     part = wanted[i : i + 500]
                     rows += self._conn.execute(
-                        sql + f" WHERE id IN ({','.join('?' * len(part))})", part
+                        SUMMARY_SQL + f" WHERE id IN ({','.join('?' * len(part))})", part
                     ).fetchall()
-                rows.sort(key=lambda r: r[7], reverse=True)
+                rows.sort(key=lambda r: (r[7], r[0]), reverse=True)
+                if limit is not None:
+                    rows = rows[: max(limit, 0)]
         return [
             CaseSummary(
                 id=r[0],
@@ -168,6 +180,10 @@ class SqlCaseRepository:
             )
             for r in rows
         ]
+
+    def count(self) -> int:
+        with storage_errors():
+            return int(self._conn.execute("SELECT count(*) FROM cases").fetchone()[0])
 
     def ids(self) -> list[str]:
         with storage_errors():

@@ -195,3 +195,27 @@ def test_migrating_twice_is_a_no_op_and_never_goes_back(vault_path: Path) -> Non
         )
     finally:
         vault.close()
+
+
+def test_an_upgraded_vault_lists_its_cases_from_the_index_newest_first(vault_path: Path) -> None:
+    doc = _vault_at(vault_path, 8)  # before the case list's index
+    vault = vault_service.unlock(vault_path, PASSPHRASE)
+    try:
+        conn = vault.conn
+        assert conn is not None
+        plan = " ".join(r[-1] for r in conn.execute("EXPLAIN QUERY PLAN " + repositories.SUMMARY_SQL))
+        assert "COVERING INDEX cases_list" in plan  # no case's JSON is read for the list
+        newer = case_service.new_case(vault.unit_of_work(), "Paweł Wiśniewski")
+        case_service.update_case(
+            vault.unit_of_work(), newer, {"survivor": {"nationality": "Polish"}, "jurisdiction": "scotland"}
+        )
+        (first,) = case_service.list_recent_cases(vault.unit_of_work(), 1).rows
+        assert (first.display_name, first.nationality, first.jurisdiction.value) == (
+            "Paweł Wiśniewski",
+            "Polish",
+            "scotland",
+        )
+        assert case_service.list_recent_cases(vault.unit_of_work(), 1).total == 2
+        assert [r.id for r in case_service.list_cases(vault.unit_of_work())] == [newer, doc.case.id]
+    finally:
+        vault.close()

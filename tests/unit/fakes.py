@@ -104,7 +104,7 @@ class FakeCaseRepository:
             for rid in [rid for rid, r in recs.items() if getattr(r, "case_id", None) == case_id]:
                 del recs[rid]
 
-    def summaries(self, ids: Any = None) -> list[CaseSummary]:
+    def summaries(self, ids: Any = None, *, limit: int | None = None) -> list[CaseSummary]:
         wanted = None if ids is None else set(ids)
         rows = [
             CaseSummary(
@@ -120,7 +120,11 @@ class FakeCaseRepository:
             for c in self._s.cases.values()
             if wanted is None or c.id in wanted
         ]
-        return sorted(rows, key=lambda r: r.updated_at, reverse=True)
+        rows.sort(key=lambda r: (r.updated_at, r.id), reverse=True)
+        return rows if limit is None else rows[: max(limit, 0)]
+
+    def count(self) -> int:
+        return len(self._s.cases)
 
     def ids(self) -> list[str]:
         return [c.id for c in sorted(self._s.cases.values(), key=lambda c: c.created_at)]

@@ -272,6 +272,18 @@ def test_list_cases_by_text_and_status(uow: FakeUnitOfWork, case_id: str, clock:
     assert row.display_name == "Nguyễn Thị Hồng (Hồng)" and row.stage is Stage.NEGATIVE_RG
 
 
+def test_the_most_recent_cases_first_and_how_many_in_all(
+    uow: FakeUnitOfWork, case_id: str, clock: FixedClock
+) -> None:
+    clock.advance(minutes=1)
+    other = cases.new_case(uow, "Paweł Wiśniewski", clock=clock)
+    clock.advance(minutes=1)
+    third = cases.new_case(uow, "Selam Tesfaye", clock=clock)
+    recent = cases.list_recent_cases(uow, 2)
+    assert [r.id for r in recent.rows] == [third, other] and recent.total == 3
+    assert [r.id for r in cases.list_recent_cases(uow, 10).rows] == [third, other, case_id]
+
+
 def test_delete_case_removes_its_records(uow: FakeUnitOfWork, case_id: str) -> None:
     cases.delete_case(uow, case_id)
     assert cases.list_cases(uow) == []
