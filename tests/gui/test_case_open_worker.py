@@ -139,17 +139,18 @@ def test_a_heavy_tab_is_built_when_first_shown_and_reachable_by_keyboard(
 
 
 def test_the_case_list_comes_in_batches_and_every_case_stays_reachable(
-    make_window, qtbot, vault, vault_path
+    make_window, qtbot, vault, vault_path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.ui.models.case_list_model import CaseListModel
+
     names = [
         f"{first} {last}"
         for first in ("Thi Lan", "Besnik", "Ionuț")
         for last in ("Pham", "Krasniqi", "Popescu")
     ]
+    monkeypatch.setattr(CaseListModel, "batch", 2)
     window, ids = _unlock(make_window, qtbot, vault, vault_path, names=names)
     ws = window.workspace
-    ws.model.batch = 2
-    ws.reload()
     assert ws.model.rowCount() == 2 and ws.model.canFetchMore()  # the first rows, at once
     assert ws.count.text() == f"{len(names)} of {len(names)} cases"
     # Scrolling: the table asks for more while its last row is on screen, until all are there.
@@ -157,18 +158,30 @@ def test_the_case_list_comes_in_batches_and_every_case_stays_reachable(
     shown = {ws.proxy.index(r, 0).data() for r in range(ws.proxy.rowCount())}
     assert shown == set(names)
     # Filtering looks at every case, also those not handed over yet.
-    ws.reload()
+    window.lock()
+    window = _unlock_again(window, qtbot)
+    ws = window.workspace
     assert ws.model.rowCount() == 2
     last = ws.model.summary(len(names) - 1).display_name
     qtbot.keyClicks(ws.filter, last)
     assert [ws.proxy.index(r, 0).data() for r in range(ws.proxy.rowCount())] == [last]
     assert ws.count.text() == f"1 of {len(names)} cases"
     # A case opened by id (a search hit) is handed over and selected.
-    ws.filter.clear()
-    ws.reload()
+    window.lock()
+    window = _unlock_again(window, qtbot)
+    ws = window.workspace
+    assert ws.model.rowCount() == 2
     _click_row(ws, ids[last])
     assert ws.case_view.case_id == ids[last]
     assert ws.table.currentIndex().data() == last
+
+
+def _unlock_again(window, qtbot):  # type: ignore[no-untyped-def]
+    """Unlock the locked *window*: a fresh workspace whose case list is read anew."""
+    qtbot.keyClicks(window.unlock_view.passphrase, PASSPHRASE)
+    qtbot.keyClick(window.unlock_view.passphrase, Qt.Key.Key_Return)
+    assert window.workspace is not None
+    return window
 
 
 def test_typing_on_cancels_the_search_under_way(make_window, qtbot, vault, vault_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

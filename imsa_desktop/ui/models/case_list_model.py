@@ -7,7 +7,7 @@ first, so every case stays reachable by scrolling, filtering and search."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -47,6 +47,59 @@ class CaseListModel(QAbstractTableModel):
 
     def clear(self) -> None:
         self.set_rows([])
+
+    def merge(self, rows: list[CaseSummary], keep: Iterable[str] = ()) -> None:
+        """Take *rows* (every case, read again) in place of the rows held, without a reset: the
+        selection, the current row and the scroll position stay. Rows the view has been given
+        keep their places when the order allows (the first page of the list, then all of it);
+        otherwise they move with a layout change and every persistent index (the selection,
+        the current row) follows its case. The cases *keep* (those selected and current) stay
+        among the rows given to the view; the other rows not given yet stay behind
+        ``fetchMore``."""
+        column, order = self._sort
+        new = sorted(rows, key=_SORT_KEYS[column], reverse=order == Qt.SortOrder.DescendingOrder)
+        where = {r.id: i for i, r in enumerate(new)}
+        # Cases gone since they were handed over leave the view (rare: erased meanwhile).
+        for row in reversed(range(self._shown)):
+            if self._rows[row].id not in where:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row], self._display[row]
+                self._shown -= 1
+                self.endRemoveRows()
+        # The view keeps as many rows as it had (a first batch at least), or more: enough for
+        # the cases to keep, in the new order.
+        shown = max([self._shown, self.batch, *(where[i] + 1 for i in keep if i in where)])
+        shown = min(shown, len(new))
+        cached = {r.id: (r, d) for r, d in zip(self._rows, self._display, strict=True) if d is not None}
+        if shown > self._shown:  # handed over first, then put in their places below
+            held = {r.id for r in self._rows[: self._shown]}
+            extra = [r for r in new[:shown] if r.id not in held][: shown - self._shown]
+            self.beginInsertRows(QModelIndex(), self._shown, shown - 1)
+            self._rows = self._rows[: self._shown] + extra
+            self._display = self._display[: self._shown] + [None] * len(extra)
+            self._shown = shown
+            self.endInsertRows()
+        old = self._rows[:shown]
+        display: list[tuple[str, ...] | None] = [None] * len(new)
+        for i, r in enumerate(new):  # the display strings of unchanged cases are kept
+            was = cached.get(r.id)
+            if was is not None and was[0] == r:
+                display[i] = was[1]
+        if [r.id for r in old] == [r.id for r in new[:shown]]:
+            changed = [i for i in range(shown) if old[i] != new[i]]
+            self._rows, self._display = new, display
+            if changed:  # the same cases in the same places; some of them changed
+                right = len(COLUMNS) - 1
+                self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], right))
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._rows, self._display = new, display
+        for p in self.persistentIndexList():  # (a proxy's own are among them by now)
+            at = p.row()
+            if 0 <= at < len(old):
+                to = where[old[at].id]
+                self.changePersistentIndex(p, self.index(to, p.column()) if to < shown else QModelIndex())
+        self.layoutChanged.emit()
 
     # ---- handed over in batches ----------------------------------------------------------
     def total(self) -> int:
