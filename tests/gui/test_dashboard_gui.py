@@ -129,3 +129,19 @@ def test_calendar_export_is_pseudonymous_unless_initials_are_ticked(setup, tmp_p
     assert "Arbër" not in plain_summary and "Hoxha" not in plain_summary and "A.H." not in plain_summary
     assert "(A.H.)" in initials_summary and "Hoxha" not in initials_summary
     assert "initials only" in tab.banner.text()
+
+
+def test_a_long_list_shows_the_most_urgent_and_says_how_many_more(setup, clock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from imsa_desktop.ui.features import dashboard
+
+    session, dash, _tab, _a, _b = setup
+    for name in ("Paweł Wiśniewski", "Oksana Шевченко"):
+        clock.advance(minutes=1)
+        cid = case_service.new_case(session.uow(), name, clock=session.clock)
+        case_service.set_status(session.uow(), cid, CaseStatus.LOST_CONTACT, "Phone off", clock=session.clock)
+    monkeypatch.setattr(dashboard, "MAX_ROWS", 2)
+    dash.refresh()
+    assert [dash.lost.item(r, 1).text() for r in range(2)] == ["ሰላም ተስፋይ", "Paweł Wiśniewski"]  # oldest first
+    assert dash.lost.item(0, 3).text() == "No answer"
+    assert dash.lost.item(2, 0).text() == "… and 1 more (the most urgent are shown first)"
+    assert "3 lost contact" in dash.summary.text()
