@@ -26,7 +26,6 @@ from imsa_desktop.domain.deadlines import (
 )
 from imsa_desktop.domain.model import (
     Case,
-    CaseStatus,
     Clock,
     DeadlineOverride,
     Decision,
@@ -105,10 +104,10 @@ def _cases_in_scope(
 ) -> Iterator[Case]:
     """Inside an entered unit of work: the one case asked for, else every case (closed ones
     only with ``include_closed_cases``)."""
-    for cid in [case_id] if case_id else uow.cases.ids():
-        case = uow.cases.get(cid)
-        if case_id or include_closed_cases or case.status is not CaseStatus.CLOSED:
-            yield case
+    if case_id:
+        yield uow.cases.get(case_id)
+    else:
+        yield from uow.cases.each(include_closed=include_closed_cases)
 
 
 def all_deadlines(
@@ -129,8 +128,12 @@ def all_deadlines(
         raise InvalidInput("The number of days must be zero or more.")
     out: list[CaseDeadline] = []
     with uow:
+        if case_id:
+            overrides = {case_id: uow.overrides.for_case(case_id)}
+        else:  # every case: the overrides in one read, not one per case
+            overrides = uow.overrides.by_case()
         for case in _cases_in_scope(uow, case_id, include_closed_cases):
-            out.extend(_compute(case, uow.overrides.for_case(case.id), today))
+            out.extend(_compute(case, overrides.get(case.id, []), today))
     if not include_met:
         out = [d for d in out if d.deadline.state is not DeadlineState.MET]
     if within_days is not None:

@@ -8,7 +8,7 @@ transaction as the record, deletes included.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from enum import Enum
 from typing import Any, Generic, TypeVar, cast
@@ -189,6 +189,18 @@ class SqlCaseRepository:
         with storage_errors():
             return [r[0] for r in self._conn.execute("SELECT id FROM cases ORDER BY created_at")]
 
+    def each(self, *, include_closed: bool = True) -> Iterator[Case]:
+        """Every case in one read, oldest first (the deadlines across cases: one query, not one
+        per case)."""
+        sql = "SELECT data FROM cases"
+        if not include_closed:
+            sql += f" WHERE status != '{CaseStatus.CLOSED.value}'"
+        with storage_errors():
+            cursor = self._conn.execute(sql + " ORDER BY created_at")
+            while rows := cursor.fetchmany(256):
+                for (data,) in rows:
+                    yield from_jsonable(Case, json.loads(data))
+
     def statistics_rows(self) -> list[dict[str, Any]]:
         """One narrow read of every case for the statistics (no names, notes or references)."""
         with storage_errors():
@@ -247,6 +259,17 @@ class SqlRecordRepository(Generic[R]):
                 (self._kind, start_key, end_key),
             ).fetchall()
         return [self._load(r[0]) for r in rows]
+
+    def by_case(self) -> dict[str, list[R]]:
+        with storage_errors():
+            rows = self._conn.execute(
+                "SELECT case_id, data FROM records WHERE kind = ? ORDER BY sort_key, created_at",
+                (self._kind,),
+            ).fetchall()
+        out: dict[str, list[R]] = {}
+        for case_id, data in rows:
+            out.setdefault(case_id, []).append(self._load(data))
+        return out
 
     def add(self, record: R) -> None:
         self._write(record, insert=True)

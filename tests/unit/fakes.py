@@ -17,13 +17,14 @@ import re
 import typing
 import unicodedata
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from imsa_desktop.domain import model
 from imsa_desktop.domain.codec import to_jsonable
-from imsa_desktop.domain.model import AuditEntry, Case, CaseSummary, Record
+from imsa_desktop.domain.model import AuditEntry, Case, CaseStatus, CaseSummary, Record
 from imsa_desktop.domain.values import AttachmentInfo, SearchHit
 from imsa_desktop.errors import AttachmentDamaged, FileTooLarge, NotFound, UnknownCase
 from imsa_desktop.services.ports import STATISTICS_DROPPED, AbstractUnitOfWork
@@ -129,6 +130,11 @@ class FakeCaseRepository:
     def ids(self) -> list[str]:
         return [c.id for c in sorted(self._s.cases.values(), key=lambda c: c.created_at)]
 
+    def each(self, *, include_closed: bool = True) -> Iterator[Case]:
+        for case_id in self.ids():
+            if include_closed or self._s.cases[case_id].status is not CaseStatus.CLOSED:
+                yield self.get(case_id)
+
     def statistics_rows(self) -> list[dict[str, Any]]:
         out = []
         for c in self._s.cases.values():
@@ -170,6 +176,12 @@ class FakeRecordRepository(Generic[R]):
         rows = [r for r in self._recs.values() if start_key <= self._sort_key(r) < end_key]
         rows.sort(key=self._sort_key)
         return typing.cast(list[R], copy.deepcopy(rows))
+
+    def by_case(self) -> dict[str, list[R]]:
+        out: dict[str, list[R]] = {}
+        for case_id in {getattr(r, "case_id", "") for r in self._recs.values()}:
+            out[case_id] = self.for_case(case_id)
+        return out
 
     def add(self, record: R) -> None:
         if getattr(record, "case_id", None) not in self._s.cases:

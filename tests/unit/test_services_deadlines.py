@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from imsa_desktop.domain.deadlines import DeadlineState
+from imsa_desktop.domain.model import CaseStatus
 from imsa_desktop.errors import InvalidInput, NotFound, UnknownCase
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import deadlines as svc
@@ -47,6 +48,43 @@ def test_across_cases_within_days_keeps_overdue_and_drops_far_and_met(vault) -> 
         svc.all_deadlines(vault.unit_of_work(), TODAY, within_days=-1)
     with pytest.raises(UnknownCase):
         svc.all_deadlines(vault.unit_of_work(), TODAY, case_id="no-such-case")
+
+
+def test_across_cases_each_case_gets_its_own_overrides_and_closed_cases_are_left_out(vault, clock) -> None:  # type: ignore[no-untyped-def]
+    """The list across cases reads every case and every override in one pass each: an override
+    of one case's deadline moves that case's date only, and a closed case is listed only when
+    asked for."""
+    a = _case(vault, "Arbër Hoxha", [NEG_RG])
+    b = _case(vault, "Nguyễn Văn Minh", [NEG_RG])
+    closed = _case(vault, "Agnieszka Kowalczyk", [NEG_RG])
+    case = case_service.load_case(vault.unit_of_work(), closed)
+    case.status = CaseStatus.CLOSED
+    case_service.save_case(vault.unit_of_work(), case, clock=clock)
+
+    def recon(cid: str) -> str:
+        found = svc.case_deadlines(vault.unit_of_work(), cid, TODAY).deadlines
+        return next(d.deadline.key for d in found if "reconsideration" in d.deadline.rule.id)
+
+    svc.override_due(
+        vault.unit_of_work(),
+        a,
+        recon(a),
+        date(2025, 3, 3),
+        "SCA agreed an extension",
+        today=TODAY,
+        clock=clock,
+    )
+    rows = svc.all_deadlines(vault.unit_of_work(), TODAY)
+    due = {(r.case_id, r.deadline.key): r.deadline.due for r in rows}
+    assert due[(a, recon(a))] == date(2025, 3, 3)  # overridden
+    assert due[(b, recon(b))] == date(2025, 2, 19)  # the same rule, not overridden
+    assert {r.case_id for r in rows} == {a, b}
+    everything = svc.all_deadlines(vault.unit_of_work(), TODAY, include_closed_cases=True)
+    assert closed in {r.case_id for r in everything}
+    for cid in (a, b):  # the same answer as case by case
+        one = svc.case_deadlines(vault.unit_of_work(), cid, TODAY).deadlines
+        expected = {d.deadline.key: d.deadline.due for d in one if d.deadline.state is not DeadlineState.MET}
+        assert expected == {k: v for (c, k), v in due.items() if c == cid}
 
 
 def test_override_needs_reason_and_is_kept_and_shown(vault, clock) -> None:  # type: ignore[no-untyped-def]
