@@ -482,7 +482,9 @@ class MainWindow(QMainWindow):
         workspace = WorkspaceView(self.session, self.stack, pages=False)
         workspace.hide()
         yield
-        case_view = CaseView(self.session, workspace.stack)
+        case_view = CaseView(self.session, workspace.stack, first_tab=False)
+        yield
+        case_view.tab_list[case_view.tabs.currentIndex()]  # the tab shown first
         yield
         home = make_home(self.session, workspace.stack)
         yield

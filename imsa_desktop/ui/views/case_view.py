@@ -657,7 +657,9 @@ class CaseView(QWidget):
     unsaved_changed = Signal(bool)  # some tab holds unsaved changes
     tab_loaded = Signal(int)  # the tab at this index now shows the open case
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None, *, first_tab: bool = True) -> None:
+        """*first_tab*: build the tab shown first now (else on first use: ``MainWindow``
+        builds it in a turn of its own)."""
         super().__init__(parent)
         self.session = session
         self.case_id: str | None = None
@@ -706,7 +708,8 @@ class CaseView(QWidget):
         self._ready: set[int] = set()  # tabs that show it
         self.tabs.currentChanged.connect(self._load_tab)
         session.case_changed.connect(self._refresh_header)
-        self.tab_list[self.tabs.currentIndex()]  # the first page is built now (it shows first)
+        if first_tab:
+            self.tab_list[self.tabs.currentIndex()]  # the first page is built now (it shows first)
 
     def _build_tab(self, index: int, factory: TabFactory) -> CaseTab:
         tab = factory(self.session)
