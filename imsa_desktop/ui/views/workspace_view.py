@@ -275,9 +275,8 @@ class WorkspaceView(QWidget):
         if self._filtering():
             self.model.fetch_all()  # a filter looks at every case
         selection.blockSignals(False)
-        viewport = self.table.viewport()
-        if self.model.canFetchMore() and self.table.rowAt(viewport.height() - 1) < 0:
-            self.table.doItemsLayout()  # room left below the last row: the table asks for more
+        if self.model.canFetchMore():
+            self.table.doItemsLayout()  # room left on screen: the table asks for more rows now
         opened = self.case_view.case_id
         if opened and not selection.hasSelection():  # e.g. opened from search before it arrived
             self._select(opened)
