@@ -299,9 +299,11 @@ def stall(vault_path: str, queries: list[str], real_path: str) -> None:
         """Scroll the case list to the big case's row, as the advocate would before clicking it
         (its own step: scrolling and clicking are two moments, each with its own stall)."""
         assert window.workspace is not None
-        for _ in range(3):  # the list may still be arriving: find, scroll, let it lay out
-            window.workspace.table.scrollTo(find_large_case())
-            app.processEvents()
+        # One scroll, as one action of the advocate's: the list is whole by now (run_steps
+        # waits for every case), and the table lays out and paints in the turns after it
+        # (this step's "_after" phase). Three scrolls with processEvents() in one turn, as
+        # before, measured three layouts and paints as a single stall.
+        window.workspace.table.scrollTo(find_large_case())
 
     def open_case() -> None:
         """Click the big case's row in the case list (scrolled to in the step before); the
