@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -128,10 +128,13 @@ def build_ics(
     stamp = clock().astimezone(ZoneInfo("UTC"))
     count = 0
     with uow:
-        ids = [case_id] if case_id else uow.cases.ids()
-        for cid in ids:
-            case = uow.cases.get(cid)
-            for a in sorted(uow.appointments.for_case(cid), key=lambda x: x.start):
+        cases: Iterable[Case]
+        if case_id:
+            cases, appointments = [uow.cases.get(case_id)], {case_id: uow.appointments.for_case(case_id)}
+        else:  # every case: one read of the cases and one of the appointments
+            cases, appointments = uow.cases.each(), uow.appointments.by_case()
+        for case in cases:
+            for a in sorted(appointments.get(case.id, []), key=lambda x: x.start):
                 cal.add_component(_event(case, a, with_initials=with_initials, stamp=stamp))
                 count += 1
     if count:

@@ -99,6 +99,10 @@ SUMMARY_SQL = (
 )
 
 
+def _case_from(data: str) -> Case:
+    return from_jsonable(Case, json.loads(data))
+
+
 class SqlCaseRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -108,7 +112,7 @@ class SqlCaseRepository:
             row = self._conn.execute("SELECT data FROM cases WHERE id = ?", (case_id,)).fetchone()
         if row is None:
             return None
-        return from_jsonable(Case, json.loads(row[0]))
+        return _case_from(row[0])
 
     def get(self, case_id: str) -> Case:
         case = self.find(case_id)
@@ -192,14 +196,14 @@ class SqlCaseRepository:
     def each(self, *, include_closed: bool = True) -> Iterator[Case]:
         """Every case in one read, oldest first (the deadlines across cases: one query, not one
         per case)."""
-        sql = "SELECT data FROM cases"
-        if not include_closed:
-            sql += f" WHERE status != '{CaseStatus.CLOSED.value}'"
+        shut = "" if include_closed else CaseStatus.CLOSED.value  # no case has status ""
         with storage_errors():
-            cursor = self._conn.execute(sql + " ORDER BY created_at")
+            cursor = self._conn.execute(
+                "SELECT data FROM cases WHERE status != ? ORDER BY created_at", (shut,)
+            )
             while rows := cursor.fetchmany(256):
                 for (data,) in rows:
-                    yield from_jsonable(Case, json.loads(data))
+                    yield _case_from(data)
 
     def statistics_rows(self) -> list[dict[str, Any]]:
         """One narrow read of every case for the statistics (no names, notes or references)."""

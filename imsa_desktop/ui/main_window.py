@@ -457,10 +457,14 @@ class MainWindow(QMainWindow):
     # screen while the advocate types, when the cores are free (Argon2id, once Unlock is
     # pressed, takes every core), a piece per turn of the event loop so that no key typed
     # waits long. The tree holds no case data until the vault is open and it is filled.
-    def _build_workspace_soon(self) -> None:
+    def _pieces_left(self) -> Iterator[None] | None:
+        """The pieces still to build (None: the workspace is built, or in use)."""
         if self._building is None and self.workspace is None and self._prebuilt is None:
             self._building = self._workspace_pieces()
-        if self._building is not None:
+        return self._building
+
+    def _build_workspace_soon(self) -> None:
+        if self._pieces_left() is not None:
             self._piece_timer.start(0)
 
     def _build_next_piece(self) -> None:
@@ -495,11 +499,7 @@ class MainWindow(QMainWindow):
 
     def prepare_workspace(self) -> None:
         """Build what is left of the (empty) workspace now."""
-        if self.workspace is not None or self._prebuilt is not None:
-            return
-        if self._building is None:
-            self._building = self._workspace_pieces()
-        for _ in self._building:
+        for _ in self._pieces_left() or ():
             pass
         self._building = None
 

@@ -70,6 +70,34 @@ def test_pseudonymous_by_default_initials_on_request(vault, case_id, clock) -> N
     assert "Nguy" not in with_initials.data.decode("utf-8")
 
 
+def test_every_case_each_appointment_under_its_own_case(vault, case_id, clock) -> None:  # type: ignore[no-untyped-def]
+    """The whole-vault calendar (cases and appointments read in one pass each) names each
+    appointment with its own case, and a case with no appointments adds none."""
+    other = case_service.add_case(
+        vault.unit_of_work(), {"survivor": {"full_name": "Arbër Hoxha"}}, today=date(2025, 2, 1)
+    )
+    case_service.add_case(
+        vault.unit_of_work(), {"survivor": {"full_name": "ሰላም ተስፋይ"}}, today=date(2025, 2, 1)
+    )
+    appt_service.save_appointment(
+        vault.unit_of_work(),
+        Appointment(
+            case_id=other,
+            start=datetime(2025, 4, 2, 14, 0),
+            title="Statement to police",
+            kind=AppointmentKind.POLICE,
+        ),
+        clock=clock,
+    )
+    code = {cid: case_service.load_case(vault.unit_of_work(), cid).code for cid in (case_id, other)}
+    result = ics.build_ics(vault.unit_of_work(), clock=clock)
+    assert result.count == 3
+    summaries = sorted(str(e["summary"]) for e in _events(result.data))
+    assert summaries == sorted(
+        [f"GP: case {code[case_id]}", f"Court: case {code[case_id]}", f"Police: case {code[other]}"]
+    )
+
+
 def test_write_is_atomic_and_checks_the_name(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match=".ics"):
         ics.write_ics(tmp_path / "cal.txt", b"x")
