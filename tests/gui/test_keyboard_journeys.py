@@ -197,6 +197,25 @@ def test_tab_leaves_a_multi_line_field_and_ctrl_tab_types_a_tab(demo_window, qtb
     assert focused() is profile.safe_contact and "\t" in profile.safe_contact.toPlainText()
 
 
+def test_ctrl_page_down_and_up_change_the_case_tab_from_inside_a_field(demo_window, qtbot, no_mouse) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+Page Down / Up (in the keyboard help) move between a case's tabs wherever the focus
+    is in the case, a field of a scrolling tab included (its scroll area used to take the keys)."""
+    window = demo_window
+    unlock_by_keyboard(window, qtbot)
+    ws = window.workspace
+    ws.table.setFocus()
+    key(qtbot, Qt.Key.Key_Down)
+    key(qtbot, Qt.Key.Key_Return)
+    tabs = ws.case_view.tabs
+    ws.case_view.tab_list[0].full_name.setFocus()
+    assert tabs.currentIndex() == 0
+    key(qtbot, Qt.Key.Key_PageDown, CTRL)
+    assert tabs.currentIndex() == 1
+    key(qtbot, Qt.Key.Key_PageUp, CTRL)
+    key(qtbot, Qt.Key.Key_PageUp, CTRL)  # round to the last tab
+    assert tabs.currentIndex() == tabs.count() - 1
+
+
 def test_arrows_in_the_case_list_open_nothing_and_audit_nothing(demo_window, qtbot, no_mouse) -> None:  # type: ignore[no-untyped-def]
     window = demo_window
     unlock_by_keyboard(window, qtbot)

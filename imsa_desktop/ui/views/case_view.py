@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -707,9 +708,27 @@ class CaseView(QWidget):
         self._loaded: set[int] = set()  # tabs asked to show the open case
         self._ready: set[int] = set()  # tabs that show it
         self.tabs.currentChanged.connect(self._load_tab)
+        # Ctrl+Page Down / Up from anywhere in the case (keyboard.SHORTCUTS): Qt's own handling
+        # in QTabWidget never sees the keys from a field, since each tab's scroll area takes
+        # Page Down / Up first.
+        for keys, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
+            shortcut = QShortcut(
+                QKeySequence(keys), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut
+            )
+            shortcut.activated.connect(lambda step=step: self._next_tab(step))
         session.case_changed.connect(self._refresh_header)
         if first_tab:
             self.tab_list[self.tabs.currentIndex()]  # the first page is built now (it shows first)
+
+    def _next_tab(self, step: int) -> None:
+        """The next (or previous) enabled tab, round the end as Qt's own Ctrl+Page Down goes."""
+        count = self.tabs.count()
+        i = self.tabs.currentIndex()
+        for _ in range(count):
+            i = (i + step) % count
+            if self.tabs.isTabEnabled(i):
+                self.tabs.setCurrentIndex(i)
+                return
 
     def _build_tab(self, index: int, factory: TabFactory) -> CaseTab:
         tab = factory(self.session)
