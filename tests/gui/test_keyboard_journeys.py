@@ -200,12 +200,9 @@ def test_tab_leaves_a_multi_line_field_and_ctrl_tab_types_a_tab(demo_window, qtb
 def test_ctrl_page_down_and_up_change_the_case_tab_from_inside_a_field(demo_window, qtbot, no_mouse) -> None:  # type: ignore[no-untyped-def]
     """Ctrl+Page Down / Up (in the keyboard help) move between a case's tabs wherever the focus
     is in the case, a field of a scrolling tab included (its scroll area used to take the keys)."""
-    window = demo_window
-    unlock_by_keyboard(window, qtbot)
-    ws = window.workspace
-    ws.table.setFocus()
-    key(qtbot, Qt.Key.Key_Down)
-    key(qtbot, Qt.Key.Key_Return)
+    unlock_by_keyboard(demo_window, qtbot)
+    ws = demo_window.workspace
+    open_next_case(qtbot, ws)
     tabs = ws.case_view.tabs
     ws.case_view.tab_list[0].full_name.setFocus()
     assert tabs.currentIndex() == 0
