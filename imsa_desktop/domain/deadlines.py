@@ -118,6 +118,30 @@ def add_period(
     included) of ``jurisdiction``. Months keep the day of the month, clamped to the month's end
     (31 January + 1 month = 28/29 February).
     """
+    if not getattr(calendar, "fixed", False):
+        return _add_period(start, amount, unit, jurisdiction, calendar, counting)
+    key = (start, amount, unit, jurisdiction, calendar, counting)
+    found = _PERIODS.get(key)
+    if found is None:
+        if len(_PERIODS) > 100_000:
+            _PERIODS.clear()
+        found = _PERIODS[key] = _add_period(start, amount, unit, jurisdiction, calendar, counting)
+    return found
+
+
+# A calendar whose holidays never change while the app runs says so (``fixed = True``): its
+# periods are worked out once (ten thousand cases count from far fewer distinct dates).
+_PERIODS: dict[tuple[object, ...], date] = {}
+
+
+def _add_period(
+    start: date,
+    amount: int,
+    unit: PeriodUnit | str,
+    jurisdiction: Jurisdiction,
+    calendar: HolidayCalendar,
+    counting: Counting | str,
+) -> date:
     if amount < 0:
         raise InvalidInput("A deadline period cannot be negative.")
     unit = PeriodUnit(unit)
@@ -444,7 +468,22 @@ def explain(item: Deadline | DeadlineNote) -> str:
 
 
 def _rules_by_trigger(rules: Iterable[Rule], jurisdiction: Jurisdiction) -> dict[Trigger, list[Rule]]:
-    """The rules of one jurisdiction by trigger, in file order (what ``rules_in_force`` filters)."""
+    """The rules of one jurisdiction by trigger, in file order (what ``rules_in_force`` filters).
+    For the same tuple of rules (the shipped ones, loaded once), worked out once."""
+    if not isinstance(rules, tuple):
+        return _group_rules(rules, jurisdiction)
+    held = _BY_TRIGGER.get((id(rules), jurisdiction))
+    if held is None or held[0] is not rules:
+        if len(_BY_TRIGGER) > 64:
+            _BY_TRIGGER.clear()
+        held = _BY_TRIGGER[(id(rules), jurisdiction)] = (rules, _group_rules(rules, jurisdiction))
+    return held[1]
+
+
+_BY_TRIGGER: dict[tuple[int, Jurisdiction], tuple[tuple[Rule, ...], dict[Trigger, list[Rule]]]] = {}
+
+
+def _group_rules(rules: Iterable[Rule], jurisdiction: Jurisdiction) -> dict[Trigger, list[Rule]]:
     out: dict[Trigger, list[Rule]] = {}
     for r in rules:
         if jurisdiction in r.jurisdictions:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from imsa_desktop.domain.deadlines import DeadlineState
+from imsa_desktop.domain.deadlines import Deadline, DeadlineState
 from imsa_desktop.domain.model import CaseStatus, CaseSummary
 from imsa_desktop.domain.rules import Nature
 from imsa_desktop.services import appointments as appointment_service
@@ -72,17 +72,17 @@ def today_overview(
     """
     make = uow_factory
     ahead = lookahead if lookahead is not None else lookahead_days(make())
-    deadlines = deadline_service.all_deadlines(make(), today)
     limit = today + timedelta(days=ahead)
 
-    def shown(cd: CaseDeadline) -> bool:
-        d = cd.deadline
+    def shown(d: Deadline) -> bool:
+        if d.state is DeadlineState.MET:
+            return False
         if d.state is DeadlineState.OVERDUE:
             return not d.dismissed_reason
         open_window = d.rule.nature is Nature.HARD_LIMIT and d.trigger_date <= today <= d.due
         return d.due <= limit or open_window
 
-    deadlines = [d for d in deadlines if shown(d)]
+    deadlines = deadline_service.all_deadlines(make(), today, keep=shown)
     overdue = [d for d in deadlines if d.deadline.state is DeadlineState.OVERDUE]
     overdue.sort(key=lambda d: (d.deadline.rule.nature is not Nature.HARD_LIMIT, d.deadline.due, d.case_code))
     soon = [d for d in deadlines if d.deadline.state is not DeadlineState.OVERDUE]
@@ -91,6 +91,6 @@ def today_overview(
     week = [a for a in agenda if today < a.appointment.start.date() <= today + timedelta(days=days)]
     uow: AbstractUnitOfWork = make()
     with uow:
-        lost = [s for s in uow.cases.summaries() if s.status is CaseStatus.LOST_CONTACT]
+        lost = uow.cases.summaries(status=CaseStatus.LOST_CONTACT)
     lost.sort(key=lambda s: s.updated_at)
     return Today(today, overdue, soon, todays, week, lost, ahead)

@@ -9,10 +9,10 @@ advocate marked the deadline met. It is kept (never silently dropped) and shown 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
 from imsa_desktop.domain import deadlines as _engine
 from imsa_desktop.domain.deadlines import (
@@ -34,17 +34,18 @@ from imsa_desktop.domain.model import (
 )
 from imsa_desktop.domain.rules import Rule, default_rules_folder, load_rule_files
 from imsa_desktop.errors import InvalidInput, NotFound
+from imsa_desktop.services.pacing import checkpoint
 from imsa_desktop.services.ports import AbstractUnitOfWork
 from imsa_desktop.services.uk_calendar import UkHolidayCalendar
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def rules() -> tuple[Rule, ...]:
     """The deadline rules, loaded and validated once per process."""
     return tuple(load_rule_files(default_rules_folder()))
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def holiday_calendar() -> UkHolidayCalendar:
     return UkHolidayCalendar()
 
@@ -66,12 +67,17 @@ class CaseDeadline:
     case_id: str
     case_code: str
     display_name: str
-    explanation: str
     full_name: str = ""  # for initials on an opted-in calendar export
 
     @property
     def key(self) -> str:
         return self.deadline.key
+
+    @functools.cached_property
+    def explanation(self) -> str:
+        """How the date was worked out (written when first asked for: the Today page of a big
+        caseload counts thousands of deadlines and shows a hundred)."""
+        return explain(self.deadline)
 
 
 @dataclass(frozen=True)
@@ -82,10 +88,19 @@ class CaseDeadlines:
     overrides: dict[str, DeadlineOverride]  # by deadline key
 
 
-def _compute(case: Case, overrides: list[DeadlineOverride], today: date) -> list[CaseDeadline]:
+def _compute(
+    case: Case,
+    overrides: list[DeadlineOverride],
+    today: date,
+    keep: Callable[[Deadline], bool] | None = None,
+) -> list[CaseDeadline]:
     found = compute_deadlines(case, rules(), holiday_calendar(), today, overrides)
+    if keep is not None:
+        found = [d for d in found if keep(d)]
+        if not found:
+            return []
     name = case.survivor.display_name()
-    return [CaseDeadline(d, case.id, case.code, name, explain(d), case.survivor.full_name) for d in found]
+    return [CaseDeadline(d, case.id, case.code, name, case.survivor.full_name) for d in found]
 
 
 def case_deadlines(uow: AbstractUnitOfWork, case_id: str, today: date) -> CaseDeadlines:
@@ -118,11 +133,14 @@ def all_deadlines(
     within_days: int | None = None,
     include_met: bool = False,
     include_closed_cases: bool = False,
+    keep: Callable[[Deadline], bool] | None = None,
 ) -> list[CaseDeadline]:
     """Deadlines across cases (or one case), sorted by due date.
 
     ``within_days``: only those due on or before ``today + within_days``; overdue ones are
-    always included. Met deadlines are left out unless ``include_met``.
+    always included. Met deadlines are left out unless ``include_met``. ``keep``: only the
+    deadlines it accepts, chosen case by case (a caller that shows a few of ten thousand cases'
+    deadlines holds and explains only those).
     """
     if within_days is not None and within_days < 0:
         raise InvalidInput("The number of days must be zero or more.")
@@ -133,7 +151,8 @@ def all_deadlines(
         else:  # every case: the overrides in one read, not one per case
             overrides = uow.overrides.by_case()
         for case in _cases_in_scope(uow, case_id, include_closed_cases):
-            out.extend(_compute(case, overrides.get(case.id, []), today))
+            out.extend(_compute(case, overrides.get(case.id, []), today, keep))
+            checkpoint()  # a background read gives way here (services.pacing)
     if not include_met:
         out = [d for d in out if d.deadline.state is not DeadlineState.MET]
     if within_days is not None:

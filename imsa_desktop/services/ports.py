@@ -16,6 +16,7 @@ from imsa_desktop.domain.model import (
     Appointment,
     AuditEntry,
     Case,
+    CaseStatus,
     CaseSummary,
     DeadlineOverride,
     EvidenceItem,
@@ -48,9 +49,14 @@ class CaseRepository(Protocol):
     def add(self, case: Case) -> None: ...
     def save(self, case: Case) -> None: ...
     def delete(self, case_id: str) -> None: ...
-    # All, or these; most recently changed first; ``limit``: only the first so many.
+    # All, or these; most recently changed first; ``limit``: only the first so many;
+    # ``status``: only the cases in that status.
     def summaries(
-        self, ids: Iterable[str] | None = None, *, limit: int | None = None
+        self,
+        ids: Iterable[str] | None = None,
+        *,
+        limit: int | None = None,
+        status: CaseStatus | None = None,
     ) -> list[CaseSummary]: ...
     def count(self) -> int: ...
     def ids(self) -> list[str]: ...

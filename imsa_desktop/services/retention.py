@@ -12,6 +12,7 @@ from datetime import date
 
 from imsa_desktop.domain.deadlines import add_months
 from imsa_desktop.domain.model import CaseStatus
+from imsa_desktop.services.pacing import checkpoint
 from imsa_desktop.services.ports import AbstractUnitOfWork
 from imsa_desktop.services.settings import read_settings
 
@@ -30,9 +31,8 @@ def read_due(uow: AbstractUnitOfWork, today: date) -> list[RetentionDue]:
     """Inside an entered unit of work: closed cases whose review date is today or earlier."""
     months = read_settings(uow).retention_months
     out: list[RetentionDue] = []
-    for summary in uow.cases.summaries():
-        if summary.status is not CaseStatus.CLOSED:
-            continue
+    for summary in uow.cases.summaries(status=CaseStatus.CLOSED):
+        checkpoint()  # a background read gives way here (services.pacing)
         case = uow.cases.get(summary.id)
         closed = case.closed_on or case.updated_at.date()
         due = add_months(closed, months)

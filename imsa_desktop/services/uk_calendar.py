@@ -26,6 +26,8 @@ _SUBDIVISION = {
 class UkHolidayCalendar:
     """``domain.deadlines.HolidayCalendar`` for the three UK jurisdictions, cached per year."""
 
+    fixed = True  # the holidays package's table does not change while the app runs
+
     def __init__(self) -> None:
         self._cache: dict[tuple[Jurisdiction, int], dict[date, str]] = {}
 

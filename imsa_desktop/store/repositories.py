@@ -150,16 +150,24 @@ class SqlCaseRepository:
             if cur.rowcount == 0:
                 raise UnknownCase()
 
-    def summaries(self, ids: Iterable[str] | None = None, *, limit: int | None = None) -> list[CaseSummary]:
+    def summaries(
+        self,
+        ids: Iterable[str] | None = None,
+        *,
+        limit: int | None = None,
+        status: CaseStatus | None = None,
+    ) -> list[CaseSummary]:
         """Every case's summary (or those of *ids*), most recently changed first; *limit*: only
-        the first so many. Read from the covering index ``cases_list`` (migration 9)."""
+        the first so many; *status*: only the cases in it. Read from the covering index
+        ``cases_list`` (migration 9)."""
         with storage_errors():
             if ids is None:
-                sql = SUMMARY_SQL + " ORDER BY updated_at DESC, id DESC"
+                where, args = ("", []) if status is None else (" WHERE status = ?", [status.value])
+                sql = SUMMARY_SQL + where + " ORDER BY updated_at DESC, id DESC"
                 if limit is not None:
-                    rows = self._conn.execute(sql + " LIMIT ?", (max(limit, 0),)).fetchall()
+                    rows = self._conn.execute(sql + " LIMIT ?", (*args, max(limit, 0))).fetchall()
                 else:
-                    rows = self._conn.execute(sql).fetchall()
+                    rows = self._conn.execute(sql, args).fetchall()
             else:
                 wanted = list(dict.fromkeys(ids))
                 rows = []
@@ -168,6 +176,8 @@ class SqlCaseRepository:
                     rows += self._conn.execute(
                         SUMMARY_SQL + f" WHERE id IN ({','.join('?' * len(part))})", part
                     ).fetchall()
+                if status is not None:
+                    rows = [r for r in rows if r[3] == status.value]
                 rows.sort(key=lambda r: (r[7], r[0]), reverse=True)
                 if limit is not None:
                     rows = rows[: max(limit, 0)]

@@ -105,7 +105,9 @@ class FakeCaseRepository:
             for rid in [rid for rid, r in recs.items() if getattr(r, "case_id", None) == case_id]:
                 del recs[rid]
 
-    def summaries(self, ids: Any = None, *, limit: int | None = None) -> list[CaseSummary]:
+    def summaries(
+        self, ids: Any = None, *, limit: int | None = None, status: CaseStatus | None = None
+    ) -> list[CaseSummary]:
         wanted = None if ids is None else set(ids)
         rows = [
             CaseSummary(
@@ -119,7 +121,7 @@ class FakeCaseRepository:
                 updated_at=c.updated_at,
             )
             for c in self._s.cases.values()
-            if wanted is None or c.id in wanted
+            if (wanted is None or c.id in wanted) and (status is None or c.status is status)
         ]
         rows.sort(key=lambda r: (r.updated_at, r.id), reverse=True)
         return rows if limit is None else rows[: max(limit, 0)]

@@ -126,3 +126,40 @@ def test_month_arithmetic_keeps_the_day_or_the_month_end(start: date, months: in
     due = add_months(start, months)
     assert (due.year * 12 + due.month) - (start.year * 12 + start.month) == months
     assert due.day == start.day or (due.day < start.day and (due + timedelta(days=1)).day == 1)
+
+
+def test_a_calendar_that_may_change_is_asked_again_every_time() -> None:
+    """Periods are remembered only for a calendar that says it is fixed (the shipped UK one)."""
+    from imsa_desktop.domain.deadlines import add_period
+
+    class Movable:
+        def __init__(self) -> None:
+            self.days: set[date] = set()
+
+        def is_holiday(self, d: date, jurisdiction: Jurisdiction) -> bool:
+            return d in self.days
+
+    cal = Movable()
+    start = date(2025, 3, 3)  # a Monday
+    assert add_period(start, 5, "working_days", Jurisdiction.ENGLAND_WALES, cal) == date(2025, 3, 10)
+    cal.days.add(date(2025, 3, 5))
+    assert add_period(start, 5, "working_days", Jurisdiction.ENGLAND_WALES, cal) == date(2025, 3, 11)
+
+
+@given(
+    start=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    amount=st.integers(min_value=0, max_value=40),
+    unit=st.sampled_from(["calendar_days", "working_days", "months"]),
+    counting=st.sampled_from(["after", "beginning_with"]),
+    j=st.sampled_from(list(Jurisdiction)),
+)
+def test_the_remembered_period_is_the_one_worked_out(
+    start: date, amount: int, unit: str, counting: str, j: Jurisdiction
+) -> None:
+    from imsa_desktop.domain import deadlines as engine
+
+    cal = UkHolidayCalendar()
+    assert cal.fixed
+    first = engine.add_period(start, amount, unit, j, cal, counting)
+    again = engine.add_period(start, amount, unit, j, cal, counting)
+    assert first == again == engine._add_period(start, amount, unit, j, cal, counting)

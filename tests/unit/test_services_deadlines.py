@@ -143,3 +143,51 @@ def test_met_and_override_live_in_one_record_and_audit_has_no_case_text(vault, c
     assert len(records) == 1
     assert records[0].due == date(2025, 3, 3) and records[0].met_on == date(2025, 1, 31)
     assert all("Extension" not in e.detail and "Arbër" not in e.detail for e in entries)
+
+
+def test_a_read_across_cases_gives_way_between_cases(vault) -> None:  # type: ignore[no-untyped-def]
+    """In a background task the list across cases pauses after each case (services.pacing), so
+    the GUI thread can paint; it yields the same answer either way."""
+    from imsa_desktop.services import pacing
+
+    for name in ("Arbër Hoxha", "Nguyễn Văn Minh", "ዳዊት ኪዳነ"):
+        _case(vault, name, [NEG_RG])
+    plain = svc.all_deadlines(vault.unit_of_work(), TODAY)
+    pauses: list[int] = []
+    with pacing.giving_way(lambda: pauses.append(1)):
+        paced = svc.all_deadlines(vault.unit_of_work(), TODAY)
+    assert len(pauses) == 3
+    assert [(d.case_id, d.key, d.deadline.due) for d in paced] == [
+        (d.case_id, d.key, d.deadline.due) for d in plain
+    ]
+
+
+def test_keep_chooses_deadlines_case_by_case_with_the_same_explanations(vault) -> None:  # type: ignore[no-untyped-def]
+    a = _case(vault, "Arbër Hoxha", [NEG_RG])  # a reconsideration limit, upcoming
+    _case(vault, "Paweł Wiśniewski", [], referral="2025-01-02")  # an overdue RG target
+    every = svc.all_deadlines(vault.unit_of_work(), TODAY)
+    upcoming = svc.all_deadlines(
+        vault.unit_of_work(), TODAY, keep=lambda d: d.state is not DeadlineState.OVERDUE
+    )
+    assert {d.case_id for d in upcoming} == {a}
+    assert [(d.key, d.explanation) for d in upcoming] == [
+        (d.key, d.explanation) for d in every if d.deadline.state is not DeadlineState.OVERDUE
+    ]
+    assert "30 calendar days" in upcoming[0].explanation
+
+
+def test_the_case_list_by_status_is_only_those_cases_newest_first(vault) -> None:  # type: ignore[no-untyped-def]
+    a = _case(vault, "Trần Thị Mai", [])
+    b = _case(vault, "Besnik Krasniqi", [])
+    _case(vault, "Agnieszka Kowalczyk", [])
+    for cid, reason in ((a, "no answer since March"), (b, "phone off")):
+        case_service.set_status(vault.unit_of_work(), cid, CaseStatus.LOST_CONTACT, reason)
+    with vault.unit_of_work() as uow:
+        lost = uow.cases.summaries(status=CaseStatus.LOST_CONTACT)
+        some = uow.cases.summaries([a], status=CaseStatus.LOST_CONTACT)
+        none_open = uow.cases.summaries([a, b], status=CaseStatus.OPEN)
+        every = uow.cases.summaries()
+    assert [s.id for s in lost] == [s.id for s in every if s.status is CaseStatus.LOST_CONTACT]
+    assert {s.id for s in lost} == {a, b}
+    assert [s.id for s in some] == [a]
+    assert none_open == []
