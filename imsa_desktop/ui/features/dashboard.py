@@ -401,7 +401,7 @@ class TodayDashboard(QWidget):
             if generation == self._generation:
                 self.banner.error(message_for(exc))
 
-        run_task(self, work, done, failed)
+        run_task(self, work, done, failed, background=True)  # gives way to the advocate's clicks
 
     def _show(
         self, today: date, t: dashboard_service.Today, reasons: dict[str, str], due: list[Any] | None = None

@@ -1,0 +1,116 @@
+"""Background reads give way to the advocate: a Today page of ten thousand cases must not make
+a click wait. What is checked is order (who waits for whom), never how long anything took."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QWidget
+
+from imsa_desktop.services import pacing
+from imsa_desktop.ui.workers import GuiActivity, gui_activity, run_task
+
+FOREVER = 3600.0  # patience so long that only the event under test can end a wait
+
+
+def _worker(activity: GuiActivity) -> tuple[threading.Thread, threading.Event]:
+    """A worker thread at a checkpoint; the event is set once it has passed it."""
+    passed = threading.Event()
+
+    def run() -> None:
+        with pacing.giving_way(activity.give_way):
+            pacing.checkpoint()
+        passed.set()
+
+    return threading.Thread(target=run, daemon=True), passed
+
+
+def test_a_checkpoint_waits_while_the_gui_thread_is_busy_and_goes_on_when_it_rests() -> None:
+    activity = GuiActivity(patience=FOREVER, slice_s=FOREVER)
+    activity.awake()  # the GUI thread has just woken to handle an event
+    worker, passed = _worker(activity)
+    worker.start()
+    assert not passed.wait(0.2)  # still waiting: the GUI thread has not rested yet
+    activity.about_to_block()  # its event is handled; it goes back to sleep
+    assert passed.wait(30)
+    worker.join(30)
+
+
+def test_a_checkpoint_waits_while_a_task_the_advocate_started_runs() -> None:
+    activity = GuiActivity(foreground_patience=FOREVER, slice_s=FOREVER)
+    task = object()
+    activity.foreground_started(task)  # say, the case they just clicked is being read
+    worker, passed = _worker(activity)
+    worker.start()
+    assert not passed.wait(0.2)
+    activity.foreground_ended(task)
+    assert passed.wait(30)
+    worker.join(30)
+
+
+def test_a_long_busy_spell_is_shared_rather_than_waited_out() -> None:
+    """Background work is delayed, never starved: past its patience it goes on."""
+    activity = GuiActivity(patience=0.0, slice_s=FOREVER)
+    activity.awake()
+    worker, passed = _worker(activity)
+    worker.start()
+    assert passed.wait(30)  # the GUI thread never rested, and the read still finished
+    worker.join(30)
+
+
+def test_on_the_gui_thread_itself_a_checkpoint_never_waits() -> None:
+    """A synchronous pool runs the task on the GUI thread: waiting for it to rest would never end."""
+    activity = GuiActivity(patience=FOREVER, slice_s=FOREVER)  # made here: this is its GUI thread
+    activity.awake()
+    rescued = threading.Event()
+    watchdog = threading.Timer(20, lambda: (rescued.set(), activity.about_to_block()))
+    watchdog.start()
+    try:
+        with pacing.giving_way(activity.give_way):
+            pacing.checkpoint()
+    finally:
+        watchdog.cancel()
+    assert not rescued.is_set()
+
+
+def test_a_checkpoint_outside_a_background_task_does_nothing() -> None:
+    calls: list[int] = []
+    pacing.checkpoint()  # no hook on this thread: nothing happens, nothing fails
+    with pacing.giving_way(lambda: calls.append(1)):
+        pacing.checkpoint()
+        pacing.checkpoint()
+    pacing.checkpoint()
+    assert calls == [1, 1]
+
+
+def test_background_tasks_give_way_and_foreground_ones_are_given_way_to(qtbot) -> None:
+    """run_task(background=True) installs the checkpoint on its worker; any other task is
+    counted as the advocate's own while it runs."""
+    page = QWidget()
+    qtbot.addWidget(page)
+    activity = gui_activity()
+    assert activity is not None
+    seen: dict[str, object] = {}
+    release = threading.Event()
+
+    def background_work() -> str:
+        seen["hook"] = getattr(pacing._local, "hook", None)
+        return "done"
+
+    def foreground_work() -> str:
+        seen["foreground_running"] = bool(activity._foreground)
+        release.wait(30)
+        return "done"
+
+    results: list[str] = []
+    run_task(page, background_work, results.append, background=True, pool=QThreadPool.globalInstance())
+    qtbot.waitUntil(lambda: results == ["done"], timeout=10_000)
+    assert getattr(seen["hook"], "__func__", None) is GuiActivity.give_way
+
+    run_task(page, foreground_work, results.append, pool=QThreadPool.globalInstance())
+    qtbot.waitUntil(lambda: "foreground_running" in seen, timeout=10_000)
+    release.set()
+    qtbot.waitUntil(lambda: results == ["done", "done"], timeout=10_000)
+    assert seen["foreground_running"] is True
+    assert not activity._foreground  # it is no longer counted once it has ended
