@@ -156,20 +156,16 @@ class GuiActivity:
         for). On the GUI thread itself (a synchronous pool): return at once."""
         if threading.get_ident() == self._gui_thread:
             return
-        now = time.monotonic()
         began = getattr(self._slices, "began", None)
-        if began is None:
-            self._slices.began = began = now
-        if now - began >= self.slice_s:  # the GUI thread's moment to take the lock
+        rested = began is not None and time.monotonic() - began >= self.slice_s
+        if rested:  # the GUI thread's moment to take the lock
             time.sleep(self.nap_s)
         with self._changed:
-            while True:
-                now = time.monotonic()
-                until = self._busy_until(now)
-                if until is None:
-                    break
-                self._changed.wait(until - now)
-        self._slices.began = time.monotonic() if now - began >= self.slice_s else began
+            while (until := self._busy_until(time.monotonic())) is not None:
+                self._changed.wait(until - time.monotonic())
+                rested = True
+        if began is None or rested:  # a new slice of work begins
+            self._slices.began = time.monotonic()
 
 
 _activity: GuiActivity | None = None
