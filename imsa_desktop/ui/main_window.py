@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from imsa_desktop.crypto.keychain import Keychain
-from imsa_desktop.ui import clipboard, editing, keyboard, plugins
+from imsa_desktop.ui import clipboard, editing, heap, keyboard, plugins, staged
 from imsa_desktop.ui.common import after_window_drawn, message_for
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.views.unlock_view import UnlockView
@@ -433,13 +433,19 @@ class MainWindow(QMainWindow):
     def _ensure_features(self) -> None:
         """Load the feature modules and their toolbar actions once, at the first unlock
         (so the unlock window appears without waiting for PDF, calendar and bundle code)."""
+        for _ in self._feature_steps():
+            pass
+
+    def _feature_steps(self) -> Iterator[None]:
+        """``_ensure_features`` a module, then a toolbar's worth of actions, per step."""
         if self._features_ready:
             return
         self._features_ready = True
-        plugins.load()  # raises FeatureMissing if the installation is incomplete
+        yield from plugins.load_steps()  # raises FeatureMissing if the installation is incomplete
         actions: list[QAction] = []
         for build_actions in plugins.ACTION_BUILDERS:
             actions += build_actions(self)
+            yield
         audit = QAction("Audit log", self)
         audit.setObjectName("actionAudit")
         audit.triggered.connect(self.open_audit_log)
@@ -481,21 +487,22 @@ class MainWindow(QMainWindow):
         from imsa_desktop.ui.views.case_view import CaseView
         from imsa_desktop.ui.views.workspace_view import WorkspaceView, make_home
 
-        self._ensure_features()
-        yield
+        yield from self._feature_steps()
         workspace = WorkspaceView(self.session, self.stack, pages=False)
         workspace.hide()
         yield
         case_view = CaseView(self.session, workspace.stack, first_tab=False)
         yield
-        case_view.tab_list[case_view.tabs.currentIndex()]  # the tab shown first
+        first = case_view.tabs.currentIndex()
+        yield from staged.in_steps(lambda: case_view.tab_list[first])  # the tab shown first
         yield
-        home = make_home(self.session, workspace.stack)
+        home = yield from staged.in_steps(lambda: make_home(self.session, workspace.stack))
         yield
         workspace.add_pages(case_view, home)
         self.stack.addWidget(workspace)  # parented but not shown: no case data, not visible
         workspace.ensurePolished()  # style it now too (the costly part with a style sheet)
         self._prebuilt = workspace
+        heap.settle()  # the workspace lives until the lock: full collections need not walk it
 
     def prepare_workspace(self) -> None:
         """Build what is left of the (empty) workspace now."""
@@ -648,6 +655,7 @@ class MainWindow(QMainWindow):
         from imsa_desktop.services import tempfiles
 
         tempfiles.cleanup_external_copies()
+        heap.release()
         self._show_unlock(notice)
 
     def toggle_hide(self) -> None:

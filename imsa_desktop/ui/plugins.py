@@ -23,6 +23,7 @@ import contextlib
 import importlib
 import importlib.util
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,6 +167,13 @@ def warming() -> bool:
 
 def load() -> None:  # GUI thread only
     """Import every feature and fill the workspace slots (once). Raises FeatureMissing."""
+    for _ in load_steps():
+        pass
+
+
+def load_steps() -> Iterator[None]:  # GUI thread only
+    """``load()`` a feature per step (the workspace built ahead of time lets the event loop turn
+    between them). The slots are filled at the end, all or nothing."""
     global _loaded
     if _loaded:
         return
@@ -173,7 +181,12 @@ def load() -> None:  # GUI thread only
         _preload.join()
     from imsa_desktop.ui.views import case_view, workspace_view
 
-    resolved = [resolve(feature) for feature in FEATURES]  # all or nothing
+    resolved = []
+    for feature in FEATURES:
+        resolved.append(resolve(feature))
+        yield
+    if _loaded:  # loaded whole meanwhile (the advocate unlocked before the steps were done)
+        return
     for roles in resolved:
         if "tab" in roles and roles["tab"] not in case_view.EXTRA_TABS:
             case_view.EXTRA_TABS.append(roles["tab"])

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from imsa_desktop.ui.workers import SynchronousPool, use_pool
+
+
+@pytest.fixture(autouse=True)
+def nothing_frozen_between_tests() -> Iterator[None]:
+    """The app freezes what it keeps (ui/heap.py) until a lock; a test's windows are not kept
+    for the next test."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)

@@ -64,3 +64,141 @@ def test_unlocking_before_the_workspace_is_built_still_opens_it(  # type: ignore
     qtbot.waitUntil(lambda: window.workspace is not None, timeout=10_000)
     assert window.stack.currentWidget() is window.workspace
     assert window._prebuilt is None and window._building is None
+
+
+# ---- built in steps (ui/staged.py) ----------------------------------------------------------
+def _tab_order(root) -> list[str]:  # type: ignore[no-untyped-def]
+    """The controls inside *root* in the order Tab reaches them (by name and kind)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    order, w = [], root.nextInFocusChain()
+    while w is not root and len(order) < 500:
+        if root.isAncestorOf(w) and w.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            order.append(f"{type(w).__name__}:{w.objectName() or w.accessibleName()}")
+        w = w.nextInFocusChain()
+    assert isinstance(root, QWidget)
+    return order
+
+
+def test_no_step_of_the_prebuild_builds_a_whole_page_and_tab_order_is_kept(  # type: ignore[no-untyped-def]
+    demo_window, qtbot
+) -> None:
+    """The Profile tab and the Today page were each one step (70-110 ms of the GUI thread on a
+    2-core machine, a key press waiting that long); now they come a group box at a time."""
+    from PySide6.QtWidgets import QPushButton, QWidget
+
+    from imsa_desktop.ui.views.case_view import ProfileTab
+
+    window = demo_window
+    window._piece_timer.stop()
+    steps = window._pieces_left()
+    profile_save_missing = today_lists_missing = 0
+    widgets_per_step = []
+    before = len(window.findChildren(QWidget))
+    for _ in steps:
+        ws = window.findChild(QWidget, "workspace")
+        profile = ws.findChild(ProfileTab) if ws is not None else None
+        if profile is not None and profile.findChild(QPushButton, "saveProfile") is None:
+            profile_save_missing += 1  # the tab exists, its form is still being built
+        today = ws.findChild(QWidget, "todayDashboard") if ws is not None else None
+        if today is not None and today.findChild(QWidget, "retentionReview") is None:
+            today_lists_missing += 1
+        now = len(window.findChildren(QWidget))
+        widgets_per_step.append(now - before)
+        before = now
+    assert window._prebuilt is not None
+    assert profile_save_missing >= 3 and today_lists_missing >= 3
+    whole_page = len(window._prebuilt.case_view.tab_list[0].findChildren(QWidget))
+    assert max(widgets_per_step) < whole_page / 2  # no step builds even half the Profile tab
+
+    # Built in steps or at once, the form is the same to someone pressing Tab.
+    window._prebuilt.show()
+    window._prebuilt.stack.setCurrentWidget(window._prebuilt.case_view)
+    in_steps = window._prebuilt.case_view.tab_list[0]
+    at_once = ProfileTab(window.session)
+    qtbot.addWidget(at_once)
+    at_once.show()
+    assert _tab_order(in_steps) == _tab_order(at_once)
+    assert len(_tab_order(in_steps)) > 15
+
+
+def test_staged_parts_run_in_order_and_the_widget_comes_back_whole(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+    from imsa_desktop.ui import staged
+
+    log: list[str] = []
+
+    class Page(QWidget):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.lay = QVBoxLayout(self)
+            staged.build(self._parts(name))
+
+        def _parts(self, name: str):  # type: ignore[no-untyped-def]
+            for part in ("header", "list", "footer"):
+                self.lay.addWidget(QLabel(f"{name} {part}"))
+                log.append(f"{name} {part}")
+                yield
+
+    whole = Page("Nguyễn")  # outside in_steps: whole at once
+    qtbot.addWidget(whole)
+    assert [w.text() for w in whole.findChildren(QLabel)] == ["Nguyễn header", "Nguyễn list", "Nguyễn footer"]
+
+    log.clear()
+    steps = staged.in_steps(lambda: (Page("Hoxha"), Page("Wiśniewska")))
+    next(steps)
+    assert log == []  # made, nothing of either body built yet
+    taken = 1
+    while True:
+        try:
+            next(steps)
+            taken += 1
+        except StopIteration as done:
+            pages = done.value
+            break
+    for p in pages:
+        qtbot.addWidget(p)
+    assert log == [f"{n} {p}" for n in ("Hoxha", "Wiśniewska") for p in ("header", "list", "footer")]
+    assert taken >= 6
+    assert [w.text() for w in pages[1].findChildren(QLabel)][-1] == "Wiśniewska footer"
+
+
+# ---- full collections (ui/heap.py) ----------------------------------------------------------
+def test_what_the_app_keeps_is_frozen_until_the_lock_then_collected(  # type: ignore[no-untyped-def]
+    demo_window, qtbot
+) -> None:
+    """Full garbage collections on a 10,000-case vault held the GUI thread 60-100 ms walking
+    objects that live until the lock; they are frozen, and a lock hands them back."""
+    import gc
+    import weakref
+
+    from imsa_desktop.ui import heap
+
+    window = demo_window
+    qtbot.waitUntil(lambda: window._prebuilt is not None, timeout=10_000)
+    assert heap.frozen() > 1000  # the built workspace is out of the collector's sight
+
+    window.unlock_view.passphrase.setText(PASSPHRASE)
+    window.unlock_view.unlock()
+    qtbot.waitUntil(
+        lambda: window.workspace is not None and window.workspace.has_every_case(), timeout=10_000
+    )
+    qtbot.waitUntil(lambda: window.workspace.model.total() > 0, timeout=10_000)
+
+    class Note:  # a cycle holding case data, as a closed widget's signal connections can
+        pass
+
+    note = Note()
+    note.me = note  # type: ignore[attr-defined]
+    note.text = "Hoxha: safe address"  # type: ignore[attr-defined]
+    gone = weakref.ref(note)
+    heap.settle()
+    del note
+    gc.collect()
+    assert gone() is not None  # frozen: not even a full collection frees it while unlocked
+
+    window.lock()
+    assert heap.frozen() == 0
+    qtbot.waitUntil(lambda: gone() is None, timeout=5_000)  # collected after the lock

@@ -9,7 +9,7 @@ Every row opens its case with one click (``open_case``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -37,6 +37,7 @@ from imsa_desktop.services import backup as backup_service
 from imsa_desktop.services import dashboard as dashboard_service
 from imsa_desktop.services.appointments import AgendaItem
 from imsa_desktop.services.deadlines import CaseDeadline
+from imsa_desktop.ui import staged
 from imsa_desktop.ui.case_tab import attempt, fetch
 from imsa_desktop.ui.common import Banner, heading, hint, message_for
 from imsa_desktop.ui.features.appointments import ReminderWatcher
@@ -210,6 +211,17 @@ class TodayDashboard(QWidget):
         inner = QWidget()
         lay = QVBoxLayout(inner)
         lay.setContentsMargins(18, 14, 18, 14)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)  # empty: each part is styled as it joins (ui/staged.py)
+        staged.build(self._parts(lay))
+
+    def _parts(self, lay: QVBoxLayout) -> Iterator[None]:
+        """The page: its header, then two lists per part."""
+        session = self.session
         top = QHBoxLayout()
         self.title = heading("Today")
         self.title.setObjectName("heading")
@@ -240,40 +252,38 @@ class TodayDashboard(QWidget):
         self.banner = Banner()
         lay.addWidget(self.banner)
         lay.addLayout(self._backup_row())
-
-        headers = ["Due", "When", "Case", "Name", "Deadline", "Source"]
-        self.overdue = _List("overdueDeadlines", headers)
-        self.due_week = _List("dueThisWeek", headers)
-        self.appts_today = _List("todayAppointments", ["Time", "Case", "Name", "Appointment"])
-        self.appts_week = _List("weekAppointments", ["When", "Case", "Name", "Appointment"])
-        self.lost = _List("lostContact", ["Case", "Name", "Last changed", "Reason"])
-        self.review = _List("retentionReview", ["Case", "Name", "Closed", "Review due", "Why closed"])
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(6)
-        boxes = [
-            ("Overdue deadlines", self.overdue, 0, 0, 2),
-            ("Deadlines ahead and open time limits", self.due_week, 1, 0, 2),
-            ("Today's appointments", self.appts_today, 2, 0, 2),
-            ("Appointments in the next 7 days", self.appts_week, 3, 0, 2),
-            ("Cases with lost contact", self.lost, 4, 0, 2),
-            ("Closed cases due for a retention review", self.review, 5, 0, 2),
-        ]
-        for title, widget, r, c, span in boxes:
-            box = QGroupBox(title)
-            bl = QVBoxLayout(box)
-            bl.addWidget(widget)
-            grid.addWidget(box, r, c, 1, span)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         lay.addLayout(grid)
         lay.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        yield
+
+        headers = ["Due", "When", "Case", "Name", "Deadline", "Source"]
+        lists = [
+            ("Overdue deadlines", "overdueDeadlines", headers),
+            ("Deadlines ahead and open time limits", "dueThisWeek", headers),
+            ("Today's appointments", "todayAppointments", ["Time", "Case", "Name", "Appointment"]),
+            ("Appointments in the next 7 days", "weekAppointments", ["When", "Case", "Name", "Appointment"]),
+            ("Cases with lost contact", "lostContact", ["Case", "Name", "Last changed", "Reason"]),
+            (
+                "Closed cases due for a retention review",
+                "retentionReview",
+                ["Case", "Name", "Closed", "Review due", "Why closed"],
+            ),
+        ]
+        made: list[_List] = []
+        for row, (title, name, columns) in enumerate(lists):
+            box = QGroupBox(title)
+            bl = QVBoxLayout(box)
+            made.append(_List(name, columns))
+            bl.addWidget(made[-1])
+            grid.addWidget(box, row, 0, 1, 2)
+            if row % 2:
+                yield
+        self.overdue, self.due_week, self.appts_today, self.appts_week, self.lost, self.review = made
 
         for w in (self.overdue, self.due_week, self.appts_today, self.appts_week, self.lost, self.review):
             w.cellClicked.connect(lambda row, _col, w=w: self._clicked(w, row))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -41,7 +41,7 @@ from imsa_desktop.domain.model import (
 )
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.ui import editing
+from imsa_desktop.ui import editing, staged
 from imsa_desktop.ui.case_tab import CaseTab, EditableTab, attempt
 from imsa_desktop.ui.common import Banner, busy_bar, message_for, scrolling
 from imsa_desktop.ui.dialogs.decision_dialog import DecisionDialog
@@ -83,7 +83,11 @@ class ProfileTab(CaseTab):
         self._case: Case | None = None
         inner = QWidget()
         lay = QVBoxLayout(inner)
+        outer = scrolling(self, inner)  # empty: each part is styled as it joins (ui/staged.py)
+        staged.build(self._parts(inner, lay, outer))
 
+    def _parts(self, inner: QWidget, lay: QVBoxLayout, outer: QVBoxLayout) -> Iterator[None]:
+        """The form, a group box per part, in the order Tab goes through it."""
         who = QGroupBox("Survivor")
         f = QFormLayout(who)
         self.full_name = add_row(f, "Full name", QLineEdit(), "fullName")
@@ -109,6 +113,7 @@ class ProfileTab(CaseTab):
             f, "", QLabel("Voicemail safe"), self.voicemail_safe, QLabel("Letters safe"), self.letters_safe
         )
         lay.addWidget(who)
+        yield
 
         ref = QGroupBox("Referral")
         g = QFormLayout(ref)
@@ -128,6 +133,7 @@ class ProfileTab(CaseTab):
         self._other_types: list[str] = []  # stored values this version does not know (kept)
         g.addRow("Exploitation types", self.exploitation)
         lay.addWidget(ref)
+        yield
 
         st = QGroupBox("Status")
         h = QFormLayout(st)
@@ -138,6 +144,7 @@ class ProfileTab(CaseTab):
         h.addRow("Re-referrals", self.re_referrals)
         self.notes = add_row(h, "Notes", text_box(80))
         lay.addWidget(st)
+        yield
         # Each field of the survivor, the referral and the case, and the form field that edits it
         # (the exploitation types and the status have their own rules below).
         self.survivor_fields = {
@@ -187,7 +194,6 @@ class ProfileTab(CaseTab):
         self.erase_button.clicked.connect(self.erase)
         lay.addStretch(1)
 
-        outer = scrolling(self, inner)
         bar = QHBoxLayout()
         self.banner = Banner()
         bar.addWidget(self.banner, 1)

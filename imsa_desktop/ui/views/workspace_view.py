@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from imsa_desktop.domain.model import CaseStatus, CaseSummary, Stage
 from imsa_desktop.errors import Cancelled
 from imsa_desktop.services import cases as case_service
+from imsa_desktop.ui import heap
 from imsa_desktop.ui.case_tab import attempt, fetch
 from imsa_desktop.ui.common import Banner, heading, hint, message_for
 from imsa_desktop.ui.forms import EnumCombo
@@ -222,6 +223,7 @@ class WorkspaceView(QWidget):
             self._expected = None
             self._show_rows(rows)
             self._refresh_home()
+            heap.settle()  # the whole list is held until the lock (see ui.heap)
 
         def read_all() -> None:
             read = case_service.list_cases
