@@ -36,7 +36,7 @@ from imsa_desktop.ui.common import save_cancel_footer
 from imsa_desktop.ui.features._timeline_canvas import TimelineCanvas
 from imsa_desktop.ui.forms import DateField, EnumCombo, add_row
 from imsa_desktop.ui.session import Session
-from imsa_desktop.ui.tables import Column, RecordTable
+from imsa_desktop.ui.tables import Cells, Column, RecordTable, cells_of
 from imsa_desktop.ui.widgets import Dialog, add_check_item, checked_data, named_buttons
 
 FLAGS = {"key": "Key fact", "disputed": "Disputed", "material": "Material"}  # TimelineEvent fields
@@ -44,7 +44,8 @@ FLAGS = {"key": "Key fact", "disputed": "Disputed", "material": "Material"}  # T
 if TYPE_CHECKING:
     from imsa_desktop.services.ports import AbstractUnitOfWork
 
-_Chronology = tuple[list[TimelineEntry], dict[str, str]]  # the entries, evidence titles by id
+# the entries, evidence titles by id, and what the table shows of them (made in the worker)
+_Chronology = tuple[list[TimelineEntry], dict[str, str], Cells]
 GREY = "#57606a"
 DISPUTED = "#8a1f11"
 DATE_HELP = (
@@ -240,7 +241,10 @@ class TimelineTab(EditableTab[TimelineEntry]):
     def _reload(self) -> None:
         self.reload()
 
-    def _columns(self) -> list[Column[TimelineEntry]]:
+    def _columns(self, evidence: dict[str, str] | None = None) -> list[Column[TimelineEntry]]:
+        """The table's columns; the Evidence column names items from *evidence* (titles by id;
+        None: the ones last shown). Plain Python: the worker makes the cells with them."""
+
         def derived_grey(e: TimelineEntry) -> str | None:
             return GREY if e.derived else None
 
@@ -271,7 +275,12 @@ class TimelineTab(EditableTab[TimelineEntry]):
                 colour=lambda e: DISPUTED if e.disputed else derived_grey(e),
                 italic=italic,
             ),
-            col("Evidence", lambda e: ", ".join(self._evidence.get(x, "?") for x in e.evidence_ids)),
+            col(
+                "Evidence",
+                lambda e: ", ".join(
+                    (self._evidence if evidence is None else evidence).get(x, "?") for x in e.evidence_ids
+                ),
+            ),
         ]
 
     def read(self, case_id: str) -> Callable[[AbstractUnitOfWork], _Chronology]:
@@ -282,7 +291,7 @@ class TimelineTab(EditableTab[TimelineEntry]):
         def read(uow: AbstractUnitOfWork) -> _Chronology:
             entries = timeline_service.chronology(uow, case_id, today, kinds=kinds, include_derived=derived)
             evidence = {e.id: e.title for e in timeline_service.evidence_choices(uow, case_id)}
-            return entries, evidence
+            return entries, evidence, cells_of(self._columns(evidence), entries)
 
         return read
 
@@ -290,8 +299,8 @@ class TimelineTab(EditableTab[TimelineEntry]):
         return self.read(case_id)(self.session.uow())[0]
 
     def show_rows(self, data: _Chronology) -> None:
-        entries, self._evidence = data
-        self.table.set_rows(entries)
+        entries, self._evidence, cells = data
+        self.table.set_rows(entries, cells)
         # The picture is drawn when it is shown (drawing 1,000 events costs far more than the table).
         self.canvas.set_entries(entries, self.session.today(), draw=self.stack.currentIndex() == 1)
 
