@@ -262,16 +262,16 @@ def stall(vault_path: str, queries: list[str], real_path: str) -> None:
         signal it was filled in the click)."""
         assert window.workspace is not None
         view = window.workspace.case_view
-        tab = view.tab_list[index]
         loaded = getattr(view, "tab_loaded", None)
 
         def done() -> None:
-            tab.repaint()  # painted now, what it shows included
+            # (the tab is asked for only now: asking while it is built a part per turn finishes it)
+            view.tab_list[index].repaint()  # painted now, what it shows included
             durations[figure] = (time.perf_counter() - started) * 1000
             state.pop("waiting", None)
 
         def mark(i: int) -> None:
-            if i == index and tab.case_id == big_case and "waiting" in state:
+            if i == index and view.tab_list[index].case_id == big_case and "waiting" in state:
                 loaded.disconnect(mark)
                 done()
 

@@ -493,8 +493,7 @@ class MainWindow(QMainWindow):
         yield
         case_view = CaseView(self.session, workspace.stack, first_tab=False)
         yield
-        first = case_view.tabs.currentIndex()
-        yield from staged.in_steps(lambda: case_view.tab_list[first])  # the tab shown first
+        yield from case_view.tab_list.build_in_steps(case_view.tabs.currentIndex())  # shown first
         yield
         home = yield from staged.in_steps(lambda: make_home(self.session, workspace.stack))
         yield

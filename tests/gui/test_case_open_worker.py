@@ -315,3 +315,49 @@ def test_letters_are_read_in_a_worker_and_a_stale_answer_dropped(
     assert view.case_id == ids["Selam Tesfaye"] and letters.case_id == ids["Selam Tesfaye"]
     assert letters.table.rowCount() == 0 and not letters.new_button.isEnabled()
     assert letters.isEnabled() and view.is_loaded(view.tabs.currentIndex())
+
+
+def test_a_tab_shown_for_the_first_time_is_built_over_several_turns_then_filled(
+    make_window, qtbot, vault, vault_path
+) -> None:  # type: ignore[no-untyped-def]
+    """The Timeline tab took 46-57 ms to build in the click that first showed it (2-core
+    machine); now the click shows the busy bar and the tab's parts come in the next turns."""
+    shifts = [("2024-03-01", "Làm ca ở tiệm rửa xe (car wash shift)")]
+    window, ids = _unlock(make_window, qtbot, vault, vault_path, events=shifts)
+    ws = window.workspace
+    view = ws.case_view
+    _click_row(ws, ids["Oksana Шевченко"])
+    timeline_at = next(i for i in range(view.tabs.count()) if view.tabs.tabText(i) == "Timeline")
+    turns = 0
+
+    def step() -> None:
+        nonlocal turns
+        turns += 1
+
+    view._build_timer.timeout.connect(step)
+    view.tabs.setCurrentIndex(timeline_at)  # the click on the tab
+    assert view.tab_list.building(timeline_at) and not view.is_loaded(timeline_at)
+    assert view.busy.isVisibleTo(view)  # something is happening, and says so
+    qtbot.waitUntil(lambda: view.is_loaded(timeline_at), timeout=5_000)
+    assert turns >= 3  # its parts, a turn each
+    timeline = view.tab_list[timeline_at]
+    assert not view.busy.isVisibleTo(view)
+    titles = [timeline.table.text(r, 1) for r in range(timeline.table.rowCount())]
+    assert "Làm ca ở tiệm rửa xe (car wash shift)" in titles
+
+
+def test_asking_for_a_tab_while_it_is_being_built_finishes_it_at_once(
+    make_window, qtbot, vault, vault_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Code that needs the tab now (a search hit's record, Save, Print) never meets half of it."""
+    window, ids = _unlock(make_window, qtbot, vault, vault_path, events=[("2024-05", "Rekrutacja w Gdańsku")])
+    view = window.workspace.case_view
+    _click_row(window.workspace, ids["Oksana Шевченко"])
+    timeline_at = next(i for i in range(view.tabs.count()) if view.tabs.tabText(i) == "Timeline")
+    view.tabs.setCurrentIndex(timeline_at)
+    assert view.tab_list.building(timeline_at)
+    timeline = view.tab_list[timeline_at]  # at once: no turn of the event loop in between
+    assert not view.tab_list.building(timeline_at) and view.is_loaded(timeline_at)
+    assert timeline.table.isVisible() and timeline.add_button.isVisible()
+    assert not timeline.zoom_in_button.isVisible()  # hidden on purpose (table view) stays hidden
+    assert "Rekrutacja w Gdańsku" in [timeline.table.text(r, 1) for r in range(timeline.table.rowCount())]

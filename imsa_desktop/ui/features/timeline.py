@@ -8,7 +8,7 @@ record lives.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -31,6 +31,7 @@ from imsa_desktop.domain.model import EventKind, TimelineEvent
 from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import timeline as timeline_service
 from imsa_desktop.services.timeline import EvidenceChoice, TimelineEntry
+from imsa_desktop.ui import staged
 from imsa_desktop.ui.case_tab import EditableTab
 from imsa_desktop.ui.common import save_cancel_footer
 from imsa_desktop.ui.features._timeline_canvas import TimelineCanvas
@@ -165,7 +166,11 @@ class TimelineTab(EditableTab[TimelineEntry]):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        lay = QVBoxLayout(self)
+        self._evidence: dict[str, str] = {}
+        staged.build(self._parts(QVBoxLayout(self)))
+
+    def _parts(self, lay: QVBoxLayout) -> Iterator[None]:
+        """The tab: its bar, the table, the picture, the buttons (ui/staged.py)."""
         bar = QHBoxLayout()
         self.table_button = QPushButton("Table")
         self.table_button.setObjectName("showTable")
@@ -202,14 +207,17 @@ class TimelineTab(EditableTab[TimelineEntry]):
             b.setFixedWidth(44 if b is not self.fit_button else 52)
             bar.addWidget(b)
         lay.addLayout(bar)
+        yield
 
-        self._evidence: dict[str, str] = {}
         self.table: RecordTable[TimelineEntry] = RecordTable(self._columns(), "timelineTable", stretch=(1,))
-        self.canvas = TimelineCanvas()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
-        self.stack.addWidget(self.canvas)
         lay.addWidget(self.stack, 1)
+        yield
+
+        self.canvas = TimelineCanvas()
+        self.stack.addWidget(self.canvas)
+        yield
 
         lay.addLayout(self.footer("Add event…", ("addEvent", "editEvent", "deleteEvent")))
 
@@ -221,7 +229,7 @@ class TimelineTab(EditableTab[TimelineEntry]):
         self.zoom_out_button.clicked.connect(self.canvas.zoom_out)
         self.fit_button.clicked.connect(self.canvas.fit)
         self.canvas.entry_clicked.connect(self._select_id)
-        session.case_changed.connect(self._case_changed)
+        self.session.case_changed.connect(self._case_changed)
         self._show(0)
 
     def _show(self, index: int) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -621,12 +621,17 @@ class ConsentTab(CaseTab):
 class CaseTabs(Sequence[CaseTab]):
     """The case's tabs, in order; each is built the first time it is asked for (its page is
     shown, or code uses it), so the workspace does not build the heavy tabs (Timeline,
-    Evidence, Letters, ...) before anyone looks at them. ``built()`` lists those that exist."""
+    Evidence, Letters, ...) before anyone looks at them. ``built()`` lists those that exist.
+
+    ``build_in_steps`` builds one a part per step instead (ui/staged.py): the page shown for
+    the first time gets its parts over a few turns of the event loop. Asking for a tab while
+    it is being built that way finishes it first, so code never meets half a tab."""
 
     def __init__(self, view: CaseView, factories: Sequence[TabFactory]) -> None:
         self._view = view
         self._factories = list(factories)
         self._tabs: list[CaseTab | None] = [None] * len(self._factories)
+        self._steps: dict[int, Iterator[None]] = {}  # tabs being built a part per step
 
     def __len__(self) -> int:
         return len(self._factories)
@@ -641,13 +646,50 @@ class CaseTabs(Sequence[CaseTab]):
         if isinstance(index, slice):
             return [self[i] for i in range(len(self))[index]]
         i = range(len(self))[index]  # IndexError past the end, as a list
+        if i in self._steps:
+            for _ in self._steps.pop(i):  # needed now: what is left of it, at once
+                pass
+            made = self._tabs[i]
+            if made is not None:
+                staged.show_added(made)
+            self._view._tab_built(i)
         tab = self._tabs[i]
         if tab is None:
-            tab = self._tabs[i] = self._view._build_tab(i, self._factories[i])
+            tab = self._make(i)
         return tab
 
+    def _make(self, i: int) -> CaseTab:
+        tab = self._tabs[i] = self._view._build_tab(i, self._factories[i])
+        return tab
+
+    def build_in_steps(self, index: int) -> Iterator[None]:
+        """Build the tab at *index* a part per step (nothing if it exists or is under way).
+        The view's ``_tab_built`` is told when it is whole."""
+        i = range(len(self))[index]
+        if self._tabs[i] is not None or i in self._steps:
+            return iter(())
+        self._steps[i] = staged.in_steps(lambda: self._make(i))
+        return self._drive(i)
+
+    def _drive(self, i: int) -> Iterator[None]:
+        while i in self._steps:  # (finished at once if someone asks for the tab meanwhile)
+            try:
+                next(self._steps[i])
+            except StopIteration:
+                del self._steps[i]
+                self._view._tab_built(i)
+                return
+            yield
+
+    def has(self, index: int) -> bool:
+        """The tab at *index* is built whole."""
+        return self._tabs[index] is not None and index not in self._steps
+
+    def building(self, index: int) -> bool:
+        return index in self._steps
+
     def built(self) -> list[tuple[int, CaseTab]]:
-        return [(i, t) for i, t in enumerate(self._tabs) if t is not None]
+        return [(i, t) for i, t in enumerate(self._tabs) if t is not None and i not in self._steps]
 
     def title(self, index: int) -> str:
         return str(getattr(self._factories[index], "title", ""))
@@ -713,6 +755,10 @@ class CaseView(QWidget):
         lay.addWidget(self.tabs, 1)
         self._loaded: set[int] = set()  # tabs asked to show the open case
         self._ready: set[int] = set()  # tabs that show it
+        self._building: tuple[int, Iterator[None]] | None = None  # a tab built a part per turn
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.timeout.connect(self._build_step)
         self.tabs.currentChanged.connect(self._load_tab)
         # Ctrl+Page Down / Up from anywhere in the case (keyboard.SHORTCUTS): Qt's own handling
         # in QTabWidget never sees the keys from a field, since each tab's scroll area takes
@@ -767,7 +813,10 @@ class CaseView(QWidget):
     def _load_tab(self, index: int) -> None:
         if not 0 <= index < len(self.tab_list):
             return
-        tab = self.tab_list[index]  # built on its first show
+        if not self.tab_list.has(index):  # built on its first show, a part per turn
+            self._build_then_load(index)
+            return
+        tab = self.tab_list[index]
         if self.case_id is None or index in self._loaded:
             self._show_busy()
             return
@@ -779,6 +828,33 @@ class CaseView(QWidget):
             self._tab_ready(index, case_id)
         self._show_busy()
 
+    def _build_then_load(self, index: int) -> None:
+        """Build the tab at *index* over the next turns of the event loop (a tab page
+        shown for the first time: the click that shows it does not wait for all of it), with
+        the busy bar up; it is filled for the case once whole (``_tab_built``)."""
+        if self._building is not None and self._building[0] != index:
+            self.tab_list[self._building[0]]  # another tab first: finish that one now
+        if self._building is None:
+            self._building = (index, self.tab_list.build_in_steps(index))
+            self._build_timer.start(0)
+        self._show_busy()
+
+    def _build_step(self) -> None:
+        if self._building is None:
+            return
+        index, steps = self._building
+        if next(steps, StopIteration) is not StopIteration:
+            self._build_timer.start(0)  # (when done, build_in_steps has called _tab_built)
+
+    def _tab_built(self, index: int) -> None:
+        """The tab at *index* is whole: fill it if it is the one shown."""
+        if self._building is not None and self._building[0] == index:
+            self._building = None
+            self._build_timer.stop()
+        if index == self.tabs.currentIndex():
+            self._load_tab(index)
+        self._show_busy()
+
     def _tab_ready(self, index: int, case_id: str) -> None:
         if case_id == self.case_id and index not in self._ready:
             self._ready.add(index)
@@ -787,8 +863,10 @@ class CaseView(QWidget):
 
     def _show_busy(self) -> None:
         built = dict(self.tab_list.built())
-        current = built.get(self.tabs.currentIndex())
-        self.busy.setVisible(current is not None and current.busy)
+        index = self.tabs.currentIndex()
+        current = built.get(index)
+        building = self._building is not None and self._building[0] == index
+        self.busy.setVisible((current is not None and current.busy) or building)
 
     def unsaved_editors(self) -> list[editing.Editor]:
         """The tabs holding unsaved changes for the open case."""
