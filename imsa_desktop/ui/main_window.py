@@ -484,11 +484,11 @@ class MainWindow(QMainWindow):
             self._piece_timer.start(10)
 
     def _workspace_pieces(self) -> Iterator[None]:
+        yield from self._feature_steps()  # (these modules are imported by then, a step each)
         from imsa_desktop.ui.views.case_view import CaseView
         from imsa_desktop.ui.views.workspace_view import WorkspaceView, make_home
 
-        yield from self._feature_steps()
-        workspace = WorkspaceView(self.session, self.stack, pages=False)
+        workspace = yield from staged.in_steps(lambda: WorkspaceView(self.session, self.stack, pages=False))
         workspace.hide()
         yield
         case_view = CaseView(self.session, workspace.stack, first_tab=False)

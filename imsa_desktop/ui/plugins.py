@@ -133,6 +133,21 @@ WARM_MODULES = (
     "imsa_desktop.documents.letter_pdf",
     "imsa_desktop.documents.timeline_pdf",
     "imsa_desktop.documents.summary_pdf",
+    "imsa_desktop.services.stats",
+)
+
+# The GUI modules the features share, imported a step each before the features themselves
+# (Qt modules: on the GUI thread only), leaves first, so that no step imports a whole tree.
+SHARED_UI_MODULES = (
+    "imsa_desktop.ui.forms",
+    "imsa_desktop.ui.tables",
+    "imsa_desktop.ui.widgets",
+    "imsa_desktop.ui.case_tab",
+    "imsa_desktop.ui.dialogs.decision_dialog",
+    "imsa_desktop.ui.views.case_view",
+    "imsa_desktop.ui.views.workspace_view",
+    "imsa_desktop.ui.dialogs.preview_dialog",
+    "imsa_desktop.ui.dialogs.print_preview_dialog",
 )
 
 
@@ -179,6 +194,9 @@ def load_steps() -> Iterator[None]:  # GUI thread only
         return
     if _preload is not None:
         _preload.join()
+    for name in SHARED_UI_MODULES:
+        importlib.import_module(name)
+        yield
     from imsa_desktop.ui.views import case_view, workspace_view
 
     resolved = []

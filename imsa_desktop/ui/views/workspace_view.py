@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from imsa_desktop.domain.model import CaseStatus, CaseSummary, Stage
 from imsa_desktop.errors import Cancelled
 from imsa_desktop.services import cases as case_service
-from imsa_desktop.ui import heap
+from imsa_desktop.ui import heap, staged
 from imsa_desktop.ui.case_tab import attempt, fetch
 from imsa_desktop.ui.common import Banner, heading, hint, message_for
 from imsa_desktop.ui.forms import EnumCombo
@@ -100,9 +100,24 @@ class WorkspaceView(QWidget):
         left.setObjectName("sidebar")
         ll = QVBoxLayout(left)
         ll.setContentsMargins(10, 10, 6, 10)
+        self.stack = QStackedWidget()
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.stack)
+        split.setStretchFactor(1, 1)
+        split.setSizes([430, 850])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(split)  # empty: each part is styled as it joins (ui/staged.py)
+        staged.build(self._parts(ll, pages))
+
+    def _parts(self, ll: QVBoxLayout, pages: bool) -> Iterator[None]:
+        """The sidebar: the widgets other modules put on top, the filters, the case list."""
+        session = self.session
         self.sidebar_widgets = [factory(session, self) for factory in SIDEBAR_WIDGETS]
         for w in self.sidebar_widgets:
             ll.addWidget(w)
+        yield
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>Cases</b>"))
         top.addStretch(1)
@@ -126,6 +141,7 @@ class WorkspaceView(QWidget):
         combos.addWidget(self.status_filter)
         combos.addWidget(self.stage_filter)
         ll.addLayout(combos)
+        yield
 
         self.model = CaseListModel(self)
         self.proxy = CaseFilterProxy(self)
@@ -157,17 +173,6 @@ class WorkspaceView(QWidget):
         ll.addWidget(self.count)
         self.banner = Banner()
         ll.addWidget(self.banner)
-
-        self.stack = QStackedWidget()
-
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(self.stack)
-        split.setStretchFactor(1, 1)
-        split.setSizes([430, 850])
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(split)
 
         self.filter.textChanged.connect(self._filters_changed)
         self.status_filter.currentIndexChanged.connect(self._filters_changed)
