@@ -6,10 +6,12 @@ hundreds of thousands of objects and 60-100 ms, on whichever thread happens to a
 time; the GUI thread waits for it (docs/performance.md, "Fourth round"). Most of those objects
 live until the vault is locked, so walking them again and again finds nothing.
 
-``settle()`` is called when the app has built something it keeps (the workspace, the case
-list read after unlock): ``gc.freeze()`` moves everything alive at that moment out of the
-collector's sight, and later full collections walk only what was made since. Objects frozen
-are still freed as soon as nothing refers to them; only a reference cycle among them waits.
+``settle()`` is called twice per unlock, when the app has built something it keeps (the
+workspace, then the first whole case list read after unlock): ``gc.freeze()`` moves
+everything alive at that moment out of the collector's sight, and later full collections walk
+only what was made since. Objects frozen are still freed as soon as nothing refers to them;
+only a reference cycle among them (garbage not yet collected when it was frozen) waits, which
+is why it is not called on every reload.
 ``release()`` is called at lock: the frozen objects go back to the collector, and a collection
 shortly after frees the cycles that held the closed workspace.
 

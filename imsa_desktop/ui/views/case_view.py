@@ -679,6 +679,10 @@ class CaseTabs(Sequence[CaseTab]):
                 del self._steps[i]
                 self._view._tab_built(i)
                 return
+            except BaseException:  # a part failed: no half tab is left to be used
+                del self._steps[i]
+                self._tabs[i] = None
+                raise
             yield
 
     def has(self, index: int) -> bool:
@@ -843,7 +847,12 @@ class CaseView(QWidget):
         if self._building is None:
             return
         index, steps = self._building
-        if next(steps, StopIteration) is not StopIteration:
+        try:
+            more = next(steps, StopIteration) is not StopIteration
+        except BaseException:
+            self._building = None
+            raise
+        if more:
             self._build_timer.start(0)  # (when done, build_in_steps has called _tab_built)
 
     def _tab_built(self, index: int) -> None:

@@ -95,6 +95,7 @@ class WorkspaceView(QWidget):
         self._listing: CancelFlag | None = None  # the case list being read
         self._expected: int | None = None  # cases in the vault while the list holds only a page
         self._home_waits = False  # the home page is to be refreshed once the list has arrived
+        self._settled = False  # the whole case list has been read once (ui.heap)
 
         left = QWidget()
         left.setObjectName("sidebar")
@@ -228,7 +229,9 @@ class WorkspaceView(QWidget):
             self._expected = None
             self._show_rows(rows)
             self._refresh_home()
-            heap.settle()  # the whole list is held until the lock (see ui.heap)
+            if not self._settled:  # the first whole list after unlock is held until the lock
+                self._settled = True
+                heap.settle()  # (once: each freeze also keeps what was garbage then; ui.heap)
 
         def read_all() -> None:
             read = case_service.list_cases
