@@ -14,6 +14,9 @@ Explicit ``setAccessibleName`` calls always win; this is the safety net for the 
 
 from __future__ import annotations
 
+import weakref
+
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -74,20 +77,46 @@ def _form_row_label(w: QWidget) -> tuple[str, int] | None:
     return None
 
 
+# The labels' buddies of a window, found once per turn of the event loop: a page shown for
+# the first time sends a Show to each of its fields at once, and scanning every label of the
+# window for each of them took most of the naming's time.
+_buddies: dict[int, tuple[QWidget, list[QWidget]]] = {}
+# Widgets looked at in their window for good (a weak set: a widget gone is simply gone).
+_named: weakref.WeakSet[QWidget] = weakref.WeakSet()
+
+
+def _forget_buddies() -> None:
+    _buddies.clear()
+
+
+def _buddies_of(window: QWidget) -> list[QWidget]:
+    held = _buddies.get(id(window))
+    if held is None or held[0] is not window:
+        if not _buddies:
+            QTimer.singleShot(0, _forget_buddies)
+        found = [b for b in (label.buddy() for label in window.findChildren(QLabel)) if b is not None]
+        held = _buddies[id(window)] = (window, found)
+    return held[1]
+
+
 def _has_buddy(w: QWidget) -> bool:
-    window = w.window()
-    return any(label.buddy() is w for label in window.findChildren(QLabel))
+    return any(b is w for b in _buddies_of(w.window()))
+
+
+def _set_buddy(label: QLabel, w: QWidget) -> None:
+    label.setBuddy(w)
+    _buddies_of(w.window()).append(w)
 
 
 def name_if_unlabelled(w: QWidget) -> None:
     """Called at polish and at first show (a widget polished before it had a parent is
     looked at again once it is in its window)."""
-    if w.accessibleName() or w.property("imsaNamed") is True:
+    if w in _named or w.accessibleName():
         return
     if w.parentWidget() is None:
         return
     if w.isVisible():  # in its window for good: no need to look again
-        w.setProperty("imsaNamed", True)
+        _named.add(w)
     if isinstance(w, QLineEdit) and isinstance(w.parentWidget(), QComboBox | QAbstractSpinBox):
         return
     if isinstance(w, FIELDS):
@@ -105,7 +134,7 @@ def _name_field(w: QWidget) -> None:
         layout, index = found
         before = layout.itemAt(index - 1).widget() if index > 0 else None
         if isinstance(before, QLabel) and before.buddy() is None and _strip(before.text()):
-            before.setBuddy(w)
+            _set_buddy(before, w)
             return
     placeholder = w.placeholderText() if isinstance(w, QLineEdit | QPlainTextEdit | QTextEdit) else ""
     row = _form_row_label(w)
