@@ -207,7 +207,10 @@ class WorkerRunner:
         self._read_only = read_only
 
     def __call__(self, fn: Callable[[AbstractUnitOfWork], T]) -> T:
+        from imsa_desktop.store import connection
+
         try:
+            connection.finish(self._detached.conn)  # (keyed on the GUI thread, set up here)
             return fn(self._detached.unit_of_work(read_only=self._read_only))
         finally:
             self._detached.close()
@@ -217,10 +220,13 @@ def worker_unit_of_work(
     vault: Vault, clock: Callable[[], datetime], *, read_only: bool = False
 ) -> WorkerRunner:
     """Open a separate connection NOW (on the calling, GUI, thread: the data key is read only
-    there, so a lock meanwhile cannot race it); the returned runner builds a unit of work over
-    it in the worker, runs *fn* and closes the connection whatever happens. A connection is
+    there, so a lock meanwhile cannot race it; only the key is given to it there); the returned
+    runner sets it up in the worker, builds a unit of work over it, runs *fn* and closes the
+    connection whatever happens. A connection is
     never shared between threads. *read_only*: the unit of work takes no write lock, so a long
     read (10,000 cases) never makes the GUI thread's writes wait."""
     from imsa_desktop.store.vault import DetachedVault
 
-    return WorkerRunner(DetachedVault(vault.new_connection(), vault.advocate_name, clock), read_only)
+    return WorkerRunner(
+        DetachedVault(vault.new_connection(keyed_only=True), vault.advocate_name, clock), read_only
+    )

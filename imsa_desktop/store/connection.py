@@ -61,6 +61,13 @@ def connect(path: Path, key: bytes | bytearray) -> Connection:
 
     Raises VaultDamaged if the file is not a database under this key.
     """
+    return finish(keyed(path, key))
+
+
+def keyed(path: Path, key: bytes | bytearray) -> Connection:
+    """The first half of ``connect``: the connection holds the key, nothing is read yet. It is
+    what needs the key; ``finish`` (which reads and sets up) can run later, on another thread
+    (a worker's connection: the GUI thread keys it, the worker does the rest)."""
     if len(key) != 32:
         raise ValueError("the data key must be 32 bytes")
     with storage_errors():
@@ -69,6 +76,16 @@ def connect(path: Path, key: bytes | bytearray) -> Connection:
         # Quiet SQLCipher's own stderr logging; must precede the key.
         _quiet(conn)
         conn.execute(f"PRAGMA key = \"x'{bytes(key).hex()}'\"")
+    except sqlcipher.DatabaseError as e:
+        conn.close()
+        raise translate(e) from e
+    return conn
+
+
+def finish(conn: Connection) -> Connection:
+    """The second half of ``connect``: check the key against the file and set the connection
+    up. Raises VaultDamaged (and closes *conn*) if the file is not a database under the key."""
+    try:
         conn.execute("PRAGMA cipher_memory_security = OFF")
         # Touch the schema: with a wrong key this raises "file is not a database".
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -235,10 +235,14 @@ class Vault:
         """
         return DetachedVault(self.new_connection(), self.advocate_name, self._clock)
 
-    def new_connection(self) -> connection.Connection:
-        """A separate connection (for a worker thread); the caller closes it."""
+    def new_connection(self, *, keyed_only: bool = False) -> connection.Connection:
+        """A separate connection (for a worker thread); the caller closes it. *keyed_only*: it
+        holds the key but is not set up yet: the caller runs ``connection.finish`` on it (in
+        the worker, so the GUI thread only hands the key over)."""
         if self._key is None:
             raise VaultLocked()
+        if keyed_only:
+            return connection.keyed(self.path, self._key)
         return connection.connect(self.path, self._key)
 
     # ---- keys ---------------------------------------------------------------------------
