@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QWidget
 
 from imsa_desktop.errors import Cancelled
-from imsa_desktop.ui import editing
+from imsa_desktop.ui import editing, keyboard
 from imsa_desktop.ui.common import Banner, message_for
 from imsa_desktop.ui.session import Session
 from imsa_desktop.ui.tables import RecordTable
@@ -70,16 +70,17 @@ class CaseTab(QWidget):
         self, read: Callable[[AbstractUnitOfWork], V], show: Callable[[V], None], *, writes: bool = False
     ) -> None:
         """Run *read(uow)* in a worker for the tab's case, then *show(result)* here. Until then
-        the tab is busy, and disabled if it shows another case (nothing is typed into a form
-        about to be filled). A newer read, ``clear()`` or a lock drops the result. The read
-        takes no write lock unless it *writes* (opening a case is audited)."""
+        the tab is busy, and takes no typing or clicks if it shows another case (nothing is
+        typed into a form about to be filled: ``keyboard.hold_input``). A newer read,
+        ``clear()`` or a lock drops the result. The read takes no write lock unless it
+        *writes* (opening a case is audited)."""
         case_id = self.case_id
         if case_id is None:
             return
         self._stop_reading()
         flag = self._reading = CancelFlag()
         if self._showing != case_id:
-            self.setEnabled(False)
+            keyboard.hold_input(self, True)
         self.busy_changed.emit(True)
 
         def done(value: V) -> None:
@@ -121,7 +122,7 @@ class CaseTab(QWidget):
 
     def _end_reading(self) -> None:
         self._reading = None
-        self.setEnabled(True)
+        keyboard.hold_input(self, False)
         self.busy_changed.emit(False)
 
     def _stop_reading(self) -> None:

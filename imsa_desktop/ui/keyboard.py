@@ -11,6 +11,7 @@ any feature module builds gets it without having to remember.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -95,6 +96,8 @@ class KeyboardPolicy(QObject):
         if kind in _INPUT:
             if self.on_input is not None:
                 self.on_input()
+            if _held and kind in _HELD_BACK and _held_back(watched, event):
+                return True
             if kind is not QEvent.Type.KeyPress:
                 return False
         if isinstance(watched, QWidget) and _system_dialog(watched):
@@ -129,8 +132,54 @@ class KeyboardPolicy(QObject):
         return False
 
 
-_INPUT = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel)
+_HELD_BACK = (
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseButtonDblClick,
+    QEvent.Type.Wheel,
+    QEvent.Type.InputMethod,
+    QEvent.Type.Drop,
+)
+_INPUT = (*_HELD_BACK, QEvent.Type.MouseMove)
 _FILTERED = (QEvent.Type.Polish, QEvent.Type.Show, *_INPUT)
+
+# Pages that take no typing, clicks or drops just now (``hold_input``): a case tab while it is
+# read for a case it does not show yet (its form is about to be filled: an edit typed now
+# would be overwritten). Disabling the page did the same, but disabling and enabling re-styles
+# every control on it (two of the costliest steps of opening a case).
+_held: weakref.WeakSet[QWidget] = weakref.WeakSet()
+_MOVING_KEYS = (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)  # focus may still move through a held page
+
+
+def hold_input(page: QWidget, held: bool) -> None:
+    """Hold back (or let through again) what is typed, clicked or dropped in *page* and the
+    controls in it. Focus still moves (Tab); window shortcuts still work."""
+    if held:
+        _held.add(page)
+    else:
+        _held.discard(page)
+
+
+def takes_input(w: QWidget) -> bool:
+    """Whether typing and clicks reach *w* (it is not in a page held back)."""
+    return not _in_held(w)
+
+
+def _in_held(w: QWidget | None) -> bool:
+    while w is not None:
+        if w in _held:
+            return True
+        w = w.parentWidget()
+    return False
+
+
+def _held_back(watched: QObject, event: QEvent) -> bool:
+    if not isinstance(watched, QWidget):
+        return False
+    if isinstance(event, QKeyEvent) and event.key() in _MOVING_KEYS:
+        return False
+    return _in_held(watched)
+
 
 SYSTEM_DIALOGS = ("QAbstractPrintDialog", "QPageSetupDialog", "QFileDialog", "QColorDialog", "QFontDialog")
 

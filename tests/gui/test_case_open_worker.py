@@ -12,6 +12,7 @@ from PySide6.QtCore import QRunnable, Qt
 from PySide6.QtTest import QTest
 
 from imsa_desktop.services import cases as case_service
+from imsa_desktop.ui.keyboard import takes_input
 from imsa_desktop.ui.workers import use_pool
 from tests.conftest import PASSPHRASE
 
@@ -70,7 +71,7 @@ def _shows(view, name: str) -> None:  # type: ignore[no-untyped-def]
     """The case view shows *name*'s case, read and ready to edit."""
     profile = view.tab_list[0]
     assert profile.full_name.text() == name and view.title.text() == name
-    assert not view.busy.isVisibleTo(view) and profile.isEnabled()
+    assert not view.busy.isVisibleTo(view) and takes_input(profile.full_name)
 
 
 def test_a_case_opens_through_the_worker_and_its_profile_is_filled(qtbot, case_view) -> None:  # type: ignore[no-untyped-def]
@@ -86,7 +87,12 @@ def test_the_tab_is_busy_while_read_and_a_stale_answer_is_dropped(case_view) -> 
     with use_pool(pool):
         _click_row(ws, case_view.ids["Paweł Wiśniewski"])
         assert case_view.busy.isVisibleTo(case_view)  # the advocate sees it is being read
-        assert not case_view.tab_list[0].isEnabled()  # nothing can be typed into the form meanwhile
+        profile = case_view.tab_list[0]
+        profile.full_name.setFocus()
+        QTest.keyClicks(profile.full_name, "typed too soon")  # nothing is typed into the form meanwhile
+        QTest.mouseDClick(profile.full_name, Qt.MouseButton.LeftButton)
+        assert profile.full_name.text() == "" and not profile.has_unsaved_changes()
+        assert not takes_input(profile.full_name)
         _click_row(ws, case_view.ids["Selam Tesfaye"])  # opened over, before the first answer came
         while pool.waiting:  # the second case's reads answer first, the first case's late
             pool.run(len(pool.waiting) - 1)
@@ -242,7 +248,7 @@ def _open_while_read(ws, case_id: str, title: str):  # type: ignore[no-untyped-d
     view = ws.case_view
     ws.open_case_tab(case_id, title)
     tab = _tab(view, title)
-    assert view.busy.isVisibleTo(view) and not tab.isEnabled()
+    assert view.busy.isVisibleTo(view) and not takes_input(tab)
     return tab
 
 
@@ -266,7 +272,7 @@ def test_evidence_is_read_in_a_worker_a_stale_answer_dropped_and_a_search_hit_ch
         ws.open_case_tab(payslips, "Evidence")  # another case, before the first answered
         _answer_newest_first(pool)  # the first case's answer comes late
     assert _rows(evidence.table) == ["Payslips from the car wash"]
-    assert evidence.title_edit.text() == "Payslips from the car wash" and evidence.isEnabled()
+    assert evidence.title_edit.text() == "Payslips from the car wash" and takes_input(evidence.title_edit)
     assert not ws.case_view.busy.isVisibleTo(ws.case_view)
     with use_pool(pool):  # a search hit: the item is chosen once the items have been read
         ws.open_case_tab(letter_case, "Evidence", "ev-police")
@@ -314,7 +320,7 @@ def test_letters_are_read_in_a_worker_and_a_stale_answer_dropped(
     view = ws.case_view
     assert view.case_id == ids["Selam Tesfaye"] and letters.case_id == ids["Selam Tesfaye"]
     assert letters.table.rowCount() == 0 and not letters.new_button.isEnabled()
-    assert letters.isEnabled() and view.is_loaded(view.tabs.currentIndex())
+    assert takes_input(letters.table) and view.is_loaded(view.tabs.currentIndex())
 
 
 def test_a_tab_shown_for_the_first_time_is_built_over_several_turns_then_filled(
