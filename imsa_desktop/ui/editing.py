@@ -11,6 +11,7 @@ idle lock inside the vault (see services/drafts.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from PySide6.QtWidgets import QWidget
@@ -43,6 +44,13 @@ def editor_around(w: QWidget | None) -> Editor | None:
 FormState = list[Any]
 
 
+def fields(root: QWidget) -> list[QWidget]:
+    """The editable fields under *root*, in ``form_state``'s order (a form whose fields never
+    change after it is built keeps this list and gives it to ``form_state``: finding them is
+    most of its cost, and it runs at every keystroke)."""
+    return _fields(root)
+
+
 def _fields(root: QWidget) -> list[QWidget]:
     from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit
 
@@ -63,12 +71,13 @@ def _fields(root: QWidget) -> list[QWidget]:
     return out
 
 
-def form_state(root: QWidget) -> FormState:
-    """The value of every editable field under *root*, in a fixed order."""
+def form_state(root: QWidget, fields: Sequence[QWidget] | None = None) -> FormState:
+    """The value of every editable field under *root*, in a fixed order (*fields*: the
+    form's ``fields(root)``, kept)."""
     from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit
 
     values: FormState = []
-    for w in _fields(root):
+    for w in _fields(root) if fields is None else fields:
         if isinstance(w, QLineEdit):
             values.append(w.text())
         elif isinstance(w, QPlainTextEdit):

@@ -163,12 +163,14 @@ class DateField(QLineEdit):
             ok = False
             self._understood = e.user_message
         self._ok = ok
-        self.setToolTip(self._understood)
-        self.setAccessibleDescription(self._understood)
-        self.setProperty("invalid", not ok)
-        self.style().unpolish(self)
-        self.style().polish(self)
-        self.update()
+        if self.toolTip() != self._understood:
+            self.setToolTip(self._understood)
+            self.setAccessibleDescription(self._understood)
+        if self.property("invalid") is not (not ok):  # re-styled only when that changes
+            self.setProperty("invalid", not ok)
+            self.style().unpolish(self)
+            self.style().polish(self)
+            self.update()
         self.validity_changed.emit(ok)
 
     def paintEvent(self, event: Any) -> None:

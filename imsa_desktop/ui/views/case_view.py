@@ -213,6 +213,7 @@ class ProfileTab(CaseTab):
         self._dirty = False
         self._filling = False  # the form is being filled from the vault: no edit to check
         editing.watch_changes(inner, self._edited)
+        self._form_fields = editing.fields(self)  # the form is whole now and never changes
 
     # ---- unsaved changes (ui/editing.py) --------------------------------------------------
     def _edited(self) -> None:
@@ -225,14 +226,14 @@ class ProfileTab(CaseTab):
             self.dirty_changed.emit(dirty)
 
     def _mark_saved(self) -> None:
-        self._saved_state = editing.form_state(self)
+        self._saved_state = editing.form_state(self, self._form_fields)
         self._edited()
 
     def has_unsaved_changes(self) -> bool:
         return (
             self.case_id is not None
             and self._case is not None
-            and editing.form_state(self) != self._saved_state
+            and editing.form_state(self, self._form_fields) != self._saved_state
         )
 
     def discard_changes(self) -> None:
@@ -240,7 +241,7 @@ class ProfileTab(CaseTab):
             self.load(self.case_id)
 
     def draft(self) -> dict[str, Any]:
-        return {"form": editing.form_state(self)}
+        return {"form": editing.form_state(self, self._form_fields)}
 
     def restore_draft(self, draft: dict[str, Any]) -> None:
         form = draft.get("form")
