@@ -32,6 +32,7 @@ class CaseListModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[CaseSummary] = []  # every case, sorted
+        self._where: dict[str, int] = {}  # case id -> row, as last indexed (row_of checks it)
         self._display: list[tuple[str, ...] | None] = []  # None: not shown yet
         self._shown = 0  # rows the view has been given (the first ones)
         self._sort: tuple[int, Qt.SortOrder] = (6, Qt.SortOrder.DescendingOrder)
@@ -144,7 +145,11 @@ class CaseListModel(QAbstractTableModel):
 
     def row_of(self, case_id: str) -> int:
         """The case's row among all of them (it may not have been handed over yet: ``fetch_to``)."""
-        return next((i for i, r in enumerate(self._rows) if r.id == case_id), -1)
+        row = self._where.get(case_id, -1)
+        if not (0 <= row < len(self._rows) and self._rows[row].id == case_id):  # stale: re-index
+            self._where = {r.id: i for i, r in enumerate(self._rows)}
+            row = self._where.get(case_id, -1)
+        return row
 
     def summary(self, row: int) -> CaseSummary:
         return self._rows[row]
