@@ -152,8 +152,9 @@ SHARED_UI_MODULES = (
 
 
 def _warm() -> None:
-    """Import the heavy non-Qt modules and build this year's bank-holiday tables, off the GUI
-    thread, while the advocate types the passphrase. Any error here resurfaces later."""
+    """Import the heavy non-Qt modules, build this year's bank-holiday tables and compile the
+    date patterns, off the GUI thread, while the advocate types the passphrase. Any error here
+    resurfaces later."""
     with contextlib.suppress(Exception):
         for name in WARM_MODULES:
             importlib.import_module(name)
@@ -166,6 +167,10 @@ def _warm() -> None:
         for j in Jurisdiction:
             for year in (date.today().year, date.today().year + 1):
                 calendar.is_holiday(date(year, 1, 1), j)
+        from imsa_desktop.domain.dates import parse_human
+
+        for text in ("2024-03-01", "March 2024", "1/3/2024", "between 2019 and 2020", "2 weeks ago"):
+            parse_human(text, date.today())  # compiles the date patterns (``re``'s cache) early
 
 
 def preload() -> None:
