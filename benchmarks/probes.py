@@ -265,8 +265,15 @@ def stall(vault_path: str, queries: list[str], real_path: str) -> None:
         loaded = getattr(view, "tab_loaded", None)
 
         def done() -> None:
+            # The figure ends once the tab has been painted with the case, by the paint that
+            # follows the fill in a turn of its own, as the app does it (a ``repaint()`` forced
+            # here, as before, made the fill and the paint one stall of the probe's own making).
             # (the tab is asked for only now: asking while it is built a part per turn finishes it)
-            view.tab_list[index].repaint()  # painted now, what it shows included
+            tab = view.tab_list[index]
+            painted.when(tab, lambda: True, finished)
+            tab.update()  # (merged with the fill's own update: only there for a fill that changed nothing)
+
+        def finished() -> None:
             durations[figure] = (time.perf_counter() - started) * 1000
             state.pop("waiting", None)
 
