@@ -7,6 +7,7 @@ to the case and tab the advocate was on.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imsa_desktop import logsetup
 from imsa_desktop.crypto.keychain import Keychain
 from imsa_desktop.ui import clipboard, editing, heap, keyboard, plugins, staged
 from imsa_desktop.ui.common import after_window_drawn, message_for
@@ -441,6 +443,13 @@ class MainWindow(QMainWindow):
         if self._features_ready:
             return
         self._features_ready = True
+        try:
+            yield from self._feature_parts()
+        except BaseException:  # tried again from the start next time (nothing was added yet)
+            self._features_ready = False
+            raise
+
+    def _feature_parts(self) -> Iterator[None]:
         yield from plugins.load_steps()  # raises FeatureMissing if the installation is incomplete
         actions: list[QAction] = []
         for build_actions in plugins.ACTION_BUILDERS:
@@ -478,7 +487,16 @@ class MainWindow(QMainWindow):
             return
         if plugins.warming():  # the background imports still run: a piece would wait for them
             self._piece_timer.start(100)
-        elif next(self._building, StopIteration) is StopIteration:
+            return
+        try:
+            done = next(self._building, StopIteration) is StopIteration
+        except Exception as e:  # noqa: BLE001 - whatever it was, the unlock builds it again
+            # Nothing to tell the advocate while they type: the unlock builds the workspace
+            # again, at once, and says so in one sentence if it fails again (``_unlocked``).
+            logsetup.log_unexpected(e)
+            self._building = None
+            return
+        if done:
             self._building = None
         else:
             self._piece_timer.start(10)
@@ -490,13 +508,18 @@ class MainWindow(QMainWindow):
 
         workspace = yield from staged.in_steps(lambda: WorkspaceView(self.session, self.stack, pages=False))
         workspace.hide()
-        yield
-        case_view = CaseView(self.session, workspace.stack, first_tab=False)
-        yield
-        yield from case_view.tab_list.build_in_steps(case_view.tabs.currentIndex())  # shown first
-        yield
-        home = yield from staged.in_steps(lambda: make_home(self.session, workspace.stack))
-        yield
+        try:
+            yield
+            case_view = CaseView(self.session, workspace.stack, first_tab=False)
+            yield
+            yield from case_view.tab_list.build_in_steps(case_view.tabs.currentIndex())  # shown first
+            yield
+            home = yield from staged.in_steps(lambda: make_home(self.session, workspace.stack))
+            yield
+        except BaseException:  # a piece failed (or the build was dropped): no half workspace stays
+            with contextlib.suppress(RuntimeError):  # (gone already with the window)
+                workspace.deleteLater()
+            raise
         workspace.add_pages(case_view, home)
         self.stack.addWidget(workspace)  # parented but not shown: no case data, not visible
         workspace.ensurePolished()  # style it now too (the costly part with a style sheet)
@@ -535,9 +558,13 @@ class MainWindow(QMainWindow):
 
     def _unlocked(self) -> None:
         self.idle.touch()
-        self._ensure_features()
-        self._apply_settings()
-        self.prepare_workspace()
+        try:
+            self._ensure_features()
+            self._apply_settings()
+            self.prepare_workspace()
+        except Exception as e:  # noqa: BLE001 - no workspace: the vault must not stay open
+            self._workspace_failed(e)
+            return
         assert self._prebuilt is not None
         self.workspace, self._prebuilt = self._prebuilt, None
         self.workspace.case_view.unsaved_changed.connect(lambda _u: self.update_title())
@@ -551,6 +578,15 @@ class MainWindow(QMainWindow):
         else:
             self.workspace.show_home()
         self._restore_drafts()
+
+    def _workspace_failed(self, exc: Exception) -> None:
+        """The workspace could not be built (an incomplete installation, a bug): the vault is
+        closed again and the unlock screen says so in one sentence, instead of staying up with
+        the vault open behind it."""
+        self._building = None
+        self.session.lock()
+        self._show_unlock()
+        self.unlock_view.banner.error(message_for(exc))  # (logged there if it was not expected)
 
     # ---- unsaved changes across a lock ---------------------------------------------------
     def _keep_drafts(self) -> str:
