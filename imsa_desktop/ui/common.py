@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -82,6 +82,27 @@ class Banner(QLabel):
     def clear_message(self) -> None:
         self.setText("")
         self.hide()
+
+
+class OneLineLabel(QLabel):
+    """A label on one line while there is room, wrapped only when there is not (text at
+    200 %, a narrow window). A word-wrapped QLabel on its own asks for a narrow, squarish
+    shape, so short texts such as a case's name, stage and code wrapped on a wide window,
+    and a right-to-left name lost its first letters at the edge."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().sizeHint()
+        m = self.contentsMargins()
+        extra = m.left() + m.right() + 2 * self.margin() + 2 * self.frameWidth()
+        lines = self.text().splitlines() or [""]
+        one_line = max(self.fontMetrics().horizontalAdvance(line) for line in lines) + extra + 1
+        if one_line <= hint.width():
+            return hint
+        return QSize(one_line, self.heightForWidth(one_line))
 
 
 ICON_GREY = "#57606a"

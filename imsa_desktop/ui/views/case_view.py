@@ -43,7 +43,7 @@ from imsa_desktop.errors import InvalidInput
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.ui import editing, staged
 from imsa_desktop.ui.case_tab import CaseTab, EditableTab, attempt
-from imsa_desktop.ui.common import Banner, busy_bar, message_for, scrolling
+from imsa_desktop.ui.common import Banner, OneLineLabel, busy_bar, message_for, scrolling
 from imsa_desktop.ui.dialogs.decision_dialog import DecisionDialog
 from imsa_desktop.ui.features._evidence_chips import ChipGroup
 from imsa_desktop.ui.forms import (
@@ -720,14 +720,14 @@ class CaseView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 8, 12, 8)
         head = QHBoxLayout()
-        self.title = QLabel()
+        # One line each while there is room; they wrap at large text sizes instead of
+        # widening the window.
+        self.title = OneLineLabel()
         self.title.setObjectName("caseTitle")
-        self.badge = QLabel()
+        self.badge = OneLineLabel()
         self.badge.setObjectName("stageBadge")
-        self.code = QLabel()
+        self.code = OneLineLabel()
         self.code.setObjectName("caseCode")
-        for label in (self.title, self.badge, self.code):
-            label.setWordWrap(True)  # wraps at large text sizes instead of widening the window
         head.addWidget(self.title)
         head.addWidget(self.badge)
         head.addStretch(1)
