@@ -134,6 +134,8 @@ WARM_MODULES = (
     "imsa_desktop.documents.timeline_pdf",
     "imsa_desktop.documents.summary_pdf",
     "imsa_desktop.services.stats",
+    "imsa_desktop.services.drafts",  # (these two are imported by the unlock itself: kept drafts,
+    "imsa_desktop.services.demo",  # the demo check; 5-7 ms of the turn after the key is derived)
 )
 
 # The GUI modules the features share, imported a step each before the features themselves
