@@ -67,6 +67,14 @@ class _ElidedLabel(QLabel):
         return self._full
 
 
+class _KeptToolBar(QToolBar):
+    """A toolbar that is never squeezed: its smallest size is its whole size, so a narrow
+    window squeezes the toolbar beside it instead (whose last actions go behind "More")."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.sizeHint()
+
+
 class NeutralView(QWidget):
     """Quick-hide: nothing about any case; a click or the shortcut brings the work back."""
 
@@ -152,20 +160,41 @@ class MainWindow(QMainWindow):
         )
         self.toolbar.addAction(self.today_action)
         self.extra_actions: list[QAction] = []
-        spacer = QWidget()
-        from PySide6.QtWidgets import QSizePolicy
+        from PySide6.QtWidgets import QSizePolicy, QToolButton
 
+        # The end of the feature actions (they go in before it). On a narrow window the ones
+        # that do not fit go behind the toolbar's "More" button.
+        self._spacer_action = self.toolbar.addSeparator()
+        self._spacer_action.setVisible(False)
+        more = self.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+        if more is not None:  # (Qt's own button; the style's dark arrow does not show on the bar)
+            from PySide6.QtGui import QIcon
+
+            from imsa_desktop.paths import resource
+
+            more.setIcon(QIcon(str(resource("icons", "more-white.svg"))))
+            more.setAccessibleName("More actions")
+            more.setToolTip("More actions")
+        # Who is signed in, Help, Hide and Lock have a toolbar of their own that is never
+        # squeezed: Lock and Hide stay on screen however narrow the window (at 1,100 px they
+        # were behind a 12 px extension button).
+        self.session_bar = _KeptToolBar("Session")
+        self.session_bar.setObjectName("sessionToolbar")
+        self.session_bar.setMovable(False)
+        self.session_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(self.session_bar)
+        spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self._spacer_action = self.toolbar.addWidget(spacer)
+        self.session_bar.addWidget(spacer)  # (the bar takes the rest of the row: this pushes it right)
         self.who = _ElidedLabel(max_width=200)  # who is signed in (and DEMO): never pushes Lock off
         self.who.setObjectName("hint")
-        self.toolbar.addWidget(self.who)
+        self.session_bar.addWidget(self.who)
         self.help_action = self._shortcut(
             keyboard.HELP, self.show_shortcuts, "helpAction", text="Help", tip="Keyboard shortcuts (F1)"
         )
-        self.toolbar.addAction(self.help_action)
-        self.toolbar.addAction(self.hide_action)
-        self.toolbar.addAction(self.lock_action)
+        self.session_bar.addAction(self.help_action)
+        self.session_bar.addAction(self.hide_action)
+        self.session_bar.addAction(self.lock_action)
         self.search_action = self._shortcut(keyboard.SEARCH, self.focus_search, "searchAction")
         self.save_action = self._shortcut(keyboard.SAVE, self.save_focused, "saveAction")
         self.close_case_action = self._shortcut(keyboard.CLOSE_CASE, self.close_case, "closeCaseAction")
@@ -310,8 +339,12 @@ class MainWindow(QMainWindow):
         tab.when_loaded(lambda: tab.print_document(SUMMARY))  # type: ignore[attr-defined]
 
     # ---- pages ----------------------------------------------------------------------------
-    def _set_unlocked_chrome(self, on: bool) -> None:
+    def _show_toolbars(self, on: bool) -> None:
         self.toolbar.setVisible(on)
+        self.session_bar.setVisible(on)
+
+    def _set_unlocked_chrome(self, on: bool) -> None:
+        self._show_toolbars(on)
         for a in (
             self.today_action,
             self.new_action,
@@ -704,14 +737,14 @@ class MainWindow(QMainWindow):
         self.close_transient_windows()
         self._hidden_from = self.stack.currentWidget()
         self.stack.setCurrentWidget(self.neutral_view)
-        self.toolbar.setVisible(False)
+        self._show_toolbars(False)
         self.setWindowTitle(HIDDEN_TITLE)
         self.neutral_view.setFocus()
 
     def unhide(self) -> None:
         if self._hidden_from is not None and self.workspace is not None:
             self.stack.setCurrentWidget(self._hidden_from)
-            self.toolbar.setVisible(True)
+            self._show_toolbars(True)
         self._hidden_from = None
         self.update_title()
 

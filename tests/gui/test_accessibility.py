@@ -152,6 +152,7 @@ def _has_forward(dialog: QDialog) -> bool:
 # ---- contrast -----------------------------------------------------------------------------------
 
 SURFACES = ("#ffffff", "#f4f6f8")  # cards, fields and tables; the window background
+TOOLBARS = ("QToolBar#mainToolbar", "QToolBar#sessionToolbar")  # text on the toolbars' own colour
 
 
 def _pairs(
@@ -167,7 +168,7 @@ def _pairs(
                 rule.props.get("background-color")
             )
             behind = (bg,) if bg else surfaces
-            if sel.startswith("QToolBar#mainToolbar") and not bg:
+            if sel.startswith(TOOLBARS) and not bg:
                 behind = (audit.colour(_toolbar_background(sheet)) or "#000000",)
             fg = audit.colour(rule.props.get("color"))
             if fg:
@@ -179,7 +180,7 @@ def _pairs(
                 part_pairs += [(sel + " (selection)", sel_bg, b) for b in behind]
             edge = audit.border_colour(rule.props)
             if edge and (":focus" in sel or _is_control(sel)):
-                around = behind if sel.startswith("QToolBar#mainToolbar") else surfaces
+                around = behind if sel.startswith(TOOLBARS) else surfaces
                 for surface in around:
                     # The control stands out by its edge, or by its fill (a filled button).
                     best = (
@@ -242,6 +243,7 @@ def test_focus_ring_on_every_kind_of_control() -> None:
     focus_selectors = {s.split(":focus")[0] for r in rules for s in r.selectors if ":focus" in s}
     kinds = ["QPushButton", "QLineEdit", "QPlainTextEdit", "QComboBox", "QAbstractSpinBox", "QCheckBox"]
     kinds += ["QRadioButton", "QTableView", "QListWidget", "QToolBar#mainToolbar QToolButton"]
+    kinds += ["QToolBar#sessionToolbar QToolButton"]
     for kind in kinds:
         assert kind in focus_selectors, f"{kind} shows no focus"
     for r in rules:

@@ -28,8 +28,38 @@ def test_toolbar_has_sharing_audit_and_settings(make_window, vault, vault_path: 
     names = [a.objectName() for a in window.toolbar.actions()]
     for wanted in ("actionShare", "actionImport", "actionIdentity", "actionAudit", "actionSettings"):
         assert wanted in names
-    # They sit before the spacer, with Hide and Lock kept at the right-hand end.
-    assert names.index("actionSettings") < names.index("hideAction") < names.index("lockAction")
+    # Help, Hide and Lock are on a bar of their own, at the right-hand end.
+    session = [a.objectName() for a in window.session_bar.actions()]
+    assert session.index("helpAction") < session.index("hideAction") < session.index("lockAction")
+    assert window.session_bar.geometry().left() >= window.toolbar.geometry().right()
+
+
+def test_lock_hide_and_help_stay_on_screen_however_narrow_the_window(  # type: ignore[no-untyped-def]
+    make_window, vault, vault_path: Path, qtbot
+) -> None:
+    """At 1,100 px Lock and Hide were behind a 12 px extension button; now the feature actions
+    that do not fit go behind "More actions" and the session's own stay in view."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QToolButton
+
+    window, _ = _unlocked(make_window, vault, vault_path)
+    more = window.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert more is not None and more.accessibleName() == "More actions"
+    for width in (1400, 1100, 900, 760):
+        window.resize(width, 800)
+        QApplication.processEvents()
+        on_screen = QRect(QPoint(0, 0), window.size())
+        for action in (window.help_action, window.hide_action, window.lock_action):
+            button = window.session_bar.widgetForAction(action)
+            where = QRect(button.mapTo(window, QPoint(0, 0)), button.size())
+            assert button.isVisible() and on_screen.contains(where), (width, action.text())
+        behind_more = [
+            a.text()
+            for a in window.toolbar.actions()
+            if a.isVisible() and a.text() and not window.toolbar.widgetForAction(a).isVisible()
+        ]
+        assert more.isVisible() == bool(behind_more), width
+    assert "Settings" in behind_more  # the last feature actions are the first behind "More"
 
 
 def test_settings_change_the_idle_lock_time(make_window, vault, vault_path: Path, idle_clock) -> None:  # type: ignore[no-untyped-def]

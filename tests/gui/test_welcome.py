@@ -168,9 +168,13 @@ def test_lock_hide_and_help_stay_on_the_toolbar_of_a_laptop_screen(
     window.show()
     window.who.setText("DEMO (fictional cases) · Małgorzata Wiśniewska-Nowakowska (fictional)  ")
     QApplication.processEvents()
-    tb = window.toolbar
-    for action in (window.lock_action, window.hide_action, window.help_action, *window.extra_actions):
-        button = tb.widgetForAction(action)
-        assert button is not None and button.isVisible(), f"{action.text()} is on the toolbar"
-        assert button.geometry().right() <= tb.width()
+    for tb, actions in (
+        (window.session_bar, (window.lock_action, window.hide_action, window.help_action)),
+        (window.toolbar, window.extra_actions),
+    ):
+        for action in actions:
+            button = tb.widgetForAction(action)
+            assert button is not None and button.isVisible(), f"{action.text()} is on the toolbar"
+            assert button.geometry().right() <= tb.width()
+    assert window.session_bar.geometry().right() <= window.width()
     assert "Wiśniewska-Nowakowska" in window.who.toolTip() and "DEMO" in window.who.text()
