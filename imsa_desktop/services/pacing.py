@@ -7,7 +7,9 @@ a half made every paint and click on the GUI thread queue for the lock (the stal
 saw 200-400 ms frames at 10,000 cases). Such a read calls ``checkpoint()`` between items; the
 GUI's task runner (``ui.workers.run_task(..., background=True)``) installs what it does there:
 wait, briefly, while the GUI thread is handling events or the advocate's own task is running.
-Anywhere else (the CLI, tests, a foreground task) ``checkpoint()`` does nothing.
+A task the advocate waits for (a case's Timeline read) only takes turns there: a short nap
+after each slice of work, so that the GUI thread painting meanwhile is not kept waiting.
+Outside the GUI's task runner (the CLI, tests) ``checkpoint()`` does nothing.
 
 No Qt here: the services stay usable without a GUI.
 """

@@ -20,6 +20,7 @@ from imsa_desktop.domain.deadlines import DeadlineState
 from imsa_desktop.domain.model import Clock, EventKind, TimelineEvent, utc_now
 from imsa_desktop.errors import InvalidInput, NotFound
 from imsa_desktop.services import deadlines as deadline_service
+from imsa_desktop.services.pacing import checkpoint
 from imsa_desktop.services.ports import AbstractUnitOfWork
 from imsa_desktop.services.records import delete_in_case, upsert_in_case
 
@@ -109,7 +110,10 @@ def chronology(
         events = uow.events.for_case(case_id)
         appts = uow.appointments.for_case(case_id) if include_derived else []
         evidence = uow.evidence.for_case(case_id) if include_derived else []
-    entries = [_stored(e) for e in events]
+    entries = []
+    for e in events:
+        entries.append(_stored(e))
+        checkpoint()  # a worker takes turns with the GUI thread here (services.pacing)
     if include_derived:
         ref = case.referral
         if ref.date is not None:

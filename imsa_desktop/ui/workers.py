@@ -20,6 +20,8 @@ never called.
   At its ``services.pacing.checkpoint()`` calls it waits, briefly, while the GUI thread is
   handling events or a task the advocate started is running (``GuiActivity``): one
   interpreter lock is shared, and a paint that queues behind a worker's Python is a stall.
+  Any other task takes turns at its checkpoints: after each slice of work it naps for a
+  moment, its lock free, and never waits (the advocate is waiting for its result).
 """
 
 from __future__ import annotations
@@ -110,11 +112,13 @@ class GuiActivity:
         foreground_patience: float = 1.0,
         slice_s: float = 0.002,
         nap_s: float = 0.002,
+        turn_s: float = 0.0005,
     ) -> None:
         self.patience = patience
         self.foreground_patience = foreground_patience
         self.slice_s = slice_s
         self.nap_s = nap_s
+        self.turn_s = turn_s  # a foreground task's nap after each slice (``take_turns``)
         self._slices = threading.local()  # per worker: when its current slice began
         self._changed = threading.Condition()
         self._awake_since: float | None = None
@@ -167,6 +171,26 @@ class GuiActivity:
         if began is None or rested:  # a new slice of work begins
             self._slices.began = time.monotonic()
 
+    def take_turns(self) -> None:
+        """On a worker running a task the advocate waits for (the Timeline of 1,000 events made
+        into cells): after each slice of work, a nap of ``turn_s`` with the lock free, so that
+        the GUI thread painting meanwhile takes it at once instead of at the switch interval
+        at each call into Python. It never waits for the GUI thread to rest. On the GUI thread
+        itself (a synchronous pool): nothing."""
+        if threading.get_ident() == self._gui_thread:
+            return
+        now = time.monotonic()
+        began = getattr(self._slices, "began", None)
+        if began is None:
+            self._slices.began = now
+        elif now - began >= self.slice_s:
+            time.sleep(self.turn_s)
+            self._slices.began = time.monotonic()
+
+    def new_task(self) -> None:
+        """A task begins on this worker: its first slice starts at its first checkpoint."""
+        self._slices.began = None
+
 
 _activity: GuiActivity | None = None
 
@@ -185,7 +209,17 @@ def gui_activity() -> GuiActivity | None:
 
 def _giving_way(fn: Callable[..., R], activity: GuiActivity) -> Callable[..., R]:
     def paced(*args: Any) -> R:
+        activity.new_task()
         with pacing.giving_way(activity.give_way):
+            return fn(*args)
+
+    return paced
+
+
+def _taking_turns(fn: Callable[..., R], activity: GuiActivity) -> Callable[..., R]:
+    def paced(*args: Any) -> R:
+        activity.new_task()
+        with pacing.giving_way(activity.take_turns):
             return fn(*args)
 
     return paced
@@ -249,10 +283,11 @@ class Runner:
         background: bool = False,
     ) -> None:
         """Run ``fn()`` (or ``fn(progress)`` when on_progress is given) in the pool;
-        ``background``: it gives way at its checkpoints (``GuiActivity``)."""
+        ``background``: it gives way at its checkpoints (``GuiActivity.give_way``), else it
+        takes turns with the GUI thread there (``GuiActivity.take_turns``)."""
         activity = gui_activity()
-        if background and activity is not None:
-            fn = _giving_way(fn, activity)
+        if activity is not None:
+            fn = (_giving_way if background else _taking_turns)(fn, activity)
 
         def alive() -> bool:
             return shiboken6.isValid(context)

@@ -4,6 +4,7 @@ a click wait. What is checked is order (who waits for whom), never how long anyt
 from __future__ import annotations
 
 import threading
+import time
 
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QWidget
@@ -114,3 +115,43 @@ def test_background_tasks_give_way_and_foreground_ones_are_given_way_to(qtbot) -
     qtbot.waitUntil(lambda: results == ["done", "done"], timeout=10_000)
     assert seen["foreground_running"] is True
     assert not activity._foreground  # it is no longer counted once it has ended
+
+
+def test_a_task_the_advocate_waits_for_naps_after_each_slice_and_never_waits() -> None:
+    """A foreground read takes turns with the GUI thread: a short nap (its lock free) after each
+    slice of work, even while the GUI thread is busy; it never waits for it to rest."""
+    activity = GuiActivity(patience=FOREVER, slice_s=0.0, turn_s=0.001)
+    activity.awake()  # the GUI thread is busy (and stays so): a background task would wait here
+    naps: list[float] = []
+    done = threading.Event()
+
+    def run() -> None:
+        activity.new_task()
+        with pacing.giving_way(activity.take_turns):
+            for _ in range(3):
+                began = time.monotonic()
+                pacing.checkpoint()
+                naps.append(time.monotonic() - began)
+        done.set()
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    assert done.wait(30)  # it went on although the GUI thread never rested
+    worker.join(30)
+    # the first checkpoint starts its first slice; each one after a (zero-length) slice naps
+    assert naps[0] < 0.001 <= min(naps[1:])
+
+
+def test_foreground_tasks_take_turns_at_their_checkpoints(qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = QWidget()
+    qtbot.addWidget(page)
+    seen: dict[str, object] = {}
+
+    def foreground_work() -> str:
+        seen["hook"] = getattr(pacing._local, "hook", None)
+        return "done"
+
+    results: list[str] = []
+    run_task(page, foreground_work, results.append, pool=QThreadPool.globalInstance())
+    qtbot.waitUntil(lambda: results == ["done"], timeout=10_000)
+    assert getattr(seen["hook"], "__func__", None) is GuiActivity.take_turns
