@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import weakref
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -100,7 +100,15 @@ def _buddies_of(window: QWidget) -> list[QWidget]:
 
 
 def _has_buddy(w: QWidget) -> bool:
-    return any(b is w for b in _buddies_of(w.window()))
+    if any(b is w for b in _buddies_of(w.window())):
+        return True
+    # A label given its buddy since the window's were found (a form row added in this turn):
+    # such a label sits beside its field.
+    parent = w.parentWidget()
+    if parent is None:
+        return False
+    beside = parent.findChildren(QLabel, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    return any(label.buddy() is w for label in beside)
 
 
 def _set_buddy(label: QLabel, w: QWidget) -> None:

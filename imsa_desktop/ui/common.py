@@ -92,6 +92,7 @@ class OneLineLabel(QLabel):
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # (names as typed: never read as markup)
         self.setWordWrap(True)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name

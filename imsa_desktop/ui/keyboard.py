@@ -135,9 +135,13 @@ class KeyboardPolicy(QObject):
 _HELD_BACK = (
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseButtonRelease,  # (a middle-button release pastes the selection on Linux)
     QEvent.Type.MouseButtonDblClick,
+    QEvent.Type.ContextMenu,  # (its Paste and Delete)
     QEvent.Type.Wheel,
     QEvent.Type.InputMethod,
+    QEvent.Type.DragEnter,  # (a drop zone does not light up for a drop it would not take)
+    QEvent.Type.DragMove,
     QEvent.Type.Drop,
 )
 _INPUT = (*_HELD_BACK, QEvent.Type.MouseMove)
@@ -176,7 +180,11 @@ def _in_held(w: QWidget | None) -> bool:
 def _held_back(watched: QObject, event: QEvent) -> bool:
     if not isinstance(watched, QWidget):
         return False
-    if isinstance(event, QKeyEvent) and event.key() in _MOVING_KEYS:
+    if (
+        isinstance(event, QKeyEvent)
+        and event.key() in _MOVING_KEYS
+        and not event.modifiers() & Qt.KeyboardModifier.ControlModifier  # (Ctrl+Tab types a tab)
+    ):
         return False
     return _in_held(watched)
 

@@ -339,6 +339,10 @@ class MainWindow(QMainWindow):
         tab.when_loaded(lambda: tab.print_document(SUMMARY))  # type: ignore[attr-defined]
 
     # ---- pages ----------------------------------------------------------------------------
+    def createPopupMenu(self) -> None:  # type: ignore[override]  # noqa: N802 - Qt's name
+        """No right-click menu over the toolbars: it could hide the one with Lock and Hide."""
+        return None
+
     def _show_toolbars(self, on: bool) -> None:
         self.toolbar.setVisible(on)
         self.session_bar.setVisible(on)
@@ -476,15 +480,18 @@ class MainWindow(QMainWindow):
         if self._features_ready:
             return
         self._features_ready = True
+        actions: list[QAction] = []
         try:
-            yield from self._feature_parts()
-        except BaseException:  # tried again from the start next time (nothing was added yet)
+            yield from self._feature_parts(actions)
+        except BaseException:  # tried again from the start next time, with none of it left
             self._features_ready = False
+            for a in actions:
+                self.toolbar.removeAction(a)
+                a.deleteLater()
             raise
 
-    def _feature_parts(self) -> Iterator[None]:
+    def _feature_parts(self, actions: list[QAction]) -> Iterator[None]:
         yield from plugins.load_steps()  # raises FeatureMissing if the installation is incomplete
-        actions: list[QAction] = []
         for build_actions in plugins.ACTION_BUILDERS:
             actions += build_actions(self)
             yield
@@ -549,15 +556,16 @@ class MainWindow(QMainWindow):
             yield
             home = yield from staged.in_steps(lambda: make_home(self.session, workspace.stack))
             yield
+            workspace.add_pages(case_view, home)
+            self.stack.addWidget(workspace)  # parented but not shown: no case data, not visible
+            workspace.ensurePolished()  # style it now too (the costly part with a style sheet)
+            yield
+            yield from _paint_ahead(workspace, case_view, self.stack.size())
         except BaseException:  # a piece failed (or the build was dropped): no half workspace stays
             with contextlib.suppress(RuntimeError):  # (gone already with the window)
+                self.stack.removeWidget(workspace)
                 workspace.deleteLater()
             raise
-        workspace.add_pages(case_view, home)
-        self.stack.addWidget(workspace)  # parented but not shown: no case data, not visible
-        workspace.ensurePolished()  # style it now too (the costly part with a style sheet)
-        yield
-        yield from _paint_ahead(workspace, case_view, self.stack.size())
         self._prebuilt = workspace
         heap.settle()  # the workspace lives until the lock: full collections need not walk it
 
@@ -798,5 +806,7 @@ def _paint_ahead(workspace: QWidget, case_view: QWidget, size: QSize) -> Iterato
     if (lay := workspace.layout()) is not None:
         lay.activate()
     yield
-    image = QImage(case_view.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    ratio = case_view.devicePixelRatioF()  # (glyphs are drawn for the screen's scale)
+    image = QImage(case_view.size() * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(ratio)
     case_view.render(image)

@@ -91,7 +91,11 @@ def test_the_tab_is_busy_while_read_and_a_stale_answer_is_dropped(case_view) -> 
         profile.full_name.setFocus()
         QTest.keyClicks(profile.full_name, "typed too soon")  # nothing is typed into the form meanwhile
         QTest.mouseDClick(profile.full_name, Qt.MouseButton.LeftButton)
-        assert profile.full_name.text() == "" and not profile.has_unsaved_changes()
+        profile.notes.setFocus()
+        QTest.keyClick(profile.notes, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)  # (types a tab)
+        QTest.mouseClick(profile.notes.viewport(), Qt.MouseButton.MiddleButton)  # (pastes, on Linux)
+        assert profile.full_name.text() == "" and profile.notes.toPlainText() == ""
+        assert not profile.has_unsaved_changes()
         assert not takes_input(profile.full_name)
         _click_row(ws, case_view.ids["Selam Tesfaye"])  # opened over, before the first answer came
         while pool.waiting:  # the second case's reads answer first, the first case's late

@@ -275,3 +275,47 @@ def test_a_workspace_that_cannot_be_built_leaves_the_vault_locked_and_says_so(  
     window.unlock_view.unlock()
     qtbot.waitUntil(lambda: window.workspace is not None, timeout=10_000)
     assert window.session.is_open and window.stack.currentWidget() is window.workspace
+
+
+def test_a_late_piece_that_fails_leaves_no_workspace_and_no_doubled_buttons(  # type: ignore[no-untyped-def]
+    make_window, vault, vault_path: Path, qtbot, monkeypatch
+) -> None:
+    """The last piece (painting ahead) failing once, and a toolbar builder failing once: after
+    the unlock there is one workspace, and each toolbar button once."""
+    from imsa_desktop.ui import main_window, plugins
+
+    real_paint = main_window._paint_ahead
+    real_builders = list(plugins.ACTION_BUILDERS)
+    fails = {"paint": 1, "builder": 1}
+
+    def paint_ahead(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if fails["paint"]:
+            fails["paint"] -= 1
+            raise RuntimeError("a fictional bug while painting ahead")
+        yield from real_paint(*args, **kwargs)
+
+    def failing_builder(window):  # type: ignore[no-untyped-def]
+        if fails["builder"]:
+            fails["builder"] -= 1
+            raise RuntimeError("a fictional bug in a toolbar builder")
+        return []
+
+    monkeypatch.setattr(main_window, "_paint_ahead", paint_ahead)
+    assert real_builders  # (the features are loaded by now)
+    builders = [real_builders[0], failing_builder, *real_builders[1:]]  # after the first one's buttons
+    monkeypatch.setattr(plugins, "ACTION_BUILDERS", builders)
+    vault.close()
+    window = make_window(vault_path)
+    qtbot.waitUntil(lambda: window._building is None and fails["builder"] == 0, timeout=10_000)
+    if window._prebuilt is None:  # the builder failed first: the next try, at the unlock screen
+        window._build_workspace_soon()
+    qtbot.waitUntil(lambda: fails["paint"] == 0 and window._building is None, timeout=10_000)
+    qtbot.waitUntil(lambda: not _workspaces(window), timeout=5_000)
+    assert window.stack.indexOf(window.unlock_view) >= 0 and window._prebuilt is None
+
+    window.unlock_view.passphrase.setText(PASSPHRASE)
+    window.unlock_view.unlock()
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=10_000)
+    assert _workspaces(window) == [window.workspace]
+    texts = [a.text() for a in window.toolbar.actions() if a.text()]
+    assert len(texts) == len(set(texts)) and "Settings" in texts

@@ -52,7 +52,7 @@ from imsa_desktop.errors import Cancelled, InvalidInput
 from imsa_desktop.services import cases as case_service
 from imsa_desktop.services import evidence as evidence_service
 from imsa_desktop.services import tempfiles
-from imsa_desktop.ui import editing
+from imsa_desktop.ui import editing, keyboard
 from imsa_desktop.ui.case_tab import CaseTab, run_and_say
 from imsa_desktop.ui.common import Banner, hint, message_for
 from imsa_desktop.ui.dialogs.preview_dialog import PreviewDialog
@@ -110,7 +110,7 @@ class DropZone(QFrame):
         self.style().polish(self)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if self.isEnabled() and local_file_paths(event.mimeData()):
+        if self.isEnabled() and keyboard.takes_input(self) and local_file_paths(event.mimeData()):
             event.acceptProposedAction()
             self._hover(True)
         else:
@@ -122,7 +122,7 @@ class DropZone(QFrame):
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         self._hover(False)
         paths = local_file_paths(event.mimeData())
-        if not paths or not self.isEnabled():
+        if not paths or not self.isEnabled() or not keyboard.takes_input(self):
             event.ignore()
             return
         event.acceptProposedAction()
