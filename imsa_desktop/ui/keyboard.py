@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTextEdit,
+    QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -119,6 +121,18 @@ class KeyboardPolicy(QObject):
             and not watched.isReadOnly()
         ):
             watched.insertPlainText("\t")
+            return True
+        elif (
+            kind == QEvent.Type.KeyPress
+            and isinstance(watched, QToolButton)
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers()
+        ):
+            if watched.menu() is not None:
+                watched.showMenu()
+            else:
+                watched.click()  # ("More actions" opens its list this way too)
             return True
         elif (
             kind == QEvent.Type.KeyPress
@@ -228,6 +242,10 @@ def apply_policy(w: QWidget) -> None:
         w.setTabChangesFocus(True)
     elif isinstance(w, QPushButton) and not isinstance(w.window(), QDialog):
         w.setAutoDefault(True)  # Enter presses the focused button outside dialogs too
+    elif isinstance(w, QToolButton) and isinstance(w.parentWidget(), QToolBar):
+        # Qt makes a toolbar's buttons unreachable by Tab: Week, Share, Contacts, Statistics,
+        # Settings (and "More actions") were mouse-only. Enter or Space presses them.
+        w.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     elif isinstance(w, QComboBox) and not isinstance(w.itemDelegate(), QStyledItemDelegate):
         # The default pop-up delegate ignores the style sheet and drew the highlighted item
         # white on white; a styled delegate paints it as style.qss says (readable, >= 4.5:1).

@@ -506,6 +506,22 @@ class MainWindow(QMainWindow):
             self.toolbar.removeAction(a)
             self.toolbar.insertAction(self._spacer_action, a)
         self.extra_actions += actions
+        self._toolbar_tab_order()
+
+    def _toolbar_tab_order(self) -> None:
+        """Tab goes through the toolbar buttons as they are shown, left to right ("More
+        actions" after the last feature, then Help, Hide, Lock), not in the order they were made."""
+        from PySide6.QtWidgets import QToolButton
+
+        def buttons(bar: QToolBar) -> list[QToolButton]:
+            return [b for a in bar.actions() if isinstance(b := bar.widgetForAction(a), QToolButton)]
+
+        more = self.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+        order = [*buttons(self.toolbar), *([more] if more is not None else []), *buttons(self.session_bar)]
+        for b in order:
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # (as keyboard.apply_policy does at polish)
+        for before, after in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(before, after)
 
     # ---- the workspace, built before it is needed ------------------------------------------
     # Building the (empty) workspace takes ~0.15 s of the GUI thread. It is built at the unlock

@@ -106,3 +106,40 @@ def test_a_copy_in_the_app_is_marked_secret_and_cleared_on_lock(
     assert clipboard.shared().pending
     window.lock()
     assert board.text() == ""
+
+
+def test_every_toolbar_button_is_reached_by_tab_in_the_order_shown_and_enter_presses_it(  # type: ignore[no-untyped-def]
+    make_window, vault, vault_path: Path, qtbot
+) -> None:
+    """Qt leaves a toolbar's buttons out of the Tab order: Week, Share, Contacts, Statistics and
+    Settings could only be reached with a mouse."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QToolButton
+
+    from imsa_desktop.ui.dialogs.audit_dialog import AuditDialog
+
+    window, _ = _unlocked(make_window, vault, vault_path)
+    window.resize(1400, 800)
+    QApplication.processEvents()
+    shown = [
+        b
+        for bar in (window.toolbar, window.session_bar)
+        for a in bar.actions()
+        if isinstance(b := bar.widgetForAction(a), QToolButton) and b.isVisible()
+    ]
+    names = [b.text() for b in shown]
+    assert names[:1] == ["Today"] and names[-3:] == ["Help", "Hide", "Lock"] and "Settings" in names
+    reached, w = [], shown[0]
+    for _ in range(len(shown) * 3):
+        if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.isVisible() and isinstance(w, QToolButton):
+            reached.append(w.text())
+        w = w.nextInFocusChain()
+    assert reached[: len(names)] == names  # left to right, none left out
+
+    audit = next(b for b in shown if b.text() == "Audit log")
+    audit.setFocus()
+    QTest.keyClick(audit, Qt.Key.Key_Return)
+    dialog = window.findChild(AuditDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()
