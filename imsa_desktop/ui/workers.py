@@ -207,19 +207,12 @@ def gui_activity() -> GuiActivity | None:
     return _activity
 
 
-def _giving_way(fn: Callable[..., R], activity: GuiActivity) -> Callable[..., R]:
+def _paced(fn: Callable[..., R], activity: GuiActivity, hook: Callable[[], None]) -> Callable[..., R]:
+    """*fn*, with ``pacing.checkpoint()`` calling *hook* on its worker while it runs."""
+
     def paced(*args: Any) -> R:
         activity.new_task()
-        with pacing.giving_way(activity.give_way):
-            return fn(*args)
-
-    return paced
-
-
-def _taking_turns(fn: Callable[..., R], activity: GuiActivity) -> Callable[..., R]:
-    def paced(*args: Any) -> R:
-        activity.new_task()
-        with pacing.giving_way(activity.take_turns):
+        with pacing.giving_way(hook):
             return fn(*args)
 
     return paced
@@ -287,7 +280,7 @@ class Runner:
         takes turns with the GUI thread there (``GuiActivity.take_turns``)."""
         activity = gui_activity()
         if activity is not None:
-            fn = (_giving_way if background else _taking_turns)(fn, activity)
+            fn = _paced(fn, activity, activity.give_way if background else activity.take_turns)
 
         def alive() -> bool:
             return shiboken6.isValid(context)
