@@ -175,6 +175,11 @@ class MainWindow(QMainWindow):
             more.setIcon(QIcon(str(resource("icons", "more-white.svg"))))
             more.setAccessibleName("More actions")
             more.setToolTip("More actions")
+        self._more = more
+        # Opened from the keyboard, the overflow row stayed open (Qt closes it when the mouse
+        # leaves) over the case header and the search box: it closes once a button in it is
+        # pressed or the keyboard leaves the toolbar.
+        self.toolbar.actionTriggered.connect(lambda _a: self._close_more())
         # Who is signed in, Help, Hide and Lock have a toolbar of their own that is never
         # squeezed: Lock and Hide stay on screen however narrow the window (at 1,100 px they
         # were behind a 12 px extension button).
@@ -231,6 +236,8 @@ class MainWindow(QMainWindow):
             app.installEventFilter(self.keyboard_policy)
             if isinstance(app, QGuiApplication):
                 app.applicationStateChanged.connect(self._app_state_changed)
+            if isinstance(app, QApplication):
+                app.focusChanged.connect(self._focus_moved)
         self.idle_timer = QTimer(self)
         self.idle_timer.setInterval(5_000)
         self.idle_timer.timeout.connect(self.check_idle)
@@ -339,6 +346,14 @@ class MainWindow(QMainWindow):
         tab.when_loaded(lambda: tab.print_document(SUMMARY))  # type: ignore[attr-defined]
 
     # ---- pages ----------------------------------------------------------------------------
+    def _close_more(self) -> None:
+        if self._more is not None and self._more.isChecked():
+            self._more.click()  # (Qt's own toggle: the row folds back behind the button)
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and new is not self._more and not self.toolbar.isAncestorOf(new):
+            self._close_more()
+
     def createPopupMenu(self) -> None:  # type: ignore[override]  # noqa: N802 - Qt's name
         """No right-click menu over the toolbars: it could hide the one with Lock and Hide."""
         return None
@@ -738,6 +753,7 @@ class MainWindow(QMainWindow):
             return
         notice = self._keep_drafts() if self.session.is_open else "Locked."
         self.close_transient_windows()
+        self._close_more()
         if self.workspace is not None:
             self._restore = self.workspace.location()
             self.stack.removeWidget(self.workspace)

@@ -143,3 +143,31 @@ def test_every_toolbar_button_is_reached_by_tab_in_the_order_shown_and_enter_pre
     dialog = window.findChild(AuditDialog)
     assert dialog is not None and dialog.isVisible()
     dialog.close()
+
+
+def test_the_more_actions_row_opens_by_keyboard_and_folds_back_when_the_keyboard_leaves(  # type: ignore[no-untyped-def]
+    make_window, vault, vault_path: Path, qtbot
+) -> None:
+    """Opened with Enter, the overflow row stayed open over the case header and the search box
+    (Qt folds it back when the mouse leaves it, and a keyboard user has no mouse there)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QToolButton
+
+    window, _ = _unlocked(make_window, vault, vault_path)
+    window.resize(900, 800)
+    window.activateWindow()  # (focus moves, and is reported, only in the active window)
+    qtbot.waitUntil(window.isActiveWindow)
+    more = window.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    settings = next(a for a in window.toolbar.actions() if a.objectName() == "actionSettings")
+    button = window.toolbar.widgetForAction(settings)
+    assert more.isVisible() and not button.isVisible()  # behind "More actions"
+
+    more.setFocus()
+    QTest.keyClick(more, Qt.Key.Key_Return)
+    qtbot.waitUntil(button.isVisible)  # the row is open: Settings can be reached now
+    button.setFocus()  # moving within the row keeps it open
+    qtbot.wait(50)
+    assert button.isVisible()
+    window.focus_search()  # Ctrl+F: the keyboard leaves the toolbar
+    qtbot.waitUntil(lambda: not button.isVisible())
