@@ -14,12 +14,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
 import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -198,14 +200,44 @@ def stall(vault_path: str, queries: list[str], real_path: str) -> None:
     durations: dict[str, float] = {}
     state: dict[str, Any] = {"phase": "idle", "last": time.perf_counter(), "last_cpu": time.thread_time()}
 
+    # ``IMSA_STALL_GAPS=FILE``: every gap over 25 ms, with its start and end on the monotonic
+    # clock (``perf record -k CLOCK_MONOTONIC`` samples can be matched to it), and the GUI
+    # thread's id
+    gap_log: list[dict[str, Any]] | None = [] if os.environ.get("IMSA_STALL_GAPS") else None
+    state["last_mono"] = time.monotonic()
+
     def beat() -> None:
         now, cpu = time.perf_counter(), time.thread_time()
         gap = (now - state["last"]) * 1000
         ph = state["phase"]
+        if gap_log is not None and gap > 25:
+            end = time.monotonic()
+            gap_log.append({"phase": ph, "start": state["last_mono"], "end": end, "ms": round(gap, 1)})
+        state["last_mono"] = time.monotonic()
         if gap > gaps.get(ph, 0.0):
             # a gap much longer than its CPU time was spent waiting (for a core, the GIL, a lock)
             gaps[ph], gap_cpu[ph] = gap, (cpu - state["last_cpu"]) * 1000
         state["last"], state["last_cpu"] = now, cpu
+
+    # Garbage collections, on any thread (each holds the interpreter lock for its length): the
+    # longest per phase, so a gap can be told apart from one made by the collector.
+    gc_started: dict[int, float] = {}
+    gc_longest: dict[str, tuple[float, int, str]] = {}
+
+    def collected(when: str, info: dict[str, int]) -> None:
+        me = threading.get_ident()
+        if when == "start":
+            gc_started[me] = time.perf_counter()
+            return
+        began = gc_started.pop(me, None)
+        if began is None:
+            return
+        ms = (time.perf_counter() - began) * 1000
+        ph = state["phase"]
+        if ms > gc_longest.get(ph, (0.0, 0, ""))[0]:
+            gc_longest[ph] = (ms, info["generation"], threading.current_thread().name)
+
+    gc.callbacks.append(collected)
 
     hb = QTimer()
     hb.setInterval(5)
@@ -436,12 +468,21 @@ def stall(vault_path: str, queries: list[str], real_path: str) -> None:
             "max_gap_ms": {k: round(v, 1) for k, v in gaps.items() if k not in ("idle", "done")},
             "max_gap_cpu_ms": {k: round(v, 1) for k, v in gap_cpu.items() if k not in ("idle", "done")},
             "call_ms": {k: round(v, 1) for k, v in durations.items()},
+            "longest_gc_ms": {
+                k: [round(ms, 1), f"generation {g}", thread]
+                for k, (ms, g, thread) in gc_longest.items()
+                if k not in ("idle", "done")
+            },
             "letter_in_worker": letter,
             "search_path": state.get("search_path", ""),
             "errors_shown": _banners(window),
             "clicked_row_is_large_case": state.get("clicked_row_is_large_case"),
         }
     )
+    if gap_log is not None:
+        Path(os.environ["IMSA_STALL_GAPS"]).write_text(
+            json.dumps({"gui_tid": threading.get_native_id(), "gaps": gap_log}), encoding="utf-8"
+        )
     session.lock()
     sys.stdout.flush()
     os._exit(0)  # skip interpreter teardown of the Qt objects (PySide6 can crash there)
