@@ -89,21 +89,40 @@ class CancelFlag:
         return self._set
 
 
+def _thread_cpu_clock(ident: int) -> Callable[[], float] | None:
+    """The CPU time (seconds) of the thread *ident*, readable from any thread; None where the
+    system offers no per-thread CPU clock to other threads (macOS, Windows)."""
+    getclock = getattr(time, "pthread_getcpuclockid", None)
+    if getclock is None:
+        return None
+    try:
+        clock = getclock(ident)
+        time.clock_gettime(clock)
+    except (OSError, OverflowError, ValueError):
+        return None
+    return lambda: time.clock_gettime(clock)
+
+
 class GuiActivity:
     """Whether the GUI thread is busy (handling events, or waiting on a task the advocate
     started), and since when: what ``background=True`` work gives way to.
 
-    The GUI thread's event dispatcher says when it wakes (``awake``) and when it is about to
-    sleep (``aboutToBlock``). A background checkpoint waits while the GUI thread has been
-    awake for less than ``patience`` seconds, or a foreground task has run for less than
-    ``foreground_patience``: short bursts get the interpreter lock to themselves; a long one
-    (an export) shares it as before, so background work is delayed, never starved.
+    Where the system can say how much CPU time the GUI thread has used (Linux, the BSDs:
+    ``gui_cpu``), a background checkpoint naps ``nap_s`` with the interpreter lock free and
+    watches it: if the GUI thread worked for more than ``busy_share`` of the nap, it naps
+    again. Elsewhere it goes by the GUI thread's event dispatcher, which says when it wakes
+    (``awake``) and when it is about to sleep (``aboutToBlock``). That is the weaker sign: Qt's
+    GLib dispatcher on Linux says "about to sleep" before each round of events, not after, so
+    a 60 ms paint ran between the two with the worker beside it (docs/performance.md, sixth
+    round). Either way a background checkpoint waits while a foreground task has run for less
+    than ``foreground_patience``, and the GUI thread's busy spell is waited out for no longer
+    than ``patience`` seconds: short bursts get the interpreter lock to themselves; a long one
+    (an export) shares it, so background work is delayed, never starved.
 
-    Saying "awake" takes the lock itself, which a busy worker holds: so between checkpoints
-    the worker also runs in slices (``slice_s`` of work, then ``nap_s`` asleep, its lock
-    free). Measured at 10,000 cases (docs/performance.md): without the naps the GUI thread
-    waited 120-280 ms for the lock while the Today page was read; with them, no longer than
-    when nothing ran beside it.
+    Between checkpoints the worker runs in slices: ``slice_s`` of work, then the nap, its lock
+    free (saying "awake" takes the lock itself, which a busy worker holds). Measured at 10,000
+    cases (docs/performance.md): without the naps the GUI thread waited 120-280 ms for the
+    lock while the Today page was read.
     """
 
     def __init__(
@@ -113,23 +132,31 @@ class GuiActivity:
         slice_s: float = 0.002,
         nap_s: float = 0.002,
         turn_s: float = 0.0005,
+        busy_share: float = 0.25,
+        gui_cpu: Callable[[], float] | None = None,
     ) -> None:
         self.patience = patience
         self.foreground_patience = foreground_patience
         self.slice_s = slice_s
         self.nap_s = nap_s
         self.turn_s = turn_s  # a foreground task's nap after each slice (``take_turns``)
+        self.busy_share = busy_share
+        self._gui_thread = threading.get_ident()
+        # the GUI thread's CPU clock (this thread's, until ``attach``); a test passes its own
+        self.gui_cpu = gui_cpu if gui_cpu is not None else _thread_cpu_clock(self._gui_thread)
         self._slices = threading.local()  # per worker: when its current slice began
         self._changed = threading.Condition()
         self._awake_since: float | None = None
         self._foreground: dict[int, float] = {}  # id of a running task -> when it started
-        self._gui_thread = threading.get_ident()
 
     def attach(self, dispatcher: QAbstractEventDispatcher) -> None:
-        """Follow *dispatcher* (the GUI thread's); call on the GUI thread."""
+        """Follow the GUI thread (this one; *dispatcher* is its event dispatcher): by its CPU
+        clock where there is one, else by the dispatcher's signals."""
         self._gui_thread = threading.get_ident()
-        dispatcher.awake.connect(self.awake)
-        dispatcher.aboutToBlock.connect(self.about_to_block)
+        self.gui_cpu = _thread_cpu_clock(self._gui_thread)
+        if self.gui_cpu is None:
+            dispatcher.awake.connect(self.awake)
+            dispatcher.aboutToBlock.connect(self.about_to_block)
 
     def awake(self) -> None:
         self._awake_since = time.monotonic()
@@ -161,15 +188,26 @@ class GuiActivity:
         if threading.get_ident() == self._gui_thread:
             return
         began = getattr(self._slices, "began", None)
-        rested = began is not None and time.monotonic() - began >= self.slice_s
-        if rested:  # the GUI thread's moment to take the lock
-            time.sleep(self.nap_s)
-        with self._changed:
-            while (until := self._busy_until(time.monotonic())) is not None:
-                self._changed.wait(until - time.monotonic())
-                rested = True
-        if began is None or rested:  # a new slice of work begins
-            self._slices.began = time.monotonic()
+        if began is not None and time.monotonic() - began < self.slice_s:
+            return  # within a slice of work
+        gui_cpu = self.gui_cpu
+        first_busy: float | None = None
+        while True:
+            start, used_before = time.monotonic(), gui_cpu() if gui_cpu is not None else 0.0
+            if began is not None or gui_cpu is not None:
+                time.sleep(self.nap_s)  # the GUI thread's moment to take the lock, and to be seen
+            with self._changed:
+                while (until := self._busy_until(time.monotonic())) is not None:
+                    self._changed.wait(until - time.monotonic())
+            if gui_cpu is None:
+                break
+            now = time.monotonic()
+            if gui_cpu() - used_before <= self.busy_share * (now - start):
+                break  # the GUI thread rested while this one napped
+            first_busy = now if first_busy is None else first_busy
+            if now - first_busy >= self.patience:
+                break  # a long busy spell: share it
+        self._slices.began = time.monotonic()
 
     def take_turns(self) -> None:
         """On a worker running a task the advocate waits for (the Timeline of 1,000 events made

@@ -38,6 +38,72 @@ def test_a_checkpoint_waits_while_the_gui_thread_is_busy_and_goes_on_when_it_res
     worker.join(30)
 
 
+class _GuiThreadClock:
+    """The GUI thread's CPU clock, as the worker reads it: while ``busy`` it runs as fast as the
+    wall clock (the thread works all the time), else it stands still (asleep in its event loop)."""
+
+    def __init__(self) -> None:
+        self.busy = True
+        self._used = 0.0
+        self._since = time.monotonic()
+
+    def set_busy(self, busy: bool) -> None:
+        self._used = self()
+        self._since = time.monotonic()
+        self.busy = busy
+
+    def __call__(self) -> float:
+        return self._used + (time.monotonic() - self._since if self.busy else 0.0)
+
+
+def test_a_checkpoint_waits_while_the_gui_thread_works_and_goes_on_once_it_sleeps() -> None:
+    """Where the GUI thread's CPU time can be read, that is what the worker watches: Qt's GLib
+    dispatcher says "about to block" before a round of events, not after it, so its signals
+    left a 60 ms paint unguarded."""
+    clock = _GuiThreadClock()
+    activity = GuiActivity(patience=FOREVER, slice_s=FOREVER, gui_cpu=clock)
+    worker, passed = _worker(activity)
+    worker.start()
+    assert not passed.wait(0.3)  # the GUI thread is painting: the worker waits, lock free
+    clock.set_busy(False)
+    assert passed.wait(30)
+    worker.join(30)
+
+
+def test_a_gui_thread_that_never_rests_is_shared_with_once_patience_runs_out() -> None:
+    clock = _GuiThreadClock()  # busy for good
+    activity = GuiActivity(patience=0.05, slice_s=FOREVER, gui_cpu=clock)
+    worker, passed = _worker(activity)
+    worker.start()
+    assert passed.wait(30)
+    worker.join(30)
+    assert clock.busy
+
+
+def test_the_gui_threads_own_cpu_clock_is_found_on_this_system() -> None:
+    """On Linux (where CI runs) the worker can read the GUI thread's CPU time: it rises while
+    that thread works and stands still while it sleeps."""
+    activity = GuiActivity()  # made here: this thread is its GUI thread
+    read = activity.gui_cpu
+    assert read is not None
+
+    def from_another_thread() -> float:
+        seen: list[float] = []
+        reader = threading.Thread(target=lambda: seen.append(read()))
+        reader.start()
+        reader.join(30)
+        return seen[0]
+
+    before = from_another_thread()
+    deadline = time.thread_time() + 0.05
+    while time.thread_time() < deadline:  # this thread works for 50 ms of CPU
+        pass
+    worked = from_another_thread()
+    assert worked - before >= 0.05
+    time.sleep(0.2)  # and sleeps: its clock stands still
+    assert from_another_thread() - worked < 0.05
+
+
 def test_a_checkpoint_waits_while_a_task_the_advocate_started_runs() -> None:
     activity = GuiActivity(foreground_patience=FOREVER, slice_s=FOREVER)
     task = object()
