@@ -191,7 +191,9 @@ class GuiActivity:
         if began is not None and time.monotonic() - began < self.slice_s:
             return  # within a slice of work
         gui_cpu = self.gui_cpu
-        first_busy: float | None = None
+        # since when this worker has seen the GUI thread busy without a rest: once that is past
+        # ``patience`` it shares at every checkpoint until the GUI thread rests again
+        first_busy: float | None = getattr(self._slices, "busy_since", None)
         while True:
             start, used_before = time.monotonic(), gui_cpu() if gui_cpu is not None else 0.0
             if began is not None or gui_cpu is not None:
@@ -203,8 +205,10 @@ class GuiActivity:
                 break
             now = time.monotonic()
             if gui_cpu() - used_before <= self.busy_share * (now - start):
+                self._slices.busy_since = None
                 break  # the GUI thread rested while this one napped
             first_busy = now if first_busy is None else first_busy
+            self._slices.busy_since = first_busy
             if now - first_busy >= self.patience:
                 break  # a long busy spell: share it
         self._slices.began = time.monotonic()
@@ -228,6 +232,7 @@ class GuiActivity:
     def new_task(self) -> None:
         """A task begins on this worker: its first slice starts at its first checkpoint."""
         self._slices.began = None
+        self._slices.busy_since = None
 
 
 _activity: GuiActivity | None = None

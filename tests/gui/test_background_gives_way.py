@@ -80,6 +80,32 @@ def test_a_gui_thread_that_never_rests_is_shared_with_once_patience_runs_out() -
     assert clock.busy
 
 
+def test_once_patience_has_run_out_the_worker_shares_until_the_gui_thread_rests() -> None:
+    """Delayed, never starved: a GUI thread that stays busy (an animation, a long paint) is
+    waited for once, not again at every checkpoint."""
+    clock = _GuiThreadClock()  # busy for good
+    patience = 0.5
+    activity = GuiActivity(patience=patience, slice_s=0.0, gui_cpu=clock)
+    waits: list[float] = []
+    done = threading.Event()
+
+    def run() -> None:
+        activity.new_task()
+        with pacing.giving_way(activity.give_way):
+            for _ in range(5):
+                began = time.monotonic()
+                pacing.checkpoint()
+                waits.append(time.monotonic() - began)
+        done.set()
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    assert done.wait(30)
+    worker.join(30)
+    assert waits[0] >= patience  # it waited the busy spell out once
+    assert all(w < patience for w in waits[1:])  # then it shared (a nap at each checkpoint)
+
+
 def test_the_gui_threads_own_cpu_clock_is_found_on_this_system() -> None:
     """On Linux (where CI runs) the worker can read the GUI thread's CPU time: it rises while
     that thread works and stands still while it sleeps."""
