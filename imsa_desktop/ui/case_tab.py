@@ -120,6 +120,16 @@ class CaseTab(QWidget):
             return
         self._after_read.append((self.case_id, fn))
 
+    def still_reading(self) -> bool:
+        """True (and the banner says so) while the tab's case is still being read: a save then
+        would write the form of the case shown before, or an empty one."""
+        if not self.busy:
+            return False
+        banner = getattr(self, "banner", None)
+        if isinstance(banner, Banner):
+            banner.info("The case is still being read: save again in a moment.")
+        return True
+
     def _end_reading(self) -> None:
         self._reading = None
         keyboard.hold_input(self, False)

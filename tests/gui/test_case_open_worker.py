@@ -371,3 +371,32 @@ def test_asking_for_a_tab_while_it_is_being_built_finishes_it_at_once(
     assert timeline.table.isVisible() and timeline.add_button.isVisible()
     assert not timeline.zoom_in_button.isVisible()  # hidden on purpose (table view) stays hidden
     assert "Rekrutacja w Gdańsku" in [timeline.table.text(r, 1) for r in range(timeline.table.rowCount())]
+
+
+def test_ctrl_s_while_the_case_is_read_saves_nothing_and_says_why(
+    make_window, qtbot, vault, vault_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Saving needs the case on screen: pressed while the next case is still being read, Ctrl+S
+    must not write the form of the case before it (nor anything) and says so."""
+    window, ids = _unlock(make_window, qtbot, vault, vault_path)
+    ws = window.workspace
+    view = ws.case_view
+    with qtbot.waitSignal(view.tab_loaded):
+        _click_row(ws, ids["Arbër Hoxha"])
+    profile = view.tab_list[0]
+    before = {
+        name: case_service.get_case(window.session.uow(), ids[name])
+        for name in ("Arbër Hoxha", "Paweł Wiśniewski")
+    }
+    pool = DeferredPool()
+    with use_pool(pool):
+        _click_row(ws, ids["Paweł Wiśniewski"])
+        assert profile.busy
+        profile.setFocus()
+        window.save_focused()  # what Ctrl+S does
+        assert "still being read" in profile.banner.text()
+        pool.run_all()
+    _shows(view, "Paweł Wiśniewski")
+    for name, case in before.items():
+        after = case_service.get_case(window.session.uow(), ids[name])
+        assert after.survivor.full_name == name and after.updated_at == case.updated_at

@@ -292,6 +292,8 @@ class ProfileTab(CaseTab):
         return edited
 
     def save(self) -> bool:
+        if self.still_reading():
+            return False
         saved = self.fetch(
             lambda: case_service.save_case(self.session.uow(), self.edited_case(), clock=self.session.clock)
         )
@@ -526,6 +528,8 @@ class ConsentTab(CaseTab):
         return self.case_id is not None and self._form.dirty()
 
     def save(self) -> bool:
+        if self.still_reading():
+            return False
         self.add()
         return not self._form.dirty()
 
