@@ -27,6 +27,26 @@ def _worker(activity: GuiActivity) -> tuple[threading.Thread, threading.Event]:
     return threading.Thread(target=run, daemon=True), passed
 
 
+def _time_checkpoints(activity: GuiActivity, hook, count: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """On a worker running one task with *hook* at its checkpoints: how long each of *count*
+    checkpoints held it."""
+    waits: list[float] = []
+
+    def run() -> None:
+        activity.new_task()
+        with pacing.giving_way(hook):
+            for _ in range(count):
+                began = time.monotonic()
+                pacing.checkpoint()
+                waits.append(time.monotonic() - began)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive() and len(waits) == count  # it went on, whatever the GUI thread did
+    return waits
+
+
 def test_a_checkpoint_waits_while_the_gui_thread_is_busy_and_goes_on_when_it_rests() -> None:
     activity = GuiActivity(patience=FOREVER, slice_s=FOREVER)
     activity.awake()  # the GUI thread has just woken to handle an event
@@ -86,22 +106,7 @@ def test_once_patience_has_run_out_the_worker_shares_until_the_gui_thread_rests(
     clock = _GuiThreadClock()  # busy for good
     patience = 0.5
     activity = GuiActivity(patience=patience, slice_s=0.0, gui_cpu=clock)
-    waits: list[float] = []
-    done = threading.Event()
-
-    def run() -> None:
-        activity.new_task()
-        with pacing.giving_way(activity.give_way):
-            for _ in range(5):
-                began = time.monotonic()
-                pacing.checkpoint()
-                waits.append(time.monotonic() - began)
-        done.set()
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    assert done.wait(30)
-    worker.join(30)
+    waits = _time_checkpoints(activity, activity.give_way, 5)
     assert waits[0] >= patience  # it waited the busy spell out once
     assert all(w < patience for w in waits[1:])  # then it shared (a nap at each checkpoint)
 
@@ -214,22 +219,9 @@ def test_a_task_the_advocate_waits_for_naps_after_each_slice_and_never_waits() -
     slice of work, even while the GUI thread is busy; it never waits for it to rest."""
     activity = GuiActivity(patience=FOREVER, slice_s=0.0, turn_s=0.001)
     activity.awake()  # the GUI thread is busy (and stays so): a background task would wait here
-    naps: list[float] = []
-    done = threading.Event()
-
-    def run() -> None:
-        activity.new_task()
-        with pacing.giving_way(activity.take_turns):
-            for _ in range(3):
-                began = time.monotonic()
-                pacing.checkpoint()
-                naps.append(time.monotonic() - began)
-        done.set()
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    assert done.wait(30)  # it went on although the GUI thread never rested
-    worker.join(30)
+    naps = _time_checkpoints(
+        activity, activity.take_turns, 3
+    )  # it went on although the GUI thread never rested
     # the first checkpoint starts its first slice; each one after a (zero-length) slice naps
     assert naps[0] < 0.001 <= min(naps[1:])
 
