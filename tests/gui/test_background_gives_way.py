@@ -219,9 +219,8 @@ def test_a_task_the_advocate_waits_for_naps_after_each_slice_and_never_waits() -
     slice of work, even while the GUI thread is busy; it never waits for it to rest."""
     activity = GuiActivity(patience=FOREVER, slice_s=0.0, turn_s=0.001)
     activity.awake()  # the GUI thread is busy (and stays so): a background task would wait here
-    naps = _time_checkpoints(
-        activity, activity.take_turns, 3
-    )  # it went on although the GUI thread never rested
+    # it goes on although the GUI thread never rests
+    naps = _time_checkpoints(activity, activity.take_turns, 3)
     # the first checkpoint starts its first slice; each one after a (zero-length) slice naps
     assert naps[0] < 0.001 <= min(naps[1:])
 
